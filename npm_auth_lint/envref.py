@@ -1,0 +1,21 @@
+"""Environment-variable references as npm and Yarn expand them in config files."""
+
+from __future__ import annotations
+
+import re
+
+# npm: ${VAR} (with optional `?` for "empty when unset", npm >= 9); Yarn Berry also allows
+# ${VAR:-default} and ${VAR-default}.
+_REFERENCE = re.compile(r"(?<!\\)\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\?|:?-[^}]*)?\}")
+
+
+def env_references(value: str) -> tuple[str, ...]:
+    """Names of the ``${VAR}`` references in ``value``, in order."""
+    return tuple(m.group(1) for m in _REFERENCE.finditer(value))
+
+
+def is_pure_reference(value: str) -> bool:
+    """True when the whole value is one ``${VAR}`` reference (possibly quoted)."""
+    stripped = value.strip().strip("\"'")
+    match = _REFERENCE.fullmatch(stripped)
+    return match is not None

@@ -1,0 +1,391 @@
+"""The provider-neutral model that parsers build and rules read.
+
+Every element carries a :class:`Location` (repository-relative POSIX path, 1-based line and
+column). Rules never see YAML or JSON: a parser turns each file into these frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+class Severity(str, enum.Enum):
+    """Finding levels; the values are SARIF's result levels."""
+
+    NOTE = "note"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.NOTE: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+
+
+class Confidence(str, enum.Enum):
+    """How sure a rule is; goes to SARIF ``properties.precision``."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    VERY_HIGH = "very-high"
+
+
+class Provider(str, enum.Enum):
+    GITHUB = "github"
+    GITLAB = "gitlab"
+    CIRCLECI = "circleci"
+
+    @property
+    def title(self) -> str:
+        return {"github": "GitHub Actions", "gitlab": "GitLab CI/CD", "circleci": "CircleCI"}[self.value]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A point in a scanned file: repository-relative POSIX path, 1-based line and column."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Related:
+    """A secondary location attached to a finding, with what it shows."""
+
+    location: Location
+    message: str
+
+
+@dataclass(frozen=True)
+class Text:
+    """A string from a configuration file together with where it is written."""
+
+    value: str
+    location: Location
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def frozen_map(data: Mapping | None = None) -> Mapping:
+    """A read-only mapping, so that frozen dataclasses stay immutable all the way down."""
+    return MappingProxyType(dict(data or {}))
+
+
+EMPTY_MAP: Mapping = frozen_map()
+
+
+# --------------------------------------------------------------------------------------------
+# npm configuration files and package.json
+
+
+class NpmrcKind(str, enum.Enum):
+    NPMRC = "npmrc"  # .npmrc, or an npmrc written by a CI script
+    YARNRC = "yarnrc"  # Yarn 1 .yarnrc (`key value` or `key=value`)
+    YARNRC_YML = "yarnrc-yml"  # Yarn Berry .yarnrc.yml
+
+
+@dataclass(frozen=True)
+class NpmrcEntry:
+    """One setting of an npmrc-like file.
+
+    ``key`` is the setting name without its registry scope (``_authToken``), ``scope`` the
+    ``//host/path/`` prefix it was written with (``None`` when unscoped) and ``raw_key`` the key as
+    written. For ``.yarnrc.yml`` ``scope`` is the registry of an ``npmRegistries`` /
+    ``npmScopes`` block entry when the key sits in one.
+    """
+
+    key: str
+    value: str
+    location: Location
+    value_location: Location
+    raw_key: str
+    scope: str | None = None
+
+    @property
+    def env_references(self) -> tuple[str, ...]:
+        """Names of the ``${VAR}`` references in the value (npm's and Yarn's interpolation)."""
+        from npm_auth_lint.envref import env_references
+
+        return env_references(self.value)
+
+
+@dataclass(frozen=True)
+class NpmrcFile:
+    path: str
+    kind: NpmrcKind
+    entries: tuple[NpmrcEntry, ...]
+    # Where the file came from when it is not a file in the repository (e.g. written by a CI step).
+    written_by: Location | None = None
+
+    def get(self, key: str) -> tuple[NpmrcEntry, ...]:
+        return tuple(e for e in self.entries if e.key == key)
+
+
+@dataclass(frozen=True)
+class PackageJson:
+    """The parts of a package.json that matter for publishing and toolchains.
+
+    Every field keeps the :class:`Text` (value and line) it was read from; absent fields are
+    ``None``. ``fields`` holds the line of each top-level key, so rules can point at any of them.
+    """
+
+    path: str
+    name: Text | None = None
+    version: Text | None = None
+    private: bool = False
+    scripts: Mapping[str, Text] = EMPTY_MAP
+    publish_config: Mapping[str, Text] = EMPTY_MAP
+    repository: Text | None = None  # string form, or the ``url`` of the object form
+    repository_directory: Text | None = None
+    engines: Mapping[str, Text] = EMPTY_MAP
+    package_manager: Text | None = None
+    volta: Mapping[str, Text] = EMPTY_MAP
+    dev_engines_runtime: tuple[Mapping[str, Text], ...] = ()
+    dev_engines_package_manager: tuple[Mapping[str, Text], ...] = ()
+    workspaces: tuple[Text, ...] = ()
+    dependencies: Mapping[str, Text] = EMPTY_MAP  # dependencies + devDependencies, for tool versions
+    fields: Mapping[str, Location] = EMPTY_MAP
+
+    @property
+    def directory(self) -> str:
+        """The repository-relative directory holding this package.json ('' for the root)."""
+        head, _, _ = self.path.rpartition("/")
+        return head
+
+
+@dataclass(frozen=True)
+class GitRemote:
+    """The origin remote read from ``.git/config``."""
+
+    url: str
+    host: str | None
+    owner: str | None  # GitHub owner, or GitLab namespace (may contain '/')
+    repo: str | None
+
+
+@dataclass(frozen=True)
+class ParseError:
+    """A file that could not be parsed; becomes a ``parse-error`` finding."""
+
+    location: Location
+    message: str
+
+
+# --------------------------------------------------------------------------------------------
+# CI pipelines
+
+
+class ValueSourceKind(str, enum.Enum):
+    """Where a configured value comes from."""
+
+    SECRET = "secret"  # ${{ secrets.X }}
+    VARIABLE = "variable"  # $X / ${X} / ${{ vars.X }} / a CI variable or context defined outside
+    LITERAL = "literal"  # text committed in the file
+    JOB_TOKEN = "job-token"  # GITHUB_TOKEN, CI_JOB_TOKEN: short-lived
+    PLACEHOLDER = "placeholder"  # setup-node's XXXXX-XXXXX-XXXXX-XXXXX
+    EXPRESSION = "expression"  # any other expression (inputs, steps outputs, ...)
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True)
+class ValueSource:
+    kind: ValueSourceKind
+    name: str | None = None  # the secret or variable name, when there is one
+
+    @property
+    def is_long_lived_credential(self) -> bool:
+        return self.kind in (ValueSourceKind.SECRET, ValueSourceKind.VARIABLE, ValueSourceKind.LITERAL)
+
+
+class EnvScope(str, enum.Enum):
+    GLOBAL = "global"  # GitHub workflow env, GitLab global variables
+    JOB = "job"  # job env / variables / environment (incl. executors)
+    STEP = "step"  # step env, run environment
+    RUNTIME = "runtime"  # exported at run time ($GITHUB_ENV, BASH_ENV), from the step that wrote it on
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    """An environment variable set in CI configuration."""
+
+    name: str
+    value: str
+    location: Location  # the line that puts it in scope
+    scope: EnvScope
+    source: ValueSource
+
+
+@dataclass(frozen=True)
+class Command:
+    """One simple command of a script, with the line where it is written.
+
+    ``words`` are the shell words after quote removal, with leading ``VAR=value`` assignments
+    moved to ``assignments`` and wrappers such as ``sudo``/``env`` left in place (the classifier
+    strips them). ``text`` is the command as written, for messages (redacted when shown).
+    """
+
+    words: tuple[str, ...]
+    text: str
+    location: Location
+    assignments: tuple[tuple[str, str], ...] = ()
+    # Where the output of the command goes, e.g. (">>", ".npmrc"), ("<<", heredoc body).
+    redirects: tuple[tuple[str, str], ...] = ()
+    # Set when the command is part of a pipeline: the words of the commands feeding it.
+    piped_from: tuple[tuple[str, ...], ...] = ()
+
+
+class Hosting(str, enum.Enum):
+    HOSTED = "hosted"  # GitHub-hosted, GitLab.com shared, CircleCI cloud
+    SELF_HOSTED = "self-hosted"
+    UNKNOWN = "unknown"  # e.g. an expression in runs-on
+
+
+@dataclass(frozen=True)
+class Runner:
+    labels: tuple[str, ...]
+    hosting: Hosting
+    location: Location | None  # `runs-on:`, `tags:`, `resource_class:`; None when implied
+    why: str = ""  # why it counts as self-hosted, for messages
+
+
+@dataclass(frozen=True)
+class IdToken:
+    """Whether the provider's OIDC ID token for npm is wired up where a publish runs.
+
+    ``anchor`` is where a ``missing-id-token`` finding points (spec: the job's ``permissions:``
+    key, the job's ``id_tokens:`` key, or the job's name line). ``problem`` says what is wrong in
+    the user's words when ``granted`` is false. ``sigstore`` tells GitLab's provenance token is
+    present (GitHub: same as ``granted``; CircleCI: never).
+    """
+
+    granted: bool
+    anchor: Location
+    problem: str = ""
+    sigstore: bool = False
+    fix: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step of a job: a shell script, an action/orb call, or both flattened."""
+
+    location: Location  # the step's first line (`- name:`/`- run:`/`- uses:`/script item)
+    name: str | None = None
+    commands: tuple[Command, ...] = ()
+    shell: str | None = None
+    uses: Text | None = None  # action reference (`owner/repo@ref`, `./path`) or orb command
+    inputs: Mapping[str, Text] = EMPTY_MAP  # `with:` / orb command parameters
+    env: tuple[EnvVar, ...] = ()
+    working_directory: str | None = None  # repository-relative, '' for the root
+    # For a step that came from a local composite action, reusable command or `!reference`,
+    # the chain of places that brought it in (outermost first).
+    via: tuple[Location, ...] = ()
+    # CircleCI: the ID token is exported in the shell of this step (overrides the job's).
+    id_token: IdToken | None = None
+
+
+@dataclass(frozen=True)
+class MatrixAxis:
+    name: str
+    values: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class Job:
+    """A job as it runs: reusable workflows, extends and commands already flattened."""
+
+    provider: Provider
+    id: str
+    location: Location  # the job's name line
+    steps: tuple[Step, ...] = ()
+    env: tuple[EnvVar, ...] = ()  # workflow/global level first, then job level
+    runner: Runner | None = None
+    image: Text | None = None  # container / docker primary image / GitLab image
+    id_token: IdToken | None = None
+    matrix: tuple[MatrixAxis, ...] = ()
+    environment: Text | None = None  # deployment environment name
+    permissions_location: Location | None = None
+    # For a job that calls a local reusable workflow: the calling job's location and the
+    # called workflow file (the job's steps are the called workflow's).
+    caller: Location | None = None
+    called_file: str | None = None
+    default_working_directory: str | None = None
+    hidden: bool = False  # GitLab `.name` jobs: templates that never run
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """An entry CI file (the file npm's trusted publisher binds to) and its jobs."""
+
+    provider: Provider
+    path: str  # the entry file, repository-relative
+    jobs: tuple[Job, ...]
+    name: str | None = None
+    triggers: tuple[str, ...] = ()
+    # Reusable-only GitHub workflows (only `workflow_call`) are reached through their callers.
+    reusable_only: bool = False
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Something that may change the result but cannot be followed locally."""
+
+    location: Location
+    what: str  # e.g. "remote include https://...", "reusable workflow owner/repo/...@v1"
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything the tool read from one repository."""
+
+    root: str  # absolute path of the repository root, for display only
+    pipelines: tuple[Pipeline, ...] = ()
+    npmrcs: tuple[NpmrcFile, ...] = ()
+    packages: tuple[PackageJson, ...] = ()
+    references: tuple[Reference, ...] = ()
+    parse_errors: tuple[ParseError, ...] = ()
+    remote: GitRemote | None = None
+    # Plain text of other files the analysis may consult (e.g. `.nvmrc`), by repository path.
+    files: Mapping[str, str] = field(default=EMPTY_MAP)
+
+    def jobs(self) -> Iterator[tuple[Pipeline, Job]]:
+        for pipeline in self.pipelines:
+            for job in pipeline.jobs:
+                if not job.hidden:
+                    yield pipeline, job
+
+    def package_at(self, directory: str) -> PackageJson | None:
+        """The package.json in ``directory`` (repository-relative, '' for the root)."""
+        for package in self.packages:
+            if package.directory == directory:
+                return package
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# Findings
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One reported problem. Sorted by location, then rule id, for deterministic output."""
+
+    location: Location
+    rule_id: str
+    message: str = field(compare=False)
+    severity: Severity = field(compare=False, default=Severity.WARNING)
+    confidence: Confidence = field(compare=False, default=Confidence.HIGH)
+    related: tuple[Related, ...] = field(compare=False, default=())
+    # Text of secrets that appear in the message or snippet; reporters redact them.
+    secrets: tuple[str, ...] = field(compare=False, default=())

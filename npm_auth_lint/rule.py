@@ -1,0 +1,93 @@
+"""The rule plugin API.
+
+A rule is a small class: metadata as class attributes, its user documentation as the class
+docstring (ruff's headings: What it does / Why is this bad? / Example / Use instead /
+References), and one generator, :meth:`Rule.check`, over the :class:`~npm_auth_lint.model.Project`.
+The engine stamps configured severities afterwards, so a rule only states its default.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Iterable, Iterator
+from typing import ClassVar
+
+from npm_auth_lint.model import Confidence, Finding, Location, Project, Related, Severity
+
+DOCS_URL = "https://github.com/npm-auth-lint/npm-auth-lint/blob/main/README.md"
+
+REQUIRED_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
+
+
+class Rule:
+    """Base class of every rule (built-in or third-party)."""
+
+    id: ClassVar[str]
+    severity: ClassVar[Severity]
+    confidence: ClassVar[Confidence] = Confidence.HIGH
+    # SARIF tags; "security" is added to every rule by the SARIF reporter.
+    tags: ClassVar[tuple[str, ...]] = ()
+    # GitHub code scanning's "security-severity" (0.1-10.0).
+    security_severity: ClassVar[float] = 5.0
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        """Yield the findings of this rule on ``project``."""
+        raise NotImplementedError  # pragma: no cover - every rule overrides it
+
+    def finding(
+        self,
+        location: Location,
+        message: str,
+        *,
+        severity: Severity | None = None,
+        related: Iterable[Related] = (),
+        secrets: Iterable[str] = (),
+        confidence: Confidence | None = None,
+    ) -> Finding:
+        """A finding pre-filled with this rule's id, default severity and confidence."""
+        return Finding(
+            location=location,
+            rule_id=self.id,
+            message=message,
+            severity=severity or self.severity,
+            confidence=confidence or self.confidence,
+            related=tuple(related),
+            secrets=tuple(s for s in secrets if s),
+        )
+
+    # Documentation ---------------------------------------------------------------------------
+
+    @classmethod
+    def docs(cls) -> str:
+        """The full Markdown documentation (the class docstring, dedented)."""
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first line of the docs: SARIF shortDescription and the `rules` listing."""
+        return cls.docs().splitlines()[0].strip() if cls.docs() else cls.id
+
+    @classmethod
+    def full_description(cls) -> str:
+        """The 'What it does' section as one paragraph (SARIF fullDescription)."""
+        section = cls.section("What it does")
+        return re.sub(r"\s+", " ", section).strip() or cls.summary()
+
+    @classmethod
+    def section(cls, heading: str) -> str:
+        """The text under ``## heading`` in the docs, without the heading."""
+        lines = cls.docs().splitlines()
+        out: list[str] = []
+        inside = False
+        for line in lines:
+            if line.startswith("## "):
+                inside = line[3:].strip().rstrip(":") == heading.rstrip(":")
+                continue
+            if inside:
+                out.append(line)
+        return "\n".join(out).strip()
+
+    @classmethod
+    def help_uri(cls) -> str:
+        return f"{DOCS_URL}#{cls.id}"

@@ -1,0 +1,226 @@
+"""Load YAML (and JSON) into plain Python values that remember where they were written.
+
+We compose with ruamel.yaml's C-backed safe loader (about ten times faster than the round-trip
+loader, see guides/style.md) and build our own tree from the nodes:
+
+* mappings become :class:`YMap` (a ``dict``) with the position of every key and value,
+* sequences become :class:`YSeq` (a ``list``) with the position of every item,
+* scalars become ``str``/``int``/``float``/``bool``/``None`` as YAML 1.2 resolves them,
+* other tags (GitLab's ``!reference``) become :class:`Tagged`.
+
+Aliases resolve to the same object as their anchor; merge keys (``<<``) are applied the way
+YAML 1.1 does (explicit keys win, earlier merged maps win over later ones). Duplicate keys are
+errors, reported at their second occurrence.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+# Deeper documents are refused: they are never real CI configuration, and recursion on them
+# could exhaust the stack.
+MAX_DEPTH = 200
+MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Pos:
+    """0-based positions as ruamel reports them, converted to 1-based on access."""
+
+    line: int  # 1-based
+    column: int  # 1-based
+    style: str | None = None  # scalar style: None (plain), '|', '>', '"', "'"
+    end_line: int = 0  # 1-based line where the node ends
+
+
+class YMap(dict):
+    """A mapping that knows where each key and value is written."""
+
+    __slots__ = ("pos", "key_pos", "value_pos", "tag")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pos = Pos(1, 1)
+        self.key_pos: dict[Any, Pos] = {}
+        self.value_pos: dict[Any, Pos] = {}
+        self.tag: str | None = None
+
+
+class YSeq(list):
+    """A sequence that knows where each item is written."""
+
+    __slots__ = ("pos", "item_pos", "tag")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pos = Pos(1, 1)
+        self.item_pos: list[Pos] = []
+        self.tag: str | None = None
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A value with an application tag, such as GitLab's ``!reference [job, key]``."""
+
+    tag: str
+    value: Any
+    pos: Pos
+
+
+class LoadError(Exception):
+    """The text is not valid YAML/JSON (or too large/deep); positions are 1-based."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+_LOADER = YAML(typ="safe", pure=False)
+
+
+def _pos(node: Node) -> Pos:
+    mark = node.start_mark
+    style = node.style if isinstance(node, ScalarNode) else None
+    return Pos(mark.line + 1, mark.column + 1, style, node.end_mark.line + 1)
+
+
+_BOOL = {"true": True, "false": False, "True": True, "False": False, "TRUE": True, "FALSE": False}
+_NULL = {"", "~", "null", "Null", "NULL"}
+
+
+def _scalar(node: ScalarNode) -> Any:
+    """Resolve a plain scalar with the YAML 1.2 core schema (as GitHub, GitLab and CircleCI do).
+
+    Numbers stay numbers on purpose: ``node-version: 22.10`` *is* 22.1 to the runner, a classic
+    pitfall the toolchain rules must see the way the CI sees it.
+    """
+    value = node.value
+    if node.style is not None:  # quoted or block: always a string
+        return value
+    tag = node.tag or ""
+    if tag.endswith(":null") or value in _NULL:
+        return None
+    if tag.endswith(":bool") or value in _BOOL:
+        return _BOOL.get(value, value)
+    try:
+        if tag.endswith(":int"):
+            return int(value.replace("_", ""), 0) if not value.lstrip("+-").startswith("0") else int(value, 0)
+        if tag.endswith(":float"):
+            return float(value)
+    except ValueError:
+        return value
+    return value
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self._seen: dict[int, Any] = {}
+
+    def build(self, node: Node, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:
+            raise LoadError(f"document nested deeper than {MAX_DEPTH} levels", *_pos(node)[:2])
+        key = id(node)
+        if key in self._seen:  # an alias: same object as its anchor
+            return self._seen[key]
+        if isinstance(node, ScalarNode):
+            value = _scalar(node)
+            if node.tag and node.tag.startswith("!") and not node.tag.startswith("!!"):
+                value = Tagged(node.tag, value, _pos(node))
+            return value
+        if isinstance(node, SequenceNode):
+            seq = YSeq()
+            seq.pos = _pos(node)
+            self._seen[key] = seq
+            for item in node.value:
+                seq.append(self.build(item, depth + 1))
+                seq.item_pos.append(_pos(item))
+            if node.tag and node.tag.startswith("!") and not node.tag.startswith("!!"):
+                return Tagged(node.tag, seq, _pos(node))
+            return seq
+        if isinstance(node, MappingNode):
+            mapping = YMap()
+            mapping.pos = _pos(node)
+            self._seen[key] = mapping
+            merges: list[YMap] = []
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode) and key_node.tag.endswith(":merge") or (
+                    isinstance(key_node, ScalarNode) and key_node.value == "<<" and key_node.style is None
+                ):
+                    merged = self.build(value_node, depth + 1)
+                    sources = merged if isinstance(merged, list) else [merged]
+                    merges.extend(m for m in sources if isinstance(m, YMap))
+                    continue
+                k = self.build(key_node, depth + 1)
+                if isinstance(k, (YMap, YSeq, Tagged)):
+                    k = str(key_node.value) if isinstance(key_node, ScalarNode) else repr(k)
+                if k in mapping:
+                    p = _pos(key_node)
+                    raise LoadError(f"duplicate key {k!r}", p.line, p.column)
+                mapping[k] = self.build(value_node, depth + 1)
+                mapping.key_pos[k] = _pos(key_node)
+                mapping.value_pos[k] = _pos(value_node)
+            for merged in merges:
+                for k, v in merged.items():
+                    if k not in mapping:
+                        mapping[k] = v
+                        mapping.key_pos[k] = merged.key_pos[k]
+                        mapping.value_pos[k] = merged.value_pos[k]
+            if node.tag and node.tag.startswith("!") and not node.tag.startswith("!!"):
+                return Tagged(node.tag, mapping, _pos(node))
+            return mapping
+        raise LoadError(f"unsupported YAML node {type(node).__name__}")
+
+
+def load(text: str) -> Any:
+    """Parse one YAML document (JSON is YAML too) into located values.
+
+    Raises :class:`LoadError` with a 1-based position for any syntax error, duplicate key, or a
+    document that is too large or too deep. An empty document loads as ``None``.
+    """
+    if len(text) > MAX_BYTES:
+        raise LoadError(f"file larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            node = _LOADER.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        if mark is None:
+            raise LoadError(message or "invalid YAML") from None
+        raise LoadError(message or "invalid YAML", mark.line + 1, mark.column + 1) from None
+    except YAMLError as exc:
+        raise LoadError(str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
+    except RecursionError:
+        raise LoadError(f"document nested deeper than {MAX_DEPTH} levels") from None
+    if node is None:
+        return None
+    try:
+        return _Builder().build(node)
+    except RecursionError:
+        raise LoadError(f"document nested deeper than {MAX_DEPTH} levels") from None
+
+
+def key_line(mapping: YMap, key: Any, default: int | None = None) -> int:
+    pos = mapping.key_pos.get(key)
+    if pos is None:
+        return default if default is not None else mapping.pos.line
+    return pos.line
+
+
+def content_line(mapping: YMap | YSeq, key: Any) -> int:
+    """The first line of a scalar's content: the line after ``|``/``>`` for block scalars."""
+    pos = mapping.value_pos.get(key) if isinstance(mapping, YMap) else mapping.item_pos[key]
+    if pos is None:
+        return mapping.pos.line
+    if pos.style in ("|", ">"):
+        return pos.line + 1
+    return pos.line
