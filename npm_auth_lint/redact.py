@@ -1,0 +1,29 @@
+"""Keep credentials out of every output."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# npm's current token format (npm_ + 36 Base62); case-insensitive like gitleaks' rule.
+NPM_TOKEN = re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")
+# Legacy UUID tokens only count next to an auth key; the key=value scrub below covers them.
+_AUTH_ASSIGNMENT = re.compile(
+    r"(?P<key>(?:_authToken|_auth|_password|npmAuthToken|npmAuthIdent|NPM_TOKEN|NODE_AUTH_TOKEN)"
+    r"\s*[=:]\s*[\"']?)(?P<value>(?!\$\{|\$\(|\$[A-Za-z_]|\$\{\{)[^\s\"';]+)"
+)
+
+
+def mask(secret: str) -> str:
+    """Show a credential only by its kind: ``npm_****`` for npm tokens, ``****`` otherwise."""
+    if secret.startswith("npm_"):
+        return "npm_****"
+    return "****"
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """Replace every known secret and every npm-token-looking string in ``text``."""
+    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+        text = text.replace(secret, mask(secret))
+    text = NPM_TOKEN.sub("npm_****", text)
+    return _AUTH_ASSIGNMENT.sub(lambda m: m.group("key") + (m.group("value") if m.group("value") in ("****", "npm_****") else "****"), text)
