@@ -1,0 +1,89 @@
+"""File parsers. Each turns one repository file into parts of the model.
+
+A parser is ``parse(workspace, path) -> Parsed``; pipeline parsers may read other files of the
+workspace (local actions, reusable workflows, includes) through ``workspace.read``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from npm_auth_lint import yamlio
+from npm_auth_lint.model import (
+    Location,
+    NpmrcFile,
+    NpmrcKind,
+    PackageJson,
+    ParseError,
+    Pipeline,
+    Reference,
+)
+from npm_auth_lint.workspace import Kind, Workspace
+
+
+@dataclass(frozen=True)
+class Parsed:
+    pipelines: tuple[Pipeline, ...] = ()
+    npmrcs: tuple[NpmrcFile, ...] = ()
+    packages: tuple[PackageJson, ...] = ()
+    references: tuple[Reference, ...] = ()
+    parse_errors: tuple[ParseError, ...] = ()
+
+
+Parser = Callable[[Workspace, str], Parsed]
+
+
+def _npmrc(workspace: Workspace, path: str) -> Parsed:
+    from npm_auth_lint.parsers.npmrc import parse_npmrc
+
+    return Parsed(npmrcs=(parse_npmrc(path, workspace.read(path)),))
+
+
+def _yarnrc(workspace: Workspace, path: str) -> Parsed:
+    from npm_auth_lint.parsers.npmrc import parse_npmrc
+
+    return Parsed(npmrcs=(parse_npmrc(path, workspace.read(path), NpmrcKind.YARNRC),))
+
+
+def _yarnrc_yml(workspace: Workspace, path: str) -> Parsed:
+    from npm_auth_lint.parsers import yarnrc_yml
+
+    result = yarnrc_yml.parse(path, workspace.read(path))
+    if isinstance(result, ParseError):
+        return Parsed(parse_errors=(result,))
+    return Parsed(npmrcs=(result,))
+
+
+def _package_json(workspace: Workspace, path: str) -> Parsed:
+    from npm_auth_lint.parsers import package_json
+
+    result = package_json.parse(path, workspace.read(path))
+    if isinstance(result, ParseError):
+        return Parsed(parse_errors=(result,))
+    return Parsed(packages=(result,))
+
+
+def _yaml_only(workspace: Workspace, path: str) -> Parsed:
+    """Files read only when something refers to them: here we only check they parse."""
+    try:
+        data = yamlio.load(workspace.read(path))
+    except yamlio.LoadError as exc:
+        return Parsed(parse_errors=(ParseError(Location(path, exc.line, exc.column), exc.message),))
+    if data is not None and not isinstance(data, dict):
+        return Parsed(parse_errors=(ParseError(Location(path, 1, 1), "expected a mapping at the top level"),))
+    return Parsed()
+
+
+PARSERS: dict[Kind, Parser] = {
+    Kind.NPMRC: _npmrc,
+    Kind.YARNRC: _yarnrc,
+    Kind.YARNRC_YML: _yarnrc_yml,
+    Kind.PACKAGE_JSON: _package_json,
+    # Pipeline files: until their provider's parser lands they are checked for syntax and
+    # scanned for leaked tokens.
+    Kind.GITHUB_WORKFLOW: _yaml_only,
+    Kind.GITHUB_ACTION: _yaml_only,
+    Kind.GITLAB_CI: _yaml_only,
+    Kind.CIRCLECI: _yaml_only,
+}

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from npm_auth_lint.model import EMPTY_MAP, Finding
+from npm_auth_lint.model import Finding
 from npm_auth_lint.rule import Rule
 
 
@@ -21,4 +21,4 @@ class Report:
     files_scanned: int
     version: str
     # Extra sections (e.g. the publishing strategy report) by name; JSON-serialisable values.
-    extra: Mapping[str, Any] = field(default=EMPTY_MAP)
+    extra: Mapping[str, Any] = field(default_factory=dict)

@@ -1,0 +1,258 @@
+"""The command line: ``npm-auth-lint [PATH...]`` plus the ``rule`` and ``rules`` subcommands.
+
+The CLI only turns flags into a :class:`~npm_auth_lint.config.Config`, calls the engine, renders
+and picks the exit code: 0 when nothing is at or above ``--fail-on``, 1 when something is, 2 for
+usage and I/O errors (one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Optional
+
+import click
+import typer
+
+from npm_auth_lint import __version__
+from npm_auth_lint.config import Config, ConfigError, find_config, load_config, parse_rule_list
+from npm_auth_lint.model import Severity
+from npm_auth_lint.registry import RegistryError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+PROG = "npm-auth-lint"
+
+
+class Format(str, enum.Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class FailOn(str, enum.Enum):
+    error = "error"
+    warning = "warning"
+    note = "note"
+    never = "never"
+
+
+class UsageError(Exception):
+    """A problem with how the tool was called or with its inputs: exit 2, one line."""
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"{PROG} {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+lint_app = typer.Typer(
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@lint_app.command(
+    epilog=(
+        "Other commands: `npm-auth-lint rules` lists every rule; `npm-auth-lint rule ID` shows a rule's "
+        "documentation. Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or I/O error."
+    )
+)
+def lint(
+    paths: Optional[list[Path]] = typer.Argument(None, help="Files or folders to lint (default: the current folder).", show_default=False),
+    output_format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
+    select: list[str] = typer.Option([], "--select", help="Only run these rules (comma-separated ids; repeatable)."),
+    ignore: list[str] = typer.Option([], "--ignore", help="Never run these rules (comma-separated ids; repeatable)."),
+    fail_on: FailOn = typer.Option(FailOn.warning, "--fail-on", help="Lowest level that makes the exit status 1."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="Configuration file (default: .npm-auth-lint.yaml at the repository root)."),
+    no_config: bool = typer.Option(False, "--no-config", help="Ignore any configuration file."),
+    version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True, help="Show the version and exit."),
+) -> int:
+    """Audit how a repository authenticates to npm from CI."""
+    return run_lint(
+        paths=paths or [Path(".")],
+        output_format=output_format,
+        output=output,
+        select=select,
+        ignore=ignore,
+        fail_on=fail_on,
+        config_file=config_file,
+        no_config=no_config,
+    )
+
+
+def build_config(root: Path, config_file: Path | None, no_config: bool, select: Sequence[str], ignore: Sequence[str]) -> Config:
+    from npm_auth_lint.registry import all_rules
+
+    known = [rule.id for rule in all_rules()]
+    if no_config:
+        config = Config()
+    elif config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"config file not found: {config_file}")
+        config = load_config(config_file, known)
+    else:
+        found = find_config(root)
+        config = load_config(found, known) if found else Config()
+    selected = parse_rule_list(select, known, "--select") if select else None
+    deselected = parse_rule_list(ignore, known, "--ignore")
+    return Config(
+        rules=config.rules,
+        ignore=config.ignore,
+        select=selected,
+        deselect=deselected,
+        path=config.path,
+    )
+
+
+def _use_color(stream: object) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def exit_code(findings_severities: Sequence[Severity], fail_on: FailOn) -> int:
+    if fail_on is FailOn.never:
+        return EXIT_OK
+    threshold = Severity(fail_on.value).rank
+    return EXIT_FINDINGS if any(s.rank >= threshold for s in findings_severities) else EXIT_OK
+
+
+def run_lint(
+    *,
+    paths: Sequence[Path],
+    output_format: Format,
+    output: Path | None,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    fail_on: FailOn,
+    config_file: Path | None,
+    no_config: bool,
+) -> int:
+    from npm_auth_lint.engine import lint as run_engine
+    from npm_auth_lint.reporters import REPORTERS, Report
+    from npm_auth_lint.workspace import find_root
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"path does not exist: {missing[0]}")
+    root = find_root(paths[0])
+    config = build_config(root, config_file, no_config, select, ignore)
+    result = run_engine(list(paths), config)
+    for message in result.internal_errors:
+        print(f"{PROG}: {message} (please report this bug)", file=sys.stderr)
+    report = Report(
+        findings=result.findings,
+        rules=result.rules,
+        root=result.root,
+        files_scanned=result.files_scanned,
+        version=__version__,
+    )
+    color = output is None and output_format is Format.text and _use_color(sys.stdout)
+    renderer = REPORTERS[output_format.value]
+    text = renderer(report, color=color) if output_format is Format.text else renderer(report)
+    if output is not None:
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    code = exit_code([f.severity for f in result.findings], fail_on)
+    if result.internal_errors:
+        return EXIT_USAGE
+    return code
+
+
+# ------------------------------------------------------------------------------------------
+# Subcommands
+
+docs_app = typer.Typer(
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
+
+
+@docs_app.command("rules")
+def list_rules() -> int:
+    """List every rule with its default level and what it finds."""
+    from npm_auth_lint.registry import all_rules
+
+    rules = all_rules()
+    width = max(len(rule.id) for rule in rules)
+    for rule in rules:
+        typer.echo(f"{rule.id:<{width}}  {rule.severity.value:<7}  {rule.summary()}")
+    return EXIT_OK
+
+
+@docs_app.command("rule")
+def show_rule(rule_id: str = typer.Argument(..., metavar="ID", help="A rule id, e.g. hardcoded-npm-token.")) -> int:
+    """Show a rule's documentation."""
+    from npm_auth_lint.registry import rules_by_id
+
+    rules = rules_by_id()
+    rule = rules.get(rule_id)
+    if rule is None:
+        raise UsageError(f'unknown rule "{rule_id}" (see `{PROG} rules`)')
+    typer.echo(f"# {rule.id} ({rule.severity.value})\n")
+    typer.echo(rule.docs())
+    return EXIT_OK
+
+
+SUBCOMMANDS = frozenset({"rules", "rule"})
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status instead of raising SystemExit."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in SUBCOMMANDS:
+        command = typer.main.get_command(docs_app)
+    else:
+        command = typer.main.get_command(lint_app)
+    try:
+        result = command.main(args=args, prog_name=PROG, standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        print(f"{PROG}: aborted", file=sys.stderr)
+        return EXIT_USAGE
+    except click.exceptions.ClickException as exc:
+        print(f"{PROG}: error: {' '.join(exc.format_message().split())}", file=sys.stderr)
+        return EXIT_USAGE
+    except (UsageError, ConfigError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `npm-auth-lint | head`: the reader went away; that is not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except RegistryError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # last line of defence: no traceback reaches a user
+        print(f"{PROG}: internal error (please report this bug): {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return result if isinstance(result, int) else EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

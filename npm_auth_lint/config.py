@@ -1,0 +1,144 @@
+"""The ``.npm-auth-lint.yaml`` configuration, validated into frozen dataclasses.
+
+```yaml
+ignore: ["examples/**"]          # paths never reported on (gitignore-style globs)
+rules:
+  legacy-npmrc-auth: disable     # or: enable
+  use-trusted-publishing:
+    level: error                 # note | warning | error
+    ignore: ["legacy/**"]        # paths where this rule is not reported
+```
+
+Unknown keys, rule ids and levels are errors that name the culprit (like yamllint's), so a typo
+never silently turns a rule off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from npm_auth_lint import yamlio
+from npm_auth_lint.model import Severity, frozen_map
+
+CONFIG_NAME = ".npm-auth-lint.yaml"
+CONFIG_NAMES = (CONFIG_NAME, ".npm-auth-lint.yml")
+
+
+class ConfigError(Exception):
+    """An invalid configuration (file or command line); the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    enabled: bool = True
+    level: Severity | None = None
+    ignore: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    rules: Mapping[str, RuleConfig] = field(default_factory=frozen_map)
+    ignore: tuple[str, ...] = ()
+    select: tuple[str, ...] | None = None  # --select: only these rules
+    deselect: tuple[str, ...] = ()  # --ignore: never these rules
+    path: str | None = None  # the file it came from, for messages
+
+    def rule(self, rule_id: str) -> RuleConfig:
+        return self.rules.get(rule_id, RuleConfig())
+
+    def is_enabled(self, rule_id: str) -> bool:
+        if self.select is not None and rule_id not in self.select:
+            return False
+        if rule_id in self.deselect:
+            return False
+        return self.rule(rule_id).enabled
+
+
+def _string_list(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ConfigError(f"{where} must be a list of glob strings")
+
+
+def _rule_config(rule_id: str, value: Any, where: str) -> RuleConfig:
+    if value in ("enable", True):
+        return RuleConfig()
+    if value in ("disable", False):
+        return RuleConfig(enabled=False)
+    if not isinstance(value, dict):
+        raise ConfigError(f'{where}: rule "{rule_id}" must be "enable", "disable" or a mapping')
+    unknown = sorted(set(value) - {"enabled", "level", "ignore"})
+    if unknown:
+        raise ConfigError(f'{where}: unknown option "{unknown[0]}" for rule "{rule_id}" (known: enabled, level, ignore)')
+    enabled = value.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ConfigError(f'{where}: "enabled" of rule "{rule_id}" must be true or false')
+    level = value.get("level")
+    if level is not None:
+        try:
+            level = Severity(level)
+        except ValueError:
+            raise ConfigError(f'{where}: level of rule "{rule_id}" must be note, warning or error, not {level!r}') from None
+    ignore = _string_list(value.get("ignore", []), f'{where}: "ignore" of rule "{rule_id}"')
+    return RuleConfig(enabled=enabled, level=level, ignore=ignore)
+
+
+def parse_config(text: str, known_rules: Iterable[str], where: str = CONFIG_NAME) -> Config:
+    """Validate configuration text; raises :class:`ConfigError` naming what is wrong."""
+    known = set(known_rules)
+    try:
+        data = yamlio.load(text)
+    except yamlio.LoadError as exc:
+        raise ConfigError(f"{where}:{exc.line}:{exc.column}: {exc.message}") from None
+    if data is None:
+        return Config(path=where)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: expected a mapping at the top level")
+    unknown = sorted(set(map(str, data)) - {"rules", "ignore"})
+    if unknown:
+        raise ConfigError(f'{where}: unknown key "{unknown[0]}" (known: ignore, rules)')
+    rules_value = data.get("rules") or {}
+    if not isinstance(rules_value, dict):
+        raise ConfigError(f'{where}: "rules" must be a mapping of rule ids')
+    rules: dict[str, RuleConfig] = {}
+    for rule_id, value in rules_value.items():
+        if rule_id not in known:
+            raise ConfigError(f'{where}: unknown rule "{rule_id}"')
+        rules[rule_id] = _rule_config(rule_id, value, where)
+    ignore = _string_list(data.get("ignore", []), f'{where}: "ignore"')
+    return Config(rules=frozen_map(rules), ignore=ignore, path=where)
+
+
+def find_config(root: Path) -> Path | None:
+    for name in CONFIG_NAMES:
+        candidate = root / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: Path, known_rules: Iterable[str]) -> Config:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    return parse_config(text, known_rules, where=str(path))
+
+
+def parse_rule_list(values: Iterable[str], known_rules: Iterable[str], option: str) -> tuple[str, ...]:
+    """``--select a,b --select c`` -> ("a", "b", "c"), rejecting unknown ids."""
+    known = set(known_rules)
+    ids: list[str] = []
+    for value in values:
+        for rule_id in (part.strip() for part in value.split(",")):
+            if not rule_id:
+                continue
+            if rule_id not in known:
+                raise ConfigError(f'{option}: unknown rule "{rule_id}"')
+            ids.append(rule_id)
+    return tuple(ids)

@@ -1,0 +1,203 @@
+"""Run the rules over a repository and decide what is reported.
+
+``lint(targets, config)`` discovers and parses files into a :class:`Project`, runs every enabled
+rule, turns unparseable files into ``parse-error`` findings, then applies policy in one place:
+configured levels, per-rule and global ignore globs, and inline suppressions. Reporters get a
+final, sorted list.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from npm_auth_lint.config import Config
+from npm_auth_lint.model import Finding, Location, ParseError, Project, Severity
+from npm_auth_lint.parsers import PARSERS, Parsed
+from npm_auth_lint.parsers.git_config import read_origin
+from npm_auth_lint.registry import all_rules
+from npm_auth_lint.rule import Rule
+from npm_auth_lint.workspace import FileReadError, Workspace, classify, find_root, matches_glob
+
+LOG = logging.getLogger(__name__)
+PARSE_ERROR = "parse-error"
+
+# `# npm-auth-lint: ignore[rule-a,rule-b] optional reason` (`;` starts comments in npmrc files).
+SUPPRESSION = re.compile(r"(?:#|;|//)\s*npm-auth-lint:\s*ignore\[(?P<ids>[^\]]*)\](?P<reason>[^\n]*)")
+
+
+@dataclass(frozen=True)
+class Suppression:
+    location: Location
+    rule_ids: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class LintResult:
+    findings: tuple[Finding, ...]
+    rules: tuple[type[Rule], ...]  # the enabled rules
+    root: Path
+    files_scanned: int
+    projects: tuple[Project, ...]
+    internal_errors: tuple[str, ...] = ()
+    suppressions: tuple[Suppression, ...] = ()
+    used_suppressions: frozenset[tuple[str, int, str]] = frozenset()
+
+
+def build_project(workspace: Workspace, files: Sequence[str]) -> Project:
+    """Parse every file into one :class:`Project`; unreadable files become parse errors."""
+    parts: list[Parsed] = []
+    for rel in files:
+        kind = classify(rel)
+        if kind is None:
+            continue
+        try:
+            parts.append(PARSERS[kind](workspace, rel))
+        except FileReadError as exc:
+            parts.append(Parsed(parse_errors=(ParseError(Location(rel, exc.line, exc.column), exc.message),)))
+    aux = {rel: text for rel in workspace.aux_files() if (text := workspace.try_read(rel)) is not None}
+    return Project(
+        root=str(workspace.root),
+        pipelines=tuple(p for part in parts for p in part.pipelines),
+        npmrcs=tuple(n for part in parts for n in part.npmrcs),
+        packages=tuple(p for part in parts for p in part.packages),
+        references=tuple(r for part in parts for r in part.references),
+        parse_errors=_unique_errors(e for part in parts for e in part.parse_errors),
+        remote=read_origin(workspace.root),
+        files={**aux, **workspace.texts},
+    )
+
+
+def _unique_errors(errors: Iterable[ParseError]) -> tuple[ParseError, ...]:
+    # A file included by two pipelines is parsed twice; report its error once.
+    seen: dict[str, ParseError] = {}
+    for error in errors:
+        seen.setdefault(error.location.path, error)
+    return tuple(sorted(seen.values(), key=lambda e: e.location))
+
+
+def run_rules(project: Project, rules: Iterable[type[Rule]]) -> tuple[list[Finding], list[str]]:
+    """Every finding of every rule; a rule that crashes is reported, not fatal."""
+    findings: list[Finding] = []
+    errors: list[str] = []
+    for rule_class in rules:
+        if rule_class.id == PARSE_ERROR:
+            continue
+        try:
+            findings.extend(rule_class().check(project))
+        except Exception as exc:  # a bug in one rule must not lose the rest of the run
+            LOG.debug("rule %s crashed", rule_class.id, exc_info=True)
+            errors.append(f"internal error in rule {rule_class.id}: {type(exc).__name__}: {exc}")
+    return findings, errors
+
+
+def parse_error_findings(project: Project, rule: type[Rule]) -> list[Finding]:
+    return [rule().finding(error.location, error.message) for error in project.parse_errors]
+
+
+def find_suppressions(path: str, text: str) -> list[Suppression]:
+    found = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        for match in SUPPRESSION.finditer(line):
+            ids = tuple(i.strip() for i in match.group("ids").split(",") if i.strip())
+            found.append(Suppression(Location(path, lineno, match.start() + 1), ids, match.group("reason").strip()))
+    return found
+
+
+def apply_policy(
+    findings: Iterable[Finding], project: Project, config: Config
+) -> tuple[list[Finding], list[Suppression], set[tuple[str, int, str]]]:
+    """Levels, ignore globs and inline suppressions; returns kept findings and suppression use."""
+    broken_files = {e.location.path for e in project.parse_errors}
+    suppressions: dict[tuple[str, int], list[Suppression]] = defaultdict(list)
+    all_suppressions: list[Suppression] = []
+    for path, text in project.files.items():
+        for suppression in find_suppressions(path, text):
+            suppressions[(path, suppression.location.line)].append(suppression)
+            all_suppressions.append(suppression)
+    used: set[tuple[str, int, str]] = set()
+    kept: list[Finding] = []
+    for finding in findings:
+        path = finding.location.path
+        if finding.rule_id != PARSE_ERROR and path in broken_files:
+            continue  # a file that cannot be parsed yields no other finding
+        if matches_glob(path, config.ignore):
+            continue
+        rule_config = config.rule(finding.rule_id)
+        if matches_glob(path, rule_config.ignore):
+            continue
+        matched = [s for s in suppressions.get((path, finding.location.line), ()) if finding.rule_id in s.rule_ids]
+        if matched:
+            used.update((path, s.location.line, finding.rule_id) for s in matched)
+            continue
+        if rule_config.level is not None:
+            finding = dataclasses.replace(finding, severity=rule_config.level)
+        kept.append(finding)
+    return kept, all_suppressions, used
+
+
+def group_by_root(targets: Sequence[Path]) -> dict[Path, list[Path]]:
+    groups: dict[Path, list[Path]] = {}
+    for target in targets:
+        groups.setdefault(find_root(target), []).append(target)
+    return groups
+
+
+def lint(targets: Sequence[Path], config: Config) -> LintResult:
+    """Lint ``targets`` (files or folders) with ``config``."""
+    rules = tuple(r for r in all_rules() if config.is_enabled(r.id))
+    parse_rule = next((r for r in all_rules() if r.id == PARSE_ERROR), None)
+    findings: list[Finding] = []
+    projects: list[Project] = []
+    internal: list[str] = []
+    suppressions: list[Suppression] = []
+    used: set[tuple[str, int, str]] = set()
+    files_scanned = 0
+    groups = group_by_root(targets)
+    for root, group in groups.items():
+        workspace = Workspace(root)
+        files = workspace.discover(group)
+        files_scanned += len(files)
+        project = build_project(workspace, files)
+        projects.append(project)
+        raw, errors = run_rules(project, rules)
+        internal.extend(errors)
+        if parse_rule is not None and config.is_enabled(PARSE_ERROR):
+            raw.extend(parse_error_findings(project, parse_rule))
+        kept, found, used_here = apply_policy(raw, project, config)
+        findings.extend(kept)
+        suppressions.extend(found)
+        used.update(used_here)
+    root = next(iter(groups), Path.cwd())
+    return LintResult(
+        findings=tuple(sorted(_dedupe(findings))),
+        rules=rules,
+        root=root,
+        files_scanned=files_scanned,
+        projects=tuple(projects),
+        internal_errors=tuple(internal),
+        suppressions=tuple(suppressions),
+        used_suppressions=frozenset(used),
+    )
+
+
+def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
+    # Finding equality ignores the message (it orders by location and rule); dedupe on all three.
+    seen: dict[tuple[Location, str, str], Finding] = {}
+    for finding in findings:
+        seen.setdefault((finding.location, finding.rule_id, finding.message), finding)
+    return list(seen.values())
+
+
+def max_severity(findings: Iterable[Finding]) -> Severity | None:
+    best: Severity | None = None
+    for finding in findings:
+        if best is None or finding.severity.rank > best.rank:
+            best = finding.severity
+    return best

@@ -1,0 +1,116 @@
+"""A literal npm credential is committed to the repository.
+
+## What it does
+Finds npm credentials written in plain text in any file the tool scans:
+
+- an npm access token (`npm_` followed by 36 Base62 characters) anywhere in the file;
+- a literal value (not a `${VAR}` reference) of `_authToken`, `_auth` or `_password` in an
+  `.npmrc` or `.yarnrc`, legacy UUID-style tokens included;
+- a literal `npmAuthToken` or `npmAuthIdent` in `.yarnrc.yml`;
+- a literal token as the value of an environment variable or CI variable in a CI configuration.
+
+The finding points at the line holding the value. The value itself is never printed.
+
+## Why is this bad?
+Anyone who can read the repository (and every fork, clone, cache and CI log of it) can publish
+or install with that credential. npm revoked all classic tokens on 2025-12-09; a granular
+access token with write access can still publish until it expires (up to 90 days) unless it is
+revoked. Revoke the token on npmjs.com first: removing it from the file does not remove it from
+the history.
+
+## Example
+```ini
+# .npmrc
+//registry.npmjs.org/:_authToken=npm_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX
+```
+
+## Use instead
+Publish with trusted publishing (OIDC) and no token at all. Where a token is still needed (for
+installing private packages, or publishing where OIDC is not viable), keep it in a CI secret and
+reference it:
+
+```ini
+# .npmrc
+//registry.npmjs.org/:_authToken=${NPM_TOKEN}
+```
+
+## References
+- npm, "Using private packages in a CI/CD workflow" ("Do not put a token in this file"):
+  https://docs.npmjs.com/using-private-packages-in-a-ci-cd-workflow
+- npm token format (`npm_` prefix, 36 Base62 characters with a CRC32 checksum):
+  https://github.blog/2021-09-23-announcing-npms-new-access-token-format/
+- Classic tokens revoked 2025-12-09:
+  https://github.blog/changelog/2025-12-09-npm-classic-tokens-revoked-session-based-auth-and-cli-token-management-now-available
+- npm-facts.md §3.3, §6 (`shared/reference/npm-facts.md`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from npm_auth_lint.credentials import is_credential_name, is_literal_credential, looks_like_token
+from npm_auth_lint.model import Finding, Location, NpmrcKind, Project, Severity, ValueSourceKind
+from npm_auth_lint.redact import NPM_TOKEN
+from npm_auth_lint.rule import Rule
+
+NPMRC_SECRET_KEYS = frozenset({"_authToken", "_auth", "_password"})
+YARNRC_YML_SECRET_KEYS = frozenset({"npmAuthToken", "npmAuthIdent"})
+
+
+class HardcodedNpmToken(Rule):
+    __doc__ = __doc__
+    id = "hardcoded-npm-token"
+    severity = Severity.ERROR
+    tags = ("secrets", "credentials")
+    security_severity = 9.1
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        reported: set[tuple[str, int]] = set()
+
+        def once(location: Location) -> bool:
+            key = (location.path, location.line)
+            if key in reported:
+                return False
+            reported.add(key)
+            return True
+
+        for npmrc in project.npmrcs:
+            secret_keys = YARNRC_YML_SECRET_KEYS if npmrc.kind is NpmrcKind.YARNRC_YML else NPMRC_SECRET_KEYS
+            for entry in npmrc.entries:
+                if entry.key in secret_keys and is_literal_credential(entry.value) and once(entry.value_location):
+                    where = f"{entry.raw_key}" + (f" (registry {entry.scope})" if entry.scope and npmrc.kind is NpmrcKind.YARNRC_YML else "")
+                    yield self.finding(
+                        entry.value_location,
+                        f"{where} is a credential committed in plain text; revoke it on npmjs.com, "
+                        f"then reference a CI secret instead (`{entry.raw_key}=${{NPM_TOKEN}}`)"
+                        if npmrc.kind is not NpmrcKind.YARNRC_YML
+                        else f"{where} is a credential committed in plain text; revoke it on npmjs.com, "
+                        f'then reference an environment variable instead (`{entry.key}: "${{NPM_TOKEN}}"`)',
+                        secrets=(entry.value,),
+                    )
+
+        for _pipeline, job in project.jobs():
+            for env in (*job.env, *(e for step in job.steps for e in step.env)):
+                if env.source.kind is not ValueSourceKind.LITERAL:
+                    continue
+                if (is_credential_name(env.name) and is_literal_credential(env.value)) or looks_like_token(env.value):
+                    if once(env.location):
+                        yield self.finding(
+                            env.location,
+                            f"{env.name} is set to a literal credential in the CI configuration; revoke it on "
+                            f"npmjs.com and pass it from the CI provider's secret store instead",
+                            secrets=(env.value,),
+                        )
+
+        for path, text in sorted(project.files.items()):
+            for lineno, line in enumerate(text.splitlines(), start=1):
+                for match in NPM_TOKEN.finditer(line):
+                    location = Location(path, lineno, match.start() + 1)
+                    if once(location):
+                        yield self.finding(
+                            location,
+                            "npm access token committed in plain text; revoke it on npmjs.com and keep "
+                            "credentials in the CI provider's secret store",
+                            secrets=(match.group(0),),
+                        )
+

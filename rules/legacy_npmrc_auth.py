@@ -1,0 +1,124 @@
+"""An npmrc-like file uses legacy or unscoped authentication settings.
+
+## What it does
+Reports settings in `.npmrc`, `.yarnrc` and `.yarnrc.yml` that belong to npm's legacy
+authentication:
+
+- `_auth` (base64 `user:password`), and `username` with `_password` (basic auth);
+- `email`, only ever used by the removed legacy login flow;
+- `always-auth`, obsolete since npm 7 (npm >= 11.2 warns about it; `actions/setup-node` removed its
+  `always-auth` input in v6.1.0);
+- `auth-type=legacy`;
+- a credential key that is not scoped to a registry (`_authToken=...` instead of
+  `//registry.npmjs.org/:_authToken=...`);
+- in `.yarnrc.yml`: `npmAlwaysAuth` and `npmAuthIdent` (Yarn's own top-level `npmAuthToken` is
+  not legacy).
+
+The finding points at the key's line.
+
+## Why is this bad?
+npm revoked every classic token on 2025-12-09 and only accepts granular access tokens or trusted
+publishing. Basic-auth credentials are rejected by `npm trust` and by the token endpoints, and
+an unscoped credential is sent to *every* registry the project talks to, including mirrors and
+third-party registries. Obsolete keys such as `always-auth` make npm print warnings (and fail
+under `strict-npmrc` in npm 12) while hiding which setting really authenticates.
+
+## Example
+```ini
+# .npmrc
+always-auth=true
+_authToken=${NPM_TOKEN}
+email=ci@example.com
+```
+
+## Use instead
+```ini
+# .npmrc
+//registry.npmjs.org/:_authToken=${NPM_TOKEN}
+```
+Better still, publish with trusted publishing (OIDC) and keep only a read-only token for
+installing private packages.
+
+## References
+- npm config, "auth-related configuration" (credentials must be scoped to a registry):
+  https://docs.npmjs.com/cli/v11/configuring-npm/npmrc#auth-related-configuration
+- npm 7 changelog, removal of `always-auth`: https://docs.npmjs.com/cli/v7/using-npm/changelog
+- Yarn settings (`npmAlwaysAuth`, `npmAuthIdent`, `npmAuthToken`):
+  https://yarnpkg.com/configuration/yarnrc
+- npm-facts.md §3.4, §8 item 12 (`shared/reference/npm-facts.md`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from npm_auth_lint.model import Finding, NpmrcEntry, NpmrcFile, NpmrcKind, Project, Severity
+from npm_auth_lint.rule import Rule
+
+# Keys that must be nerf-darted (`//host/:key`) per npm's config docs.
+SCOPED_ONLY = frozenset({"_authToken", "_auth", "_password", "username", "certfile", "keyfile", "email"})
+
+
+def _is_registry_scope(scope: str | None) -> bool:
+    return bool(scope) and scope.startswith("//")
+
+
+def _npmrc_messages(npmrc: NpmrcFile) -> Iterator[tuple[NpmrcEntry, str]]:
+    basic_scopes = {e.scope for e in npmrc.entries if e.key == "username"} & {
+        e.scope for e in npmrc.entries if e.key == "_password"
+    }
+    for entry in npmrc.entries:
+        key, scoped = entry.key, _is_registry_scope(entry.scope)
+        suffix = "" if scoped or key not in SCOPED_ONLY else "; it is also not scoped to a registry"
+        if key == "_auth":
+            yield entry, (
+                f"`{entry.raw_key}` is legacy basic auth (base64 user:password){suffix}; use a granular "
+                "access token as `//registry.npmjs.org/:_authToken=${NPM_TOKEN}`, or trusted publishing"
+            )
+        elif key in ("username", "_password") and entry.scope in basic_scopes:
+            yield entry, (
+                f"`{entry.raw_key}` is part of legacy username/password auth{suffix}; replace it with a "
+                "granular access token (`//registry.npmjs.org/:_authToken=${NPM_TOKEN}`) or trusted publishing"
+            )
+        elif key == "email":
+            yield entry, f"`{entry.raw_key}` only served npm's removed legacy login; delete it"
+        elif key == "always-auth":
+            yield entry, (
+                f"`{entry.raw_key}` is obsolete since npm 7 and ignored (npm >= 11.2 warns about it); "
+                "delete it and scope the token to its registry instead"
+            )
+        elif key == "auth-type" and entry.value.strip().lower() == "legacy":
+            yield entry, "`auth-type=legacy` selects npm's legacy login flow; delete it (npm uses web login)"
+        elif key in SCOPED_ONLY and not scoped:
+            yield entry, (
+                f"`{entry.raw_key}` is not scoped to a registry, so npm would send it to every registry; "
+                f"write it as `//registry.npmjs.org/:{key}=...`"
+            )
+
+
+def _yarnrc_yml_messages(npmrc: NpmrcFile) -> Iterator[tuple[NpmrcEntry, str]]:
+    for entry in npmrc.entries:
+        if entry.key == "npmAlwaysAuth":
+            yield entry, (
+                "`npmAlwaysAuth` sends credentials with every request, also to registries that do not "
+                "need them; delete it and set `npmAuthToken` only where authentication is needed"
+            )
+        elif entry.key == "npmAuthIdent":
+            yield entry, (
+                "`npmAuthIdent` is legacy username:password auth; use `npmAuthToken` with a granular "
+                'access token (`npmAuthToken: "${NPM_TOKEN}"`), or trusted publishing'
+            )
+
+
+class LegacyNpmrcAuth(Rule):
+    __doc__ = __doc__
+    id = "legacy-npmrc-auth"
+    severity = Severity.WARNING
+    tags = ("credentials", "configuration")
+    security_severity = 5.3
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        for npmrc in project.npmrcs:
+            messages = _yarnrc_yml_messages(npmrc) if npmrc.kind is NpmrcKind.YARNRC_YML else _npmrc_messages(npmrc)
+            for entry, message in messages:
+                yield self.finding(entry.location, message, secrets=(entry.value,) if entry.key in ("_auth", "_password", "npmAuthIdent") else ())
