@@ -266,7 +266,8 @@ class IdToken:
     ``anchor`` is where a ``missing-id-token`` finding points (spec: the job's ``permissions:``
     key, the job's ``id_tokens:`` key, or the job's name line). ``problem`` says what is wrong in
     the user's words when ``granted`` is false. ``sigstore`` tells GitLab's provenance token is
-    present (GitHub: same as ``granted``; CircleCI: never).
+    present (GitHub: same as ``granted``). CircleCI jobs have no job-level ID token (``None``):
+    the token is exported by the shell that publishes, which the analysis reads from commands.
     """
 
     granted: bool
@@ -291,8 +292,6 @@ class Step:
     # For a step that came from a local composite action, reusable command or `!reference`,
     # the chain of places that brought it in (outermost first).
     via: tuple[Location, ...] = ()
-    # CircleCI: the ID token is exported in the shell of this step (overrides the job's).
-    id_token: IdToken | None = None
 
 
 @dataclass(frozen=True)

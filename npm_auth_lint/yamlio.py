@@ -37,6 +37,7 @@ class Pos:
     column: int  # 1-based
     style: str | None = None  # scalar style: None (plain), '|', '>', '"', "'"
     end_line: int = 0  # 1-based line where the node ends
+    path: str = ""  # the file it was loaded from (``load(text, path=...)``), so merged trees stay exact
 
 
 class YMap(dict):
@@ -86,10 +87,10 @@ class LoadError(Exception):
 _LOADER = YAML(typ="safe", pure=False)
 
 
-def _pos(node: Node) -> Pos:
+def _pos(node: Node, path: str = "") -> Pos:
     mark = node.start_mark
     style = node.style if isinstance(node, ScalarNode) else None
-    return Pos(mark.line + 1, mark.column + 1, style, node.end_mark.line + 1)
+    return Pos(mark.line + 1, mark.column + 1, style, node.end_mark.line + 1, path)
 
 
 _BOOL = {"true": True, "false": False, "True": True, "False": False, "TRUE": True, "FALSE": False}
@@ -121,33 +122,37 @@ def _scalar(node: ScalarNode) -> Any:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, path: str) -> None:
         self._seen: dict[int, Any] = {}
+        self._path = path
+
+    def _pos(self, node: Node) -> Pos:
+        return _pos(node, self._path)
 
     def build(self, node: Node, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
-            raise LoadError(f"document nested deeper than {MAX_DEPTH} levels", *_pos(node)[:2])
+            raise LoadError(f"document nested deeper than {MAX_DEPTH} levels", *self._pos(node)[:2])
         key = id(node)
         if key in self._seen:  # an alias: same object as its anchor
             return self._seen[key]
         if isinstance(node, ScalarNode):
             value = _scalar(node)
             if node.tag and node.tag.startswith("!") and not node.tag.startswith("!!"):
-                value = Tagged(node.tag, value, _pos(node))
+                value = Tagged(node.tag, value, self._pos(node))
             return value
         if isinstance(node, SequenceNode):
             seq = YSeq()
-            seq.pos = _pos(node)
+            seq.pos = self._pos(node)
             self._seen[key] = seq
             for item in node.value:
                 seq.append(self.build(item, depth + 1))
-                seq.item_pos.append(_pos(item))
+                seq.item_pos.append(self._pos(item))
             if node.tag and node.tag.startswith("!") and not node.tag.startswith("!!"):
-                return Tagged(node.tag, seq, _pos(node))
+                return Tagged(node.tag, seq, self._pos(node))
             return seq
         if isinstance(node, MappingNode):
             mapping = YMap()
-            mapping.pos = _pos(node)
+            mapping.pos = self._pos(node)
             self._seen[key] = mapping
             merges: list[YMap] = []
             for key_node, value_node in node.value:
@@ -162,11 +167,11 @@ class _Builder:
                 if isinstance(k, (YMap, YSeq, Tagged)):
                     k = str(key_node.value) if isinstance(key_node, ScalarNode) else repr(k)
                 if k in mapping:
-                    p = _pos(key_node)
+                    p = self._pos(key_node)
                     raise LoadError(f"duplicate key {k!r}", p.line, p.column)
                 mapping[k] = self.build(value_node, depth + 1)
-                mapping.key_pos[k] = _pos(key_node)
-                mapping.value_pos[k] = _pos(value_node)
+                mapping.key_pos[k] = self._pos(key_node)
+                mapping.value_pos[k] = self._pos(value_node)
             for merged in merges:
                 for k, v in merged.items():
                     if k not in mapping:
@@ -174,12 +179,12 @@ class _Builder:
                         mapping.key_pos[k] = merged.key_pos[k]
                         mapping.value_pos[k] = merged.value_pos[k]
             if node.tag and node.tag.startswith("!") and not node.tag.startswith("!!"):
-                return Tagged(node.tag, mapping, _pos(node))
+                return Tagged(node.tag, mapping, self._pos(node))
             return mapping
         raise LoadError(f"unsupported YAML node {type(node).__name__}")
 
 
-def load(text: str) -> Any:
+def load(text: str, path: str = "") -> Any:
     """Parse one YAML document (JSON is YAML too) into located values.
 
     Raises :class:`LoadError` with a 1-based position for any syntax error, duplicate key, or a
@@ -204,7 +209,7 @@ def load(text: str) -> Any:
     if node is None:
         return None
     try:
-        return _Builder().build(node)
+        return _Builder(path).build(node)
     except RecursionError:
         raise LoadError(f"document nested deeper than {MAX_DEPTH} levels") from None
 
