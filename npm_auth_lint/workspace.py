@@ -126,7 +126,7 @@ class Workspace:
     def glob(self, pattern: str) -> list[str]:
         """Files of the index matching a repository-relative glob (``**`` crosses folders)."""
         pattern = pattern.lstrip("/")
-        spec = pathspec.PathSpec.from_lines("gitwildmatch", ["/" + pattern])
+        spec = pathspec.GitIgnoreSpec.from_lines(["/" + pattern])
         return sorted(rel for rel in self.index if spec.match_file(rel))
 
     # Reading -------------------------------------------------------------------------------
@@ -231,7 +231,7 @@ class Workspace:
             lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             return None
-        return _Ignore(base, pathspec.PathSpec.from_lines("gitwildmatch", lines))
+        return _Ignore(base, pathspec.GitIgnoreSpec.from_lines(lines))
 
     def _walk_dir(self, directory: Path, ignores: list[_Ignore]) -> Iterator[str]:
         rel_dir = "" if directory == self.root else directory.relative_to(self.root).as_posix()
@@ -270,5 +270,5 @@ def matches_glob(rel: str, patterns: Iterable[str]) -> bool:
     patterns = list(patterns)
     if not patterns:
         return False
-    spec = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
     return spec.match_file(rel) or any(fnmatch(rel, p) for p in patterns)
