@@ -85,6 +85,11 @@ def frozen_map(data: Mapping | None = None) -> Mapping:
 EMPTY_MAP: Mapping = frozen_map()
 
 
+def _empty_map() -> Mapping:
+    # A default_factory, because Python < 3.12 rejects an unhashable mappingproxy as a default.
+    return EMPTY_MAP
+
+
 # --------------------------------------------------------------------------------------------
 # npm configuration files and package.json
 
@@ -144,18 +149,18 @@ class PackageJson:
     name: Text | None = None
     version: Text | None = None
     private: bool = False
-    scripts: Mapping[str, Text] = EMPTY_MAP
-    publish_config: Mapping[str, Text] = EMPTY_MAP
+    scripts: Mapping[str, Text] = field(default_factory=_empty_map)
+    publish_config: Mapping[str, Text] = field(default_factory=_empty_map)
     repository: Text | None = None  # string form, or the ``url`` of the object form
     repository_directory: Text | None = None
-    engines: Mapping[str, Text] = EMPTY_MAP
+    engines: Mapping[str, Text] = field(default_factory=_empty_map)
     package_manager: Text | None = None
-    volta: Mapping[str, Text] = EMPTY_MAP
+    volta: Mapping[str, Text] = field(default_factory=_empty_map)
     dev_engines_runtime: tuple[Mapping[str, Text], ...] = ()
     dev_engines_package_manager: tuple[Mapping[str, Text], ...] = ()
     workspaces: tuple[Text, ...] = ()
-    dependencies: Mapping[str, Text] = EMPTY_MAP  # dependencies + devDependencies, for tool versions
-    fields: Mapping[str, Location] = EMPTY_MAP
+    dependencies: Mapping[str, Text] = field(default_factory=_empty_map)  # dependencies + devDependencies, for tool versions
+    fields: Mapping[str, Location] = field(default_factory=_empty_map)
 
     @property
     def directory(self) -> str:
@@ -285,7 +290,7 @@ class Step:
     commands: tuple[Command, ...] = ()
     shell: str | None = None
     uses: Text | None = None  # action reference (`owner/repo@ref`, `./path`) or orb command
-    inputs: Mapping[str, Text] = EMPTY_MAP  # `with:` / orb command parameters
+    inputs: Mapping[str, Text] = field(default_factory=_empty_map)  # `with:` / orb command parameters
     env: tuple[EnvVar, ...] = ()
     working_directory: str | None = None  # repository-relative, '' for the root
     # For a step that came from a local composite action, reusable command or `!reference`,
@@ -357,7 +362,7 @@ class Project:
     parse_errors: tuple[ParseError, ...] = ()
     remote: GitRemote | None = None
     # Plain text of other files the analysis may consult (e.g. `.nvmrc`), by repository path.
-    files: Mapping[str, str] = field(default=EMPTY_MAP)
+    files: Mapping[str, str] = field(default_factory=_empty_map)
 
     def jobs(self) -> Iterator[tuple[Pipeline, Job]]:
         for pipeline in self.pipelines:
