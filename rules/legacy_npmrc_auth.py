@@ -1,8 +1,8 @@
 """An npmrc-like file uses legacy or unscoped authentication settings.
 
 ## What it does
-Reports settings in `.npmrc`, `.yarnrc` and `.yarnrc.yml` that belong to npm's legacy
-authentication:
+Reports settings in `.npmrc`, `.yarnrc` and `.yarnrc.yml` — and in npmrc files that CI scripts
+write — that belong to npm's legacy authentication:
 
 - `_auth` (base64 `user:password`), and `username` with `_password` (basic auth);
 - `email`, only ever used by the removed legacy login flow;
@@ -52,7 +52,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.model import Finding, NpmrcEntry, NpmrcFile, NpmrcKind, Project, Severity
+from npm_auth_lint.analysis import analyze
+from npm_auth_lint.model import Finding, Location, NpmrcEntry, NpmrcFile, NpmrcKind, Project, Severity
 from npm_auth_lint.rule import Rule
 
 # Keys that must be nerf-darted (`//host/:key`) per npm's config docs.
@@ -118,7 +119,18 @@ class LegacyNpmrcAuth(Rule):
     security_severity = 5.3
 
     def check(self, project: Project) -> Iterator[Finding]:
-        for npmrc in project.npmrcs:
+        written = [
+            NpmrcFile(path=write.location.path, kind=write.kind, entries=write.entries, written_by=write.location)
+            for job in analyze(project).jobs
+            for write in job.npmrc_writes
+        ]
+        seen: set[tuple[Location, str]] = set()
+        for npmrc in (*project.npmrcs, *written):
             messages = _yarnrc_yml_messages(npmrc) if npmrc.kind is NpmrcKind.YARNRC_YML else _npmrc_messages(npmrc)
             for entry, message in messages:
+                if (entry.location, entry.raw_key) in seen:
+                    continue  # a script inherited by two jobs writes the same line once
+                seen.add((entry.location, entry.raw_key))
+                if npmrc.written_by is not None:
+                    message = f"a CI script writes {message[0].lower()}{message[1:]}"
                 yield self.finding(entry.location, message, secrets=(entry.value,) if entry.key in ("_auth", "_password", "npmAuthIdent") else ())

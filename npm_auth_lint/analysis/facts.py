@@ -11,6 +11,8 @@ from npm_auth_lint.model import (
     IdToken,
     Job,
     Location,
+    NpmrcEntry,
+    NpmrcKind,
     PackageJson,
     Pipeline,
     Provider,
@@ -128,6 +130,8 @@ class NpmrcWriteFact:
     target: str
     credential: Credential | None  # the long-lived credential written, if any
     display: str
+    kind: NpmrcKind = NpmrcKind.NPMRC
+    entries: tuple[NpmrcEntry, ...] = ()  # the settings written, located at the writing line
 
 
 @dataclass(frozen=True)
