@@ -64,6 +64,12 @@ def _package_json(workspace: Workspace, path: str) -> Parsed:
     return Parsed(packages=(result,))
 
 
+def _github_workflow(workspace: Workspace, path: str) -> Parsed:
+    from npm_auth_lint.parsers import github
+
+    return github.parse(workspace, path)
+
+
 def _yaml_only(workspace: Workspace, path: str) -> Parsed:
     """Files read only when something refers to them: here we only check they parse."""
     try:
@@ -82,7 +88,7 @@ PARSERS: dict[Kind, Parser] = {
     Kind.PACKAGE_JSON: _package_json,
     # Pipeline files: until their provider's parser lands they are checked for syntax and
     # scanned for leaked tokens.
-    Kind.GITHUB_WORKFLOW: _yaml_only,
+    Kind.GITHUB_WORKFLOW: _github_workflow,
     Kind.GITHUB_ACTION: _yaml_only,
     Kind.GITLAB_CI: _yaml_only,
     Kind.CIRCLECI: _yaml_only,
