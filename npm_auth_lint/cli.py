@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Optional
 
-import click
 import typer
 
 from npm_auth_lint import __version__
@@ -65,13 +64,13 @@ lint_app = typer.Typer(
     )
 )
 def lint(
-    paths: Optional[list[Path]] = typer.Argument(None, help="Files or folders to lint (default: the current folder).", show_default=False),
+    paths: Optional[list[Path]] = typer.Argument(None, metavar="PATH", help="Files or folders to lint (default: the current folder).", show_default=False),
     output_format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
-    select: list[str] = typer.Option([], "--select", help="Only run these rules (comma-separated ids; repeatable)."),
-    ignore: list[str] = typer.Option([], "--ignore", help="Never run these rules (comma-separated ids; repeatable)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout."),
+    select: list[str] = typer.Option([], "--select", metavar="IDS", help="Only run these rules (comma-separated ids; repeatable)."),
+    ignore: list[str] = typer.Option([], "--ignore", metavar="IDS", help="Never run these rules (comma-separated ids; repeatable)."),
     fail_on: FailOn = typer.Option(FailOn.warning, "--fail-on", help="Lowest level that makes the exit status 1."),
-    config_file: Optional[Path] = typer.Option(None, "--config", help="Configuration file (default: .npm-auth-lint.yaml at the repository root)."),
+    config_file: Optional[Path] = typer.Option(None, "--config", metavar="FILE", help="Configuration file (default: .npm-auth-lint.yaml at the repository root)."),
     no_config: bool = typer.Option(False, "--no-config", help="Ignore any configuration file."),
     version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True, help="Show the version and exit."),
 ) -> int:
@@ -226,15 +225,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = typer.main.get_command(lint_app)
     try:
         result = command.main(args=args, prog_name=PROG, standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:  # --help, --version, shell completion
         return exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         print(f"{PROG}: aborted", file=sys.stderr)
         return EXIT_USAGE
-    except click.exceptions.ClickException as exc:
-        print(f"{PROG}: error: {' '.join(exc.format_message().split())}", file=sys.stderr)
-        return EXIT_USAGE
-    except (UsageError, ConfigError) as exc:
+    except (UsageError, ConfigError, RegistryError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -245,10 +241,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
-    except RegistryError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except Exception as exc:  # last line of defence: no traceback reaches a user
+    except Exception as exc:
+        if callable(getattr(exc, "format_message", None)):
+            # Click's (or Typer's vendored Click's) usage errors: bad option, bad value ...
+            print(f"{PROG}: error: {' '.join(exc.format_message().split())}", file=sys.stderr)
+            return EXIT_USAGE
+        # Last line of defence: no traceback reaches a user.
         print(f"{PROG}: internal error (please report this bug): {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     return result if isinstance(result, int) else EXIT_OK

@@ -10,7 +10,7 @@ NPM_TOKEN = re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")
 # Legacy UUID tokens only count next to an auth key; the key=value scrub below covers them.
 _AUTH_ASSIGNMENT = re.compile(
     r"(?P<key>(?:_authToken|_auth|_password|npmAuthToken|npmAuthIdent|NPM_TOKEN|NODE_AUTH_TOKEN)"
-    r"\s*[=:]\s*[\"']?)(?P<value>(?!\$\{|\$\(|\$[A-Za-z_]|\$\{\{)[^\s\"';]+)"
+    r"\s*[=:]\s*[\"']?)(?P<value>(?!\$\{|\$\(|\$[A-Za-z_]|\$\{\{)[^\s\"'`;]{6,})"
 )
 
 

@@ -32,6 +32,8 @@ class Kind(str, enum.Enum):
     YARNRC = "yarnrc"
     YARNRC_YML = "yarnrc-yml"
     PACKAGE_JSON = "package-json"
+    PNPM_WORKSPACE = "pnpm-workspace"
+    LERNA_JSON = "lerna-json"
 
 
 def classify(rel_path: str) -> Kind | None:
@@ -47,6 +49,10 @@ def classify(rel_path: str) -> Kind | None:
         return Kind.YARNRC
     if name == ".yarnrc.yml":
         return Kind.YARNRC_YML
+    if name in ("pnpm-workspace.yaml", "pnpm-workspace.yml"):
+        return Kind.PNPM_WORKSPACE
+    if name == "lerna.json":
+        return Kind.LERNA_JSON
     if name in ("action.yml", "action.yaml"):
         return Kind.GITHUB_ACTION
     if name.endswith((".yml", ".yaml")):
@@ -126,7 +132,7 @@ class Workspace:
     def glob(self, pattern: str) -> list[str]:
         """Files of the index matching a repository-relative glob (``**`` crosses folders)."""
         pattern = pattern.lstrip("/")
-        spec = pathspec.PathSpec.from_lines("gitwildmatch", ["/" + pattern])
+        spec = pathspec.GitIgnoreSpec.from_lines(["/" + pattern])
         return sorted(rel for rel in self.index if spec.match_file(rel))
 
     # Reading -------------------------------------------------------------------------------
@@ -231,7 +237,7 @@ class Workspace:
             lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             return None
-        return _Ignore(base, pathspec.PathSpec.from_lines("gitwildmatch", lines))
+        return _Ignore(base, pathspec.GitIgnoreSpec.from_lines(lines))
 
     def _walk_dir(self, directory: Path, ignores: list[_Ignore]) -> Iterator[str]:
         rel_dir = "" if directory == self.root else directory.relative_to(self.root).as_posix()
@@ -270,5 +276,5 @@ def matches_glob(rel: str, patterns: Iterable[str]) -> bool:
     patterns = list(patterns)
     if not patterns:
         return False
-    spec = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
     return spec.match_file(rel) or any(fnmatch(rel, p) for p in patterns)

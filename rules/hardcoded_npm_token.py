@@ -49,12 +49,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint.credentials import is_credential_name, is_literal_credential, looks_like_token
-from npm_auth_lint.model import Finding, Location, NpmrcKind, Project, Severity, ValueSourceKind
+from npm_auth_lint.model import Finding, Location, NpmrcEntry, NpmrcKind, Project, Severity, ValueSourceKind
 from npm_auth_lint.redact import NPM_TOKEN
 from npm_auth_lint.rule import Rule
 
 NPMRC_SECRET_KEYS = frozenset({"_authToken", "_auth", "_password"})
 YARNRC_YML_SECRET_KEYS = frozenset({"npmAuthToken", "npmAuthIdent"})
+
+
+def _npmrc_message(entry: NpmrcEntry, kind: NpmrcKind) -> str:
+    if kind is NpmrcKind.YARNRC_YML:
+        where = entry.key + (f" (registry {entry.scope})" if entry.scope else "")
+        return (
+            f"{where} is a credential committed in plain text; revoke it on npmjs.com, then read a "
+            'granular access token from the environment: `npmAuthToken: "${NPM_TOKEN}"`'
+        )
+    scope = entry.scope if entry.scope and entry.scope.startswith("//") else "//registry.npmjs.org/"
+    return (
+        f"`{entry.raw_key}` is a credential committed in plain text; revoke it on npmjs.com, then read a "
+        f"granular access token from a CI secret: `{scope}:_authToken=${{NPM_TOKEN}}`"
+    )
 
 
 class HardcodedNpmToken(Rule):
@@ -78,16 +92,7 @@ class HardcodedNpmToken(Rule):
             secret_keys = YARNRC_YML_SECRET_KEYS if npmrc.kind is NpmrcKind.YARNRC_YML else NPMRC_SECRET_KEYS
             for entry in npmrc.entries:
                 if entry.key in secret_keys and is_literal_credential(entry.value) and once(entry.value_location):
-                    where = f"{entry.raw_key}" + (f" (registry {entry.scope})" if entry.scope and npmrc.kind is NpmrcKind.YARNRC_YML else "")
-                    yield self.finding(
-                        entry.value_location,
-                        f"{where} is a credential committed in plain text; revoke it on npmjs.com, "
-                        f"then reference a CI secret instead (`{entry.raw_key}=${{NPM_TOKEN}}`)"
-                        if npmrc.kind is not NpmrcKind.YARNRC_YML
-                        else f"{where} is a credential committed in plain text; revoke it on npmjs.com, "
-                        f'then reference an environment variable instead (`{entry.key}: "${{NPM_TOKEN}}"`)',
-                        secrets=(entry.value,),
-                    )
+                    yield self.finding(entry.value_location, _npmrc_message(entry, npmrc.kind), secrets=(entry.value,))
 
         for _pipeline, job in project.jobs():
             for env in (*job.env, *(e for step in job.steps for e in step.env)):

@@ -92,7 +92,7 @@ def _npmrc_messages(npmrc: NpmrcFile) -> Iterator[tuple[NpmrcEntry, str]]:
         elif key in SCOPED_ONLY and not scoped:
             yield entry, (
                 f"`{entry.raw_key}` is not scoped to a registry, so npm would send it to every registry; "
-                f"write it as `//registry.npmjs.org/:{key}=...`"
+                f"write it as `//registry.npmjs.org/:{key}=${{NPM_TOKEN}}` (with the registry it is for)"
             )
 
 

@@ -61,4 +61,4 @@ def parse(path: str, text: str) -> NpmrcFile | ParseError:
         for name, block in scopes.items():
             if isinstance(block, yamlio.YMap):
                 entries.extend(_entries(path, block, "@" + str(name).lstrip("@")))
-    return NpmrcFile(path=path, kind=NpmrcKind.YARNRC_YML, entries=tuple(entries))
+    return NpmrcFile(path=path, kind=NpmrcKind.YARNRC_YML, entries=tuple(sorted(entries, key=lambda e: e.location)))

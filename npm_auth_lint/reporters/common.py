@@ -1,0 +1,84 @@
+"""Helpers every reporter shares: redaction, counts, the summary line, rule lookup, extras."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from npm_auth_lint.model import Finding, Severity
+from npm_auth_lint.redact import redact
+from npm_auth_lint.reporters import TEXT_ONLY_SUFFIX, Report
+from npm_auth_lint.rule import Rule
+
+TOOL_NAME = "npm-auth-lint"
+
+
+def clean(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` redacted, with lone surrogates replaced so that it always encodes as UTF-8."""
+    redacted = redact(text, secrets)
+    # A surrogate escape from an undecodable file name would make the output unwritable.
+    return redacted.encode("utf-8", errors="replace").decode("utf-8")
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[Severity, int]:
+    """How many findings there are of each severity (every severity present, possibly 0)."""
+    counts = dict.fromkeys(Severity, 0)
+    for finding in findings:
+        counts[finding.severity] += 1
+    return counts
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def summary_line(report: Report) -> str:
+    """``Found 3 problems (1 error, 2 warnings, 0 notes) in 12 files.`` or ``No problems ...``."""
+    files = _plural(report.files_scanned, "file")
+    if not report.findings:
+        return f"No problems found in {files}."
+    counts = severity_counts(report.findings)
+    detail = ", ".join(
+        _plural(counts[severity], severity.value)
+        for severity in (Severity.ERROR, Severity.WARNING, Severity.NOTE)
+    )
+    return f"Found {_plural(len(report.findings), 'problem')} ({detail}) in {files}."
+
+
+def rule_indexes(report: Report) -> dict[str, tuple[int, type[Rule]]]:
+    """Each enabled rule by id, with its position in ``report.rules`` (SARIF ``ruleIndex``)."""
+    return {rule.id: (index, rule) for index, rule in enumerate(report.rules)}
+
+
+def all_secrets(report: Report) -> tuple[str, ...]:
+    """Every secret any finding knows of, to redact text that belongs to no single finding."""
+    return tuple({secret for finding in report.findings for secret in finding.secrets})
+
+
+def _redact_value(value: Any, secrets: tuple[str, ...]) -> Any:
+    if isinstance(value, str):
+        return clean(value, secrets)
+    if isinstance(value, Mapping):
+        return {
+            clean(str(key), secrets): _redact_value(item, secrets) for key, item in value.items()
+        }
+    if isinstance(value, (list, tuple)):
+        return [_redact_value(item, secrets) for item in value]
+    return value
+
+
+def extra_sections(report: Report, reserved: Iterable[str] = ()) -> dict[str, Any]:
+    """The structured ``report.extra`` sections, redacted, without the text-only ones.
+
+    Raises ``ValueError`` when a section would replace one of the format's own ``reserved`` keys:
+    that is a programming error in the caller, never a property of the scanned repository.
+    """
+    clashes = sorted(set(report.extra) & set(reserved))
+    if clashes:
+        raise ValueError(f"Report.extra may not use the reserved keys {clashes}")
+    secrets = all_secrets(report)
+    return {
+        key: _redact_value(value, secrets)
+        for key, value in report.extra.items()
+        if not key.endswith(TEXT_ONLY_SUFFIX)
+    }

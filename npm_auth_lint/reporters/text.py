@@ -1,0 +1,83 @@
+"""Human-readable output: one ``path:line:col: level [rule-id] message`` line per finding."""
+
+from __future__ import annotations
+
+from npm_auth_lint.model import Finding, Location, Severity
+from npm_auth_lint.reporters import Report
+from npm_auth_lint.reporters.common import all_secrets, clean, summary_line
+
+_RESET = "\033[0m"
+_BOLD = "\033[1m"
+_DIM = "\033[2m"
+_LEVEL_COLORS = {
+    Severity.ERROR: "\033[31m",  # red
+    Severity.WARNING: "\033[33m",  # yellow
+    Severity.NOTE: "\033[34m",  # blue
+}
+_RELATED_LABEL = "note"
+_CONTINUATION = "    "
+STRATEGY_TEXT_KEY = "strategy_text"
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (bar tab and newline) shown as escapes, not executed.
+
+    Messages quote the scanned files, and a committed ANSI or OSC sequence must not be able to
+    rewrite the user's terminal.
+    """
+    return "".join(
+        char if char in "\t\n" or not _is_control(char) else _escape(char) for char in text
+    )
+
+
+def _is_control(char: str) -> bool:
+    point = ord(char)
+    # C0, DEL and C1 controls, and the bidi overrides that make text read differently on screen.
+    return (
+        point < 0x20
+        or 0x7F <= point <= 0x9F
+        or 0x202A <= point <= 0x202E
+        or 0x2066 <= point <= 0x2069
+    )
+
+
+def _escape(char: str) -> str:
+    point = ord(char)
+    return f"\\x{point:02x}" if point <= 0xFF else f"\\u{point:04x}"
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"{code}{text}{_RESET}" if color else text
+
+
+def _indent_continuation(text: str) -> str:
+    return text.replace("\n", "\n" + _CONTINUATION)
+
+
+def _where(location: Location, color: bool) -> str:
+    return _paint(f"{printable(str(location))}:", _BOLD, color)
+
+
+def _finding_lines(finding: Finding, color: bool) -> list[str]:
+    level = _paint(finding.severity.value, _LEVEL_COLORS[finding.severity], color)
+    rule = _paint(f"[{printable(finding.rule_id)}]", _DIM, color)
+    message = _indent_continuation(printable(clean(finding.message, finding.secrets)))
+    lines = [f"{_where(finding.location, color)} {level} {rule} {message}"]
+    label = _paint(f"{_RELATED_LABEL}:", _LEVEL_COLORS[Severity.NOTE], color)
+    for related in finding.related:
+        text = _indent_continuation(printable(clean(related.message, finding.secrets)))
+        lines.append(f"  {_where(related.location, color)} {label} {text}")
+    return lines
+
+
+def render(report: Report, color: bool = False) -> str:
+    """The findings, the summary line and any pre-rendered strategy text; ANSI colour on request."""
+    lines: list[str] = []
+    for finding in report.findings:
+        lines.extend(_finding_lines(finding, color))
+    lines.append(_paint(summary_line(report), _BOLD, color))
+    strategy = report.extra.get(STRATEGY_TEXT_KEY)
+    if isinstance(strategy, str) and strategy.strip():
+        # Redacted with every finding's secrets: the strategy report belongs to no single finding.
+        lines.extend(["", printable(clean(strategy, all_secrets(report))).rstrip("\n")])
+    return "\n".join(lines) + "\n"

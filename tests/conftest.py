@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = PROJECT_ROOT / "fixtures"
+SHARED = PROJECT_ROOT.parent / "shared"
+
+
+def materialize(case: Path, destination: Path) -> Path:
+    """Copy a fixture tree to ``destination`` as a real repository.
+
+    Fixtures cannot hold a ``.git`` folder inside this project's own repository, so a ``_git``
+    folder in a fixture becomes ``.git`` in the copy (e.g. ``_git/config`` with an origin).
+    """
+    shutil.copytree(case, destination, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
+    fake_git = destination / "_git"
+    if fake_git.exists():
+        fake_git.rename(destination / ".git")
+    else:
+        (destination / ".git").mkdir(exist_ok=True)
+    return destination
+
+
+@pytest.fixture
+def repo(tmp_path: Path):
+    """Build a repository from ``{relative path: text}`` and return its root."""
+
+    def build(files: dict[str, str], git: bool = True) -> Path:
+        root = tmp_path / "repo"
+        root.mkdir(exist_ok=True)
+        if git:
+            (root / ".git").mkdir(exist_ok=True)
+        for rel, text in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return root
+
+    return build
