@@ -66,6 +66,12 @@ def _package_json(workspace: Workspace, path: str) -> Parsed:
     return Parsed(packages=(result,))
 
 
+def _github_workflow(workspace: Workspace, path: str) -> Parsed:
+    from npm_auth_lint.parsers import github
+
+    return github.parse(workspace, path)
+
+
 def _workspace_patterns(workspace: Workspace, path: str) -> Parsed:
     """pnpm-workspace.yaml ``packages:`` and lerna.json ``packages``: globs of workspace packages."""
     from npm_auth_lint.parsers import monorepo
@@ -96,7 +102,7 @@ PARSERS: dict[Kind, Parser] = {
     Kind.LERNA_JSON: _workspace_patterns,
     # Pipeline files: until their provider's parser lands they are checked for syntax and
     # scanned for leaked tokens.
-    Kind.GITHUB_WORKFLOW: _yaml_only,
+    Kind.GITHUB_WORKFLOW: _github_workflow,
     Kind.GITHUB_ACTION: _yaml_only,
     Kind.GITLAB_CI: _yaml_only,
     Kind.CIRCLECI: _yaml_only,
