@@ -174,6 +174,8 @@ class NpmrcWrite(_Result):
     ``$VAR``/``${VAR}`` names in credential values; ``expressions`` the GitHub ``${{ }}``
     expressions in them; ``literal_credential`` a credential value written out (never print it).
     ``content`` is ``""`` when the command writes text the tool cannot see (``envsubst < t``).
+    Heredoc entries have their exact CI line; their column assumes the body is indented like the
+    command that opens it (the script's own indentation is not known here).
     """
 
     target: str

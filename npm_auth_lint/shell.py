@@ -48,7 +48,11 @@ _POSIX_SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "ash", "busybox",
 
 
 def shell_dialect(shell: str | None) -> Dialect:
-    """How a script run by ``shell`` (GitHub ``shell:`` value, ``None`` for the default) is split."""
+    """How a script run by ``shell`` (GitHub ``shell:`` value, ``None`` for the default) is split.
+
+    ``None`` means POSIX; callers pass ``"pwsh"`` for GitHub Windows runners without ``shell:``
+    (their default shell is PowerShell).
+    """
     if not shell or not shell.strip():
         return "posix"
     first = shell.strip().split()[0]
