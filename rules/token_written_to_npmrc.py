@@ -61,7 +61,7 @@ class TokenWrittenToNpmrc(Rule):
                     continue
                 yield self.finding(
                     write.location,
-                    f"`{write.display}` writes {credential.describe()} into {write.target}, where every later step and "
+                    f"`{write.display}` writes {credential.source_phrase()} into {write.target}, where every later step and "
                     "dependency install script can read it; publish with trusted publishing, or let actions/setup-node "
                     "`registry-url` write an npmrc that references ${NODE_AUTH_TOKEN} and set the token on the one step "
                     "that needs it",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from npm_auth_lint import commands as cmds
-from npm_auth_lint.analysis.facts import JobFacts, PublishFact
+from npm_auth_lint.analysis.facts import JobFacts, PublishFact, ToolPin
 from npm_auth_lint.analysis.jobs import analyze_job
 from npm_auth_lint.model import Hosting, Location, Project, Provider
 
@@ -121,7 +121,14 @@ def _blockers(project: Project, publish: PublishFact) -> list[Blocker]:
 
 
 def _publisher_blockers(publish: PublishFact) -> list[Blocker]:
-    key = publish.tool.removeprefix("action:")
+    found: list[Blocker] = []
+    if publish.action_pin is not None:
+        found += _pin_blocker(publish, publish.action_pin.package, publish.action_pin, action=True)
+    found += _pin_blocker(publish, publish.tool.removeprefix("action:"), publish.tool_pin, action=publish.tool.startswith("action:"))
+    return found
+
+
+def _pin_blocker(publish: PublishFact, key: str, pin: ToolPin | None, *, action: bool) -> list[Blocker]:
     support = cmds.OIDC_PUBLISHER_SUPPORT.get(key)
     if support is None:
         return []
@@ -130,16 +137,11 @@ def _publisher_blockers(publish: PublishFact) -> list[Blocker]:
     minimum = support.minimum
     if publish.job.provider is Provider.CIRCLECI and support.circleci_minimum:
         minimum = support.circleci_minimum
-    if minimum is None or publish.tool_pin is None or key in ("npm", "pnpm"):
+    if minimum is None or pin is None or key in ("npm", "pnpm"):
         return []  # npm and pnpm versions come from the toolchain analysis
-    pin = publish.tool_pin
-    version = pin.version
-    if publish.tool.startswith("action:"):
-        reachable = _action_ref_reaches(version, minimum)
-    else:
-        reachable = pin_can_reach(version, minimum)
+    reachable = _action_ref_reaches(pin.version, minimum) if action else pin_can_reach(pin.version, minimum)
     if reachable is False:
-        return [Blocker(pin.location, f"{support.package} {version} has no trusted-publishing support; it needs {support.package} >= {minimum}", False)]
+        return [Blocker(pin.location, f"{support.package} {pin.version} has no trusted-publishing support; it needs {support.package} >= {minimum}", False)]
     return []
 
 

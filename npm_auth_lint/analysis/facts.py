@@ -45,15 +45,24 @@ class Credential:
             return (self.source.kind.value, self.source.name)
         return None
 
-    def describe(self) -> str:
+    def source_phrase(self) -> str:
+        """What it is: "secret NPM_TOKEN", "CI variable NPM_TOKEN", "a literal token"."""
         kind = self.source.kind
         if kind is ValueSourceKind.SECRET:
-            return f"secret {self.source.name} via {self.via}"
+            return f"secret {self.source.name}"
         if kind is ValueSourceKind.VARIABLE:
-            return f"CI variable {self.source.name} via {self.via}"
+            return f"CI variable {self.source.name}"
         if kind is ValueSourceKind.LITERAL:
-            return f"a literal token via {self.via}"
-        return self.via
+            return "a literal token"
+        return kind.value.replace("-", " ")
+
+    def describe(self) -> str:
+        """What it is and how it reaches the tool, e.g. "secret NPM_TOKEN via NODE_AUTH_TOKEN (...)"."""
+        via = self.via
+        if self.source.name and via.startswith(f"{self.source.name} ("):
+            via = via[len(self.source.name) + 1 :]  # "secret NPM_TOKEN (read by ...)": no echo
+            return f"{self.source_phrase()} {via}"
+        return f"{self.source_phrase()} via {via}"
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,8 @@ class PublishFact:
     provenance_via: str | None
     packages: tuple[PackageJson, ...]
     command: Command | None = None
-    tool_pin: ToolPin | None = None
+    tool_pin: ToolPin | None = None  # the publishing tool's version pin (package.json dependency)
+    action_pin: ToolPin | None = None  # the publishing action and its ref (`uses:` line)
     script_location: Location | None = None  # the package.json script when via `npm run X`
     id_token: IdToken | None = None  # the ID token state where this publish runs
     uses_npm_cli: bool = True  # False for tools with their own registry client (Yarn, bun, ...)

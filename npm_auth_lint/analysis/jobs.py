@@ -176,10 +176,11 @@ def _tool_pin(package_name: str | None, project: Project, package: PackageJson |
 
 
 def _display(command: Command | None, fallback: str) -> str:
+    """A command as messages quote it: its words, shortened (reporters redact secrets)."""
     if command is None:
         return fallback
-    words = [w for w in command.words if w]
-    return " ".join(words[:4]) if words else fallback
+    text = " ".join(w for w in command.words if w) or fallback
+    return text if len(text) <= 60 else text[:57].rstrip() + "..."
 
 
 class _JobWalker:
@@ -307,7 +308,9 @@ class _JobWalker:
         recursive = inner is not None and inner.recursive
         self._add_publish(
             index, step, step.uses.location, tool, ref.publisher or ref.raw, target, target_via,
-            credential, provenance, package, recursive, None, pin, None, env,
+            credential, provenance, package, recursive, None,
+            pin if inner is None else _tool_pin(inner.tool_package, self.project, package), None, env,
+            action_pin=pin,
         )
 
     # Scripts ----------------------------------------------------------------------------
@@ -334,14 +337,14 @@ class _JobWalker:
                 if isinstance(result, cmds.Publish):
                     self._command_publish(index, step, result, command_env, package, directory, id_token_here)
                 elif isinstance(result, cmds.Install):
-                    self._install(index, step, command.location, " ".join(command.words[:2]), command_env, directory)
+                    self._install(index, step, command.location, _display(command, result.tool), command_env, directory)
                     self.out.runs_code.append(command.location)
                 elif isinstance(result, cmds.NpmUpgrade):
                     self.out.upgrades.append(
                         NpmUpgradeFact(index, command.location, result.spec, result.method, " ".join(command.words[:4]), result.method == "npx")
                     )
                 elif isinstance(result, cmds.Login):
-                    self.out.logins.append((command.location, " ".join(command.words[:3])))
+                    self.out.logins.append((command.location, _display(command, result.tool)))
                 elif isinstance(result, cmds.NpmrcWrite):
                     self._npmrc_write(index, result, command_env)
                 elif isinstance(result, cmds.IdTokenExport):
@@ -395,7 +398,7 @@ class _JobWalker:
         if credential is None and result.literal_credential:
             credential = value_credential(result.literal_credential, location, f"written to {target}", env, self.provider)
         self.out.writes.append(
-            NpmrcWriteFact(index, location, target, long_lived(credential), " ".join(result.command.words[:3]), result.kind, result.entries)
+            NpmrcWriteFact(index, location, target, long_lived(credential), _display(result.command, "npmrc write"), result.kind, result.entries)
         )
         if result.kind is not NpmrcKind.NPMRC:
             return
@@ -489,6 +492,7 @@ class _JobWalker:
         env: dict[str, EnvVar],
         *,
         id_token: IdToken | None = None,
+        action_pin: ToolPin | None = None,
     ) -> None:
         if recursive or tool in (cmds.Tool.LERNA.value, cmds.Tool.LERNA_LITE.value, cmds.Tool.CHANGESETS.value, cmds.Tool.NX.value):
             packages = workspace_packages(self.project, self.project.package_at("") or package)
@@ -522,6 +526,7 @@ class _JobWalker:
                 packages=packages,
                 command=command,
                 tool_pin=pin,
+                action_pin=action_pin,
                 script_location=script_location,
                 id_token=id_token,
                 uses_npm_cli=tool not in _OWN_CLIENT and not tool.startswith("action:JS-DevTools"),
