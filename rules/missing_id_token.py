@@ -4,17 +4,14 @@
 Reports a publish step to npmjs that relies on OIDC (it has no publish credential) or requests
 provenance, in a job where the provider's ID token is not wired up:
 
-- **GitHub Actions**: the job's effective permissions lack `id-token: write` (workflow-level
-  `permissions`, a job-level override, `write-all`, `read-all`, `{}`); for a reusable workflow
-  both the calling job and the called job need it. The finding points at the `permissions:` key
-  of the job that lacks the grant (for a reusable workflow the calling job when it lacks it, else
-  the called job), else at that job's name line.
-- **GitLab CI/CD**: the job has no `id_tokens: NPM_ID_TOKEN: aud: "npm:registry.npmjs.org"` (a
-  different variable name or `aud` counts as missing); provenance also needs
-  `SIGSTORE_ID_TOKEN` with `aud: sigstore`. It points at the job's `id_tokens:` key, else the
-  job's name line.
+- **GitHub Actions**: the job's effective permissions lack `id-token: write`; for a reusable
+  workflow both the calling and the called job need it. Points at the `permissions:` key of the
+  job that lacks it (the calling job first), else at that job's name line.
+- **GitLab CI/CD**: no `id_tokens: NPM_ID_TOKEN: aud: "npm:registry.npmjs.org"` (a wrong name or
+  `aud` counts as missing); provenance also needs `SIGSTORE_ID_TOKEN` with `aud: sigstore`.
+  Points at the job's `id_tokens:` key, else its name line.
 - **CircleCI**: the shell that publishes does not export `NPM_ID_TOKEN` from
-  `circleci run oidc get` with the audience `npm:registry.npmjs.org`. It points at the job's name
+  `circleci run oidc get` with the audience `npm:registry.npmjs.org`. Points at the job's name
   line.
 
 ## Why is this bad?
