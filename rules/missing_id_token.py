@@ -85,7 +85,8 @@ class MissingIdToken(Rule):
 
     def check(self, project: Project) -> Iterator[Finding]:
         reported: set[tuple[str, int, str]] = set()
-        for publish in analyze(project).publishes:
+        publishes = analyze(project).publishes
+        for publish in publishes:
             if not publish.is_npmjs or publish.id_token is None:
                 continue
             token = publish.id_token
@@ -111,4 +112,6 @@ class MissingIdToken(Rule):
                 why = "relies on trusted publishing (it has no token)" if publish.relies_on_oidc else f"requests provenance ({publish.provenance_via})"
                 problem = token.problem or "the ID token is not available"
                 message = f"`{publish.display}` in job `{job.id}` {why}, but {problem}: {id_token_fix(job)}"
-            yield self.finding(token.anchor, message, related=[Related(publish.location, "the publish that needs the ID token")])
+            same_job = [p for p in publishes if p.job is job and p.is_npmjs]
+            related = [Related(p.location, f"`{p.display}` needs the ID token") for p in same_job]
+            yield self.finding(token.anchor, message, related=related)

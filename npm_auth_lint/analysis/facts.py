@@ -154,6 +154,7 @@ class NodeSetup:
     version_file: Text | None = None
     registry_url: Text | None = None
     action_ref: str | None = None  # e.g. "v4" for actions/setup-node@v4
+    always_auth: Text | None = None  # setup-node's obsolete `always-auth` input
 
 
 @dataclass(frozen=True)

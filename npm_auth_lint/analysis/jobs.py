@@ -247,7 +247,10 @@ class _JobWalker:
         if ref.kind is cmds.ActionKind.SETUP_NODE:
             registry = inputs.get("registry-url")
             self.out.node_setups.append(
-                NodeSetup(index, "setup-node", inputs.get("node-version"), inputs.get("node-version-file"), registry, ref.ref)
+                NodeSetup(
+                    index, "setup-node", inputs.get("node-version"), inputs.get("node-version-file"), registry, ref.ref,
+                    always_auth=inputs.get("always-auth"),
+                )
             )
             if registry is not None and registry.value.strip() and "scope" not in inputs:
                 self.state.registry_url = registry.value.strip()
@@ -502,12 +505,9 @@ class _JobWalker:
             id_token = self.job.id_token
         if id_token is None and self.provider is Provider.CIRCLECI:
             id_token = self._circleci_id_token(None)
-        in_scope = tuple(
-            c for c in (long_lived(credential), *(long_lived(env_credential(n, env, n)) for n in ("NODE_AUTH_TOKEN", "NPM_TOKEN"))) if c is not None
-        )
-        unique: dict[tuple[int, str], Credential] = {}
-        for c in in_scope:
-            unique.setdefault((c.location.line, c.location.path), c)
+        # Only a credential the tool will actually use counts: an NPM_TOKEN that nothing reads
+        # (npm itself never reads it) is not a fallback.
+        in_scope = (long_lived(credential),) if long_lived(credential) is not None else ()
         self.out.publishes.append(
             PublishFact(
                 pipeline=self.pipeline,
@@ -520,7 +520,7 @@ class _JobWalker:
                 target=target,
                 target_via=target_via,
                 credential=long_lived(credential),
-                fallback_credentials=tuple(unique.values()),
+                fallback_credentials=in_scope,
                 provenance=provenance[0],
                 provenance_via=provenance[1],
                 packages=packages,
