@@ -112,6 +112,6 @@ class MissingIdToken(Rule):
                 why = "relies on trusted publishing (it has no token)" if publish.relies_on_oidc else f"requests provenance ({publish.provenance_via})"
                 problem = token.problem or "the ID token is not available"
                 message = f"`{publish.display}` in job `{job.id}` {why}, but {problem}: {id_token_fix(job)}"
-            same_job = [p for p in publishes if p.job is job and p.is_npmjs]
+            same_job = [p for p in publishes if p.job is job and (p.relies_on_oidc or p.provenance is True)]
             related = [Related(p.location, f"`{p.display}` needs the ID token") for p in same_job]
             yield self.finding(token.anchor, message, related=related)

@@ -1,9 +1,12 @@
 """The same package is published to npmjs by more than one pipeline.
 
 ## What it does
-Finds packages that two or more publishing pipelines (workflow files, GitLab/CircleCI configs,
-or jobs) publish to npmjs. It reports every publish step after the first, in order of
-repository-relative path (byte order) then line, with the first as a related location.
+Finds packages that two or more publishing pipelines publish to npmjs. A pipeline is what npm's
+trusted publisher binds to: the entry workflow file (GitLab: top-level CI file; CircleCI: the
+config) together with the job's deployment environment — two jobs of one workflow with the same
+environment are one publisher to npm, jobs with different environments are two. It reports every
+publish step after the first, in order of repository-relative path (byte order) then line, with
+the first as a related location.
 
 ## Why is this bad?
 npm accepts exactly one trusted publisher per package: one workflow file (or GitLab top-level CI
@@ -40,7 +43,12 @@ from npm_auth_lint.rule import Rule
 
 
 def _pipeline_key(publish: PublishFact) -> tuple[str, str]:
-    return (publish.pipeline.path, publish.job.id)
+    """What npm's trusted publisher binds to: the entry CI file and the deployment environment.
+
+    Two jobs of one workflow with the same environment are one trusted publisher to npm.
+    """
+    environment = publish.job.environment.value if publish.job.environment is not None else ""
+    return (publish.pipeline.path, environment)
 
 
 class MultiplePublishingPipelines(Rule):
@@ -73,9 +81,12 @@ class MultiplePublishingPipelines(Rule):
                     continue
                 reported.add(key)
                 others = len(pipelines) - 1
+                where = f"{first.pipeline.path} (job `{first.job.id}`"
+                if first.pipeline.path == publish.pipeline.path:
+                    where += f", environment `{_pipeline_key(first)[1] or 'none'}`"
                 yield self.finding(
                     publish.location,
-                    f"package `{name}` is also published by {first.pipeline.path} (job `{first.job.id}`)"
+                    f"package `{name}` is also published by {where})"
                     + (f" and {others - 1} more pipeline(s)" if others > 1 else "")
                     + "; npm accepts one trusted publisher per package, so all but one pipeline will fail under OIDC: "
                     "publish it from a single workflow (add triggers instead of copies)",
