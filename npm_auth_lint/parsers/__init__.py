@@ -64,6 +64,12 @@ def _package_json(workspace: Workspace, path: str) -> Parsed:
     return Parsed(packages=(result,))
 
 
+def _circleci(workspace: Workspace, path: str) -> Parsed:
+    from npm_auth_lint.parsers import circleci
+
+    return circleci.parse(workspace, path)
+
+
 def _yaml_only(workspace: Workspace, path: str) -> Parsed:
     """Files read only when something refers to them: here we only check they parse."""
     try:
@@ -85,5 +91,5 @@ PARSERS: dict[Kind, Parser] = {
     Kind.GITHUB_WORKFLOW: _yaml_only,
     Kind.GITHUB_ACTION: _yaml_only,
     Kind.GITLAB_CI: _yaml_only,
-    Kind.CIRCLECI: _yaml_only,
+    Kind.CIRCLECI: _circleci,
 }
