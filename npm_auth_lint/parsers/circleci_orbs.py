@@ -118,11 +118,6 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def known_orbs() -> tuple[str, ...]:
-    """Names of the orbs the tool knows (in some versions)."""
-    return tuple(sorted(_catalog()))
-
-
 def find_source(ref: OrbRef) -> OrbSource | None:
     """The known source of an orb at the version it is pinned to, or None.
 
