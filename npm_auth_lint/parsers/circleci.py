@@ -221,7 +221,7 @@ class _Expander:
 
     def __init__(self, path: str, text: str, data: Mapping[str, Any]) -> None:
         self.path = path
-        self.lines = text.splitlines()
+        self.lines = text.split("\n")  # YAML breaks lines only at \n (and \r\n), unlike splitlines()
         self.data = data
         version = str(data.get("version", "2.1")).strip()
         self.v21 = version not in ("2", "2.0")
