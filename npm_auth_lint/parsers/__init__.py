@@ -82,6 +82,12 @@ def _workspace_patterns(workspace: Workspace, path: str) -> Parsed:
     return Parsed(workspace_patterns=result)
 
 
+def _circleci(workspace: Workspace, path: str) -> Parsed:
+    from npm_auth_lint.parsers import circleci
+
+    return circleci.parse(workspace, path)
+
+
 def _yaml_only(workspace: Workspace, path: str) -> Parsed:
     """Files read only when something refers to them: here we only check they parse."""
     try:
@@ -100,10 +106,11 @@ PARSERS: dict[Kind, Parser] = {
     Kind.PACKAGE_JSON: _package_json,
     Kind.PNPM_WORKSPACE: _workspace_patterns,
     Kind.LERNA_JSON: _workspace_patterns,
-    # Pipeline files: until their provider's parser lands they are checked for syntax and
-    # scanned for leaked tokens.
     Kind.GITHUB_WORKFLOW: _github_workflow,
+    # Local actions are parsed through the workflows that use them; alone they are only
+    # checked for syntax (and scanned for leaked tokens).
     Kind.GITHUB_ACTION: _yaml_only,
+    # Until the GitLab parser lands, .gitlab-ci.yml is checked for syntax and leaked tokens.
     Kind.GITLAB_CI: _yaml_only,
-    Kind.CIRCLECI: _yaml_only,
+    Kind.CIRCLECI: _circleci,
 }
