@@ -76,11 +76,7 @@ class OidcBlocker(Rule):
             if not publish.relies_on_oidc:
                 continue
             for blocker in analysis.blockers(publish):
-                advice = (
-                    "move the publish to a supported runner, or keep a granular access token scoped to the publish step"
-                    if blocker.platform
-                    else "upgrade the publisher, or publish with `npm publish`"
-                )
+                advice = blocker.fix
                 yield self.finding(
                     blocker.location,
                     f"`{publish.display}` relies on trusted publishing, which cannot work here: {blocker.reason}; {advice}",

@@ -28,6 +28,7 @@ class Blocker:
     location: Location
     reason: str
     platform: bool
+    fix: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,12 +111,18 @@ def _blockers(project: Project, publish: PublishFact) -> list[Blocker]:
             reason = f"job `{job.id}` is pinned by tags ({', '.join(runner.labels)}) to self-managed runners; npm supports GitLab.com shared runners only"
         else:
             reason = f"job `{job.id}` runs on a self-hosted runner ({runner.why or ', '.join(runner.labels)}); npm supports CircleCI cloud only"
-        found.append(Blocker(where, reason, True))
+        found.append(Blocker(where, reason, True, "move the publish to a hosted runner, or keep a granular access token scoped to the publish step"))
     remote = project.remote
     if job.provider is Provider.GITLAB and remote is not None and remote.host and remote.host != "gitlab.com":
-        found.append(Blocker(publish.location, f"the repository is hosted on {remote.host}, not gitlab.com; npm supports GitLab.com only", True))
+        found.append(Blocker(
+            publish.location, f"the repository is hosted on {remote.host}, not gitlab.com; npm supports GitLab.com only", True,
+            "keep a granular access token scoped to the publish job",
+        ))
     if job.provider is Provider.CIRCLECI and publish.provenance:
-        found.append(Blocker(publish.location, f"provenance is requested ({publish.provenance_via}) but npm generates no provenance on CircleCI", False))
+        found.append(Blocker(
+            publish.location, f"provenance is requested ({publish.provenance_via}) but npm generates no provenance on CircleCI", False,
+            "drop the provenance request: trusted publishing from CircleCI publishes without provenance",
+        ))
     found.extend(_publisher_blockers(publish))
     return found
 
@@ -133,7 +140,10 @@ def _pin_blocker(publish: PublishFact, key: str, pin: ToolPin | None, *, action:
     if support is None:
         return []
     if support.never:
-        return [Blocker(publish.location, f"`{publish.display}` does not support trusted publishing ({support.note or 'no OIDC'})", False)]
+        return [Blocker(
+            publish.location, f"`{publish.display}` does not support trusted publishing ({support.note or 'no OIDC'})", False,
+            "publish with `npm publish` (npm >= 11.5.1) instead",
+        )]
     minimum = support.minimum
     if publish.job.provider is Provider.CIRCLECI and support.circleci_minimum:
         minimum = support.circleci_minimum
@@ -141,7 +151,10 @@ def _pin_blocker(publish: PublishFact, key: str, pin: ToolPin | None, *, action:
         return []  # npm and pnpm versions come from the toolchain analysis
     reachable = _action_ref_reaches(pin.version, minimum) if action else pin_can_reach(pin.version, minimum)
     if reachable is False:
-        return [Blocker(pin.location, f"{support.package} {pin.version} has no trusted-publishing support; it needs {support.package} >= {minimum}", False)]
+        return [Blocker(
+            pin.location, f"{support.package} {pin.version} has no trusted-publishing support; it needs {support.package} >= {minimum}", False,
+            f"upgrade {support.package} to {minimum} or newer",
+        )]
     return []
 
 
