@@ -26,6 +26,9 @@ from npm_auth_lint.workspace import FileReadError, Workspace, classify, find_roo
 
 LOG = logging.getLogger(__name__)
 PARSE_ERROR = "parse-error"
+UNUSED_SUPPRESSION = "unused-suppression"
+# Rules whose findings the engine itself produces.
+ENGINE_RULES = frozenset({PARSE_ERROR, UNUSED_SUPPRESSION})
 
 # `# npm-auth-lint: ignore[rule-a,rule-b] optional reason` (`;` starts comments in npmrc files).
 SUPPRESSION = re.compile(r"(?:#|;|//)\s*npm-auth-lint:\s*ignore\[(?P<ids>[^\]]*)\](?P<reason>[^\n]*)")
@@ -88,7 +91,7 @@ def run_rules(project: Project, rules: Iterable[type[Rule]]) -> tuple[list[Findi
     findings: list[Finding] = []
     errors: list[str] = []
     for rule_class in rules:
-        if rule_class.id == PARSE_ERROR:
+        if rule_class.id in ENGINE_RULES:
             continue
         try:
             findings.extend(rule_class().check(project))
@@ -143,6 +146,29 @@ def apply_policy(
     return kept, all_suppressions, used
 
 
+def unused_suppression_findings(
+    suppressions: Iterable[Suppression],
+    used: set[tuple[str, int, str]],
+    project: Project,
+    config: Config,
+    rule: type[Rule],
+    known: set[str],
+) -> list[Finding]:
+    """Suppressions that matched nothing, or that name a rule that does not exist."""
+    broken = {e.location.path for e in project.parse_errors}
+    out = []
+    for suppression in suppressions:
+        path = suppression.location.path
+        if path in broken or matches_glob(path, config.ignore) or matches_glob(path, config.rule(rule.id).ignore):
+            continue
+        for rule_id in suppression.rule_ids:
+            if rule_id not in known:
+                out.append(rule().finding(suppression.location, f'the suppression names an unknown rule "{rule_id}" (see `npm-auth-lint rules`)'))
+            elif config.is_enabled(rule_id) and (path, suppression.location.line, rule_id) not in used:
+                out.append(rule().finding(suppression.location, f"the suppression of `{rule_id}` matches no finding on this line; remove it"))
+    return out
+
+
 def group_by_root(targets: Sequence[Path]) -> dict[Path, list[Path]]:
     groups: dict[Path, list[Path]] = {}
     for target in targets:
@@ -153,7 +179,9 @@ def group_by_root(targets: Sequence[Path]) -> dict[Path, list[Path]]:
 def lint(targets: Sequence[Path], config: Config) -> LintResult:
     """Lint ``targets`` (files or folders) with ``config``."""
     rules = tuple(r for r in all_rules() if config.is_enabled(r.id))
-    parse_rule = next((r for r in all_rules() if r.id == PARSE_ERROR), None)
+    by_id = {r.id: r for r in all_rules()}
+    parse_rule = by_id.get(PARSE_ERROR)
+    unused_rule = by_id.get(UNUSED_SUPPRESSION)
     findings: list[Finding] = []
     projects: list[Project] = []
     internal: list[str] = []
@@ -173,6 +201,8 @@ def lint(targets: Sequence[Path], config: Config) -> LintResult:
             raw.extend(parse_error_findings(project, parse_rule))
         kept, found, used_here = apply_policy(raw, project, config)
         findings.extend(kept)
+        if unused_rule is not None and config.is_enabled(UNUSED_SUPPRESSION):
+            findings.extend(unused_suppression_findings(found, used_here, project, config, unused_rule, set(by_id)))
         suppressions.extend(found)
         used.update(used_here)
     root = next(iter(groups), Path.cwd())

@@ -16,6 +16,7 @@ from npm_auth_lint.rules.publish_token_exposed import PublishTokenExposed
 from npm_auth_lint.rules.shared_publish_install_token import SharedPublishInstallToken
 from npm_auth_lint.rules.token_written_to_npmrc import TokenWrittenToNpmrc
 from npm_auth_lint.rules.unresolved_reference import UnresolvedReference
+from npm_auth_lint.rules.unused_suppression import UnusedSuppression
 from npm_auth_lint.rules.use_trusted_publishing import UseTrustedPublishing
 
 ALL_RULES: tuple[type[Rule], ...] = tuple(
@@ -34,6 +35,7 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             SharedPublishInstallToken,
             TokenWrittenToNpmrc,
             UnresolvedReference,
+            UnusedSuppression,
             UseTrustedPublishing,
         ),
         key=lambda rule: rule.id,

@@ -21,7 +21,11 @@ def test_inline_suppressions_hash_and_semicolon(repo) -> None:
         }
     )
     result = lint([root], Config())
-    assert ids(result) == [(".npmrc", 2, "legacy-npmrc-auth"), (".yarnrc.yml", 1, "legacy-npmrc-auth")]
+    assert ids(result) == [
+        (".npmrc", 2, "legacy-npmrc-auth"),
+        (".yarnrc.yml", 1, "legacy-npmrc-auth"),
+        (".yarnrc.yml", 1, "unused-suppression"),  # it names a rule that reports nothing there
+    ]
     assert [(s.location.line, s.rule_ids, s.reason) for s in result.suppressions if s.location.path == ".npmrc"] == [
         (1, ("legacy-npmrc-auth",), "kept for Yarn 1")
     ]

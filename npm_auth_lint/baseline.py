@@ -1,0 +1,112 @@
+"""Baselines: adopt the tool on a repository with many findings, then see only new ones.
+
+A finding's fingerprint is made of its rule, its file and the *content* of its line (whitespace
+folded), plus how many identical (rule, file, content) findings come before it — so it survives
+lines being inserted or removed above it, and two identical lines stay two findings. Only hashes
+are stored: the baseline never holds a credential, even one the finding's line contains.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from npm_auth_lint.model import Finding
+
+SCHEMA = "npm-auth-lint/baseline"
+VERSION = 1
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be read or written; the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    rule: str
+    path: str
+    fingerprint: str
+
+
+def _line_content(texts: Mapping[str, str], path: str, line: int) -> str:
+    text = texts.get(path)
+    if text is None:
+        return ""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return ""
+    return " ".join(lines[line - 1].split())
+
+
+def fingerprints(findings: Sequence[Finding], texts: Mapping[str, str]) -> list[str]:
+    """One fingerprint per finding, in order."""
+    seen: Counter[tuple[str, str, str]] = Counter()
+    out = []
+    for finding in findings:
+        content = _line_content(texts, finding.location.path, finding.location.line)
+        key = (finding.rule_id, finding.location.path, content)
+        occurrence = seen[key]
+        seen[key] += 1
+        digest = hashlib.sha256("\0".join((*key, str(occurrence))).encode("utf-8", "surrogatepass")).hexdigest()
+        out.append(digest[:20])
+    return out
+
+
+def write(path: Path, findings: Sequence[Finding], texts: Mapping[str, str]) -> int:
+    """Write the baseline of ``findings``; returns how many it records."""
+    entries = [
+        {"rule": f.rule_id, "path": f.location.path, "fingerprint": fp}
+        for f, fp in zip(findings, fingerprints(findings, texts))
+    ]
+    document = {"schema": SCHEMA, "version": VERSION, "findings": entries}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise BaselineError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
+    return len(entries)
+
+
+def read(path: Path) -> Counter[Entry]:
+    """The entries of a baseline file (a multiset: identical findings are counted)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BaselineError(f"baseline file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BaselineError(f"cannot read baseline {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise BaselineError(f"baseline {path} is not valid JSON (line {exc.lineno}): {exc.msg}") from None
+    if not isinstance(document, dict) or document.get("schema") != SCHEMA:
+        raise BaselineError(f"{path} is not an npm-auth-lint baseline (written by --write-baseline)")
+    if document.get("version") != VERSION:
+        raise BaselineError(f"baseline {path} has version {document.get('version')!r}; this npm-auth-lint reads version {VERSION}")
+    entries: Counter[Entry] = Counter()
+    for item in document.get("findings", []):
+        if isinstance(item, dict) and all(isinstance(item.get(k), str) for k in ("rule", "path", "fingerprint")):
+            entries[Entry(item["rule"], item["path"], item["fingerprint"])] += 1
+    return entries
+
+
+def new_findings(findings: Sequence[Finding], texts: Mapping[str, str], baseline: Counter[Entry]) -> list[Finding]:
+    """The findings that the baseline does not account for."""
+    remaining = Counter(baseline)
+    out = []
+    for finding, fp in zip(findings, fingerprints(findings, texts)):
+        entry = Entry(finding.rule_id, finding.location.path, fp)
+        if remaining[entry] > 0:
+            remaining[entry] -= 1
+        else:
+            out.append(finding)
+    return out
+
+
+def texts_of(projects: Iterable[object]) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for project in projects:
+        texts.update(getattr(project, "files", {}))
+    return texts

@@ -1,0 +1,45 @@
+"""An inline suppression no longer suppresses anything.
+
+## What it does
+Reports an `npm-auth-lint: ignore[rule-id,...]` comment when a rule it names reports nothing on
+that line any more, or when it names a rule that does not exist. Suppressions of rules that are
+turned off (`--select`, `--ignore`, the configuration) are not judged. It points at the comment.
+
+## Why is this bad?
+A stale suppression hides the next real finding on that line: once the original problem is
+fixed, a new problem of the same kind would be silenced without anyone reviewing it. A misspelt
+rule id never suppressed anything in the first place.
+
+## Example
+```yaml
+      - run: npm publish  # npm-auth-lint: ignore[use-trusted-publishing] migrated to OIDC in May
+```
+
+## Use instead
+```yaml
+      - run: npm publish
+```
+
+## References
+- ruff's `unused-noqa` (RUF100): https://docs.astral.sh/ruff/rules/unused-noqa/
+- zizmor, ignoring results: https://docs.zizmor.sh/usage/#ignoring-results
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from npm_auth_lint.model import Finding, Project, Severity
+from npm_auth_lint.rule import Rule
+
+
+class UnusedSuppression(Rule):
+    __doc__ = __doc__
+    id = "unused-suppression"
+    severity = Severity.WARNING
+    tags = ("maintainability",)
+    security_severity = 2.0
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        # The engine reports these: only it knows which suppressions matched a finding.
+        return iter(())
