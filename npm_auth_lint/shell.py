@@ -1,0 +1,981 @@
+"""Split CI shell scripts into simple commands, each with the exact line where it is written.
+
+Every CI parser (GitHub ``run:``, GitLab ``script:``, CircleCI ``command:``) calls
+:func:`split_script`; the classifiers in :mod:`npm_auth_lint.commands` read the result.
+
+The POSIX parser is hand-written rather than built on ``bashlex``: bashlex raises on constructs
+that are everyday CI shell (``[[ ]]``, ``case``, arrays, ``$(( ))``, ``<<-'EOF'``) and decodes
+``$'..'`` wrongly, so a fallback tokenizer would be needed for a large share of real scripts
+anyway. This parser is lenient instead: it never raises, keeps going after syntax errors, and only
+tracks as much grammar as finding commands needs (compound commands, pipelines, redirects,
+heredocs, substitutions). It makes one pass over the text; command substitutions are parsed in
+place, recursively, up to a nesting limit.
+
+Conventions of the result:
+
+- Commands come in execution order: the commands of a ``$(...)``/backtick substitution come
+  before the command whose word contains it (they run first), and a substitution's text stays in
+  the outer word as written.
+- Word values have quotes removed (``'..'``, ``".."``, ``$'..'``, backslashes) but expansions
+  (``$VAR``, ``${VAR}``, ``$(..)``, backticks, GitHub ``${{ .. }}``) are kept as written.
+- ``redirects`` are ``(operator, target)`` pairs; the operator keeps an fd prefix as written
+  (``2>`` / ``2>&`` with target ``1``); a heredoc's target is its body (``<<`` or ``<<-``, tabs
+  already stripped for ``<<-``); a here-string is ``("<<<", word)``. A redirect written after a
+  compound command (``{ ...; } > .npmrc``, ``done < file``) is given to every command inside it.
+- ``piped_from`` lists the words of every earlier member of the pipeline (nearest last, at most
+  16), so ``echo $PW | base64 -d | npm login`` shows both feeders.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from npm_auth_lint.model import Command, Location
+
+__all__ = ["split_script", "shell_dialect", "Dialect"]
+
+Dialect = str  # "posix" | "pwsh" | "cmd" | "none"
+
+_MAX_DEPTH = 40  # substitution nesting parsed recursively; deeper text is skipped as opaque
+_MAX_FEEDERS = 16
+_MAX_EXPRESSION = 4096  # longest GitHub `${{ }}` expression looked for, so scanning stays linear
+
+# Interpreters that GitHub's `shell:` accepts but whose scripts are not shell commands.
+_NOT_SHELL = frozenset({"python", "python3", "python2", "node", "ruby", "perl", "deno", "php", "pypy3"})
+_POSIX_SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "ash", "busybox", "mksh", "yash"})
+
+
+def shell_dialect(shell: str | None) -> Dialect:
+    """How a script run by ``shell`` (GitHub ``shell:`` value, ``None`` for the default) is split."""
+    if not shell or not shell.strip():
+        return "posix"
+    first = shell.strip().split()[0]
+    name = re.split(r"[\\/]", first)[-1].lower()
+    if name.endswith(".exe"):
+        name = name[:-4]
+    if name in ("pwsh", "powershell"):
+        return "pwsh"
+    if name == "cmd":
+        return "cmd"
+    if name in _NOT_SHELL:
+        return "none"
+    return "posix"
+
+
+def split_script(
+    script: str, *, path: str, first_line: int, column: int = 1, shell: str | None = None
+) -> tuple[Command, ...]:
+    """The simple commands of ``script`` with their file locations; never raises."""
+    if not isinstance(script, str) or not script:
+        return ()
+    dialect = shell_dialect(shell)
+    if dialect == "none":
+        return ()
+    try:
+        if dialect == "pwsh":
+            builders = _SimpleParser(script, pwsh=True).parse()
+        elif dialect == "cmd":
+            builders = _SimpleParser(script, pwsh=False).parse()
+        else:
+            builders = _PosixParser(script).parse()
+    except Exception:  # noqa: BLE001 - a bug here must not stop the scan; degrade to lines
+        builders = _fallback(script)
+    return _to_commands(script, builders, path=path, first_line=first_line, column=column)
+
+
+# --------------------------------------------------------------------------------------------
+# Shared building blocks
+
+
+class _Redirect:
+    """A redirect shared by the builders it applies to; heredoc bodies are filled in later."""
+
+    __slots__ = ("op", "target")
+
+    def __init__(self, op: str, target: str) -> None:
+        self.op = op
+        self.target = target
+
+
+class _Builder:
+    """A simple command while it is being read."""
+
+    __slots__ = ("start", "end", "words", "assignments", "redirects", "piped_from", "level", "in_prefix")
+
+    def __init__(self, start: int, level: int) -> None:
+        self.start = start
+        self.end = start
+        self.words: list[str] = []
+        self.assignments: list[tuple[str, str]] = []
+        self.redirects: list[_Redirect] = []
+        self.piped_from: list[tuple[str, ...]] = []
+        self.level = level
+        self.in_prefix = True
+
+
+def _to_commands(
+    script: str, builders: list[_Builder], *, path: str, first_line: int, column: int
+) -> tuple[Command, ...]:
+    newlines = [i for i, ch in enumerate(script) if ch == "\n"]
+    result = []
+    for b in builders:
+        row = bisect.bisect_left(newlines, b.start)
+        line_start = newlines[row - 1] + 1 if row else 0
+        location = Location(path, first_line + row, column + (b.start - line_start))
+        result.append(
+            Command(
+                words=tuple(b.words),
+                text=script[b.start : max(b.end, b.start)],
+                location=location,
+                assignments=tuple(b.assignments),
+                redirects=tuple((r.op, r.target) for r in b.redirects),
+                piped_from=tuple(b.piped_from),
+            )
+        )
+    return tuple(result)
+
+
+def _fallback(script: str) -> list[_Builder]:
+    """One command per non-empty line, words split on blanks: the last resort, cannot fail."""
+    builders = []
+    offset = 0
+    for line in script.split("\n"):
+        stripped = line.lstrip()
+        if stripped and not stripped.startswith("#"):
+            b = _Builder(offset + len(line) - len(stripped), 0)
+            b.words = stripped.split()
+            b.end = offset + len(line.rstrip())
+            builders.append(b)
+        offset += len(line) + 1
+    return builders
+
+
+# --------------------------------------------------------------------------------------------
+# POSIX shell (bash, sh)
+
+_BLANK = " \t\r\f\v"
+_META = set(" \t\r\f\v\n|&;()<>")
+# A run of characters that need no special handling inside an unquoted word.
+_PLAIN = re.compile(r"[^\s|&;()<>\\'\"$`]+")
+_DQ_PLAIN = re.compile(r'[^"\\$`]+')
+_REDIRECT = re.compile(r"(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})?(<<<|<<-|<<|<>|<&|<|>>|>&|>\||>)|&>>|&>")
+_ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?\+?=")
+_ARRAY_START = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=\Z")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ANSI_ESCAPES = {
+    "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
+    "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?",
+}  # fmt: skip
+
+_EOF, _WORD, _OP, _REDIR = 0, 1, 2, 3
+_SEPARATORS = frozenset({";", "\n", "&", "&&", "||"})
+_OPENERS = {"if": "if", "while": "loop", "until": "loop", "{": "brace"}
+_CLOSERS = {"fi": "if", "done": "loop", "esac": "case", "}": "brace"}
+_MIDDLES = frozenset({"then", "else", "elif", "do"})
+
+
+@dataclass
+class _Frame:
+    """An open compound command and the pipeline being read inside it."""
+
+    kind: str
+    start: int  # index in the output where its commands begin
+    elem_start: int
+    feeders: list[tuple[str, ...]]
+    expect_pattern: bool = False  # case: the next word is a pattern
+
+
+class _PosixParser:
+    def __init__(self, src: str) -> None:
+        self.src = src
+        self.pos = 0
+        self.end = len(src)
+        self.out: list[_Builder] = []
+        self.heredocs: list[tuple[str, bool, _Redirect]] = []
+        self.depth = 0  # nesting of recursive scans; past _MAX_DEPTH, text is skipped flat
+
+    def parse(self) -> list[_Builder]:
+        self._parse_list(0, closer=False)
+        return self.out
+
+    # ---- lexer ------------------------------------------------------------------------------
+
+    def _skip_blanks(self) -> None:
+        src, end = self.src, self.end
+        pos = self.pos
+        while pos < end:
+            ch = src[pos]
+            if ch in _BLANK:
+                pos += 1
+            elif ch == "\\" and pos + 1 < end and src[pos + 1] == "\n":
+                pos += 2
+            else:
+                break
+        self.pos = pos
+
+    def _token(self, level: int, test: bool) -> tuple:
+        """The next token: (kind, start, end, value, quoted)."""
+        src, end = self.src, self.end
+        while True:
+            self._skip_blanks()
+            pos = self.pos
+            if pos >= end:
+                return (_EOF, pos, pos, "", False)
+            ch = src[pos]
+            if ch == "#":
+                nl = src.find("\n", pos, end)
+                self.pos = end if nl == -1 else nl
+                continue
+            break
+        if ch == "\n":
+            self.pos = pos + 1
+            if self.heredocs:
+                self._read_heredocs()
+            return (_OP, pos, pos + 1, "\n", False)
+        if test and ch in "&|()<>!":
+            # Inside [[ ]], these are operators of the test, not of the shell.
+            two = src[pos : pos + 2]
+            size = 2 if two in ("&&", "||") else 1
+            self.pos = pos + size
+            return (_WORD, pos, pos + size, src[pos : pos + size], False)
+        if ch in "<>" and pos + 1 < end and src[pos + 1] == "(":
+            return self._word(level)  # process substitution
+        if ch in "<>&" or ch.isdigit() or ch == "{":
+            match = _REDIRECT.match(src, pos, end)
+            if match:
+                return self._redirect(match, level)
+        if ch in "&|;()":
+            for op in ("&&", "||", "|&", ";;&", ";;", ";&"):
+                if src.startswith(op, pos):
+                    self.pos = pos + len(op)
+                    return (_OP, pos, self.pos, op, False)
+            self.pos = pos + 1
+            return (_OP, pos, pos + 1, ch, False)
+        return self._word(level)
+
+    def _redirect(self, match: re.Match, level: int) -> tuple:
+        start = match.start()
+        op = match.group(0)
+        self.pos = match.end()
+        # The target may follow after blanks, but not after a newline.
+        self._skip_blanks()
+        target = ""
+        word_end = self.pos
+        if self.pos < self.end and self.src[self.pos] not in _META:
+            _, _, word_end, target, _ = self._word(level)
+        elif self.pos < self.end and self.src[self.pos] in "<>" and self.src[self.pos + 1 : self.pos + 2] == "(":
+            _, _, word_end, target, _ = self._word(level)
+        redirect = _Redirect(op, target)
+        if op.endswith("<<<"):
+            redirect.op = "<<<"
+        elif op.endswith(("<<", "<<-")):
+            # The body follows the end of the line; it becomes the target then.
+            self.heredocs.append((target, op.endswith("-"), redirect))
+            redirect.op = "<<-" if op.endswith("-") else "<<"
+            redirect.target = ""
+        return (_REDIR, start, word_end, redirect, False)
+
+    def _read_heredocs(self) -> None:
+        """Read the bodies of the heredocs opened on the line just ended."""
+        src, end = self.src, self.end
+        pending, self.heredocs = self.heredocs, []
+        for delimiter, strip_tabs, redirect in pending:
+            lines = []
+            pos = self.pos
+            while pos < end:
+                nl = src.find("\n", pos, end)
+                line_end = end if nl == -1 else nl
+                line = src[pos:line_end]
+                pos = end if nl == -1 else nl + 1
+                if strip_tabs:
+                    line = line.lstrip("\t")
+                if line.rstrip("\r") == delimiter:
+                    break
+                lines.append(line)
+            self.pos = pos
+            redirect.target = "".join(line + "\n" for line in lines)
+
+    def _word(self, level: int) -> tuple:
+        """Read one word; returns (_WORD, start, end, value, quoted)."""
+        src, end = self.src, self.end
+        start = pos = self.pos
+        parts: list[str] = []
+        quoted = False
+        while pos < end:
+            ch = src[pos]
+            if ch in _META:
+                if ch in "<>" and pos + 1 < end and src[pos + 1] == "(" and pos == start:
+                    parts.append(self._substitution(pos + 1, level))
+                    pos = self.pos
+                    continue
+                if ch == "(" and _ARRAY_START.match(src[start:pos]):
+                    close = self._balanced(pos, stop_at_newline=False)
+                    parts.append(src[pos:close])
+                    pos = close
+                    continue
+                break
+            plain = _PLAIN.match(src, pos, end)
+            if plain:
+                parts.append(plain.group(0))
+                pos = plain.end()
+                continue
+            if ch == "\\":
+                if pos + 1 < end:
+                    if src[pos + 1] != "\n":
+                        parts.append(src[pos + 1])
+                        quoted = True
+                    pos += 2
+                else:
+                    parts.append("\\")
+                    pos += 1
+            elif ch == "'":
+                quoted = True
+                pos = self._single_quoted(pos + 1, parts)
+            elif ch == '"':
+                quoted = True
+                pos = self._double_quoted(pos + 1, parts, level)
+            elif ch == "$":
+                nxt = src[pos + 1 : pos + 2]
+                if nxt == "'":
+                    quoted = True
+                    pos = self._ansi_c(pos + 2, parts)
+                elif nxt == '"':
+                    quoted = True
+                    pos = self._double_quoted(pos + 2, parts, level)
+                else:
+                    self.pos = pos
+                    parts.append(self._dollar(level))
+                    pos = self.pos
+            elif ch == "`":
+                self.pos = pos
+                parts.append(self._backtick(level))
+                pos = self.pos
+            else:  # Unicode blanks that _PLAIN's \s excludes: bash treats them as word text
+                parts.append(ch)
+                pos += 1
+        self.pos = pos
+        return (_WORD, start, pos, "".join(parts), quoted)
+
+    def _single_quoted(self, pos: int, parts: list[str]) -> int:
+        src, end = self.src, self.end
+        while pos < end:
+            close = src.find("'", pos, end)
+            expr = src.find("${{", pos, end if close == -1 else close)
+            if expr != -1:
+                # A GitHub expression is substituted before the shell runs; its quotes are its own.
+                expr_end = src.find("}}", expr + 3, min(end, expr + _MAX_EXPRESSION))
+                if expr_end != -1:
+                    parts.append(src[pos : expr_end + 2])
+                    pos = expr_end + 2
+                    continue
+            if close == -1:
+                parts.append(src[pos:end])
+                return end
+            parts.append(src[pos:close])
+            return close + 1
+        return pos
+
+    def _double_quoted(self, pos: int, parts: list[str], level: int) -> int:
+        src, end = self.src, self.end
+        if self.depth >= _MAX_DEPTH:
+            close = _closing_quote(src, pos, end)
+            parts.append(src[pos:close])
+            return min(close + 1, end)
+        self.depth += 1
+        try:
+            return self._double_quoted_body(pos, parts, level)
+        finally:
+            self.depth -= 1
+
+    def _double_quoted_body(self, pos: int, parts: list[str], level: int) -> int:
+        src, end = self.src, self.end
+        while pos < end:
+            plain = _DQ_PLAIN.match(src, pos, end)
+            if plain:
+                parts.append(plain.group(0))
+                pos = plain.end()
+                continue
+            ch = src[pos]
+            if ch == '"':
+                return pos + 1
+            if ch == "\\":
+                nxt = src[pos + 1 : pos + 2]
+                if nxt in ("$", "`", '"', "\\"):
+                    parts.append(nxt)
+                    pos += 2
+                elif nxt == "\n":
+                    pos += 2
+                else:
+                    parts.append("\\")
+                    pos += 1
+            elif ch == "$":
+                self.pos = pos
+                parts.append(self._dollar(level))
+                pos = self.pos
+            else:  # backtick
+                self.pos = pos
+                parts.append(self._backtick(level))
+                pos = self.pos
+        return pos
+
+    def _ansi_c(self, pos: int, parts: list[str]) -> int:
+        src, end = self.src, self.end
+        while pos < end:
+            ch = src[pos]
+            if ch == "'":
+                return pos + 1
+            if ch != "\\" or pos + 1 >= end:
+                parts.append(ch)
+                pos += 1
+                continue
+            nxt = src[pos + 1]
+            if nxt in _ANSI_ESCAPES:
+                parts.append(_ANSI_ESCAPES[nxt])
+                pos += 2
+            elif nxt in "xuU":
+                width = {"x": 2, "u": 4, "U": 8}[nxt]
+                digits = re.match(r"[0-9A-Fa-f]{1,%d}" % width, src[pos + 2 : pos + 2 + width])
+                if digits:
+                    code = int(digits.group(0), 16)
+                    parts.append(chr(code) if code < 0x110000 else "\ufffd")
+                    pos += 2 + len(digits.group(0))
+                else:
+                    parts.append("\\" + nxt)
+                    pos += 2
+            elif nxt in "01234567":
+                digits = re.match(r"[0-7]{1,3}", src[pos + 1 : pos + 4])
+                parts.append(chr(int(digits.group(0), 8)))  # type: ignore[union-attr]
+                pos += 1 + len(digits.group(0))  # type: ignore[union-attr]
+            elif nxt == "c" and pos + 2 < end:
+                parts.append(chr(ord(src[pos + 2]) & 0x1F))
+                pos += 3
+            else:
+                parts.append("\\" + nxt)
+                pos += 2
+        return pos
+
+    def _dollar(self, level: int) -> str:
+        """Read an expansion at ``self.pos`` (a ``$``); returns its text as written."""
+        src, end = self.src, self.end
+        start = self.pos
+        nxt = src[start + 1 : start + 2]
+        if src.startswith("${{", start):
+            close = src.find("}}", start + 3, min(end, start + _MAX_EXPRESSION))
+            if close != -1:
+                self.pos = close + 2
+                return src[start : self.pos]
+        if nxt == "{":
+            self.pos = self._braced(start + 2, level)
+        elif nxt == "(":
+            if src[start + 2 : start + 3] == "(":
+                self.pos = self._balanced(start + 1, stop_at_newline=False)
+            else:
+                self.pos = start + 1
+                self._substitution(start + 1, level)
+        elif nxt == "[":
+            close = src.find("]", start + 2, end)
+            self.pos = end if close == -1 else close + 1
+        elif nxt and (nxt in "@*#?-$!" or nxt.isdigit()):
+            self.pos = start + 2
+        else:
+            name = _NAME.match(src, start + 1, end)
+            self.pos = name.end() if name else start + 1
+        return src[start : self.pos]
+
+    def _braced(self, pos: int, level: int) -> int:
+        """The end of a ``${...}`` whose body starts at ``pos`` (nested braces and quotes)."""
+        if self.depth >= _MAX_DEPTH:
+            close = self.src.find("}", pos, self.end)
+            return self.end if close == -1 else close + 1
+        self.depth += 1
+        try:
+            return self._braced_body(pos, level)
+        finally:
+            self.depth -= 1
+
+    def _braced_body(self, pos: int, level: int) -> int:
+        src, end = self.src, self.end
+        depth = 1
+        scratch: list[str] = []
+        while pos < end:
+            ch = src[pos]
+            if ch == "}":
+                depth -= 1
+                pos += 1
+                if depth == 0:
+                    return pos
+            elif ch == "{":
+                depth += 1
+                pos += 1
+            elif ch == "\\":
+                pos += 2
+            elif ch == "'":
+                pos = self._single_quoted(pos + 1, scratch)
+            elif ch == '"':
+                pos = self._double_quoted(pos + 1, scratch, level)
+            elif ch == "$" and src[pos + 1 : pos + 2] in ("{", "("):
+                self.pos = pos
+                self._dollar(level)
+                pos = self.pos
+            elif ch == "`":
+                self.pos = pos
+                self._backtick(level)
+                pos = self.pos
+            else:
+                pos += 1
+        return end
+
+    def _balanced(self, pos: int, *, stop_at_newline: bool) -> int:
+        """The end of the parenthesised group opening at ``pos`` (arithmetic, arrays), no parsing."""
+        src, end = self.src, self.end
+        depth = 0
+        i = pos
+        while i < end:
+            ch = src[i]
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    return i + 1
+            elif ch == "\\":
+                i += 1
+            elif ch in "'\"":
+                close = src.find(ch, i + 1, end)
+                i = end - 1 if close == -1 else close
+            elif ch == "\n" and stop_at_newline:
+                return i
+            i += 1
+        return end
+
+    def _substitution(self, open_pos: int, level: int) -> str:
+        """Parse the commands of ``$( ... )``/``<( ... )`` whose ``(`` is at ``open_pos``."""
+        start = open_pos - 1
+        if self.depth >= _MAX_DEPTH:
+            self.pos = self._balanced(open_pos, stop_at_newline=False)
+        else:
+            self.depth += 1
+            self.pos = open_pos + 1
+            try:
+                self._parse_list(level + 1, closer=True)
+            finally:
+                self.depth -= 1
+        return self.src[start : self.pos]
+
+    def _backtick(self, level: int) -> str:
+        src, end = self.src, self.end
+        start = self.pos
+        i = start + 1
+        while i < end:
+            if src[i] == "\\":
+                i += 2
+                continue
+            if src[i] == "`":
+                break
+            i += 1
+        close = min(i, end)
+        if self.depth < _MAX_DEPTH:
+            saved_end, saved_heredocs = self.end, self.heredocs
+            self.end, self.pos, self.heredocs = close, start + 1, []
+            self.depth += 1
+            try:
+                self._parse_list(level + 1, closer=False)
+            finally:
+                self.depth -= 1
+                self.end, self.heredocs = saved_end, saved_heredocs
+        self.pos = min(close + 1, end)
+        return src[start : self.pos]
+
+    # ---- grammar ----------------------------------------------------------------------------
+
+    def _parse_list(self, level: int, *, closer: bool) -> None:
+        """Read commands until the end (or, when ``closer``, an unmatched ``)``)."""
+        out = self.out
+        frames = [_Frame("top", len(out), len(out), [])]
+        cur: _Builder | None = None
+        skip: str | None = None  # "do" / "in": a for/case header; ")": a case pattern
+        header_words = 0
+        after_separator = False
+        function_name = False  # after `function`: the next word is a name
+        after_function = False  # after a function name: `()` may follow
+        test = False  # inside [[ ]]
+        closed_at: int | None = None  # a compound just closed: redirects after it apply to it
+        continued = False  # after `|`, `&&`, `||`: newlines do not end the list
+
+        def finish() -> None:
+            nonlocal cur
+            if cur is not None:
+                out.append(cur)
+                cur = None
+
+        def end_pipeline(frame: _Frame) -> None:
+            if frame.feeders:
+                for b in out[frame.elem_start :]:
+                    if b.level == level:
+                        b.piped_from.extend(frame.feeders)
+                frame.feeders = []
+            frame.elem_start = len(out)
+
+        def pipe(frame: _Frame) -> None:
+            members = [b for b in out[frame.elem_start :] if b.level == level]
+            if frame.feeders:
+                for b in members:
+                    b.piped_from.extend(frame.feeders)
+            frame.feeders = (frame.feeders + [tuple(b.words) for b in members])[-_MAX_FEEDERS:]
+            frame.elem_start = len(out)
+
+        def close(kind: str) -> int | None:
+            for i in range(len(frames) - 1, 0, -1):
+                if frames[i].kind == kind:
+                    for frame in reversed(frames[i:]):
+                        end_pipeline(frame)
+                    start = frames[i].start
+                    del frames[i:]
+                    return start
+            return None
+
+        def open_frame(kind: str) -> _Frame:
+            frame = _Frame(kind, len(out), len(out), [])
+            frames.append(frame)
+            return frame
+
+        while True:
+            kind, start, stop, value, quoted = self._token(level, test)
+            if kind == _EOF:
+                break
+            previous_closed, closed_at = closed_at, None
+            was_continued, continued = continued, False
+
+            if kind == _WORD:
+                if test:
+                    assert cur is not None
+                    cur.words.append(value)
+                    cur.end = stop
+                    if value == "]]" and not quoted:
+                        test = False
+                    continue
+                if skip == "do":
+                    header_words += 1
+                    if value == "do" and not quoted and (after_separator or header_words == 2):
+                        skip = None
+                    after_separator = False
+                    continue
+                if skip == "in":
+                    header_words += 1
+                    if value == "in" and not quoted and header_words >= 2:
+                        skip = None
+                        frames[-1].expect_pattern = True
+                    continue
+                if skip == ")":
+                    continue
+                if frames[-1].expect_pattern and cur is None:
+                    if value == "esac" and not quoted:
+                        closed_at = close("case")
+                    else:
+                        skip = ")"
+                    continue
+                if function_name:
+                    function_name, after_function = False, True
+                    continue
+                after_function = False
+                if cur is None and not quoted:
+                    if value in _OPENERS:
+                        open_frame(_OPENERS[value])
+                        continue
+                    if value in _CLOSERS:
+                        closed_at = close(_CLOSERS[value])
+                        continue
+                    if value in _MIDDLES:
+                        end_pipeline(frames[-1])
+                        continue
+                    if value in ("for", "select"):
+                        open_frame("loop")
+                        skip, header_words, after_separator = "do", 0, False
+                        continue
+                    if value == "case":
+                        open_frame("case")
+                        skip, header_words = "in", 0
+                        continue
+                    if value == "function":
+                        function_name = True
+                        continue
+                    if value in ("!", "coproc"):
+                        continue
+                    if value == "[[":
+                        test = True
+                if cur is None:
+                    cur = _Builder(start, level)
+                raw = self.src[start:stop]
+                if cur.in_prefix and (match := _ASSIGNMENT.match(raw)):
+                    cur.assignments.append((match.group(1), _assignment_value(value)))
+                else:
+                    cur.in_prefix = False
+                    cur.words.append(value)
+                cur.end = stop
+                continue
+
+            if kind == _REDIR:
+                if skip is not None:
+                    continue
+                if cur is None and previous_closed is not None:
+                    for b in out[previous_closed:]:
+                        if b.level == level:
+                            b.redirects.append(value)
+                    closed_at = previous_closed
+                    continue
+                if cur is None:
+                    cur = _Builder(start, level)
+                cur.redirects.append(value)
+                cur.end = stop
+                continue
+
+            # Operators.
+            op = value
+            test = False
+            if op == "\n" and was_continued:
+                continued = True
+                continue
+            continued = op in ("|", "|&", "&&", "||")
+            if skip in ("do", "in"):
+                if op in (";", "\n", ")"):
+                    after_separator = True
+                if op == ")" and closer and skip == "in":
+                    break  # unbalanced: the substitution ends here
+                continue
+            if skip == ")":
+                if op == ")":
+                    skip = None
+                    frames[-1].expect_pattern = False
+                continue
+            if frames[-1].expect_pattern and cur is None and op in ("\n", ";", "("):
+                continue
+            if op in _SEPARATORS:
+                finish()
+                end_pipeline(frames[-1])
+            elif op in ("|", "|&"):
+                finish()
+                pipe(frames[-1])
+            elif op in (";;", ";&", ";;&"):
+                finish()
+                for i in range(len(frames) - 1, 0, -1):
+                    if frames[i].kind == "case":
+                        for frame in reversed(frames[i:]):
+                            end_pipeline(frame)
+                        del frames[i + 1 :]
+                        frames[i].expect_pattern = True
+                        break
+            elif op == "(":
+                if after_function or (
+                    cur is not None and len(cur.words) == 1 and not cur.assignments and not cur.redirects
+                ):
+                    self._skip_blanks()
+                    if self.src[self.pos : self.pos + 1] == ")":
+                        self.pos += 1  # a function definition: `name()` / `function name()`
+                        cur = None
+                        after_function = False
+                        continue
+                after_function = False
+                if cur is None and self.src[self.pos : self.pos + 1] == "(":
+                    self.pos = self._balanced(start, stop_at_newline=True)  # (( arithmetic ))
+                    continue
+                finish()
+                open_frame("subshell")
+            elif op == ")":
+                finish()
+                closed = close("subshell")
+                if closed is not None:
+                    closed_at = closed
+                elif closer:
+                    break
+        finish()
+        for frame in reversed(frames):
+            end_pipeline(frame)
+
+
+def _closing_quote(src: str, pos: int, end: int) -> int:
+    """The index of the ``"`` closing a double-quoted string that starts at ``pos`` (or ``end``)."""
+    while pos < end:
+        ch = src[pos]
+        if ch == '"':
+            return pos
+        pos += 2 if ch == "\\" else 1
+    return end
+
+
+def _assignment_value(word: str) -> str:
+    """The value part of an assignment word (quotes already removed)."""
+    match = _ASSIGNMENT.match(word)
+    return word[match.end() :] if match else word.partition("=")[2]
+
+
+# --------------------------------------------------------------------------------------------
+# PowerShell and cmd.exe: enough to find command words, redirects and pipelines
+
+
+class _SimpleParser:
+    def __init__(self, src: str, *, pwsh: bool) -> None:
+        self.src = src
+        self.pwsh = pwsh
+        self.escape = "`" if pwsh else "^"
+        self.out: list[_Builder] = []
+
+    def parse(self) -> list[_Builder]:
+        src, end, pwsh, escape = self.src, len(self.src), self.pwsh, self.escape
+        pos = 0
+        cur: _Builder | None = None
+        feeders: list[tuple[str, ...]] = []
+        separators = ";{}" if pwsh else "()"
+        redirect = re.compile(r"(\d|\*)?(>>|>&|>|<)" if pwsh else r"(\d)?(>>|>&|>|<)")
+
+        def finish(piped: bool) -> None:
+            nonlocal cur, feeders
+            if cur is not None:
+                if cur.words or cur.redirects:
+                    cur.piped_from = list(feeders)
+                    self.out.append(cur)
+                    if piped:
+                        feeders = (feeders + [tuple(cur.words)])[-_MAX_FEEDERS:]
+                cur = None
+            if not piped:
+                feeders = []
+
+        while pos < end:
+            ch = src[pos]
+            if ch in _BLANK:
+                pos += 1
+                continue
+            if ch == escape and src[pos + 1 : pos + 2] in ("\n", "\r"):
+                pos = src.find("\n", pos)
+                pos = end if pos == -1 else pos + 1
+                continue
+            if ch == "\n" or ch in separators:
+                finish(False)
+                pos += 1
+                continue
+            if src.startswith("&&", pos) or src.startswith("||", pos):
+                finish(False)
+                pos += 2
+                continue
+            if ch == "|":
+                finish(True)
+                pos += 1
+                continue
+            if ch == "&":
+                if pwsh and cur is None:
+                    pos += 1  # the call operator: `& npm publish`
+                    continue
+                finish(False)
+                pos += 1
+                continue
+            if pwsh and ch == "#":
+                nl = src.find("\n", pos)
+                pos = end if nl == -1 else nl
+                continue
+            if pwsh and src.startswith("<#", pos):
+                close = src.find("#>", pos + 2)
+                pos = end if close == -1 else close + 2
+                continue
+            if not pwsh and cur is None and ch == "@":
+                pos += 1  # `@echo off`: the @ only silences the echo
+                continue
+            match = redirect.match(src, pos)
+            if match:
+                target_start = match.end()
+                while target_start < end and src[target_start] in _BLANK:
+                    target_start += 1
+                target, stop = "", match.end()
+                if target_start < end and src[target_start] not in "\n|;&<>":
+                    target, stop = self._word(target_start)
+                if cur is None:
+                    cur = _Builder(pos, 0)
+                cur.redirects.append(_Redirect(match.group(0), target))
+                cur.end = stop
+                pos = stop
+                continue
+            value, stop = self._word(pos)
+            if cur is None:
+                lowered = value.lower()
+                if not pwsh and (lowered == "rem" or value.startswith("::")):
+                    nl = src.find("\n", pos)
+                    pos = end if nl == -1 else nl
+                    continue
+                cur = _Builder(pos, 0)
+            cur.words.append(value)
+            cur.end = stop
+            pos = stop
+        finish(False)
+        return self.out
+
+    def _word(self, pos: int) -> tuple[str, int]:
+        src, end, pwsh, escape = self.src, len(self.src), self.pwsh, self.escape
+        stops = " \t\r\f\v\n|;{}&<>" if pwsh else " \t\r\f\v\n|&()<>"
+        parts: list[str] = []
+        start = pos
+        while pos < end:
+            ch = src[pos]
+            if ch in stops:
+                break
+            if ch == escape:
+                if pos + 1 < end:
+                    nxt = src[pos + 1]
+                    parts.append({"n": "\n", "t": "\t", "r": "\r", "0": "\0"}.get(nxt, nxt) if pwsh else nxt)
+                pos += 2
+            elif pwsh and src.startswith(('@"', "@'"), pos) and src[pos + 2 : pos + 3] in ("\n", "\r"):
+                quote = src[pos + 1]
+                close = src.find("\n" + quote + "@", pos + 2)
+                body_end = end if close == -1 else close
+                parts.append(src[src.find("\n", pos) + 1 : body_end])
+                pos = end if close == -1 else close + 3
+            elif ch == "'" and pwsh:
+                pos += 1
+                while pos < end:
+                    if src[pos] == "'":
+                        if src[pos + 1 : pos + 2] == "'":
+                            parts.append("'")
+                            pos += 2
+                            continue
+                        pos += 1
+                        break
+                    parts.append(src[pos])
+                    pos += 1
+            elif ch == '"':
+                pos += 1
+                while pos < end:
+                    c = src[pos]
+                    if c == '"':
+                        if src[pos + 1 : pos + 2] == '"':
+                            parts.append('"')
+                            pos += 2
+                            continue
+                        pos += 1
+                        break
+                    if pwsh and c == "`" and pos + 1 < end:
+                        parts.append(src[pos + 1])
+                        pos += 2
+                        continue
+                    parts.append(c)
+                    pos += 1
+            elif pwsh and ch in "($":
+                # `(expr)` and `$(subexpression)` stay one word, as written.
+                open_pos = pos + 1 if ch == "$" and src[pos + 1 : pos + 2] == "(" else pos
+                if src[open_pos : open_pos + 1] == "(":
+                    depth, i = 0, open_pos
+                    while i < end:
+                        if src[i] == "(":
+                            depth += 1
+                        elif src[i] == ")":
+                            depth -= 1
+                            if depth == 0:
+                                break
+                        i += 1
+                    parts.append(src[pos : i + 1])
+                    pos = i + 1
+                else:
+                    parts.append(ch)
+                    pos += 1
+            else:
+                parts.append(ch)
+                pos += 1
+        return "".join(parts), max(pos, start + 1)
