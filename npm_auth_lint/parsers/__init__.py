@@ -64,6 +64,12 @@ def _package_json(workspace: Workspace, path: str) -> Parsed:
     return Parsed(packages=(result,))
 
 
+def _gitlab(workspace: Workspace, path: str) -> Parsed:
+    from npm_auth_lint.parsers import gitlab
+
+    return gitlab.parse(workspace, path)
+
+
 def _yaml_only(workspace: Workspace, path: str) -> Parsed:
     """Files read only when something refers to them: here we only check they parse."""
     try:
@@ -84,6 +90,6 @@ PARSERS: dict[Kind, Parser] = {
     # scanned for leaked tokens.
     Kind.GITHUB_WORKFLOW: _yaml_only,
     Kind.GITHUB_ACTION: _yaml_only,
-    Kind.GITLAB_CI: _yaml_only,
+    Kind.GITLAB_CI: _gitlab,
     Kind.CIRCLECI: _yaml_only,
 }
