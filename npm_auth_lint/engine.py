@@ -69,6 +69,7 @@ def build_project(workspace: Workspace, files: Sequence[str]) -> Project:
         packages=tuple(p for part in parts for p in part.packages),
         references=tuple(r for part in parts for r in part.references),
         parse_errors=_unique_errors(e for part in parts for e in part.parse_errors),
+        workspace_patterns=tuple(w for part in parts for w in part.workspace_patterns),
         remote=read_origin(workspace.root),
         files={**aux, **workspace.texts},
     )

@@ -355,6 +355,9 @@ class Project:
     references: tuple[Reference, ...] = ()
     parse_errors: tuple[ParseError, ...] = ()
     remote: GitRemote | None = None
+    # Workspace package globs (repository-relative) from pnpm-workspace.yaml and lerna.json;
+    # package.json `workspaces` stay on each PackageJson (relative to its folder).
+    workspace_patterns: tuple[Text, ...] = ()
     # Plain text of other files the analysis may consult (e.g. `.nvmrc`), by repository path.
     files: Mapping[str, str] = field(default_factory=frozen_map)
 

@@ -48,7 +48,11 @@ _POSIX_SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "ash", "busybox",
 
 
 def shell_dialect(shell: str | None) -> Dialect:
-    """How a script run by ``shell`` (GitHub ``shell:`` value, ``None`` for the default) is split."""
+    """How a script run by ``shell`` (GitHub ``shell:`` value, ``None`` for the default) is split.
+
+    ``None`` means POSIX; callers pass ``"pwsh"`` for GitHub Windows runners without ``shell:``
+    (their default shell is PowerShell).
+    """
     if not shell or not shell.strip():
         return "posix"
     first = shell.strip().split()[0]
@@ -263,9 +267,8 @@ class _PosixParser:
         self._skip_blanks()
         target = ""
         word_end = self.pos
-        if self.pos < self.end and self.src[self.pos] not in _META:
-            _, _, word_end, target, _ = self._word(level)
-        elif self.pos < self.end and self.src[self.pos] in "<>" and self.src[self.pos + 1 : self.pos + 2] == "(":
+        nxt = self.src[self.pos : self.pos + 2]
+        if nxt and (nxt[0] not in _META or nxt in ("<(", ">(")):
             _, _, word_end, target, _ = self._word(level)
         redirect = _Redirect(op, target)
         if op.endswith("<<<"):

@@ -32,6 +32,8 @@ class Kind(str, enum.Enum):
     YARNRC = "yarnrc"
     YARNRC_YML = "yarnrc-yml"
     PACKAGE_JSON = "package-json"
+    PNPM_WORKSPACE = "pnpm-workspace"
+    LERNA_JSON = "lerna-json"
 
 
 def classify(rel_path: str) -> Kind | None:
@@ -47,6 +49,10 @@ def classify(rel_path: str) -> Kind | None:
         return Kind.YARNRC
     if name == ".yarnrc.yml":
         return Kind.YARNRC_YML
+    if name in ("pnpm-workspace.yaml", "pnpm-workspace.yml"):
+        return Kind.PNPM_WORKSPACE
+    if name == "lerna.json":
+        return Kind.LERNA_JSON
     if name in ("action.yml", "action.yaml"):
         return Kind.GITHUB_ACTION
     if name.endswith((".yml", ".yaml")):

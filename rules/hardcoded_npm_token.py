@@ -48,6 +48,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from npm_auth_lint.analysis import analyze
 from npm_auth_lint.credentials import is_credential_name, is_literal_credential, looks_like_token
 from npm_auth_lint.model import Finding, Location, NpmrcEntry, NpmrcKind, Project, Severity, ValueSourceKind
 from npm_auth_lint.redact import NPM_TOKEN
@@ -106,6 +107,16 @@ class HardcodedNpmToken(Rule):
                             f"npmjs.com and pass it from the CI provider's secret store instead",
                             secrets=(env.value,),
                         )
+
+        for job_facts in analyze(project).jobs:
+            for write in job_facts.npmrc_writes:
+                credential = write.credential
+                if credential is not None and credential.source.kind is ValueSourceKind.LITERAL and once(write.location):
+                    yield self.finding(
+                        write.location,
+                        f"`{write.display}` writes a literal credential into {write.target}; revoke it on npmjs.com and "
+                        "pass it from the CI provider's secret store instead",
+                    )
 
         for path, text in sorted(project.files.items()):
             for lineno, line in enumerate(text.splitlines(), start=1):

@@ -1,8 +1,8 @@
 """An npmrc-like file uses legacy or unscoped authentication settings.
 
 ## What it does
-Reports settings in `.npmrc`, `.yarnrc` and `.yarnrc.yml` that belong to npm's legacy
-authentication:
+Reports settings in `.npmrc`, `.yarnrc` and `.yarnrc.yml` — and in npmrc files that CI scripts
+write — that belong to npm's legacy authentication:
 
 - `_auth` (base64 `user:password`), and `username` with `_password` (basic auth);
 - `email`, only ever used by the removed legacy login flow;
@@ -12,7 +12,8 @@ authentication:
 - a credential key that is not scoped to a registry (`_authToken=...` instead of
   `//registry.npmjs.org/:_authToken=...`);
 - in `.yarnrc.yml`: `npmAlwaysAuth` and `npmAuthIdent` (Yarn's own top-level `npmAuthToken` is
-  not legacy).
+  not legacy);
+- `actions/setup-node`'s `always-auth: true` input, which writes `always-auth=true`.
 
 The finding points at the key's line.
 
@@ -52,7 +53,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.model import Finding, NpmrcEntry, NpmrcFile, NpmrcKind, Project, Severity
+from npm_auth_lint.analysis import analyze
+from npm_auth_lint.model import Finding, Location, NpmrcEntry, NpmrcFile, NpmrcKind, Project, Severity
 from npm_auth_lint.rule import Rule
 
 # Keys that must be nerf-darted (`//host/:key`) per npm's config docs.
@@ -118,7 +120,30 @@ class LegacyNpmrcAuth(Rule):
     security_severity = 5.3
 
     def check(self, project: Project) -> Iterator[Finding]:
-        for npmrc in project.npmrcs:
+        jobs = analyze(project).jobs
+        written = [
+            NpmrcFile(path=write.location.path, kind=write.kind, entries=write.entries, written_by=write.location)
+            for job in jobs
+            for write in job.npmrc_writes
+        ]
+        seen: set[tuple[Location, str]] = set()
+        for job in jobs:
+            for setup in job.node_setups:
+                flag = setup.always_auth
+                if flag is None or flag.value.strip().lower() != "true" or (flag.location, "always-auth") in seen:
+                    continue
+                seen.add((flag.location, "always-auth"))
+                yield self.finding(
+                    flag.location,
+                    "setup-node's `always-auth` input writes the obsolete `always-auth=true` into the npmrc (npm ignores it "
+                    "since npm 7, and setup-node removed the input in v6.1.0); delete it",
+                )
+        for npmrc in (*project.npmrcs, *written):
             messages = _yarnrc_yml_messages(npmrc) if npmrc.kind is NpmrcKind.YARNRC_YML else _npmrc_messages(npmrc)
             for entry, message in messages:
+                if (entry.location, entry.raw_key) in seen:
+                    continue  # a script inherited by two jobs writes the same line once
+                seen.add((entry.location, entry.raw_key))
+                if npmrc.written_by is not None:
+                    message = f"this command writes an npmrc setting: {message}"
                 yield self.finding(entry.location, message, secrets=(entry.value,) if entry.key in ("_auth", "_password", "npmAuthIdent") else ())

@@ -18,6 +18,7 @@ from npm_auth_lint.model import (
     ParseError,
     Pipeline,
     Reference,
+    Text,
 )
 from npm_auth_lint.workspace import Kind, Workspace
 
@@ -29,6 +30,7 @@ class Parsed:
     packages: tuple[PackageJson, ...] = ()
     references: tuple[Reference, ...] = ()
     parse_errors: tuple[ParseError, ...] = ()
+    workspace_patterns: tuple[Text, ...] = ()
 
 
 Parser = Callable[[Workspace, str], Parsed]
@@ -64,6 +66,28 @@ def _package_json(workspace: Workspace, path: str) -> Parsed:
     return Parsed(packages=(result,))
 
 
+def _github_workflow(workspace: Workspace, path: str) -> Parsed:
+    from npm_auth_lint.parsers import github
+
+    return github.parse(workspace, path)
+
+
+def _workspace_patterns(workspace: Workspace, path: str) -> Parsed:
+    """pnpm-workspace.yaml ``packages:`` and lerna.json ``packages``: globs of workspace packages."""
+    from npm_auth_lint.parsers import monorepo
+
+    result = monorepo.parse(path, workspace.read(path))
+    if isinstance(result, ParseError):
+        return Parsed(parse_errors=(result,))
+    return Parsed(workspace_patterns=result)
+
+
+def _circleci(workspace: Workspace, path: str) -> Parsed:
+    from npm_auth_lint.parsers import circleci
+
+    return circleci.parse(workspace, path)
+
+
 def _gitlab(workspace: Workspace, path: str) -> Parsed:
     from npm_auth_lint.parsers import gitlab
 
@@ -86,10 +110,12 @@ PARSERS: dict[Kind, Parser] = {
     Kind.YARNRC: _yarnrc,
     Kind.YARNRC_YML: _yarnrc_yml,
     Kind.PACKAGE_JSON: _package_json,
-    # Pipeline files: until their provider's parser lands they are checked for syntax and
-    # scanned for leaked tokens.
-    Kind.GITHUB_WORKFLOW: _yaml_only,
+    Kind.PNPM_WORKSPACE: _workspace_patterns,
+    Kind.LERNA_JSON: _workspace_patterns,
+    Kind.GITHUB_WORKFLOW: _github_workflow,
+    # Local actions are parsed through the workflows that use them; alone they are only
+    # checked for syntax (and scanned for leaked tokens).
     Kind.GITHUB_ACTION: _yaml_only,
     Kind.GITLAB_CI: _gitlab,
-    Kind.CIRCLECI: _yaml_only,
+    Kind.CIRCLECI: _circleci,
 }

@@ -1,0 +1,150 @@
+"""Provider-neutral analysis of the model: publishing jobs, their credentials and blockers.
+
+Rules call :func:`analyze` (cached per project), then read facts; none of them walks steps.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from npm_auth_lint import commands as cmds
+from npm_auth_lint.analysis.facts import JobFacts, PublishFact, ToolPin
+from npm_auth_lint.analysis.jobs import analyze_job
+from npm_auth_lint.model import Hosting, Location, Project, Provider
+
+__all__ = ["Analysis", "Blocker", "analyze"]
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Why OIDC cannot work for a publish.
+
+    ``platform`` blockers cannot be fixed by editing the CI configuration (a self-hosted runner,
+    a self-managed GitLab); the others are required changes (upgrade a publisher).
+    """
+
+    location: Location
+    reason: str
+    platform: bool
+
+
+@dataclass(frozen=True)
+class Analysis:
+    project: Project
+    jobs: tuple[JobFacts, ...]
+
+    @cached_property
+    def publishes(self) -> tuple[PublishFact, ...]:
+        return tuple(p for job in self.jobs for p in job.publishes)
+
+    def blockers(self, publish: PublishFact) -> tuple[Blocker, ...]:
+        return tuple(_blockers(self.project, publish))
+
+
+_CACHE: dict[int, tuple[Project, Analysis]] = {}
+
+
+def analyze(project: Project) -> Analysis:
+    """The analysis of ``project``, computed once however many rules ask."""
+    cached = _CACHE.get(id(project))
+    if cached is not None and cached[0] is project:
+        return cached[1]
+    called = {job.called_file for _, job in project.jobs() if job.called_file}
+    jobs = tuple(
+        analyze_job(project, pipeline, job)
+        for pipeline, job in project.jobs()
+        # A reusable workflow that a local workflow calls is analysed through its caller.
+        if not (pipeline.reusable_only and pipeline.path in called)
+    )
+    result = Analysis(project, jobs)
+    if len(_CACHE) > 8:
+        _CACHE.clear()
+    _CACHE[id(project)] = (project, result)
+    return result
+
+
+# ------------------------------------------------------------------------------------------
+# Blockers
+
+_VERSION = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
+
+
+def pin_can_reach(pin: str, minimum: str) -> bool | None:
+    """Can a dependency range or action ref resolve to ``minimum`` or newer? None if unknown.
+
+    ``^8.1.0`` cannot reach 9.0.0; ``^4.8.0`` can reach 4.9.0; ``>=8`` and ``latest`` can.
+    """
+    text = pin.strip().lstrip("v=")
+    if not text or text[0] in "*x>" or text in ("latest", "next") or "||" in text:
+        return None if not text or text[0] not in ">" else True
+    match = _VERSION.search(text)
+    if match is None:
+        return None
+    have = tuple(int(part) if part is not None else None for part in match.groups())
+    need = tuple(int(part) for part in minimum.split("."))
+    major, minor, patch = have
+    if text.startswith("^"):
+        if major != 0:
+            return major > need[0] or (major == need[0])
+        return (major, minor or 0) >= need[:2]
+    if text.startswith("~"):
+        return (major, minor if minor is not None else 10**6) >= need[:2]
+    if minor is None:  # "8" / "v1": the newest 8.x / 1.x
+        return major >= need[0]
+    if patch is None:  # "4.8": the newest 4.8.x
+        return (major, minor) >= need[:2]
+    return (major, minor, patch) >= need
+
+
+def _blockers(project: Project, publish: PublishFact) -> list[Blocker]:
+    found: list[Blocker] = []
+    job = publish.job
+    runner = job.runner
+    if runner is not None and runner.hosting is Hosting.SELF_HOSTED:
+        where = runner.location or job.location
+        if job.provider is Provider.GITHUB:
+            reason = f"job `{job.id}` runs on a self-hosted runner ({runner.why or ', '.join(runner.labels)}); npm supports GitHub-hosted runners only"
+        elif job.provider is Provider.GITLAB:
+            reason = f"job `{job.id}` is pinned by tags ({', '.join(runner.labels)}) to self-managed runners; npm supports GitLab.com shared runners only"
+        else:
+            reason = f"job `{job.id}` runs on a self-hosted runner ({runner.why or ', '.join(runner.labels)}); npm supports CircleCI cloud only"
+        found.append(Blocker(where, reason, True))
+    remote = project.remote
+    if job.provider is Provider.GITLAB and remote is not None and remote.host and remote.host != "gitlab.com":
+        found.append(Blocker(publish.location, f"the repository is hosted on {remote.host}, not gitlab.com; npm supports GitLab.com only", True))
+    if job.provider is Provider.CIRCLECI and publish.provenance:
+        found.append(Blocker(publish.location, f"provenance is requested ({publish.provenance_via}) but npm generates no provenance on CircleCI", False))
+    found.extend(_publisher_blockers(publish))
+    return found
+
+
+def _publisher_blockers(publish: PublishFact) -> list[Blocker]:
+    found: list[Blocker] = []
+    if publish.action_pin is not None:
+        found += _pin_blocker(publish, publish.action_pin.package, publish.action_pin, action=True)
+    found += _pin_blocker(publish, publish.tool.removeprefix("action:"), publish.tool_pin, action=publish.tool.startswith("action:"))
+    return found
+
+
+def _pin_blocker(publish: PublishFact, key: str, pin: ToolPin | None, *, action: bool) -> list[Blocker]:
+    support = cmds.OIDC_PUBLISHER_SUPPORT.get(key)
+    if support is None:
+        return []
+    if support.never:
+        return [Blocker(publish.location, f"`{publish.display}` does not support trusted publishing ({support.note or 'no OIDC'})", False)]
+    minimum = support.minimum
+    if publish.job.provider is Provider.CIRCLECI and support.circleci_minimum:
+        minimum = support.circleci_minimum
+    if minimum is None or pin is None or key in ("npm", "pnpm"):
+        return []  # npm and pnpm versions come from the toolchain analysis
+    reachable = _action_ref_reaches(pin.version, minimum) if action else pin_can_reach(pin.version, minimum)
+    if reachable is False:
+        return [Blocker(pin.location, f"{support.package} {pin.version} has no trusted-publishing support; it needs {support.package} >= {minimum}", False)]
+    return []
+
+
+def _action_ref_reaches(ref: str, minimum: str) -> bool | None:
+    version = cmds.ref_version(ref)
+    return cmds.version_at_least(version, minimum)

@@ -1,0 +1,43 @@
+"""The words of "what to change", shared by the rules and the strategy report."""
+
+from __future__ import annotations
+
+from npm_auth_lint.analysis.facts import PublishFact
+from npm_auth_lint.model import Job, Provider
+
+NPM_AUDIENCE = "npm:registry.npmjs.org"
+CIRCLECI_EXPORT = "export NPM_ID_TOKEN=$(circleci run oidc get --claims '{\"aud\": \"npm:registry.npmjs.org\"}')"
+
+
+def id_token_fix(job: Job) -> str:
+    """How to wire the ID token for ``job``, in the provider's own syntax."""
+    if job.id_token is not None and job.id_token.fix:
+        return job.id_token.fix
+    if job.provider is Provider.GITHUB:
+        return f"add `permissions: {{contents: read, id-token: write}}` to job `{job.id}` (the publishing job only, not the workflow)"
+    if job.provider is Provider.GITLAB:
+        return f'add `id_tokens: {{NPM_ID_TOKEN: {{aud: "{NPM_AUDIENCE}"}}}}` to job `{job.id}`'
+    return f"run `{CIRCLECI_EXPORT}` in the same `run` step as the publish"
+
+
+def trusted_publisher_step(publish: PublishFact) -> str:
+    """Where to register the trusted publisher (the entry file npm binds to)."""
+    pipeline = publish.pipeline
+    filename = pipeline.path.rpartition("/")[2]
+    if publish.provider is Provider.GITHUB:
+        return f"add a trusted publisher on npmjs.com for workflow `{filename}`"
+    if publish.provider is Provider.GITLAB:
+        return f"add a trusted publisher on npmjs.com for CI file `{pipeline.path}`"
+    return "add a CircleCI trusted publisher on npmjs.com (organization, project and pipeline definition IDs)"
+
+
+def switch_to_oidc(publish: PublishFact) -> str:
+    """The whole migration in one sentence."""
+    job = publish.job
+    token = publish.credential.variable if publish.credential and publish.credential.variable else "the token"
+    steps = []
+    if not (job.id_token and job.id_token.granted) or publish.provider is Provider.CIRCLECI:
+        steps.append(id_token_fix(job))
+    steps.append(f"remove {token} from the publish")
+    steps.append(trusted_publisher_step(publish))
+    return "; ".join(steps)

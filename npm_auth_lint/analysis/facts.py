@@ -1,0 +1,172 @@
+"""What the analysis knows about each publishing job: the facts every pipeline rule reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from npm_auth_lint.analysis.registries import is_npmjs
+from npm_auth_lint.model import (
+    Command,
+    EnvScope,
+    IdToken,
+    Job,
+    Location,
+    NpmrcEntry,
+    NpmrcKind,
+    PackageJson,
+    Pipeline,
+    Provider,
+    Step,
+    Text,
+    ValueSource,
+    ValueSourceKind,
+)
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A registry credential in effect for a step, and the line that puts it in scope."""
+
+    source: ValueSource  # secret NPM_TOKEN, CI variable, literal, job token, placeholder
+    location: Location  # the env key, action input, npmrc line or write command
+    via: str  # how it reaches the tool, e.g. "NODE_AUTH_TOKEN (setup-node registry-url)"
+    variable: str | None = None  # the environment variable that carries it, when one does
+    scope: EnvScope | None = None  # where an environment variable was set
+    defined_in_file: bool = True  # False for CI variables referenced but defined in settings
+
+    @property
+    def is_long_lived(self) -> bool:
+        return self.source.is_long_lived_credential
+
+    @property
+    def identity(self) -> tuple[str, str] | None:
+        """What makes two credentials "the same secret": its kind and name."""
+        if self.source.name and self.source.kind in (ValueSourceKind.SECRET, ValueSourceKind.VARIABLE):
+            return (self.source.kind.value, self.source.name)
+        return None
+
+    def source_phrase(self) -> str:
+        """What it is: "secret NPM_TOKEN", "CI variable NPM_TOKEN", "a literal token"."""
+        kind = self.source.kind
+        if kind is ValueSourceKind.SECRET:
+            return f"secret {self.source.name}"
+        if kind is ValueSourceKind.VARIABLE:
+            return f"CI variable {self.source.name}"
+        if kind is ValueSourceKind.LITERAL:
+            return "a literal token"
+        return kind.value.replace("-", " ")
+
+    def describe(self) -> str:
+        """What it is and how it reaches the tool, e.g. "secret NPM_TOKEN via NODE_AUTH_TOKEN (...)"."""
+        via = self.via
+        if self.source.name and via.startswith(f"{self.source.name} ("):
+            via = via[len(self.source.name) + 1 :]  # "secret NPM_TOKEN (read by ...)": no echo
+            return f"{self.source_phrase()} {via}"
+        return f"{self.source_phrase()} via {via}"
+
+
+@dataclass(frozen=True)
+class ToolPin:
+    """The version of a publishing tool, where it is pinned."""
+
+    package: str
+    version: str  # as written ("^8.1.0", "v1.6.0", a SHA)
+    location: Location
+
+
+@dataclass(frozen=True)
+class PublishFact:
+    """One publish step of one job, fully resolved."""
+
+    pipeline: Pipeline
+    job: Job
+    step: Step
+    step_index: int
+    location: Location  # the publish command's line, or the publishing action's `uses:` line
+    tool: str  # commands.Tool value, or "action:<owner>/<repo>"
+    display: str  # what to call it in messages ("npm publish", "changesets/action")
+    target: str  # the registry URL it publishes to
+    target_via: str  # where the target came from
+    credential: Credential | None  # the long-lived credential it authenticates with, if any
+    fallback_credentials: tuple[Credential, ...]  # every long-lived credential in scope
+    provenance: bool | None  # explicitly on / off; None when npm's default applies
+    provenance_via: str | None
+    packages: tuple[PackageJson, ...]
+    command: Command | None = None
+    tool_pin: ToolPin | None = None  # the publishing tool's version pin (package.json dependency)
+    action_pin: ToolPin | None = None  # the publishing action and its ref (`uses:` line)
+    script_location: Location | None = None  # the package.json script when via `npm run X`
+    id_token: IdToken | None = None  # the ID token state where this publish runs
+    uses_npm_cli: bool = True  # False for tools with their own registry client (Yarn, bun, ...)
+
+    @property
+    def is_npmjs(self) -> bool:
+        return is_npmjs(self.target)
+
+    @property
+    def relies_on_oidc(self) -> bool:
+        return self.is_npmjs and self.credential is None
+
+    @property
+    def provider(self) -> Provider:
+        return self.job.provider
+
+
+@dataclass(frozen=True)
+class InstallFact:
+    pipeline: Pipeline
+    job: Job
+    step: Step
+    step_index: int
+    location: Location
+    display: str
+    credentials: tuple[Credential, ...]
+
+
+@dataclass(frozen=True)
+class NpmUpgradeFact:
+    step_index: int
+    location: Location
+    spec: str  # what was asked for: "11.5.1", "^11.5.1", "latest"
+    method: str
+    display: str
+    scoped_to_command: bool = False  # `npx npm@X publish`: only that command
+
+
+@dataclass(frozen=True)
+class NpmrcWriteFact:
+    step_index: int
+    location: Location
+    target: str
+    credential: Credential | None  # the long-lived credential written, if any
+    display: str
+    kind: NpmrcKind = NpmrcKind.NPMRC
+    entries: tuple[NpmrcEntry, ...] = ()  # the settings written, located at the writing line
+
+
+@dataclass(frozen=True)
+class NodeSetup:
+    """A Node.js toolchain pin found in the job (setup-node, an image, orb install)."""
+
+    step_index: int  # -1 for the job's image
+    kind: str  # "setup-node", "image", "orb"
+    version: Text | None  # `node-version:` value (may be a matrix expression)
+    version_file: Text | None = None
+    registry_url: Text | None = None
+    action_ref: str | None = None  # e.g. "v4" for actions/setup-node@v4
+    always_auth: Text | None = None  # setup-node's obsolete `always-auth` input
+
+
+@dataclass(frozen=True)
+class JobFacts:
+    pipeline: Pipeline
+    job: Job
+    publishes: tuple[PublishFact, ...]
+    installs: tuple[InstallFact, ...]
+    npm_upgrades: tuple[NpmUpgradeFact, ...]
+    npmrc_writes: tuple[NpmrcWriteFact, ...]
+    logins: tuple[tuple[Location, str], ...]
+    runs_code: tuple[Location, ...]
+    node_setups: tuple[NodeSetup, ...]
+    # Long-lived credentials set in the file at workflow/global or job level.
+    job_level_credentials: tuple[Credential, ...] = ()

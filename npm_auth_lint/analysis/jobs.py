@@ -1,0 +1,539 @@
+"""Walk one job's steps in order, as the runner executes them, and collect its facts.
+
+State carried from step to step mirrors what the runner carries: the environment (including
+``$GITHUB_ENV``/``$BASH_ENV`` exports and setup-node's ``NODE_AUTH_TOKEN``), the npmrc files in
+effect (setup-node's user npmrc, npmrc files written by scripts) and npm upgrades. Within a step,
+``cd`` and ``export`` change what later commands of the same shell see.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from npm_auth_lint import commands as cmds
+from npm_auth_lint.analysis.credentials import (
+    AuthLine,
+    NpmrcLayer,
+    env_credential,
+    long_lived,
+    npm_credential,
+    runtime_var,
+    setup_node_layer,
+    value_credential,
+)
+from npm_auth_lint.analysis.facts import (
+    Credential,
+    InstallFact,
+    JobFacts,
+    NodeSetup,
+    NpmrcWriteFact,
+    NpmUpgradeFact,
+    PublishFact,
+    ToolPin,
+)
+from npm_auth_lint.analysis.packages import join_dir, normalise_dir, package_for_dir, workspace_packages
+from npm_auth_lint.analysis.registries import NPMJS, nerf_dart
+from npm_auth_lint.model import (
+    Command,
+    EnvScope,
+    EnvVar,
+    IdToken,
+    Job,
+    Location,
+    NpmrcKind,
+    PackageJson,
+    Pipeline,
+    Project,
+    Provider,
+    Step,
+    ValueSourceKind,
+)
+from npm_auth_lint.shell import split_script
+
+NPM_AUDIENCE = "npm:registry.npmjs.org"
+# Publishers that talk to the registry themselves instead of running the npm CLI.
+_OWN_CLIENT = frozenset({cmds.Tool.YARN_BERRY.value, cmds.Tool.YARN_CLASSIC.value, cmds.Tool.BUN.value, cmds.Tool.LERNA.value, cmds.Tool.LERNA_LITE.value})
+# Tools that read NPM_TOKEN from the environment and write their own npmrc with it.
+_READS_NPM_TOKEN = frozenset({cmds.Tool.SEMANTIC_RELEASE.value})
+_PROJECT_NPMRC = re.compile(r"^(?:\./)?(?:\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY|PWD)\}?/)?\.npmrc$")
+_USER_NPMRC = re.compile(r"^(?:~|\$\{?HOME\}?|/root|/home/[^/]+|\$\{?NPM_CONFIG_USERCONFIG\}?|\$\{?RUNNER_TEMP\}?/\.npmrc)(?:/\.npmrc)?$", re.I)
+_TRAILING_COMMENT = re.compile(r"#\s*(.*)$")
+
+
+@dataclass
+class _State:
+    """What the runner carries from one step to the next."""
+
+    env: dict[str, EnvVar]
+    layers: list[NpmrcLayer] = field(default_factory=list)
+    registry_url: str | None = None  # setup-node registry-url (unscoped)
+    registry_location: Location | None = None
+    id_token_exported: Location | None = None  # CircleCI: BASH_ENV export of NPM_ID_TOKEN
+
+
+@dataclass
+class _Collector:
+    publishes: list[PublishFact] = field(default_factory=list)
+    installs: list[InstallFact] = field(default_factory=list)
+    upgrades: list[NpmUpgradeFact] = field(default_factory=list)
+    writes: list[NpmrcWriteFact] = field(default_factory=list)
+    logins: list[tuple[Location, str]] = field(default_factory=list)
+    runs_code: list[Location] = field(default_factory=list)
+    node_setups: list[NodeSetup] = field(default_factory=list)
+
+
+def _initial_env(job: Job) -> dict[str, EnvVar]:
+    env: dict[str, EnvVar] = {}
+    for variable in job.env:  # global first, then job: later wins, as on every provider
+        env[variable.name] = variable
+    return env
+
+
+def _project_layers(project: Project, directory: str) -> list[NpmrcLayer]:
+    """The committed .npmrc files npm reads for a command run in ``directory``."""
+    layers: list[NpmrcLayer] = []
+    package = package_for_dir(project, directory)
+    prefix = package.directory if package is not None else ""
+    for npmrc in project.npmrcs:
+        if npmrc.kind is not NpmrcKind.NPMRC:
+            continue
+        folder = npmrc.path.rpartition("/")[0]
+        if folder in ("", prefix):
+            lines = tuple(
+                AuthLine(e.scope if e.scope and e.scope.startswith("//") else None, e.key, e.value, e.location, f"{npmrc.path} line {e.location.line}")
+                for e in npmrc.entries
+            )
+            layers.append(NpmrcLayer("project", lines))
+    return layers
+
+
+def _registry_from_npmrc(project: Project, directory: str, package: PackageJson | None) -> tuple[str, str] | None:
+    package_name = package.name.value if package is not None and package.name is not None else ""
+    scope = package_name.split("/")[0] if package_name.startswith("@") else None
+    for npmrc in project.npmrcs:
+        if npmrc.kind is not NpmrcKind.NPMRC:
+            continue
+        folder = npmrc.path.rpartition("/")[0]
+        if folder not in ("", package.directory if package is not None else ""):
+            continue
+        for entry in reversed(npmrc.entries):
+            if entry.key == "registry" and (entry.scope is None or (scope and entry.scope == scope)):
+                return entry.value, f"{npmrc.path} line {entry.location.line}"
+    return None
+
+
+def _publish_target(
+    project: Project,
+    result: cmds.Publish | None,
+    env: dict[str, EnvVar],
+    state: _State,
+    package: PackageJson | None,
+    directory: str,
+) -> tuple[str, str]:
+    """The registry a publish writes to and where that comes from (spec: "Publish target")."""
+    if result is not None and result.registry:
+        return result.registry, "--registry"
+    for name in ("NPM_CONFIG_REGISTRY", "npm_config_registry"):
+        variable = env.get(name)
+        if variable is not None and variable.source.kind is ValueSourceKind.LITERAL:
+            return variable.value, f"{name} at line {variable.location.line}"
+    if state.registry_url:
+        return state.registry_url, "setup-node registry-url"
+    if package is not None and "registry" in package.publish_config:
+        text = package.publish_config["registry"]
+        return text.value, f"publishConfig.registry in {package.path}"
+    found = _registry_from_npmrc(project, directory, package)
+    if found:
+        return found
+    return NPMJS, "npm's default registry"
+
+
+def _provenance(result: cmds.Publish | None, env: dict[str, EnvVar], package: PackageJson | None, project: Project) -> tuple[bool | None, str | None]:
+    if result is not None and result.provenance is not None:
+        return result.provenance, "--provenance flag" if result.provenance else "--provenance=false"
+    variable = env.get("NPM_CONFIG_PROVENANCE") or env.get("npm_config_provenance")
+    if variable is not None and variable.value.strip().lower() in ("true", "false"):
+        return variable.value.strip().lower() == "true", f"NPM_CONFIG_PROVENANCE at line {variable.location.line}"
+    if package is not None and "provenance" in package.publish_config:
+        text = package.publish_config["provenance"]
+        return text.value == "true", f"publishConfig.provenance in {package.path}"
+    for npmrc in project.npmrcs:
+        for entry in npmrc.get("provenance"):
+            return entry.value.strip().lower() == "true", f"{npmrc.path} line {entry.location.line}"
+    return None, None
+
+
+def _tool_pin(package_name: str | None, project: Project, package: PackageJson | None) -> ToolPin | None:
+    if not package_name:
+        return None
+    root = project.package_at("")
+    for candidate in (package, root):
+        if candidate is not None and package_name in candidate.dependencies:
+            text = candidate.dependencies[package_name]
+            return ToolPin(package_name, text.value, text.location)
+    return None
+
+
+def _display(command: Command | None, fallback: str) -> str:
+    """A command as messages quote it: its words, shortened (reporters redact secrets)."""
+    if command is None:
+        return fallback
+    text = " ".join(w for w in command.words if w) or fallback
+    return text if len(text) <= 60 else text[:57].rstrip() + "..."
+
+
+class _JobWalker:
+    def __init__(self, project: Project, pipeline: Pipeline, job: Job) -> None:
+        self.project = project
+        self.pipeline = pipeline
+        self.job = job
+        self.provider = job.provider
+        self.state = _State(env=_initial_env(job))
+        self.out = _Collector()
+
+    # Steps ------------------------------------------------------------------------------
+
+    def walk(self) -> JobFacts:
+        if self.job.image is not None:
+            self.out.node_setups.append(NodeSetup(-1, "image", self.job.image))
+        for index, step in enumerate(self.job.steps):
+            env = {**self.state.env, **{v.name: v for v in step.env}}
+            if step.uses is not None:
+                self._action(index, step, env)
+            if step.commands:
+                self._script(index, step, env)
+        level = tuple(
+            credential
+            for variable in self.job.env
+            if (credential := long_lived(Credential(variable.source, variable.location, variable.name, variable=variable.name, scope=variable.scope)))
+        )
+        return JobFacts(
+            pipeline=self.pipeline,
+            job=self.job,
+            publishes=tuple(self.out.publishes),
+            installs=tuple(self.out.installs),
+            npm_upgrades=tuple(self.out.upgrades),
+            npmrc_writes=tuple(self.out.writes),
+            logins=tuple(self.out.logins),
+            runs_code=tuple(self.out.runs_code),
+            node_setups=tuple(self.out.node_setups),
+            job_level_credentials=level,
+        )
+
+    def _step_dir(self, step: Step) -> str:
+        if step.working_directory is not None:
+            return normalise_dir(step.working_directory)
+        return normalise_dir(self.job.default_working_directory or "")
+
+    # Actions ----------------------------------------------------------------------------
+
+    def _uses_comment(self, step: Step) -> str | None:
+        assert step.uses is not None
+        text = self.project.files.get(step.uses.location.path)
+        if text is None:
+            return None
+        lines = text.splitlines()
+        line = step.uses.location.line
+        if 0 < line <= len(lines):
+            match = _TRAILING_COMMENT.search(lines[line - 1].partition(step.uses.value)[2])
+            return match.group(1) if match else None
+        return None
+
+    def _action(self, index: int, step: Step, env: dict[str, EnvVar]) -> None:
+        assert step.uses is not None
+        ref = cmds.classify_action(step.uses.value)
+        inputs = step.inputs
+        if ref.kind is cmds.ActionKind.SETUP_NODE:
+            registry = inputs.get("registry-url")
+            self.out.node_setups.append(
+                NodeSetup(
+                    index, "setup-node", inputs.get("node-version"), inputs.get("node-version-file"), registry, ref.ref,
+                    always_auth=inputs.get("always-auth"),
+                )
+            )
+            if registry is not None and registry.value.strip() and "scope" not in inputs:
+                self.state.registry_url = registry.value.strip()
+                self.state.registry_location = registry.location
+            if registry is not None and registry.value.strip():
+                self.state.layers.append(setup_node_layer(registry.value.strip(), registry.location))
+                # setup-node exports NODE_AUTH_TOKEN to every later step: the step's own value,
+                # or (v4-v6) a placeholder.
+                own = next((v for v in step.env if v.name == "NODE_AUTH_TOKEN"), None)
+                if own is not None:
+                    self.state.env["NODE_AUTH_TOKEN"] = replace(own, scope=EnvScope.RUNTIME)
+            return
+        if ref.kind is cmds.ActionKind.INSTALL and (ref.condition is None or ref.condition in inputs):
+            self._install(index, step, step.uses.location, ref.raw.split("@")[0], env, self._step_dir(step))
+            return
+        if ref.kind is not cmds.ActionKind.PUBLISH:
+            return
+        if ref.condition is not None and ref.condition not in inputs:
+            return  # changesets/action without `publish:` only opens version PRs
+        version = ref.ref or ""
+        if cmds.ref_version(version) is None and (comment := self._uses_comment(step)):
+            version = comment.removeprefix("tag=")  # `@<sha> # v1.7.0`: the tag the SHA pins
+        pin = ToolPin(ref.publisher or ref.raw, version, step.uses.location)
+        directory = self._step_dir(step)
+        package = package_for_dir(self.project, directory)
+        inner: cmds.Publish | None = None
+        if ref.condition == "publish":
+            text = inputs["publish"]
+            commands = split_script(text.value, path=text.location.path, first_line=text.location.line)
+            scripts = cmds.script_lookup(package)
+            for command in commands:
+                found = [r for r in cmds.classify(command, scripts) if isinstance(r, cmds.Publish)]
+                if found:
+                    inner = found[0]
+                    break
+            if inner is None:
+                return  # the `publish` script does not publish (e.g. only tags)
+        credential: Credential | None = None
+        if ref.publisher == "JS-DevTools/npm-publish":
+            token = inputs.get("token")
+            if token is not None:
+                credential = value_credential(token.value, token.location, "the action's `token` input", env, self.provider)
+            target_text = inputs.get("registry")
+            target, target_via = (target_text.value, "the action's `registry` input") if target_text else (NPMJS, "the action's default registry")
+            package_input = inputs.get("package")
+            if package_input is not None:
+                folder = package_input.value.removesuffix("package.json").rstrip("/")
+                package = package_for_dir(self.project, join_dir(directory, folder) or directory)
+            provenance_input = inputs.get("provenance")
+            provenance = (provenance_input.value.strip().lower() == "true", "the action's `provenance` input") if provenance_input else (None, None)
+        else:
+            target, target_via = _publish_target(self.project, inner, env, self.state, package, directory)
+            credential = npm_credential(target, env, self._layers(directory), self.provider)
+            if credential is None or not credential.is_long_lived:
+                credential = env_credential("NPM_TOKEN", env, f"read by {ref.publisher or ref.raw}") or credential
+            provenance = _provenance(inner, env, package, self.project)
+        tool = inner.tool.value if inner is not None else f"action:{ref.publisher or ref.raw}"
+        recursive = inner is not None and inner.recursive
+        self._add_publish(
+            index, step, step.uses.location, tool, ref.publisher or ref.raw, target, target_via,
+            credential, provenance, package, recursive, None,
+            pin if inner is None else _tool_pin(inner.tool_package, self.project, package), None, env,
+            action_pin=pin,
+        )
+
+    # Scripts ----------------------------------------------------------------------------
+
+    def _layers(self, directory: str) -> list[NpmrcLayer]:
+        return [*_project_layers(self.project, directory), *self.state.layers]
+
+    def _script(self, index: int, step: Step, env: dict[str, EnvVar]) -> None:
+        directory = self._step_dir(step)
+        shell_env = dict(env)
+        unexported: dict[str, cmds.IdTokenExport] = {}
+        id_token_here: Location | None = None
+        for command in step.commands:
+            if command.words[:1] == ("cd",) and len(command.words) >= 2:
+                moved = join_dir(directory, command.words[1])
+                if moved is not None:
+                    directory = moved
+                continue
+            package = package_for_dir(self.project, directory)
+            command_env = dict(shell_env)
+            for name, value in command.assignments:
+                command_env[name] = runtime_var(name, value, command.location, self.provider, shell_env)
+            for result in cmds.classify(command, cmds.script_lookup(package)):
+                if isinstance(result, cmds.Publish):
+                    self._command_publish(index, step, result, command_env, package, directory, id_token_here)
+                elif isinstance(result, cmds.Install):
+                    self._install(index, step, command.location, _display(command, result.tool), command_env, directory)
+                    self.out.runs_code.append(command.location)
+                elif isinstance(result, cmds.NpmUpgrade):
+                    self.out.upgrades.append(
+                        NpmUpgradeFact(index, command.location, result.spec, result.method, " ".join(command.words[:4]), result.method == "npx")
+                    )
+                elif isinstance(result, cmds.Login):
+                    self.out.logins.append((command.location, _display(command, result.tool)))
+                elif isinstance(result, cmds.NpmrcWrite):
+                    self._npmrc_write(index, result, command_env)
+                elif isinstance(result, cmds.IdTokenExport):
+                    if result.target is cmds.ExportTarget.UNEXPORTED:
+                        unexported[result.name] = result
+                    elif result.name == "NPM_ID_TOKEN" and result.audience == NPM_AUDIENCE:
+                        if result.target is cmds.ExportTarget.BASH_ENV:
+                            self.state.id_token_exported = command.location
+                        elif not result.via_scripts:
+                            id_token_here = command.location
+                elif isinstance(result, cmds.EnvExport):
+                    token = unexported.get(result.name)
+                    if token is not None and result.value is None and result.target is cmds.ExportTarget.SHELL:
+                        if token.name == "NPM_ID_TOKEN" and token.audience == NPM_AUDIENCE:
+                            id_token_here = command.location
+                        continue
+                    if result.value is None or result.via_scripts and not result.target.persists:
+                        continue
+                    variable = runtime_var(result.name, result.value, command.location, self.provider, shell_env)
+                    if result.target.persists:
+                        self.state.env[result.name] = variable
+                        shell_env[result.name] = variable
+                    elif result.target is cmds.ExportTarget.SHELL:
+                        shell_env[result.name] = variable
+                elif isinstance(result, cmds.RunsCode):
+                    self.out.runs_code.append(command.location)
+
+    def _install(self, index: int, step: Step, location: Location, display: str, env: dict[str, EnvVar], directory: str) -> None:
+        credentials: list[Credential] = []
+        layers = self._layers(directory)
+        seen: set[str] = set()
+        for layer in layers:
+            for line in layer.lines:
+                if line.key not in ("_authToken", "_auth", "_password"):
+                    continue
+                credential = long_lived(value_credential(line.value, line.location, line.via, env, self.provider))
+                if credential is not None and credential.via not in seen:
+                    seen.add(credential.via)
+                    credentials.append(credential)
+        self.out.installs.append(InstallFact(self.pipeline, self.job, step, index, location, display, tuple(credentials)))
+
+    def _npmrc_write(self, index: int, result: cmds.NpmrcWrite, env: dict[str, EnvVar]) -> None:
+        target = result.target.strip().strip("\"'")
+        location = result.command.location
+        credential: Credential | None = None
+        auth_entries = [e for e in result.entries if e.key in ("_authToken", "_auth", "_password", "npmAuthToken", "npmAuthIdent")]
+        for entry in auth_entries:
+            credential = value_credential(entry.value, location, f"written to {target} at line {location.line}", env, self.provider)
+            if credential is not None:
+                break
+        if credential is None and result.literal_credential:
+            credential = value_credential(result.literal_credential, location, f"written to {target}", env, self.provider)
+        self.out.writes.append(
+            NpmrcWriteFact(index, location, target, long_lived(credential), _display(result.command, "npmrc write"), result.kind, result.entries)
+        )
+        if result.kind is not NpmrcKind.NPMRC:
+            return
+        lines = tuple(
+            AuthLine(e.scope if e.scope and e.scope.startswith("//") else None, e.key, e.value, location, f"npmrc written at {location.path}:{location.line}")
+            for e in result.entries
+        )
+        if _USER_NPMRC.match(target) or target.endswith("/.npmrc") and not _PROJECT_NPMRC.match(target):
+            level = "user"
+        else:
+            level = "project"
+        self.state.layers.append(NpmrcLayer(level, lines))
+
+    def _command_publish(
+        self,
+        index: int,
+        step: Step,
+        result: cmds.Publish,
+        env: dict[str, EnvVar],
+        package: PackageJson | None,
+        directory: str,
+        id_token_here: Location | None,
+    ) -> None:
+        root = self.project.package_at("")
+        result = cmds.refine_tool(result, {**(root.dependencies if root else {}), **(package.dependencies if package else {})})
+        target, target_via = _publish_target(self.project, result, env, self.state, package, directory)
+        tool = result.tool.value
+        if tool == cmds.Tool.YARN_BERRY.value:
+            credential = self._yarn_credential(env, target)
+        else:
+            credential = npm_credential(target, env, self._layers(directory), self.provider)
+            if tool == cmds.Tool.BUN.value and credential is None:
+                credential = env_credential("NPM_CONFIG_TOKEN", env, "read by bun")
+        if tool in _READS_NPM_TOKEN and (credential is None or not credential.is_long_lived):
+            credential = env_credential("NPM_TOKEN", env, "read by semantic-release") or credential
+        provenance = _provenance(result, env, package, self.project)
+        pin = _tool_pin(result.tool_package, self.project, package)
+        script_location = result.via_scripts[0][1] if result.via_scripts else None
+        id_token = self.job.id_token
+        if self.provider is Provider.CIRCLECI:
+            id_token = self._circleci_id_token(id_token_here)
+        self._add_publish(
+            index, step, result.command.location, tool, _display(result.script_command or result.command, tool),
+            target, target_via, credential, provenance, package, result.recursive, result.command, pin,
+            script_location, env, id_token=id_token,
+        )
+
+    def _circleci_id_token(self, here: Location | None) -> IdToken:
+        granted_at = here or self.state.id_token_exported
+        if granted_at is not None:
+            return IdToken(True, granted_at)
+        return IdToken(
+            False,
+            self.job.location,
+            problem="the shell that publishes does not export NPM_ID_TOKEN from `circleci run oidc get` with the audience npm:registry.npmjs.org",
+            fix="export NPM_ID_TOKEN=$(circleci run oidc get --claims '{\"aud\": \"npm:registry.npmjs.org\"}') in the same `run` as the publish",
+        )
+
+    def _yarn_credential(self, env: dict[str, EnvVar], target: str) -> Credential | None:
+        credential = env_credential("YARN_NPM_AUTH_TOKEN", env, "read by Yarn")
+        if credential is not None:
+            return credential
+        host_scope = nerf_dart(target)
+        for npmrc in self.project.npmrcs:
+            if npmrc.kind is not NpmrcKind.YARNRC_YML:
+                continue
+            for entry in npmrc.entries:
+                if entry.key != "npmAuthToken":
+                    continue
+                if entry.scope and entry.scope.startswith("//") and host_scope and not host_scope.startswith(entry.scope.rstrip("/") + "/"):
+                    continue
+                return value_credential(entry.value, entry.location, f"{npmrc.path} npmAuthToken", env, self.provider)
+        return None
+
+    def _add_publish(
+        self,
+        index: int,
+        step: Step,
+        location: Location,
+        tool: str,
+        display: str,
+        target: str,
+        target_via: str,
+        credential: Credential | None,
+        provenance: tuple[bool | None, str | None],
+        package: PackageJson | None,
+        recursive: bool,
+        command: Command | None,
+        pin: ToolPin | None,
+        script_location: Location | None,
+        env: dict[str, EnvVar],
+        *,
+        id_token: IdToken | None = None,
+        action_pin: ToolPin | None = None,
+    ) -> None:
+        if recursive or tool in (cmds.Tool.LERNA.value, cmds.Tool.LERNA_LITE.value, cmds.Tool.CHANGESETS.value, cmds.Tool.NX.value):
+            packages = workspace_packages(self.project, self.project.package_at("") or package)
+        else:
+            packages = (package,) if package is not None and not package.private else ()
+        if id_token is None and self.provider is not Provider.CIRCLECI:
+            id_token = self.job.id_token
+        if id_token is None and self.provider is Provider.CIRCLECI:
+            id_token = self._circleci_id_token(None)
+        # Only a credential the tool will actually use counts: an NPM_TOKEN that nothing reads
+        # (npm itself never reads it) is not a fallback.
+        in_scope = (long_lived(credential),) if long_lived(credential) is not None else ()
+        self.out.publishes.append(
+            PublishFact(
+                pipeline=self.pipeline,
+                job=self.job,
+                step=step,
+                step_index=index,
+                location=location,
+                tool=tool,
+                display=display,
+                target=target,
+                target_via=target_via,
+                credential=long_lived(credential),
+                fallback_credentials=in_scope,
+                provenance=provenance[0],
+                provenance_via=provenance[1],
+                packages=packages,
+                command=command,
+                tool_pin=pin,
+                action_pin=action_pin,
+                script_location=script_location,
+                id_token=id_token,
+                uses_npm_cli=tool not in _OWN_CLIENT and not tool.startswith("action:JS-DevTools"),
+            )
+        )
+
+
+def analyze_job(project: Project, pipeline: Pipeline, job: Job) -> JobFacts:
+    return _JobWalker(project, pipeline, job).walk()
+

@@ -1,0 +1,88 @@
+"""A publish relies on trusted publishing where OIDC cannot work.
+
+## What it does
+Reports a publish step to npmjs that relies on OIDC (it has no publish credential) although
+something makes the token exchange impossible:
+
+- a self-hosted GitHub runner (`runs-on` is not a GitHub-hosted label);
+- a GitLab job pinned by `tags:` to self-managed runners, or a repository whose origin is not
+  gitlab.com (npm supports GitLab.com shared runners only);
+- a CircleCI self-hosted runner (`resource_class: namespace/name`), and an explicit provenance
+  request on CircleCI (npm generates no provenance there);
+- a publisher without OIDC support: Yarn 1 `yarn publish`, `bun publish`, lerna < 9,
+  lerna-lite < 4.9, `@semantic-release/npm` < 13.1, `changesets/action` < 1.7,
+  `JS-DevTools/npm-publish` < 4.1, pnpm < 11 with an npm < 11.5.1 on PATH, Yarn < 4.10
+  `yarn npm publish`.
+
+It points at the blocker's line: `runs-on:`, `tags:`, `resource_class:`, the publish command, or
+the version pin (the package.json dependency or the action's `uses:` line).
+
+## Why is this bad?
+The publish cannot authenticate: npm (or the tool) never attempts the exchange and fails with
+`ENEEDAUTH`, `E404`, "missing authentication", or "No authentication configured for request".
+Runner and platform blockers cannot be fixed by editing the job: move the publish to a supported
+runner, or keep a granular access token scoped to the publish step. Tool blockers are fixed by an
+upgrade (or, for bun, by packing with `bun pm pack` and publishing with `npm publish`).
+
+## Example
+```yaml
+jobs:
+  publish:
+    runs-on: [self-hosted, linux]
+    permissions:
+      id-token: write
+    steps:
+      - run: npm publish
+```
+
+## Use instead
+```yaml
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: write
+    steps:
+      - run: npm publish
+```
+
+## References
+- npm, "Trusted publishing for npm packages" ("Self-hosted runners are not currently supported"):
+  https://docs.npmjs.com/trusted-publishers
+- oven-sh/bun#22423 (bun publish has no OIDC); yarnpkg/berry#6898 (Yarn 4.10); lerna/lerna#4219;
+  semantic-release/npm v13.1.0; changesets/action v1.7.0; JS-DevTools/npm-publish v4.1.0.
+- npm-facts.md §1.2, §4, §7 item 8 (`shared/reference/npm-facts.md`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from npm_auth_lint.analysis import analyze
+from npm_auth_lint.model import Finding, Project, Related, Severity
+from npm_auth_lint.rule import Rule
+
+
+class OidcBlocker(Rule):
+    __doc__ = __doc__
+    id = "oidc-blocker"
+    severity = Severity.ERROR
+    tags = ("oidc", "trusted-publishing")
+    security_severity = 4.0
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        analysis = analyze(project)
+        for publish in analysis.publishes:
+            if not publish.relies_on_oidc:
+                continue
+            for blocker in analysis.blockers(publish):
+                advice = (
+                    "move the publish to a supported runner, or keep a granular access token scoped to the publish step"
+                    if blocker.platform
+                    else "upgrade the publisher, or publish with `npm publish`"
+                )
+                yield self.finding(
+                    blocker.location,
+                    f"`{publish.display}` relies on trusted publishing, which cannot work here: {blocker.reason}; {advice}",
+                    related=[Related(publish.location, "the publish that relies on OIDC")] if blocker.location != publish.location else [],
+                )

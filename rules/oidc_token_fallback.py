@@ -1,0 +1,77 @@
+"""A job set up for trusted publishing also puts a long-lived publish token in scope.
+
+## What it does
+Reports a long-lived publish credential (a secret or CI variable behind `NODE_AUTH_TOKEN`, an
+`.npmrc` `_authToken`, `NPM_TOKEN` for tools that read it, an action `token:` input) in a job whose
+ID token is wired up for trusted publishing. It points at the line that puts the credential in
+scope.
+
+## Why is this bad?
+npm tries OIDC first and, when the exchange fails for any reason (a wrong workflow filename on
+npmjs.com, a missing environment, an npm too old to try), *silently* publishes with the token
+instead — or fails with a misleading `E404 Not Found - PUT` when the token has expired. The
+migration looks finished while the long-lived secret is still what publishes, and it stays
+stealable.
+
+## Example
+```yaml
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: write
+    steps:
+      - uses: actions/setup-node@v6
+        with: {node-version: 24, registry-url: "https://registry.npmjs.org"}
+      - run: npm publish
+        env:
+          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}
+```
+
+## Use instead
+Remove the token from the publishing job, then revoke it on npmjs.com once a release has gone
+through with OIDC (check `npm view <pkg> dist.attestations` or the publish log):
+```yaml
+      - run: npm publish
+```
+
+## References
+- npm, "Trusted publishing" ("before falling back to traditional tokens"):
+  https://docs.npmjs.com/trusted-publishers
+- npm/cli `lib/commands/publish.js` and `lib/utils/oidc.js` (`oidc()` never throws).
+- npm-facts.md §1.6, §7 item 10 (`shared/reference/npm-facts.md`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from npm_auth_lint.analysis import analyze
+from npm_auth_lint.model import Finding, Project, Related, Severity
+from npm_auth_lint.rule import Rule
+
+
+class OidcTokenFallback(Rule):
+    __doc__ = __doc__
+    id = "oidc-token-fallback"
+    severity = Severity.WARNING
+    tags = ("oidc", "credentials")
+    security_severity = 5.0
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        seen: set[tuple[str, int]] = set()
+        for publish in analyze(project).publishes:
+            if not publish.is_npmjs or publish.id_token is None or not publish.id_token.granted:
+                continue
+            for credential in publish.fallback_credentials:
+                key = (credential.location.path, credential.location.line)
+                if key in seen:
+                    continue
+                seen.add(key)
+                yield self.finding(
+                    credential.location,
+                    f"job `{publish.job.id}` is set up for trusted publishing, but {credential.describe()} is also in scope "
+                    f"for `{publish.display}`: if the OIDC exchange fails npm silently publishes with it (or fails with a "
+                    "misleading E404); remove it from the publishing job and revoke it once an OIDC release went through",
+                    related=[Related(publish.location, "the publish it falls back to")],
+                )

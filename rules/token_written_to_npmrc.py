@@ -1,0 +1,68 @@
+"""A CI script writes a long-lived registry credential into an npmrc file.
+
+## What it does
+Reports CI commands that write a long-lived credential (any registry; not `GITHUB_TOKEN` or
+`CI_JOB_TOKEN`) into an npmrc-like file: `echo "//registry.npmjs.org/:_authToken=..." >> .npmrc`,
+heredocs, `tee`, `npm config set //host/:_authToken ...`, `npm set ...`,
+`yarn config set npmAuthToken ...`. It points at the command's line.
+
+## Why is this bad?
+The token then sits in a file on disk for every later step — install scripts of every dependency,
+test code, tools that upload the workspace or cache `~/.npmrc` — and is easily committed or
+archived by mistake. When the job also uses trusted publishing, a token in `~/.npmrc` becomes
+the silent fallback when the OIDC exchange fails.
+
+## Example
+```yaml
+- run: echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" >> ~/.npmrc
+- run: npm ci
+- run: npm publish
+```
+
+## Use instead
+Publish with trusted publishing. Where a token is needed, let `actions/setup-node` write an
+`.npmrc` that *references* `${NODE_AUTH_TOKEN}` and set the secret on the one step that needs it:
+```yaml
+- uses: actions/setup-node@v6
+  with: {node-version: 24, registry-url: "https://registry.npmjs.org"}
+- run: npm publish
+  env:
+    NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}
+```
+
+## References
+- npm, "Using private packages in a CI/CD workflow":
+  https://docs.npmjs.com/using-private-packages-in-a-ci-cd-workflow
+- actions/setup-node `registry-url` (writes `_authToken=${NODE_AUTH_TOKEN}`), `src/authutil.ts`.
+- npm-facts.md §4.1, §6, §7 item 10 (`shared/reference/npm-facts.md`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from npm_auth_lint.analysis import analyze
+from npm_auth_lint.model import Finding, Project, Severity
+from npm_auth_lint.rule import Rule
+
+
+class TokenWrittenToNpmrc(Rule):
+    __doc__ = __doc__
+    id = "token-written-to-npmrc"
+    severity = Severity.WARNING
+    tags = ("credentials", "secrets")
+    security_severity = 5.5
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        for job in analyze(project).jobs:
+            for write in job.npmrc_writes:
+                credential = write.credential
+                if credential is None:
+                    continue
+                yield self.finding(
+                    write.location,
+                    f"`{write.display}` writes {credential.source_phrase()} into {write.target}, where every later step and "
+                    "dependency install script can read it; publish with trusted publishing, or let actions/setup-node "
+                    "`registry-url` write an npmrc that references ${NODE_AUTH_TOKEN} and set the token on the one step "
+                    "that needs it",
+                )

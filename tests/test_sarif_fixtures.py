@@ -1,0 +1,44 @@
+"""The SARIF of every fixture validates against the schema GitHub's upload-sarif enforces."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from npm_auth_lint.config import Config
+from npm_auth_lint.engine import lint
+from npm_auth_lint.reporters import Report
+from npm_auth_lint.reporters import sarif as sarif_reporter
+
+from .conftest import FIXTURES, SHARED, materialize
+
+CASES = sorted(p for p in FIXTURES.glob("*/*") if p.is_dir())
+
+
+@pytest.fixture(scope="module")
+def validator():
+    schema_path = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+    assert schema_path.exists(), f"{schema_path} is missing: the shared folder must sit beside the project"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture_sarif_is_valid(case: Path, tmp_path: Path, validator) -> None:
+    root = materialize(case, tmp_path / "repo")
+    result = lint([root], Config())
+    report = Report(result.findings, result.rules, result.root, result.files_scanned, "0.1.0")
+    log = json.loads(sarif_reporter.render(report))
+    errors = sorted(validator.iter_errors(log), key=lambda e: list(e.path))
+    assert [e.message for e in errors] == []
+    run = log["runs"][0]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [r.id for r in result.rules]
+    for sarif_result in run["results"]:
+        assert sarif_result["ruleId"] == run["tool"]["driver"]["rules"][sarif_result["ruleIndex"]]["id"]
+        assert "primaryLocationLineHash" in sarif_result["partialFingerprints"]
+        uri = sarif_result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        assert not uri.startswith(("/", "file:"))
