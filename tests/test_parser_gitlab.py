@@ -31,7 +31,7 @@ from npm_auth_lint.workspace import Kind, Workspace
 from .conftest import FIXTURES
 
 CASES = FIXTURES / "parsers" / "gitlab"
-NPM_FIX = 'id_tokens:\n  NPM_ID_TOKEN:\n    aud: "npm:registry.npmjs.org"\n'
+NPM_FIX = 'id_tokens:\n  NPM_ID_TOKEN:\n    aud: "npm:registry.npmjs.org"'
 
 
 def load(case: str | Path, path: str = ".gitlab-ci.yml") -> Parsed:
@@ -470,7 +470,7 @@ def test_id_tokens(name: str, granted: bool, problem: str, sigstore: bool, ancho
     if granted:
         assert token.fix == ""
     elif sigstore:
-        assert token.fix == NPM_FIX + "  SIGSTORE_ID_TOKEN:\n    aud: sigstore\n"
+        assert token.fix == NPM_FIX + "\n  SIGSTORE_ID_TOKEN:\n    aud: sigstore"
     else:
         assert token.fix == NPM_FIX
 

@@ -525,7 +525,7 @@ def _fix(sigstore: bool) -> str:
     lines = ["id_tokens:", f"  {NPM_ID_TOKEN}:", f'    aud: "{NPM_AUDIENCE}"']
     if sigstore:
         lines += [f"  {SIGSTORE_ID_TOKEN}:", f"    aud: {SIGSTORE_AUDIENCE}"]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines)
 
 
 def id_token(job: YMap, job_location: Location) -> IdToken:
