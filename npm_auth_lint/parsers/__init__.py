@@ -88,6 +88,12 @@ def _circleci(workspace: Workspace, path: str) -> Parsed:
     return circleci.parse(workspace, path)
 
 
+def _gitlab(workspace: Workspace, path: str) -> Parsed:
+    from npm_auth_lint.parsers import gitlab
+
+    return gitlab.parse(workspace, path)
+
+
 def _yaml_only(workspace: Workspace, path: str) -> Parsed:
     """Files read only when something refers to them: here we only check they parse."""
     try:
@@ -110,7 +116,6 @@ PARSERS: dict[Kind, Parser] = {
     # Local actions are parsed through the workflows that use them; alone they are only
     # checked for syntax (and scanned for leaked tokens).
     Kind.GITHUB_ACTION: _yaml_only,
-    # Until the GitLab parser lands, .gitlab-ci.yml is checked for syntax and leaked tokens.
-    Kind.GITLAB_CI: _yaml_only,
+    Kind.GITLAB_CI: _gitlab,
     Kind.CIRCLECI: _circleci,
 }
