@@ -334,6 +334,16 @@ class Pipeline:
     triggers: tuple[str, ...] = ()
     # Reusable-only GitHub workflows (only `workflow_call`) are reached through their callers.
     reusable_only: bool = False
+    # The file npm's trusted publisher binds to when it is not ``path``: a GitLab child
+    # pipeline's OIDC claims name the top-level CI file.
+    entry: str | None = None
+    # Every file composed into this pipeline (GitLab includes), so a file that is included by
+    # another pipeline is not also linted as a pipeline of its own.
+    sources: tuple[str, ...] = ()
+
+    @property
+    def entry_file(self) -> str:
+        return self.entry or self.path
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ def _pipeline_key(publish: PublishFact) -> tuple[str, str]:
     Two jobs of one workflow with the same environment are one trusted publisher to npm.
     """
     environment = publish.job.environment.value if publish.job.environment is not None else ""
-    return (publish.pipeline.path, environment)
+    return (publish.pipeline.entry_file, environment)
 
 
 class MultiplePublishingPipelines(Rule):

@@ -42,7 +42,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint.analysis import analyze
-from npm_auth_lint.model import Finding, Project, Severity
+from npm_auth_lint.model import Finding, Project, Provider, Severity
 from npm_auth_lint.rule import Rule
 
 
@@ -59,10 +59,18 @@ class TokenWrittenToNpmrc(Rule):
                 credential = write.credential
                 if credential is None:
                     continue
+                if job.job.provider is Provider.GITHUB:
+                    instead = (
+                        "let actions/setup-node `registry-url` write an npmrc that references ${NODE_AUTH_TOKEN} and set "
+                        "the token on the one step that needs it"
+                    )
+                else:
+                    instead = (
+                        "commit an .npmrc that references the variable (`//registry.npmjs.org/:_authToken=${NPM_TOKEN}`) "
+                        "and keep the variable masked and protected"
+                    )
                 yield self.finding(
                     write.location,
                     f"`{write.display}` writes {credential.source_phrase()} into {write.target}, where every later step and "
-                    "dependency install script can read it; publish with trusted publishing, or let actions/setup-node "
-                    "`registry-url` write an npmrc that references ${NODE_AUTH_TOKEN} and set the token on the one step "
-                    "that needs it",
+                    f"dependency install script can read it; publish with trusted publishing, or {instead}",
                 )

@@ -48,5 +48,5 @@ class UnresolvedReference(Rule):
         for reference in project.references:
             yield self.finding(
                 reference.location,
-                f"{reference.what} cannot be followed locally; what it does is not checked",
+                f"{reference.what}: npm-auth-lint cannot follow it locally, so what it does is not checked",
             )

@@ -53,11 +53,20 @@ def analyze(project: Project) -> Analysis:
     if cached is not None and cached[0] is project:
         return cached[1]
     called = {job.called_file for _, job in project.jobs() if job.called_file}
+    # A file that another pipeline includes, or starts as a child pipeline (GitLab), runs as
+    # part of that pipeline only: it is not also analysed as a pipeline of its own.
+    included = {
+        source
+        for pipeline in project.pipelines
+        for source in pipeline.sources
+        if source != pipeline.path or pipeline.entry is not None
+    }
     jobs = tuple(
         analyze_job(project, pipeline, job)
         for pipeline, job in project.jobs()
         # A reusable workflow that a local workflow calls is analysed through its caller.
         if not (pipeline.reusable_only and pipeline.path in called)
+        and not (pipeline.path in included and pipeline.entry is None)
     )
     result = Analysis(project, jobs)
     if len(_CACHE) > 8:

@@ -11,23 +11,24 @@ CIRCLECI_EXPORT = "export NPM_ID_TOKEN=$(circleci run oidc get --claims '{\"aud\
 
 def id_token_fix(job: Job) -> str:
     """How to wire the ID token for ``job``, in the provider's own syntax."""
-    if job.id_token is not None and job.id_token.fix:
+    if job.id_token is not None and job.id_token.fix and "\n" not in job.id_token.fix:
         return job.id_token.fix
     if job.provider is Provider.GITHUB:
         return f"add `permissions: {{contents: read, id-token: write}}` to job `{job.id}` (the publishing job only, not the workflow)"
     if job.provider is Provider.GITLAB:
-        return f'add `id_tokens: {{NPM_ID_TOKEN: {{aud: "{NPM_AUDIENCE}"}}}}` to job `{job.id}`'
+        sigstore = ", SIGSTORE_ID_TOKEN: {aud: sigstore}" if job.id_token is not None and job.id_token.sigstore else ""
+        return f'add `id_tokens: {{NPM_ID_TOKEN: {{aud: "{NPM_AUDIENCE}"}}{sigstore}}}` to job `{job.id}`'
     return f"run `{CIRCLECI_EXPORT}` in the same `run` step as the publish"
 
 
 def trusted_publisher_step(publish: PublishFact) -> str:
     """Where to register the trusted publisher (the entry file npm binds to)."""
     pipeline = publish.pipeline
-    filename = pipeline.path.rpartition("/")[2]
+    filename = pipeline.entry_file.rpartition("/")[2]
     if publish.provider is Provider.GITHUB:
         return f"add a trusted publisher on npmjs.com for workflow `{filename}`"
     if publish.provider is Provider.GITLAB:
-        return f"add a trusted publisher on npmjs.com for CI file `{pipeline.path}`"
+        return f"add a trusted publisher on npmjs.com for CI file `{pipeline.entry_file}`"
     return "add a CircleCI trusted publisher on npmjs.com (organization, project and pipeline definition IDs)"
 
 

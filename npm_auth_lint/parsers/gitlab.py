@@ -126,14 +126,17 @@ def _parse_pipelines(workspace: Workspace, path: str, data: YMap) -> Parsed:
     references: list[Reference] = list(composed.references)
     errors: list[ParseError] = list(composed.errors)
     builder = _Builder(workspace, composed)
-    pipelines.append(Pipeline(Provider.GITLAB, path, builder.jobs(), name=_workflow_name(composed.root)))
+    pipelines.append(
+        Pipeline(Provider.GITLAB, path, builder.jobs(), name=_workflow_name(composed.root), sources=tuple(composed.files))
+    )
     references.extend(builder.references)
-    _children(workspace, path, builder, 1, {(path,)}, pipelines, references, errors)
+    _children(workspace, path, path, builder, 1, {(path,)}, pipelines, references, errors)
     return Parsed(pipelines=tuple(pipelines), references=tuple(references), parse_errors=tuple(errors))
 
 
 def _children(
     workspace: Workspace,
+    top: str,
     parent: str,
     builder: _Builder,
     depth: int,
@@ -156,9 +159,11 @@ def _children(
         seen.add(composed.files)
         child = _Builder(workspace, composed, forwarded=trigger.forwarded)
         name = f"child pipeline of {parent} (trigger job {trigger.job})"
-        pipelines.append(Pipeline(Provider.GITLAB, composed.files[0], child.jobs(), name=name))
+        pipelines.append(
+            Pipeline(Provider.GITLAB, composed.files[0], child.jobs(), name=name, entry=top, sources=tuple(composed.files))
+        )
         references.extend(child.references)
-        _children(workspace, composed.files[0], child, depth + 1, seen, pipelines, references, errors)
+        _children(workspace, top, composed.files[0], child, depth + 1, seen, pipelines, references, errors)
 
 
 def _workflow_name(root: YMap) -> str | None:
