@@ -72,6 +72,10 @@ def lint(
     fail_on: FailOn = typer.Option(FailOn.warning, "--fail-on", help="Lowest level that makes the exit status 1."),
     config_file: Optional[Path] = typer.Option(None, "--config", metavar="FILE", help="Configuration file (default: .npm-auth-lint.yaml at the repository root)."),
     no_config: bool = typer.Option(False, "--no-config", help="Ignore any configuration file."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="FILE", help="Report only findings that are not in this baseline."),
+    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", metavar="FILE", help="Record the current findings as the baseline and exit 0."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Text format: print the findings only (no summary, no progress)."),
+    statistics: bool = typer.Option(False, "--statistics", help="Text format: print how many findings each rule has instead of the findings."),
     version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True, help="Show the version and exit."),
 ) -> int:
     """Audit how a repository authenticates to npm from CI."""
@@ -84,6 +88,10 @@ def lint(
         fail_on=fail_on,
         config_file=config_file,
         no_config=no_config,
+        baseline=baseline,
+        write_baseline=write_baseline,
+        quiet=quiet,
+        statistics=statistics,
     )
 
 
@@ -111,13 +119,20 @@ def build_config(root: Path, config_file: Path | None, no_config: bool, select: 
     )
 
 
+def _is_tty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
 def _use_color(stream: object) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    return _is_tty(stream)
 
 
 def exit_code(findings_severities: Sequence[Severity], fail_on: FailOn) -> int:
@@ -137,8 +152,14 @@ def run_lint(
     fail_on: FailOn,
     config_file: Path | None,
     no_config: bool,
+    baseline: Path | None = None,
+    write_baseline: Path | None = None,
+    quiet: bool = False,
+    statistics: bool = False,
 ) -> int:
+    from npm_auth_lint import baseline as baselines
     from npm_auth_lint.engine import lint as run_engine
+    from npm_auth_lint.progress import Progress
     from npm_auth_lint.reporters import REPORTERS, Report
     from npm_auth_lint.workspace import find_root
 
@@ -147,11 +168,23 @@ def run_lint(
         raise UsageError(f"path does not exist: {missing[0]}")
     root = find_root(paths[0])
     config = build_config(root, config_file, no_config, select, ignore)
-    result = run_engine(list(paths), config)
+    with Progress(enabled=not quiet and _is_tty(sys.stderr)) as progress:
+        result = run_engine(list(paths), config, progress=progress.update)
     for message in result.internal_errors:
         print(f"{PROG}: {message} (please report this bug)", file=sys.stderr)
+    findings = list(result.findings)
+    texts = baselines.texts_of(result.projects)
+    try:
+        if write_baseline is not None:
+            count = baselines.write(write_baseline, findings, texts)
+            print(f"{PROG}: wrote {count} finding(s) to the baseline {write_baseline}", file=sys.stderr)
+            return EXIT_OK
+        if baseline is not None:
+            findings = baselines.new_findings(findings, texts, baselines.read(baseline))
+    except baselines.BaselineError as exc:
+        raise UsageError(str(exc)) from None
     report = Report(
-        findings=result.findings,
+        findings=tuple(findings),
         rules=result.rules,
         root=result.root,
         files_scanned=result.files_scanned,
@@ -159,7 +192,10 @@ def run_lint(
     )
     color = output is None and output_format is Format.text and _use_color(sys.stdout)
     renderer = REPORTERS[output_format.value]
-    text = renderer(report, color=color) if output_format is Format.text else renderer(report)
+    if output_format is Format.text:
+        text = renderer(report, color=color, quiet=quiet, statistics=statistics)
+    else:
+        text = renderer(report)
     if output is not None:
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
@@ -169,7 +205,7 @@ def run_lint(
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
-    code = exit_code([f.severity for f in result.findings], fail_on)
+    code = exit_code([f.severity for f in findings], fail_on)
     if result.internal_errors:
         return EXIT_USAGE
     return code

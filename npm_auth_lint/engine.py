@@ -12,7 +12,7 @@ import dataclasses
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,10 +53,15 @@ class LintResult:
     used_suppressions: frozenset[tuple[str, int, str]] = frozenset()
 
 
-def build_project(workspace: Workspace, files: Sequence[str]) -> Project:
+ProgressCallback = Callable[[str, int, int], None]
+
+
+def build_project(workspace: Workspace, files: Sequence[str], progress: ProgressCallback | None = None) -> Project:
     """Parse every file into one :class:`Project`; unreadable files become parse errors."""
     parts: list[Parsed] = []
-    for rel in files:
+    for done, rel in enumerate(files):
+        if progress is not None:
+            progress("parsing", done, len(files))
         kind = classify(rel)
         if kind is None:
             continue
@@ -176,8 +181,9 @@ def group_by_root(targets: Sequence[Path]) -> dict[Path, list[Path]]:
     return groups
 
 
-def lint(targets: Sequence[Path], config: Config) -> LintResult:
-    """Lint ``targets`` (files or folders) with ``config``."""
+def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | None = None) -> LintResult:
+    """Lint ``targets`` (files or folders) with ``config``; ``progress(phase, done, total)`` is
+    called as files are parsed and rules run, for a progress indicator."""
     rules = tuple(r for r in all_rules() if config.is_enabled(r.id))
     by_id = {r.id: r for r in all_rules()}
     parse_rule = by_id.get(PARSE_ERROR)
@@ -193,8 +199,10 @@ def lint(targets: Sequence[Path], config: Config) -> LintResult:
         workspace = Workspace(root)
         files = workspace.discover(group)
         files_scanned += len(files)
-        project = build_project(workspace, files)
+        project = build_project(workspace, files, progress)
         projects.append(project)
+        if progress is not None:
+            progress("checking", len(files), len(files))
         raw, errors = run_rules(project, rules)
         internal.extend(errors)
         if parse_rule is not None and config.is_enabled(PARSE_ERROR):

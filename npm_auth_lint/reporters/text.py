@@ -70,11 +70,34 @@ def _finding_lines(finding: Finding, color: bool) -> list[str]:
     return lines
 
 
-def render(report: Report, color: bool = False) -> str:
-    """The findings, the summary line and any pre-rendered strategy text; ANSI colour on request."""
-    lines: list[str] = []
+def _statistics_lines(report: Report, color: bool) -> list[str]:
+    """ruff-style counts: one line per rule that fired, most frequent first."""
+    counts: dict[str, int] = {}
+    levels: dict[str, Severity] = {}
     for finding in report.findings:
-        lines.extend(_finding_lines(finding, color))
+        counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1
+        if finding.rule_id not in levels or finding.severity.rank > levels[finding.rule_id].rank:
+            levels[finding.rule_id] = finding.severity
+    width = max((len(str(n)) for n in counts.values()), default=1)
+    rule_width = max((len(r) for r in counts), default=1)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [
+        f"{n:>{width}}  {printable(rule):<{rule_width}}  {_paint(levels[rule].value, _LEVEL_COLORS[levels[rule]], color)}"
+        for rule, n in ordered
+    ]
+
+
+def render(report: Report, color: bool = False, quiet: bool = False, statistics: bool = False) -> str:
+    """The findings (or, with ``statistics``, counts per rule), the summary line and any
+    pre-rendered strategy text; ``quiet`` leaves only the findings. ANSI colour on request."""
+    lines: list[str] = []
+    if statistics:
+        lines.extend(_statistics_lines(report, color))
+    else:
+        for finding in report.findings:
+            lines.extend(_finding_lines(finding, color))
+    if quiet:
+        return "".join(f"{line}\n" for line in lines)
     lines.append(_paint(summary_line(report), _BOLD, color))
     strategy = report.extra.get(STRATEGY_TEXT_KEY)
     if isinstance(strategy, str) and strategy.strip():
