@@ -60,7 +60,7 @@ lint_app = typer.Typer(
 @lint_app.command(
     epilog=(
         "Other commands: `npm-auth-lint rules` lists every rule; `npm-auth-lint rule ID` shows a rule's "
-        "documentation. Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or I/O error."
+        "documentation; `npm-auth-lint strategy [PATH]` shows each publishing pipeline's path and checklist. Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or I/O error."
     )
 )
 def lint(
@@ -189,6 +189,7 @@ def run_lint(
         root=result.root,
         files_scanned=result.files_scanned,
         version=__version__,
+        extra=strategy_sections(result.projects),
     )
     color = output is None and output_format is Format.text and _use_color(sys.stdout)
     renderer = REPORTERS[output_format.value]
@@ -209,6 +210,16 @@ def run_lint(
     if result.internal_errors:
         return EXIT_USAGE
     return code
+
+
+def strategy_sections(projects: Sequence[object]) -> dict[str, object]:
+    """The strategy report for Report.extra: data for JSON/SARIF, text for the text format."""
+    from npm_auth_lint.strategy import render_text, strategy, to_data
+
+    strategies = [s for project in projects for s in strategy(project)]  # type: ignore[arg-type]
+    if not strategies:
+        return {}
+    return {"strategy": to_data(strategies), "strategy_text": render_text(strategies)}
 
 
 # ------------------------------------------------------------------------------------------
@@ -249,7 +260,37 @@ def show_rule(rule_id: str = typer.Argument(..., metavar="ID", help="A rule id, 
     return EXIT_OK
 
 
-SUBCOMMANDS = frozenset({"rules", "rule"})
+@docs_app.command("strategy")
+def show_strategy(
+    paths: Optional[list[Path]] = typer.Argument(None, metavar="PATH", help="Repository folders (default: the current folder).", show_default=False),
+    output_format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    no_config: bool = typer.Option(False, "--no-config", help="Ignore any configuration file."),
+) -> int:
+    """Show which path each publishing pipeline is on, what to change, and the trusted-publisher settings."""
+    import json
+
+    from npm_auth_lint.engine import lint as run_engine
+    from npm_auth_lint.strategy import render_text, strategy, to_data
+    from npm_auth_lint.workspace import find_root
+
+    targets = paths or [Path(".")]
+    missing = [p for p in targets if not p.exists()]
+    if missing:
+        raise UsageError(f"path does not exist: {missing[0]}")
+    if output_format not in (Format.text, Format.json):
+        raise UsageError("strategy supports --format text or json")
+    config = build_config(find_root(targets[0]), None, no_config, (), ())
+    result = run_engine(list(targets), config)
+    strategies = [s for project in result.projects for s in strategy(project)]
+    if output_format is Format.json:
+        document = {"schema": "npm-auth-lint/strategy", "version": 1, "pipelines": to_data(strategies)}
+        typer.echo(json.dumps(document, indent=2))
+    else:
+        typer.echo(render_text(strategies).rstrip("\n") or "No publishing pipelines found.")
+    return EXIT_OK
+
+
+SUBCOMMANDS = frozenset({"rules", "rule", "strategy"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

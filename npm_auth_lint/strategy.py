@@ -1,0 +1,230 @@
+"""The strategy report: which path each publishing pipeline is on, and what to change.
+
+For every publishing pipeline (entry CI file + job) it says whether it uses trusted publishing
+(working or broken) or a long-lived token (OIDC viable — migrate — or not viable, with the
+blockers), lists the changes in the order to make them, and gives the exact trusted-publisher
+settings to enter on npmjs.com with the matching ``npm trust`` command. Values the tool cannot
+know are shown as placeholders, never guessed.
+"""
+
+from __future__ import annotations
+
+import enum
+import shlex
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from npm_auth_lint.analysis import Analysis, analyze
+from npm_auth_lint.analysis.advice import id_token_fix
+from npm_auth_lint.analysis.facts import PublishFact
+from npm_auth_lint.model import GitRemote, Project, Provider
+
+
+class PublishingPath(str, enum.Enum):
+    TRUSTED_WORKING = "trusted-publishing"
+    TRUSTED_BROKEN = "trusted-publishing-broken"
+    TRUSTED_WITH_FALLBACK = "trusted-publishing-with-token-fallback"
+    TOKEN_MIGRATE = "token-oidc-viable"
+    TOKEN_NOT_VIABLE = "token-oidc-not-viable"
+    OTHER_REGISTRY = "other-registry"
+
+    @property
+    def title(self) -> str:
+        return {
+            "trusted-publishing": "trusted publishing (OIDC) — set up",
+            "trusted-publishing-broken": "trusted publishing (OIDC) — broken",
+            "trusted-publishing-with-token-fallback": "trusted publishing (OIDC) with a long-lived token as fallback",
+            "token-oidc-viable": "long-lived token — trusted publishing is viable: migrate",
+            "token-oidc-not-viable": "long-lived token — trusted publishing is not viable here",
+            "other-registry": "another registry (trusted publishing does not apply)",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class PublisherSettings:
+    """What to enter on npmjs.com for one package, and the equivalent `npm trust` command."""
+
+    package: str
+    provider: str
+    fields: dict[str, str]
+    command: str
+
+
+@dataclass(frozen=True)
+class PipelineStrategy:
+    file: str  # the entry CI file npm binds to
+    job: str
+    provider: str
+    packages: tuple[str, ...]
+    path: str
+    path_title: str
+    publish: str  # the publish command
+    location: str  # path:line of the publish
+    blockers: tuple[str, ...] = ()
+    checklist: tuple[str, ...] = ()
+    trusted_publishers: tuple[PublisherSettings, ...] = field(default=())
+
+
+def _placeholder(name: str) -> str:
+    return f"<{name}>"
+
+
+def _settings(publish: PublishFact, package: str, remote: GitRemote | None) -> PublisherSettings:
+    pipeline = publish.pipeline
+    environment = publish.job.environment.value if publish.job.environment is not None else ""
+    quoted = shlex.quote(package)
+    if publish.provider is Provider.GITHUB:
+        owner = remote.owner if remote and remote.host == "github.com" and remote.owner else _placeholder("owner")
+        repo = remote.repo if remote and remote.host == "github.com" and remote.repo else _placeholder("repository")
+        workflow = pipeline.entry_file.rpartition("/")[2]
+        fields = {
+            "Organization or user": owner,
+            "Repository": repo,
+            "Workflow filename": workflow,
+            "Environment name": environment or "(leave empty)",
+        }
+        command = f"npm trust github {quoted} --file {shlex.quote(workflow)} --repo {owner}/{repo}"
+        if environment:
+            command += f" --env {shlex.quote(environment)}"
+        return PublisherSettings(package, "github", fields, command)
+    if publish.provider is Provider.GITLAB:
+        gitlab = remote is not None and remote.host == "gitlab.com"
+        namespace = remote.owner if gitlab and remote and remote.owner else _placeholder("namespace")
+        project = remote.repo if gitlab and remote and remote.repo else _placeholder("project")
+        fields = {
+            "Namespace": namespace,
+            "Project name": project,
+            "Top-level CI file path": pipeline.entry_file,
+            "Environment name": environment or "(leave empty)",
+        }
+        command = f"npm trust gitlab {quoted} --file {shlex.quote(pipeline.entry_file)} --project {namespace}/{project}"
+        if environment:
+            command += f" --env {shlex.quote(environment)}"
+        return PublisherSettings(package, "gitlab", fields, command)
+    origin = (
+        f"{remote.host}/{remote.owner}/{remote.repo}"
+        if remote and remote.host and remote.owner and remote.repo
+        else _placeholder("vcs-origin, e.g. github.com/owner/repo")
+    )
+    fields = {
+        "Organization ID": _placeholder("CircleCI organization ID (Organization Settings)"),
+        "Project ID": _placeholder("CircleCI project ID (Project Settings)"),
+        "Pipeline definition ID": _placeholder("pipeline definition ID (Project Settings → Pipelines)"),
+        "VCS origin": origin,
+        "Context IDs": "(optional)",
+    }
+    command = (
+        f"npm trust circleci {quoted} --org-id <ORG_ID> --project-id <PROJECT_ID> "
+        f"--pipeline-definition-id <PIPELINE_DEFINITION_ID> --vcs-origin {origin}"
+    )
+    return PublisherSettings(package, "circleci", fields, command)
+
+
+def _path(analysis: Analysis, publish: PublishFact) -> tuple[PublishingPath, list[str], list[str]]:
+    blockers = analysis.blockers(publish)
+    platform = [b.reason for b in blockers if b.platform]
+    changes = [f"{b.fix[0].upper()}{b.fix[1:]} ({b.reason})" for b in blockers if not b.platform]
+    token = publish.id_token
+    granted = token is not None and token.granted
+    if not publish.is_npmjs:
+        return PublishingPath.OTHER_REGISTRY, platform, []
+    if publish.credential is not None:
+        credential = publish.credential
+        if platform:
+            return PublishingPath.TOKEN_NOT_VIABLE, platform, [
+                f"Keep a granular access token (write, bypass 2FA, only these packages, shortest expiry) for "
+                f"{credential.source_phrase()} and set it on the publish step only",
+                "Use a separate read-only token for installing private dependencies",
+            ]
+        steps = list(changes)
+        if not granted:
+            steps.append(f"Wire the ID token: {id_token_fix(publish.job)}")
+        steps.append("Add the trusted publisher on npmjs.com (settings below)")
+        steps.append(f"Remove {credential.source_phrase()} from the publish job, then revoke the token on npmjs.com")
+        path = PublishingPath.TRUSTED_WITH_FALLBACK if granted else PublishingPath.TOKEN_MIGRATE
+        return path, platform, steps
+    broken = bool(platform or changes or not granted)
+    steps = list(changes)
+    if platform:
+        steps.insert(0, "Trusted publishing cannot work here: move the publish to a supported runner, or use a granular token")
+    if not granted:
+        steps.append(f"Wire the ID token: {id_token_fix(publish.job)}")
+    steps.append("Make sure the trusted publisher on npmjs.com matches (settings below)")
+    return (PublishingPath.TRUSTED_BROKEN if broken else PublishingPath.TRUSTED_WORKING), platform, steps
+
+
+# When one job has several publishes, the pipeline is on the most troubled path among them.
+_PATH_ORDER = [
+    PublishingPath.TOKEN_NOT_VIABLE,
+    PublishingPath.TRUSTED_BROKEN,
+    PublishingPath.TOKEN_MIGRATE,
+    PublishingPath.TRUSTED_WITH_FALLBACK,
+    PublishingPath.TRUSTED_WORKING,
+    PublishingPath.OTHER_REGISTRY,
+]
+
+
+def _unique(items: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def strategy(project: Project) -> list[PipelineStrategy]:
+    """One entry per publishing pipeline (entry CI file + job), in file and line order."""
+    analysis = analyze(project)
+    groups: dict[tuple[str, str], list[PublishFact]] = {}
+    for publish in sorted(analysis.publishes, key=lambda p: p.location):
+        groups.setdefault((publish.pipeline.entry_file, publish.job.id), []).append(publish)
+    out: list[PipelineStrategy] = []
+    for (entry, job_id), publishes in groups.items():
+        judged = [(p, *_path(analysis, p)) for p in publishes]
+        path = min((j[1] for j in judged), key=_PATH_ORDER.index)
+        first = publishes[0]
+        names = _unique([pkg.name.value for p in publishes for pkg in p.packages if pkg.name is not None])
+        npmjs = [p for p in publishes if p.is_npmjs]
+        settings: tuple[PublisherSettings, ...] = ()
+        if npmjs and path is not PublishingPath.TOKEN_NOT_VIABLE:
+            settings = tuple(_settings(npmjs[0], name, project.remote) for name in names)
+        out.append(
+            PipelineStrategy(
+                file=entry,
+                job=job_id,
+                provider=first.provider.value,
+                packages=names,
+                path=path.value,
+                path_title=path.title,
+                publish="; ".join(_unique([p.display for p in publishes])),
+                location=", ".join(_unique([f"{p.location.path}:{p.location.line}" for p in publishes])),
+                blockers=_unique([b for j in judged for b in j[2]]),
+                checklist=_unique([step for j in judged for step in j[3]]),
+                trusted_publishers=settings,
+            )
+        )
+    return out
+
+
+def to_data(strategies: Sequence[PipelineStrategy]) -> list[dict[str, Any]]:
+    return [asdict(s) for s in strategies]
+
+
+def render_text(strategies: Sequence[PipelineStrategy]) -> str:
+    """The human-readable section shown at the end of the text output."""
+    if not strategies:
+        return ""
+    lines = ["Publishing pipelines:"]
+    for s in strategies:
+        packages = ", ".join(s.packages) or "(no package.json found)"
+        lines.append("")
+        lines.append(f"  {s.file} · job {s.job} ({Provider(s.provider).title}) publishes {packages}")
+        lines.append(f"    {s.location}: `{s.publish}`")
+        lines.append(f"    path: {s.path_title}")
+        for blocker in s.blockers:
+            lines.append(f"    blocker: {blocker}")
+        for number, step in enumerate(s.checklist, start=1):
+            lines.append(f"    {number}. {step}")
+        for settings in s.trusted_publishers:
+            lines.append(f"    trusted publisher for {settings.package} ({settings.provider}):")
+            for name, value in settings.fields.items():
+                lines.append(f"      {name}: {value}")
+            lines.append(f"      or: {settings.command}")
+    return "\n".join(lines) + "\n"

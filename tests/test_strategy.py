@@ -1,0 +1,78 @@
+"""The strategy report: path per publishing pipeline, checklist, trusted-publisher settings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from npm_auth_lint.cli import main
+from npm_auth_lint.config import Config
+from npm_auth_lint.engine import lint
+from npm_auth_lint.strategy import render_text, strategy
+
+from .conftest import FIXTURES, materialize
+
+ORIGIN = '[remote "origin"]\n\turl = git@github.com:Acme/Widget.git\n'
+
+
+def strategies_of(root: Path):
+    return [s for project in lint([root], Config()).projects for s in strategy(project)]
+
+
+def test_token_pipeline_migrates_with_exact_settings(tmp_path: Path) -> None:
+    root = materialize(FIXTURES / "use-trusted-publishing" / "github-node-auth-token", tmp_path / "repo")
+    (root / ".git" / "config").write_text(ORIGIN)
+    (only,) = strategies_of(root)
+    assert (only.file, only.job, only.provider, only.packages) == (".github/workflows/release.yml", "publish", "github", ("@acme/widget",))
+    assert only.path == "token-oidc-viable"
+    assert only.checklist[0].startswith("Wire the ID token: ")
+    assert only.checklist[-1] == "Remove secret NPM_TOKEN from the publish job, then revoke the token on npmjs.com"
+    (settings,) = only.trusted_publishers
+    assert settings.fields == {
+        "Organization or user": "Acme",
+        "Repository": "Widget",
+        "Workflow filename": "release.yml",
+        "Environment name": "(leave empty)",
+    }
+    assert settings.command == "npm trust github @acme/widget --file release.yml --repo Acme/Widget"
+
+
+def test_reusable_workflow_binds_to_the_calling_file(tmp_path: Path) -> None:
+    root = materialize(FIXTURES / "missing-id-token" / "reusable-caller-lacks", tmp_path / "repo")
+    (only,) = strategies_of(root)
+    assert only.file == ".github/workflows/release.yml" and only.path == "trusted-publishing-broken"
+    assert only.trusted_publishers[0].fields["Workflow filename"] == "release.yml"
+    assert "<owner>" in only.trusted_publishers[0].command  # no origin: a placeholder, never a guess
+
+
+def test_self_hosted_token_is_not_viable(tmp_path: Path) -> None:
+    root = materialize(FIXTURES / "use-trusted-publishing" / "self-hosted-note", tmp_path / "repo")
+    (only,) = strategies_of(root)
+    assert only.path == "token-oidc-not-viable"
+    assert only.blockers and "self-hosted" in only.blockers[0]
+    assert only.trusted_publishers == ()
+
+
+def test_circleci_settings_use_placeholders(tmp_path: Path) -> None:
+    root = materialize(FIXTURES / "missing-id-token" / "pass-circleci-export", tmp_path / "repo")
+    (root / ".git" / "config").write_text(ORIGIN)
+    (only,) = strategies_of(root)
+    assert only.path == "trusted-publishing"
+    command = only.trusted_publishers[0].command
+    assert "--org-id <ORG_ID>" in command and "--vcs-origin github.com/Acme/Widget" in command
+
+
+def test_text_json_and_subcommand(tmp_path: Path, capsys) -> None:
+    root = materialize(FIXTURES / "use-trusted-publishing" / "github-node-auth-token", tmp_path / "repo")
+    assert main([str(root)]) == 1
+    out = capsys.readouterr().out
+    assert out.index("Found 1 problem") < out.index("Publishing pipelines:")
+    assert main([str(root), "--format", "json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["strategy"][0]["path"] == "token-oidc-viable"
+    assert "strategy_text" not in document
+    assert main(["strategy", str(root), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["pipelines"][0]["job"] == "publish"
+    assert main(["strategy", str(root)]) == 0
+    assert capsys.readouterr().out.startswith("Publishing pipelines:")
+    assert render_text([]) == ""
