@@ -114,7 +114,7 @@ def node_spec_from_file(text: str) -> str | None:
         try:
             return _from_package_json(manifest)[1]
         except _NotPackageJson:
-            pass
+            pass  # setup-node's JSON branch threw: like it, read the text as TOML, then as lines
     decided, spec = _from_mise_toml(text)
     if decided:
         return spec
