@@ -1,0 +1,57 @@
+"""The Node and npm versions trusted publishing (OIDC) needs, and how to reach them.
+
+npm's docs: npm CLI >= 11.5.1 and Node >= 22.14.0; on CircleCI npm >= 11.11.0, the first npm
+that does the OIDC exchange there. The values live in the release data.
+"""
+
+from __future__ import annotations
+
+from npm_auth_lint.toolchain import ranges
+from npm_auth_lint.toolchain.data import release_data
+from npm_auth_lint.toolchain.node import bundled_npm
+
+NPM_OIDC_FLOOR = release_data().npm_oidc_floor
+NPM_OIDC_FLOOR_CIRCLECI = release_data().npm_oidc_floor_circleci
+NODE_OIDC_FLOOR = release_data().node_oidc_floor
+
+
+def npm_floor(circleci: bool = False) -> str:
+    """The lowest npm that does trusted publishing (on CircleCI when ``circleci``)."""
+    return NPM_OIDC_FLOOR_CIRCLECI if circleci else NPM_OIDC_FLOOR
+
+
+def meets_npm_floor(version: str, circleci: bool = False) -> bool:
+    """Whether npm ``version`` does trusted publishing; False for text that is not a version."""
+    return isinstance(version, str) and ranges.at_least(version, npm_floor(circleci))
+
+
+def meets_node_floor(version: str) -> bool:
+    """Whether Node ``version`` (``16`` counts as 16.0.0) is new enough for trusted publishing."""
+    return isinstance(version, str) and ranges.at_least(version, NODE_OIDC_FLOOR)
+
+
+def first_releases_meeting_floors(circleci: bool = False) -> dict[int, str]:
+    """Per Node line, its first release that meets the Node floor and bundles a new enough npm."""
+    firsts: dict[int, str] = {}
+    for release in release_data().node:
+        if release.prerelease or release.major in firsts or not meets_node_floor(release.version):
+            continue
+        npm = release.npm or release.npm_min
+        if npm is not None and meets_npm_floor(npm, circleci):
+            firsts[release.major] = release.version
+    return firsts
+
+
+def oldest_node_meeting_floors(circleci: bool = False) -> str:
+    """The oldest Node release whose bundled npm does trusted publishing (24.5.0 off CircleCI)."""
+    return min(first_releases_meeting_floors(circleci).values(), key=ranges.version_key)
+
+
+def upgrade_advice(node_version: str | None = None, circleci: bool = False) -> str:
+    """How to reach a trusted-publishing toolchain from ``node_version`` (or from anywhere)."""
+    node = oldest_node_meeting_floors(circleci)
+    npm, _ = bundled_npm(node) or ("", None)
+    use_node = f"use Node >= {node} (it bundles npm {npm})"
+    if node_version is not None and not meets_node_floor(node_version):
+        return f"{use_node}: trusted publishing needs Node >= {NODE_OIDC_FLOOR}"
+    return f"add `npm install -g npm@^{npm_floor(circleci)}` before publishing, or {use_node}"

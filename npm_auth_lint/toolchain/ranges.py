@@ -1,0 +1,152 @@
+"""npm's version and range semantics (node-semver), made safe for any user string.
+
+``nodesemver`` is a port of the ``semver`` package that npm and actions/setup-node use. Checked
+against semver 7.8.5 (the copy inside npm 11) on ~2,500 generated ranges over every Node and npm
+version in the data, it agreed everywhere except one place: it accepts an ``x`` followed by a
+number (``22.x.3``, ``>=x.5``), which npm rejects except after ``~``/``^`` and in hyphen ranges;
+:func:`_clean_range` rejects those too.
+
+Every call into the port is wrapped in ``except Exception``: it is fed arbitrary user text, and
+a linter must report on bad input, not crash on it.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Iterable
+
+import nodesemver
+
+# Real specs are a few characters long; the port's regexes grow quadratically on long runs of
+# blanks, so anything longer than this is not a version spec worth evaluating.
+MAX_SPEC_LENGTH = 200
+
+_WILDCARD_THEN_NUMBER = re.compile(r"(?:^|\.)[xX*]\.\d")
+_OPERATOR_AND_V = re.compile(r"^[<>=]*v?")
+_HYPHEN_RANGE = re.compile(r"\s*\S+\s+-\s+\S+\s*")
+_OPERATOR_GAP = re.compile(r"([<>=~^]+)\s+")
+
+
+def _wildcard_then_number(spec: str) -> bool:
+    """Whether npm's semver rejects ``spec`` for an ``x`` followed by a number (``22.x.3``)."""
+    for comparator_set in spec.split("||"):
+        if _HYPHEN_RANGE.fullmatch(comparator_set):
+            continue
+        for comparator in _OPERATOR_GAP.sub(r"\1", comparator_set).split():
+            core = _OPERATOR_AND_V.sub("", comparator).split("-", 1)[0].split("+", 1)[0]
+            if comparator[0] not in "~^" and _WILDCARD_THEN_NUMBER.search(core):
+                return True
+    return False
+_PARTIAL_VERSION = re.compile(r"v?(\d+)(?:\.(\d+))?")
+
+
+def _clean_range(spec: str) -> str | None:
+    """The spec ready for node-semver, or None when npm would not accept it as a range."""
+    spec = spec.strip()
+    if len(spec) > MAX_SPEC_LENGTH or not spec.isascii() or _wildcard_then_number(spec):
+        return None
+    return spec
+
+
+def clean_version(text: str) -> str | None:
+    """``semver.clean``: the exact version written (``v22.14.0``, `` =22.14.0``), else None."""
+    spec = _clean_range(text)
+    if spec is None:
+        return None
+    try:
+        # semver.clean = trim, drop leading "=" / "v", then parse strictly; the port's own
+        # clean() skips the first two steps.
+        return nodesemver.clean(spec.lstrip("=v"), False)
+    except Exception:
+        return None
+
+
+def is_valid_range(spec: str) -> bool:
+    """Whether npm would parse ``spec`` as a version range."""
+    cleaned = _clean_range(spec)
+    if cleaned is None:
+        return False
+    try:
+        return nodesemver.valid_range(cleaned, False) is not None
+    except Exception:
+        return False
+
+
+def max_satisfying(versions: Iterable[str], spec: str) -> str | None:
+    """The highest of ``versions`` in range ``spec`` (pre-releases only where the range names one)."""
+    cleaned = _clean_range(spec)
+    if cleaned is None:
+        return None
+    try:
+        return nodesemver.max_satisfying(list(versions), cleaned, loose=False)
+    except Exception:
+        return None
+
+
+def satisfies(version: str, spec: str, include_prerelease: bool = False) -> bool:
+    """Whether ``version`` is in range ``spec``; False for an unusable spec.
+
+    ``include_prerelease`` is npm's ``includePrerelease`` (how ``engines`` are checked): a
+    pre-release may satisfy any range by plain ordering. The port's own flag also stops ordering
+    by pre-release tags (it lets ``26.0.0-rc.1`` satisfy ``>=26.0.0``), so it is done here.
+    Not reproduced: npm also moves the bounds it derives from partial versions, carets and
+    tildes onto ``-0`` (``<27`` and ``^26.0.0`` end at ``<27.0.0-0``), which matters only for a
+    pre-release Node on such a bound (``27.0.0-alpha`` against ``^26.0.0``). No pre-release in
+    the data sits on a bound of npm 10-12's ``engines``.
+    """
+    cleaned = _clean_range(spec)
+    if cleaned is None:
+        return False
+    try:
+        if nodesemver.satisfies(version, cleaned):
+            return True
+        if not include_prerelease or "-" not in version:
+            return False
+        parsed = nodesemver.make_semver(version, False)
+        comparator_sets = nodesemver.make_range(cleaned, False).set
+        return any(all(comparator.test(parsed) for comparator in group) for group in comparator_sets)
+    except Exception:
+        return False
+
+
+def compare(a: str, b: str) -> int:
+    """-1, 0 or 1 as version ``a`` sorts before, with or after ``b`` (both valid versions)."""
+    return int(nodesemver.compare(a, b, False))
+
+
+version_key = functools.cmp_to_key(compare)
+
+
+def padded(version: str) -> str | None:
+    """A version or partial version (``16``, ``16.13``) as X.Y.Z with missing parts zero."""
+    exact = clean_version(version)
+    if exact is not None:
+        return exact
+    match = _PARTIAL_VERSION.fullmatch(version.strip())
+    if match is None:
+        return None
+    return clean_version(f"{match.group(1)}.{match.group(2) or 0}.0")
+
+
+def at_least(version: str, floor: str) -> bool:
+    """Whether ``version`` (partial versions count from .0) is >= ``floor``; False if unparsable."""
+    full = padded(version)
+    return full is not None and compare(full, floor) >= 0
+
+
+def spec_text(spec: object) -> str | None:
+    """A node-version value as the runner sees it (YAML numbers become strings), else None."""
+    if isinstance(spec, bool):
+        return None
+    if isinstance(spec, int):
+        return str(spec) if abs(spec) < 10**21 else None
+    if isinstance(spec, float):
+        if not math.isfinite(spec):
+            return None
+        # JavaScript's String(): 22.0 -> "22", 22.10 (parsed as 22.1) -> "22.1".
+        return str(int(spec)) if spec.is_integer() and abs(spec) < 1e21 else repr(spec)
+    if isinstance(spec, str):
+        return spec.strip()
+    return None

@@ -1,0 +1,141 @@
+"""What actions/setup-node reads from a ``node-version-file``.
+
+Mirrors ``getNodeVersionFromFile`` (``src/util.ts``): setup-node decides by content, not by file
+name. JSON (package.json): ``volta.node``, then a ``devEngines.runtime`` entry named ``node``
+(object or array), then ``engines.node``, then it follows ``volta.extends`` (see
+:func:`volta_extends`); any other JSON object yields nothing. Else TOML (``mise.toml``):
+``[tools] node`` as a string or ``{version = ...}``. Else the first line matching
+``^(?:node(js)?\\s+)?v?(?<version>[^\\s]+)$`` (``.nvmrc``, ``.node-version``, ``.tool-versions``),
+else the whole trimmed content.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+from npm_auth_lint.toolchain.ranges import spec_text
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+# JavaScript's \s and String.trim() (WhiteSpace + LineTerminator), which differ from Python's:
+# JavaScript counts U+FEFF (a byte-order mark) as blank, Python counts U+001C-U+001F and U+0085.
+_JS_BLANK_CHARS = (
+    "\t\n\v\f\r \u00a0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+_JS_BLANKS = re.escape(_JS_BLANK_CHARS)
+_VERSION_LINE = re.compile(rf"^(?:node(js)?[{_JS_BLANKS}]+)?v?(?P<version>[^{_JS_BLANKS}]+)$", re.MULTILINE)
+# JavaScript's multiline ^/$ also break at \r, U+2028 and U+2029; Python's only at \n.
+_JS_LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029]")
+
+
+class _NotPackageJson(Exception):
+    """setup-node's JSON branch threw, so it goes on to the TOML and plain-text readings."""
+
+
+def _parse_json_object(text: str) -> dict | list | None:
+    """The parsed JSON when it is an object or array (both are "object" to setup-node)."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, (dict, list)) else None
+
+
+def _as_spec(value: Any) -> str | None:
+    """A version value as setup-node would pass it on (numbers as the runner prints them)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return spec_text(value)
+    return value if isinstance(value, str) and value else None
+
+
+def _truthy(value: Any) -> bool:
+    """JavaScript truthiness for JSON values."""
+    return value not in (None, False, 0, "") and not (isinstance(value, float) and value != value)
+
+
+def _get(mapping: Any, key: str) -> Any:
+    return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+def _from_package_json(manifest: dict | list) -> tuple[bool, str | None]:
+    """(decided, spec): decided is False when only ``volta.extends`` could still give a version."""
+    volta_node = _get(_get(manifest, "volta"), "node")
+    if _truthy(volta_node):
+        return True, _as_spec(volta_node)
+    runtime = _get(_get(manifest, "devEngines"), "runtime")
+    if _truthy(runtime):
+        for entry in runtime if isinstance(runtime, list) else [runtime]:
+            if entry is None:
+                raise _NotPackageJson  # destructuring null throws in setup-node
+            name, version = _get(entry, "name"), _get(entry, "version")
+            if name is not None and not isinstance(name, str):
+                raise _NotPackageJson  # name.toLowerCase is not a function
+            if isinstance(name, str) and name.lower() == "node" and _truthy(version):
+                return True, _as_spec(version)
+    engines_node = _get(_get(manifest, "engines"), "node")
+    if _truthy(engines_node):
+        return True, _as_spec(engines_node)
+    return False, None
+
+
+def _from_mise_toml(text: str) -> tuple[bool, str | None]:
+    try:
+        manifest = tomllib.loads(text)
+    except (ValueError, RecursionError):
+        return False, None
+    node = _get(_get(manifest, "tools"), "node")
+    if not _truthy(node):
+        return False, None
+    if isinstance(node, dict) and _truthy(node.get("version")):
+        return True, _as_spec(node["version"])
+    return True, node if isinstance(node, str) else None
+
+
+def node_spec_from_file(text: str) -> str | None:
+    """The node-version spec setup-node reads from a version file's text; None if it gets none.
+
+    For a package.json that only has ``volta.extends``, this returns None: load the file
+    :func:`volta_extends` names and call this again on its text.
+    """
+    if not isinstance(text, str):
+        return None
+    manifest = _parse_json_object(text)
+    if manifest is not None:
+        try:
+            return _from_package_json(manifest)[1]
+        except _NotPackageJson:
+            pass  # setup-node's JSON branch threw: like it, read the text as TOML, then as lines
+    decided, spec = _from_mise_toml(text)
+    if decided:
+        return spec
+    normalised = _JS_LINE_BREAKS.sub("\n", text)
+    found = _VERSION_LINE.search(normalised)
+    spec = found.group("version") if found else text.strip(_JS_BLANK_CHARS)
+    return spec or None
+
+
+def volta_extends(text: str) -> str | None:
+    """The path in ``volta.extends`` when setup-node would follow it (relative to the file's folder)."""
+    if not isinstance(text, str):
+        return None
+    manifest = _parse_json_object(text)
+    if manifest is None:
+        return None
+    try:
+        decided, _ = _from_package_json(manifest)
+    except _NotPackageJson:
+        return None
+    extends = _get(_get(manifest, "volta"), "extends")
+    if decided or not _truthy(extends) or not isinstance(extends, str):
+        return None
+    return extends
