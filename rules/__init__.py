@@ -10,12 +10,15 @@ from npm_auth_lint.rules.missing_id_token import MissingIdToken
 from npm_auth_lint.rules.multiple_publishing_pipelines import MultiplePublishingPipelines
 from npm_auth_lint.rules.oidc_blocker import OidcBlocker
 from npm_auth_lint.rules.oidc_token_fallback import OidcTokenFallback
+from npm_auth_lint.rules.outdated_node import OutdatedNode
+from npm_auth_lint.rules.outdated_npm import OutdatedNpm
 from npm_auth_lint.rules.parse_error import ParseErrorRule
 from npm_auth_lint.rules.provenance_repository_mismatch import ProvenanceRepositoryMismatch
 from npm_auth_lint.rules.publish_token_exposed import PublishTokenExposed
 from npm_auth_lint.rules.shared_publish_install_token import SharedPublishInstallToken
 from npm_auth_lint.rules.token_written_to_npmrc import TokenWrittenToNpmrc
 from npm_auth_lint.rules.unresolved_reference import UnresolvedReference
+from npm_auth_lint.rules.unresolved_toolchain import UnresolvedToolchain
 from npm_auth_lint.rules.unused_suppression import UnusedSuppression
 from npm_auth_lint.rules.use_trusted_publishing import UseTrustedPublishing
 
@@ -29,12 +32,15 @@ ALL_RULES: tuple[type[Rule], ...] = tuple(
             MultiplePublishingPipelines,
             OidcBlocker,
             OidcTokenFallback,
+            OutdatedNode,
+            OutdatedNpm,
             ParseErrorRule,
             ProvenanceRepositoryMismatch,
             PublishTokenExposed,
             SharedPublishInstallToken,
             TokenWrittenToNpmrc,
             UnresolvedReference,
+            UnresolvedToolchain,
             UnusedSuppression,
             UseTrustedPublishing,
         ),

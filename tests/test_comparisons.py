@@ -9,6 +9,8 @@ The fixture rewrites the publish patterns of zizmor's own test data as steps nam
   publishing").
 - `bun publish` in a job with `id-token: write` (`left-4`): bun has no OIDC support, so we
   report `oidc-blocker` where zizmor is silent.
+- Node 18 (npm 10) cannot do trusted publishing: `outdated-node`/`outdated-npm` are reported on
+  the token job too (as warnings: upgrade before migrating).
 """
 
 from __future__ import annotations
@@ -50,11 +52,15 @@ def test_against_zizmor(tmp_path: Path) -> None:
     for name in steps:
         if name.startswith("flagged-"):
             assert rules_at(name), f"{name} is not reported"
-    assert rules_at("flagged-1") == {"use-trusted-publishing"}
-    assert rules_at("flagged-3") == {"missing-id-token"}
+    # Node 18 bundles npm 10: the toolchain rules also point at these publishes (zizmor does not
+    # check versions).
+    assert rules_at("flagged-1") == {"use-trusted-publishing", "outdated-node", "outdated-npm"}
+    assert rules_at("setup-a") == {"outdated-node", "outdated-npm", "legacy-npmrc-auth"}
+    # No setup-node in these jobs: the runner's default Node is a note, once per job.
+    assert rules_at("flagged-3") == {"missing-id-token", "unresolved-toolchain"}
     assert rules_at("flagged-4") == {"missing-id-token"}
     assert rules_at("flagged-5") == {"use-trusted-publishing"}
-    assert rules_at("flagged-7") == {"missing-id-token", "oidc-blocker"}
+    assert rules_at("flagged-7") == {"missing-id-token", "oidc-blocker", "unresolved-toolchain"}
 
     # The hybrid step zizmor misses is reported.
     assert rules_at("missed-by-zizmor") == {"oidc-token-fallback"}

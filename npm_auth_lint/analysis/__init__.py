@@ -12,6 +12,7 @@ from functools import cached_property
 from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis.facts import JobFacts, PublishFact, ToolPin
 from npm_auth_lint.analysis.jobs import analyze_job
+from npm_auth_lint.analysis.toolchain import PublishToolchain
 from npm_auth_lint.model import Hosting, Location, Project, Provider
 
 __all__ = ["Analysis", "Blocker", "analyze"]
@@ -42,6 +43,15 @@ class Analysis:
 
     def blockers(self, publish: PublishFact) -> tuple[Blocker, ...]:
         return tuple(_blockers(self.project, publish))
+
+    @cached_property
+    def toolchains(self) -> tuple[tuple[JobFacts, PublishToolchain], ...]:
+        """The Node/npm resolution of every publish to npmjs, with its job's facts."""
+        from npm_auth_lint.analysis.toolchain import resolve
+
+        return tuple(
+            (job, resolve(self.project, job, publish)) for job in self.jobs for publish in job.publishes if publish.is_npmjs
+        )
 
 
 _CACHE: dict[int, tuple[Project, Analysis]] = {}

@@ -263,6 +263,9 @@ class _JobWalker:
                 if own is not None:
                     self.state.env["NODE_AUTH_TOKEN"] = replace(own, scope=EnvScope.RUNTIME)
             return
+        if self.provider is Provider.CIRCLECI and step.uses.value.endswith("/install") and "node-version" in inputs:
+            # The circleci/node orb's node/install: installs that Node (and, in orb 4.x, an npm).
+            self.out.node_setups.append(NodeSetup(index, "orb", inputs.get("node-version")))
         if ref.kind is cmds.ActionKind.INSTALL and (ref.condition is None or ref.condition in inputs):
             self._install(index, step, step.uses.location, ref.raw.split("@")[0], env, self._step_dir(step))
             return

@@ -1,0 +1,212 @@
+"""Which Node and npm a publish step runs, resolved the way the CI resolves them.
+
+The Node comes from the last toolchain pin before the publish: an ``actions/setup-node`` step
+(``node-version``, a matrix value, or ``node-version-file``), a CircleCI ``node/install`` orb
+step, else the job's container image. The npm is the one that Node bundles unless an earlier
+command upgrades it (``npm install -g npm@X``, corepack, volta). Resolution itself lives in
+:mod:`npm_auth_lint.toolchain`; this module only finds the pins in the analysed job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from npm_auth_lint.analysis.facts import JobFacts, NodeSetup, NpmUpgradeFact, PublishFact
+from npm_auth_lint.model import Location, PackageJson, Project, Provider, Text
+
+# Publishers that publish through the npm CLI on PATH, whose version therefore decides.
+NPM_ON_PATH = frozenset({"npm", "pnpm", "changesets", "np", "release-it", "nx", "action:JS-DevTools/npm-publish"})
+# Publishers with their own registry client: their own OIDC support decides, not npm's.
+OWN_CLIENT = frozenset({"yarn-berry", "yarn-classic", "bun", "lerna", "lerna-lite"})
+# semantic-release's npm plugin bundles its own npm (^11.6.2 since 13.x).
+BUNDLES_NPM = frozenset({"semantic-release", "action:semantic-release"})
+
+_MATRIX = re.compile(r"^\$\{\{\s*matrix\.([A-Za-z0-9_.-]+)\s*\}\}$")
+
+
+@dataclass(frozen=True)
+class NodePin:
+    """One Node version a publish may run with, and where it is written."""
+
+    text: str  # as written: "22", "lts/jod", "node:20", "v20.11.1"
+    location: Location
+    source: str  # "node-version", "node-version-file .nvmrc", "image", "matrix value", "orb node/install"
+    resolution: object | None  # toolchain.NodeResolution, or None when it cannot be resolved
+
+
+@dataclass(frozen=True)
+class NpmState:
+    """The npm a publish runs with, for one Node pin."""
+
+    version: str | None
+    exact: bool  # False when only a lower bound is known
+    explanation: str
+    location: Location  # the last upgrade command, else the Node pin
+    upgrade: NpmUpgradeFact | None = None
+    upgrade_problem: str | None = None  # an upgrade that cannot work (EBADENGINE, broken npm)
+
+
+@dataclass(frozen=True)
+class PublishToolchain:
+    publish: PublishFact
+    pins: tuple[NodePin, ...]
+    unresolved: str | None  # why the Node version cannot be told, if it cannot
+
+    @property
+    def circleci(self) -> bool:
+        return self.publish.provider is Provider.CIRCLECI
+
+
+def _file_pin(project: Project, setup: NodeSetup, file: Text) -> NodePin | None:
+    """``node-version-file``: the spec setup-node reads and the line it reads it from."""
+    from npm_auth_lint import toolchain
+
+    path = file.value.strip().removeprefix("./")
+    text = project.files.get(path)
+    if text is None:
+        return NodePin(file.value, file.location, f"node-version-file {path} (not found)", None)
+    spec = toolchain.node_spec_from_file(text)
+    if path.endswith("package.json"):
+        package = project.package_at(path.rpartition("/")[0])
+        location = _package_node_line(package) if package is not None else None
+        if spec is None:
+            extends = toolchain.volta_extends(text)
+            if extends:
+                target = _join(path, extends)
+                other = project.files.get(target)
+                spec = toolchain.node_spec_from_file(other) if other else None
+                other_package = project.package_at(target.rpartition("/")[0])
+                location = _package_node_line(other_package) if other_package else location
+        where = location or Location(path, 1, 1)
+    else:
+        where = _line_of(path, text, spec)
+    if spec is None:
+        return NodePin(file.value, file.location, f"node-version-file {path}", None)
+    return NodePin(spec, where, f"node-version-file {path}", toolchain.resolve_node_spec(spec))
+
+
+def _join(base_file: str, relative: str) -> str:
+    import posixpath
+
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base_file), relative)).lstrip("./")
+
+
+def _package_node_line(package: PackageJson) -> Location | None:
+    if "node" in package.volta:
+        return package.volta["node"].location
+    for entry in package.dev_engines_runtime:
+        if entry.get("name") is not None and entry["name"].value == "node" and "version" in entry:
+            return entry["version"].location
+    if "node" in package.engines:
+        return package.engines["node"].location
+    return None
+
+
+def _line_of(path: str, text: str, spec: str | None) -> Location:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if spec and spec in line:
+            return Location(path, number, line.index(spec) + 1)
+    return Location(path, 1, 1)
+
+
+def _setup_pins(project: Project, facts: JobFacts, setup: NodeSetup) -> list[NodePin]:
+    from npm_auth_lint import toolchain
+
+    version = setup.version
+    if version is not None and version.value.strip():
+        matrix = _MATRIX.match(version.value.strip())
+        if matrix:
+            axis = next((a for a in facts.job.matrix if a.name == matrix.group(1)), None)
+            if axis is None or not axis.values:
+                return [NodePin(version.value, version.location, "node-version (matrix)", None)]
+            return [
+                NodePin(v.value, v.location, "matrix value", toolchain.resolve_node_spec(v.value)) for v in axis.values
+            ]
+        if setup.kind == "image":
+            return [NodePin(version.value, version.location, "image", toolchain.resolve_docker_image(version.value))]
+        label = "orb node/install" if setup.kind == "orb" else "node-version"
+        return [NodePin(version.value, version.location, label, toolchain.resolve_node_spec(version.value))]
+    if setup.version_file is not None:
+        pin = _file_pin(project, setup, setup.version_file)
+        return [pin] if pin is not None else []
+    return []
+
+
+def node_pins(project: Project, facts: JobFacts, publish: PublishFact) -> tuple[list[NodePin], str | None]:
+    """The Node pins in effect at ``publish`` (several for a matrix), or why there are none."""
+    setups = [s for s in facts.node_setups if s.kind != "image" and s.step_index < publish.step_index]
+    setups = [s for s in setups if s.version is not None or s.version_file is not None]
+    if setups:
+        pins = _setup_pins(project, facts, setups[-1])
+        if pins:
+            return pins, None
+    image = next((s for s in facts.node_setups if s.kind == "image"), None)
+    if image is not None and image.version is not None:
+        from npm_auth_lint import toolchain
+
+        text = image.version.value.strip()
+        matrix = _MATRIX.search(text)
+        if matrix or "$" in text:
+            return [NodePin(text, image.version.location, "image", None)], f"the image `{text}` depends on a variable"
+        if toolchain.is_node_image(text):
+            resolution = toolchain.resolve_docker_image(text)
+            if resolution is None:
+                return [NodePin(text, image.version.location, "image", None)], f"the tag of image `{text}` cannot be resolved"
+            return [NodePin(text, image.version.location, "image", resolution)], None
+        return [], f"the image `{text}` is not a Node image the tool knows"
+    if setups:
+        return [], "the `node-version` cannot be resolved"
+    return [], "the job uses the runner's default Node (no setup-node, no Node image)"
+
+
+def resolve(project: Project, facts: JobFacts, publish: PublishFact) -> PublishToolchain:
+    pins, reason = node_pins(project, facts, publish)
+    if pins and all(pin.resolution is None for pin in pins) and reason is None:
+        reason = f"`{pins[0].text}` ({pins[0].source}) cannot be resolved to a Node release"
+    return PublishToolchain(publish, tuple(pins), reason)
+
+
+def _upgrades_before(facts: JobFacts, publish: PublishFact) -> list[NpmUpgradeFact]:
+    out = []
+    for upgrade in facts.npm_upgrades:
+        before = upgrade.step_index < publish.step_index or (
+            upgrade.step_index == publish.step_index and upgrade.location.line <= publish.location.line
+        )
+        if upgrade.scoped_to_command:
+            before = upgrade.location == publish.location  # `npx npm@X publish` runs only that command
+        if before:
+            out.append(upgrade)
+    return out
+
+
+def npm_state(facts: JobFacts, chain: PublishToolchain, pin: NodePin) -> NpmState | None:
+    """The npm the publish runs with ``pin``'s Node; None when the Node is unknown."""
+    from npm_auth_lint import toolchain
+
+    node = pin.resolution
+    if node is None:
+        return None
+    upgrades = _upgrades_before(facts, chain.publish)
+    bundled = f"{node.explanation}"
+    if not upgrades:
+        return NpmState(node.npm, node.npm_exact, bundled, pin.location)
+    last = upgrades[-1]
+    upgraded = toolchain.resolve_npm_spec(last.spec, node.version)
+    if upgraded.broken:
+        return NpmState(upgraded.version, True, upgraded.explanation, last.location, last, upgraded.broken)
+    if upgraded.installable is False:
+        problem = upgraded.explanation
+        return NpmState(node.npm, node.npm_exact, f"{problem}, so npm stays at the bundled {node.npm_text}", last.location, last, problem)
+    if upgraded.version is None:
+        return NpmState(None, False, upgraded.explanation, last.location, last)
+    return NpmState(upgraded.version, upgraded.version_bound.value == "exact", upgraded.explanation, last.location, last)
+
+
+def publisher_kind(publish: PublishFact) -> str:
+    """"npm" when the npm on PATH publishes, "bundled" / "own" otherwise."""
+    if publish.tool in BUNDLES_NPM:
+        return "bundled"
+    if publish.tool in OWN_CLIENT:
+        return "own"
+    return "npm"

@@ -1,0 +1,82 @@
+"""A publishing job runs a Node.js older than trusted publishing needs.
+
+## What it does
+Resolves the Node.js version a publish job runs, as the CI does — `actions/setup-node`
+`node-version` (`22`, `22.x`, `^22`, `>=20 <23`, `lts/*`, `lts/<codename>`, `lts/-1`, `latest`,
+`current`, `node`) to the newest matching release, `node-version-file` (`.nvmrc`, `.node-version`,
+`.tool-versions`, `mise.toml`, package.json `volta`/`devEngines`/`engines`), container and Docker
+images (`node:<tag>`, `cimg/node:<tag>`, `circleci/node:<tag>`), and every value of a matrix —
+and reports a version below 22.14.0. It is an error when the publish relies on OIDC and a warning
+when it uses a token (upgrade before migrating). It points at the pin: the `node-version:` line,
+the `.nvmrc` line, the `image:` line, or the matrix entry.
+
+## Why is this bad?
+npm documents Node >= 22.14.0 as a requirement of trusted publishing, and older Node lines bundle
+an npm that never attempts the OIDC exchange. Node 18 and 20 are end-of-life.
+
+## Example
+```yaml
+- uses: actions/setup-node@v6
+  with:
+    node-version: 20
+```
+
+## Use instead
+```yaml
+- uses: actions/setup-node@v6
+  with:
+    node-version: 24
+```
+
+## References
+- npm, "Trusted publishing" ("requires npm CLI version 11.5.1 or later and Node version 22.14.0
+  or higher"): https://docs.npmjs.com/trusted-publishers
+- Node.js release schedule: https://github.com/nodejs/Release
+- npm-facts.md §1.1, §5 (`shared/reference/npm-facts.md`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from npm_auth_lint.analysis import analyze
+from npm_auth_lint.model import Finding, Project, Related, Severity
+from npm_auth_lint.rule import Rule
+
+
+class OutdatedNode(Rule):
+    __doc__ = __doc__
+    id = "outdated-node"
+    severity = Severity.ERROR
+    tags = ("toolchain", "trusted-publishing")
+    security_severity = 4.0
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        from npm_auth_lint import toolchain
+
+        seen: set[tuple[str, int, int]] = set()
+        for _facts, chain in analyze(project).toolchains:
+            publish = chain.publish
+            for pin in chain.pins:
+                node = pin.resolution
+                if node is None or toolchain.meets_node_floor(node.version):
+                    continue
+                key = (pin.location.path, pin.location.line, pin.location.column)
+                if key in seen:
+                    continue
+                seen.add(key)
+                oidc = publish.relies_on_oidc
+                oldest = toolchain.oldest_node_meeting_floors(chain.circleci)
+                bundled, _ = toolchain.bundled_npm(oldest) or ("", None)
+                advice = f"use Node >= {oldest}, whose bundled npm {bundled} is new enough (e.g. `node-version: 24`)"
+                lead = f"{node.explanation}; trusted publishing needs Node >= {toolchain.NODE_OIDC_FLOOR}"
+                if oidc:
+                    message = f"{lead}, and `{publish.display}` in job `{publish.job.id}` relies on it: {advice}"
+                else:
+                    message = f"{lead}: upgrade before migrating `{publish.display}` in job `{publish.job.id}` from its token ({advice})"
+                yield self.finding(
+                    pin.location,
+                    message,
+                    severity=Severity.ERROR if oidc else Severity.WARNING,
+                    related=[Related(publish.location, "the publish that runs on it")],
+                )

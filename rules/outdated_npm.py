@@ -1,0 +1,100 @@
+"""A publishing job runs an npm CLI older than trusted publishing needs.
+
+## What it does
+Resolves the npm a publish job runs — the npm bundled with the resolved Node, unless a step
+upgrades it (`npm install -g npm@X`, `corepack prepare/use npm@X`, `packageManager: npm@X` with
+corepack, `volta install npm@X`) — and reports a version below 11.5.1 (below 11.11.0 on
+CircleCI). It also reports an upgrade that cannot work: `npm@latest` is npm 12, which needs Node
+^22.22.2, ^24.15.0 or >= 26 (`EBADENGINE` elsewhere), and `npm@12.0.0` breaks provenance. It is an
+error when the publish relies on OIDC and a warning when it uses a token. One finding per job and
+npm version: at the job's last npm upgrade command when it has one, else at the Node pin.
+
+## Why is this bad?
+An npm before 11.5.1 never attempts the OIDC exchange: the publish fails with `ENEEDAUTH`, or with
+`E404 Not Found - PUT` and "Access token expired or revoked" when setup-node's placeholder token is
+set — while provenance signing still succeeds, which misleads. No Node 22 release bundles npm 11,
+so `node-version: 22` without an upgrade is the most common cause of failed migrations.
+
+## Example
+```yaml
+- uses: actions/setup-node@v6
+  with:
+    node-version: 22
+- run: npm publish
+```
+
+## Use instead
+```yaml
+- uses: actions/setup-node@v6
+  with:
+    node-version: 22
+- run: npm install -g npm@^11.5.1
+- run: npm publish
+```
+or use Node 24.5.0 or newer (24.14.1 or newer on CircleCI), whose bundled npm is recent enough.
+
+## References
+- npm, "Trusted publishing": https://docs.npmjs.com/trusted-publishers
+- npm 11.11.0 changelog ("adds circleci to oidc"): https://docs.npmjs.com/cli/v11/using-npm/changelog
+- npm 12 engines and 12.0.1 fix: https://docs.npmjs.com/cli/v12/using-npm/changelog
+- npm-facts.md §1.1, §5, §7 items 1 and 11 (`shared/reference/npm-facts.md`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from npm_auth_lint.analysis import analyze
+from npm_auth_lint.analysis.toolchain import npm_state, publisher_kind
+from npm_auth_lint.model import Finding, Project, Related, Severity
+from npm_auth_lint.rule import Rule
+
+
+class OutdatedNpm(Rule):
+    __doc__ = __doc__
+    id = "outdated-npm"
+    severity = Severity.ERROR
+    tags = ("toolchain", "trusted-publishing")
+    security_severity = 4.0
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        from npm_auth_lint import toolchain
+
+        reported: set[tuple[str, str | None, str]] = set()
+        for facts, chain in analyze(project).toolchains:
+            publish = chain.publish
+            if publisher_kind(publish) != "npm":
+                continue
+            floor = toolchain.npm_floor(chain.circleci)
+            where = " on CircleCI" if chain.circleci else ""
+            for pin in chain.pins:
+                state = npm_state(facts, chain, pin)
+                if state is None:
+                    continue
+                too_old = state.version is not None and not toolchain.meets_npm_floor(state.version, chain.circleci)
+                if state.upgrade_problem is None and not too_old:
+                    continue
+                key = (f"{publish.job.id}@{publish.pipeline.path}", state.version, str(state.location))
+                if key in reported:
+                    continue
+                reported.add(key)
+                oidc = publish.relies_on_oidc
+                node = pin.resolution
+                advice = toolchain.upgrade_advice(node.version if node else None, circleci=chain.circleci)
+                if state.upgrade_problem is not None and not too_old:
+                    message = f"{state.explanation}; use an npm release that supports this Node (e.g. `npm install -g npm@^{floor}`)"
+                else:
+                    message = (
+                        f"{state.explanation}; trusted publishing{where} needs npm >= {floor}"
+                        + (f", and `{publish.display}` in job `{publish.job.id}` relies on it" if oidc else f"; upgrade before migrating `{publish.display}` from its token")
+                        + f": {advice}"
+                    )
+                yield self.finding(
+                    state.location,
+                    message,
+                    severity=Severity.ERROR if oidc else Severity.WARNING,
+                    related=[
+                        Related(publish.location, "the publish that runs this npm"),
+                        *([Related(pin.location, f"the Node pin `{pin.text}`")] if pin.location != state.location else []),
+                    ],
+                )

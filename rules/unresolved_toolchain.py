@@ -1,0 +1,76 @@
+"""The Node or npm version of a publishing job cannot be determined.
+
+## What it does
+Reports, as a note, a publish job to npmjs whose Node or npm version npm-auth-lint cannot
+resolve: the runner's default Node (no `setup-node`), an expression without a resolvable matrix,
+an image without a tag, an unknown image, or a publisher that does not use the npm CLI. One note
+per publish job, at the publish command's line.
+
+## Why is this bad?
+Trusted publishing needs npm >= 11.5.1 (>= 11.11.0 on CircleCI) and Node >= 22.14.0. When the
+version depends on whatever the runner image ships today, a runner image update can break (or
+fix) the release without any change in the repository.
+
+## Example
+```yaml
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm publish
+```
+
+## Use instead
+Pin the toolchain in the job:
+```yaml
+      - uses: actions/setup-node@v6
+        with:
+          node-version: 24
+      - run: npm publish
+```
+
+## References
+- actions/setup-node: https://github.com/actions/setup-node
+- npm, "Trusted publishing": https://docs.npmjs.com/trusted-publishers
+- npm-facts.md §5.1 (`shared/reference/npm-facts.md`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from npm_auth_lint.analysis import analyze
+from npm_auth_lint.analysis.toolchain import npm_state, publisher_kind
+from npm_auth_lint.model import Finding, Project, Severity
+from npm_auth_lint.rule import Rule
+
+
+class UnresolvedToolchain(Rule):
+    __doc__ = __doc__
+    id = "unresolved-toolchain"
+    severity = Severity.NOTE
+    tags = ("toolchain",)
+    security_severity = 1.0
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        seen: set[tuple[str, str]] = set()
+        for facts, chain in analyze(project).toolchains:
+            publish = chain.publish
+            key = (publish.pipeline.path, publish.job.id)
+            if key in seen:
+                continue
+            reason = chain.unresolved
+            if reason is None and publisher_kind(publish) == "own":
+                reason = f"`{publish.display}` publishes with its own registry client, not the npm CLI: its own trusted-publishing support decides"
+            if reason is None and publisher_kind(publish) == "npm":
+                unknown = [pin for pin in chain.pins if (state := npm_state(facts, chain, pin)) is not None and state.version is None]
+                if unknown:
+                    reason = f"the npm version after `{npm_state(facts, chain, unknown[0]).upgrade.display}` cannot be resolved"  # type: ignore[union-attr]
+            if reason is None:
+                continue
+            seen.add(key)
+            yield self.finding(
+                publish.location,
+                f"the toolchain of `{publish.display}` in job `{publish.job.id}` cannot be determined: {reason}; pin it in the job "
+                "(e.g. actions/setup-node `node-version: 24`, or a `node:24` image) so trusted publishing gets npm >= 11.5.1 and Node >= 22.14.0",
+            )
