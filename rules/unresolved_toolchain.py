@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis import analyze
 from npm_auth_lint.analysis.toolchain import npm_state, publisher_kind
 from npm_auth_lint.model import Finding, Project, Severity
@@ -60,7 +61,9 @@ class UnresolvedToolchain(Rule):
             if key in seen:
                 continue
             reason = chain.unresolved
-            if reason is None and publisher_kind(publish) == "own":
+            never = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.tool)
+            if reason is None and publisher_kind(publish) == "own" and not (never and never.never):
+                # (Publishers that never do OIDC, like bun, are oidc-blocker's to report.)
                 reason = f"`{publish.display}` publishes with its own registry client, not the npm CLI: its own trusted-publishing support decides"
             if reason is None and publisher_kind(publish) == "npm":
                 unknown = [pin for pin in chain.pins if (state := npm_state(facts, chain, pin)) is not None and state.version is None]
