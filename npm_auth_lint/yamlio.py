@@ -84,12 +84,16 @@ class LoadError(Exception):
         self.column = column
 
 
-_LOADER = YAML(typ="safe", pure=False)
+_LOADER = YAML(typ="safe", pure=False)  # libyaml through ruamel.yaml.clib when installed
+# libyaml follows YAML 1.1 in places (a `:` inside a flow-context plain scalar such as
+# `[{image: node:24}]`, surrogate-pair escapes in JSON strings) where ruamel's own parser
+# follows 1.2, as the CI providers do: a document the fast parser rejects is parsed again by it.
+_PURE_LOADER = YAML(typ="safe", pure=True)
 
 
 def _pos(node: Node, path: str = "") -> Pos:
     mark = node.start_mark
-    style = node.style if isinstance(node, ScalarNode) else None
+    style = (node.style or None) if isinstance(node, ScalarNode) else None
     return Pos(mark.line + 1, mark.column + 1, style, node.end_mark.line + 1, path)
 
 
@@ -104,7 +108,7 @@ def _scalar(node: ScalarNode) -> Any:
     pitfall the toolchain rules must see the way the CI sees it.
     """
     value = node.value
-    if node.style is not None:  # quoted or block: always a string
+    if node.style:  # quoted or block: always a string (the C composer gives plain as '')
         return value
     tag = node.tag or ""
     if tag.endswith(":null") or value in _NULL:
@@ -131,7 +135,8 @@ class _Builder:
 
     def build(self, node: Node, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
-            raise LoadError(f"document nested deeper than {MAX_DEPTH} levels", *self._pos(node)[:2])
+            pos = self._pos(node)
+            raise LoadError(f"document nested deeper than {MAX_DEPTH} levels", pos.line, pos.column)
         key = id(node)
         if key in self._seen:  # an alias: same object as its anchor
             return self._seen[key]
@@ -157,7 +162,7 @@ class _Builder:
             merges: list[YMap] = []
             for key_node, value_node in node.value:
                 if isinstance(key_node, ScalarNode) and key_node.tag.endswith(":merge") or (
-                    isinstance(key_node, ScalarNode) and key_node.value == "<<" and key_node.style is None
+                    isinstance(key_node, ScalarNode) and key_node.value == "<<" and not key_node.style
                 ):
                     merged = self.build(value_node, depth + 1)
                     sources = merged if isinstance(merged, list) else [merged]
@@ -184,18 +189,11 @@ class _Builder:
         raise LoadError(f"unsupported YAML node {type(node).__name__}")
 
 
-def load(text: str, path: str = "") -> Any:
-    """Parse one YAML document (JSON is YAML too) into located values.
-
-    Raises :class:`LoadError` with a 1-based position for any syntax error, duplicate key, or a
-    document that is too large or too deep. An empty document loads as ``None``.
-    """
-    if len(text) > MAX_BYTES:
-        raise LoadError(f"file larger than {MAX_BYTES // (1024 * 1024)} MiB")
+def _compose(loader: YAML, text: str) -> Node | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            node = _LOADER.compose(text)
+            return loader.compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
@@ -206,6 +204,20 @@ def load(text: str, path: str = "") -> Any:
         raise LoadError(str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
     except RecursionError:
         raise LoadError(f"document nested deeper than {MAX_DEPTH} levels") from None
+
+
+def load(text: str, path: str = "") -> Any:
+    """Parse one YAML document (JSON is YAML too) into located values.
+
+    Raises :class:`LoadError` with a 1-based position for any syntax error, duplicate key, or a
+    document that is too large or too deep. An empty document loads as ``None``.
+    """
+    if len(text) > MAX_BYTES:
+        raise LoadError(f"file larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    try:
+        node = _compose(_LOADER, text)
+    except LoadError:
+        node = _compose(_PURE_LOADER, text)
     if node is None:
         return None
     try:

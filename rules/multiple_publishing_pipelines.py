@@ -66,29 +66,32 @@ class MultiplePublishingPipelines(Rule):
             for package in publish.packages:
                 if package.name is not None:
                     by_package[package.name.value].append(publish)
-        reported: set[tuple[str, int, str]] = set()
+        # For each later publish step: the packages it shares with an earlier pipeline, and the
+        # first publish of each (one finding per step, however many packages it shares).
+        # (Facts hold read-only mappings and are not hashable: key them by identity.)
+        shared: dict[int, tuple[PublishFact, dict[str, PublishFact]]] = {}
         for name, publishes in sorted(by_package.items()):
-            ordered = sorted(publishes, key=lambda p: (p.location.path.encode(), p.location.line, p.location.column))
+            ordered = sorted(publishes, key=_order)
             first = ordered[0]
-            pipelines = {_pipeline_key(p) for p in ordered}
-            if len(pipelines) < 2:
-                continue
             for publish in ordered[1:]:
-                if _pipeline_key(publish) == _pipeline_key(first):
-                    continue
-                key = (publish.location.path, publish.location.line, name)
-                if key in reported:
-                    continue
-                reported.add(key)
-                others = len(pipelines) - 1
-                where = f"{first.pipeline.path} (job `{first.job.id}`"
-                if first.pipeline.path == publish.pipeline.path:
-                    where += f", environment `{_pipeline_key(first)[1] or 'none'}`"
-                yield self.finding(
-                    publish.location,
-                    f"package `{name}` is also published by {where})"
-                    + (f" and {others - 1} more pipeline(s)" if others > 1 else "")
-                    + "; npm accepts one trusted publisher per package, so all but one pipeline will fail under OIDC: "
-                    "publish it from a single workflow (add triggers instead of copies)",
-                    related=[Related(first.location, f"first publish of `{name}`")],
-                )
+                if _pipeline_key(publish) != _pipeline_key(first):
+                    shared.setdefault(id(publish), (publish, {}))[1][name] = first
+        for publish, packages in sorted(shared.values(), key=lambda item: _order(item[0])):
+            names = sorted(packages)
+            first = packages[names[0]]
+            where = f"{first.pipeline.entry_file} (job `{first.job.id}`"
+            if first.pipeline.entry_file == publish.pipeline.entry_file:
+                where += f", environment `{_pipeline_key(first)[1] or 'none'}`"
+            what = f"package `{names[0]}`" if len(names) == 1 else f"packages `{names[0]}` and {len(names) - 1} more"
+            yield self.finding(
+                publish.location,
+                f"{what} {'is' if len(names) == 1 else 'are'} also published by {where}); npm accepts one trusted "
+                "publisher per package, so all but one pipeline will fail under OIDC: publish from a single workflow "
+                "(add triggers instead of copies)",
+                related=[Related(first.location, f"first publish of `{names[0]}`")],
+            )
+
+
+def _order(publish: PublishFact) -> tuple[bytes, int, int]:
+    location = publish.location
+    return (location.path.encode(), location.line, location.column)

@@ -8,6 +8,8 @@ newest ``X.y.z`` / ``X.Y.z``; a digest after a tag is ignored (the tag says the 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import enum
 import re
 
@@ -110,6 +112,7 @@ def _resolve_tag(image: str, family: ImageFamily, tag: str | None, digest: bool)
     return resolve_newest(image) if _OS_VARIANT.fullmatch(tag.lower()) else None
 
 
+@lru_cache(maxsize=4096)  # pure, and asked again for every job and matrix value
 def resolve_docker_image(image: str) -> NodeResolution | None:
     """The Node release a container image runs; None when it is not a known Node image or its
     tag cannot be resolved (tell the two apart with :func:`is_node_image`)."""

@@ -9,6 +9,8 @@ but the tool assumes the newest.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import enum
 import re
 from dataclasses import dataclass
@@ -61,6 +63,7 @@ class NodeResolution:
         return prefix + self.npm
 
 
+@lru_cache(maxsize=4096)  # pure, and asked again for every job and matrix value
 def bundled_npm(node_version: str) -> tuple[str, NpmBound] | None:
     """The npm a Node version bundles, and whether that is exact or a bound; None if unknown."""
     data = release_data()
@@ -200,6 +203,7 @@ def _beyond_table(data: ReleaseData, spec: str, version: str) -> NodeResolution 
     return _resolution(spec, exact, beyond[0], beyond[1], lead)
 
 
+@lru_cache(maxsize=4096)  # pure, and asked again for every job and matrix value
 def resolve_node_spec(spec: str | int | float) -> NodeResolution | None:
     """Resolve a ``node-version`` value like actions/setup-node; None when it cannot be resolved."""
     text = ranges.spec_text(spec)

@@ -11,6 +11,8 @@ on Node 20 fails, while ``npm i -g npm`` there installs the newest npm 11 (both 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 from dataclasses import dataclass
 
@@ -86,6 +88,7 @@ def _node_version(node_version: str | None) -> str | None:
     return ranges.padded(node_version) if isinstance(node_version, str) else None
 
 
+@lru_cache(maxsize=4096)  # pure, and asked again for every job and matrix value
 def resolve_npm_spec(spec: str, node_version: str | None = None) -> NpmResolution:
     """Resolve the ``X`` of ``npm install -g npm@X`` (``""`` or ``"npm"`` for a bare ``npm``)."""
     data = release_data()

@@ -1,0 +1,247 @@
+"""Benchmark npm-auth-lint on generated repositories of growing size, side by side with peers.
+
+Usage:
+    python scripts/benchmark.py [--sizes 10,100,500,2000] [--runs 5] [--peer zizmor=PATH] [--markdown]
+
+Each size N is a repository with N GitHub workflows (publishing, testing, matrices, composite
+actions), N/10 GitLab and CircleCI configurations' worth of jobs, N package.json files in a
+monorepo and their .npmrc files. Every tool runs as a user runs it, as a subprocess on the whole
+repository; the table shows the median wall-clock time of ``--runs`` runs and files per second.
+Peers that are not installed are skipped (zizmor: ``pip install zizmor``; it runs ``--offline``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORKFLOW_KINDS = ("token", "oidc", "matrix", "changesets", "composite", "test")
+
+
+def _workflow(kind: str, index: int) -> str:
+    head = f"name: wf-{index}\non:\n  push:\n    branches: [main]\n  release:\n    types: [published]\n"
+    if kind == "token":
+        return head + f"""jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v6
+      - uses: actions/setup-node@v6
+        with:
+          node-version: 22
+          registry-url: https://registry.npmjs.org
+      - run: npm ci
+      - run: |
+          npm run build
+          cd packages/p{index % 50} && npm publish --access public
+        env:
+          NODE_AUTH_TOKEN: ${{{{ secrets.NPM_TOKEN }}}}
+"""
+    if kind == "oidc":
+        return head + """jobs:
+  publish:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      id-token: write
+    steps:
+      - uses: actions/checkout@v6
+      - uses: actions/setup-node@v6
+        with:
+          node-version: 24
+          registry-url: https://registry.npmjs.org
+      - run: npm ci
+      - run: npm publish --provenance
+"""
+    if kind == "matrix":
+        return head + """jobs:
+  test:
+    runs-on: ${{ matrix.os }}
+    strategy:
+      matrix:
+        os: [ubuntu-latest, windows-latest, macos-latest]
+        node: [20, 22, 24]
+        include:
+          - os: ubuntu-latest
+            node: 26
+    steps:
+      - uses: actions/checkout@v6
+      - uses: actions/setup-node@v6
+        with:
+          node-version: ${{ matrix.node }}
+      - run: npm ci && npm test
+  publish:
+    needs: test
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: write
+    steps:
+      - uses: actions/setup-node@v6
+        with:
+          node-version: ${{ matrix.node }}
+      - run: npx semantic-release
+        env:
+          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}
+"""
+    if kind == "changesets":
+        return head + """jobs:
+  release:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+      pull-requests: write
+      id-token: write
+    steps:
+      - uses: actions/checkout@v6
+      - uses: pnpm/action-setup@v4
+      - uses: actions/setup-node@v6
+        with:
+          node-version-file: .nvmrc
+      - run: pnpm install --frozen-lockfile
+      - uses: changesets/action@v1
+        with:
+          publish: pnpm changeset publish
+"""
+    if kind == "composite":
+        return head + """jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v6
+      - uses: ./.github/actions/publish
+        with:
+          token: ${{ secrets.NPM_TOKEN }}
+"""
+    return head + """jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v6
+      - uses: actions/setup-node@v6
+        with:
+          node-version: 24
+          cache: npm
+      - run: |
+          npm ci
+          npm run lint
+          npm test -- --coverage
+"""
+
+
+COMPOSITE = """name: publish
+inputs:
+  token:
+    required: true
+runs:
+  using: composite
+  steps:
+    - uses: actions/setup-node@v6
+      with:
+        node-version: 24
+        registry-url: https://registry.npmjs.org
+    - run: npm publish
+      shell: bash
+      env:
+        NODE_AUTH_TOKEN: ${{ inputs.token }}
+"""
+
+
+def generate(root: Path, size: int) -> int:
+    """Write a repository with ``size`` workflows and packages; returns the number of files."""
+    files = 0
+
+    def write(rel: str, text: str) -> None:
+        nonlocal files
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        files += 1
+
+    (root / ".git").mkdir(parents=True, exist_ok=True)
+    (root / ".git" / "config").write_text('[remote "origin"]\n\turl = https://github.com/acme/bench.git\n')
+    write(".nvmrc", "24\n")
+    write("package.json", json.dumps({"name": "bench", "private": True, "workspaces": ["packages/*"]}, indent=2))
+    write(".github/actions/publish/action.yml", COMPOSITE)
+    for index in range(size):
+        write(f".github/workflows/wf-{index}.yml", _workflow(WORKFLOW_KINDS[index % len(WORKFLOW_KINDS)], index))
+        package = {"name": f"@bench/p{index}", "version": "1.0.0", "repository": "github:acme/bench",
+                   "scripts": {"build": "tsc", "release": "npm publish"}}
+        write(f"packages/p{index}/package.json", json.dumps(package, indent=2))
+        if index % 5 == 0:
+            write(f"packages/p{index}/.npmrc", "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n")
+    jobs = "\n".join(
+        f"publish-{i}:\n  image: node:2{2 + 2 * (i % 2)}\n  id_tokens:\n    NPM_ID_TOKEN:\n      aud: npm:registry.npmjs.org\n"
+        f"  script:\n    - npm ci\n    - npm publish\n"
+        for i in range(max(1, size // 10))
+    )
+    write(".gitlab-ci.yml", jobs)
+    circle_jobs = "\n".join(
+        f"  publish-{i}:\n    docker:\n      - image: cimg/node:24.15\n    steps:\n      - checkout\n"
+        f"      - run: npm publish\n"
+        for i in range(max(1, size // 10))
+    )
+    workflow_jobs = "\n".join(f"      - publish-{i}" for i in range(max(1, size // 10)))
+    write(".circleci/config.yml", f"version: 2.1\njobs:\n{circle_jobs}\nworkflows:\n  release:\n    jobs:\n{workflow_jobs}\n")
+    return files
+
+
+def _time(command: list[str], runs: int) -> float | None:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=900)
+        elapsed = time.perf_counter() - start
+        if proc.returncode not in (0, 1, 10, 11, 12, 13, 14):
+            print(f"  {command[0]} failed ({proc.returncode}): {proc.stderr.decode(errors='replace')[:300]}", file=sys.stderr)
+            return None
+        times.append(elapsed)
+    return statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,100,500,2000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--peer", action="append", default=[], help="NAME=EXECUTABLE (default: zizmor from PATH)")
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    peers = dict(p.split("=", 1) for p in args.peer)
+    if "zizmor" not in peers and shutil.which("zizmor"):
+        peers["zizmor"] = shutil.which("zizmor") or "zizmor"
+    tools = {"npm-auth-lint": [sys.executable, "-m", "npm_auth_lint", "--format", "json", "--fail-on", "never", "--no-config"]}
+    for name, exe in peers.items():
+        tools[name] = [exe, "--offline", "--no-exit-codes", "--format", "plain"] if name == "zizmor" else [exe]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            root = Path(tmp) / f"repo-{size}"
+            files = generate(root, size)
+            row = {"workflows": size, "files": files}
+            for name, command in tools.items():
+                target = [str(root / ".github" / "workflows")] if name == "zizmor" else [str(root)]
+                seconds = _time([*command, *target], args.runs)
+                row[name] = seconds
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr)
+    names = list(tools)
+    if args.markdown:
+        print("| workflows | files | " + " | ".join(f"{n} (s)" for n in names) + " |")
+        print("|---:|---:|" + "---:|" * len(names))
+        for row in rows:
+            cells = [f"{row[n]:.2f}" if row[n] is not None else "n/a" for n in names]
+            print(f"| {row['workflows']} | {row['files']} | " + " | ".join(cells) + " |")
+    else:
+        print(json.dumps(rows, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
