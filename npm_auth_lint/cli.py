@@ -16,7 +16,7 @@ from typing import Optional
 
 import typer
 
-from npm_auth_lint import __version__
+import npm_auth_lint
 from npm_auth_lint.config import Config, ConfigError, find_config, load_config, parse_rule_list
 from npm_auth_lint.model import Severity
 from npm_auth_lint.registry import RegistryError
@@ -45,7 +45,7 @@ class UsageError(Exception):
 
 def _version_callback(value: bool) -> None:
     if value:
-        typer.echo(f"{PROG} {__version__}")
+        typer.echo(f"{PROG} {npm_auth_lint.__version__}")
         raise typer.Exit(EXIT_OK)
 
 
@@ -188,7 +188,7 @@ def run_lint(
         rules=result.rules,
         root=result.root,
         files_scanned=result.files_scanned,
-        version=__version__,
+        version=npm_auth_lint.__version__,
         extra=strategy_sections(result.projects),
     )
     color = output is None and output_format is Format.text and _use_color(sys.stdout)

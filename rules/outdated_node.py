@@ -52,10 +52,13 @@ class OutdatedNode(Rule):
     security_severity = 4.0
 
     def check(self, project: Project) -> Iterator[Finding]:
-        from npm_auth_lint import toolchain
-
         seen: set[tuple[str, int, int]] = set()
-        for _facts, chain in analyze(project).toolchains:
+        toolchains = analyze(project).toolchains
+        if not toolchains:
+            return
+        from npm_auth_lint import toolchain  # ~40 ms of imports: only when something publishes
+
+        for _facts, chain in toolchains:
             publish = chain.publish
             for pin in chain.pins:
                 node = pin.resolution

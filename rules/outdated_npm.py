@@ -58,10 +58,13 @@ class OutdatedNpm(Rule):
     security_severity = 4.0
 
     def check(self, project: Project) -> Iterator[Finding]:
-        from npm_auth_lint import toolchain
-
         reported: set[tuple[str, str | None, str]] = set()
-        for facts, chain in analyze(project).toolchains:
+        toolchains = analyze(project).toolchains
+        if not toolchains:
+            return
+        from npm_auth_lint import toolchain  # ~40 ms of imports: only when something publishes
+
+        for facts, chain in toolchains:
             publish = chain.publish
             if publisher_kind(publish) != "npm":
                 continue
