@@ -43,12 +43,21 @@ class PublishingPath(str, enum.Enum):
 
 @dataclass(frozen=True)
 class PublisherSettings:
-    """What to enter on npmjs.com for one package, and the equivalent `npm trust` command."""
+    """What to enter on npmjs.com for the packages of one pipeline, and the `npm trust` command.
 
-    package: str
+    The settings are the same for every package a pipeline publishes; ``command`` names the one
+    package, or holds ``<package>`` when there are several (``commands`` then lists each for up
+    to :data:`MAX_COMMANDS` packages).
+    """
+
+    packages: tuple[str, ...]
     provider: str
     fields: dict[str, str]
     command: str
+    commands: tuple[str, ...] = ()
+
+
+MAX_COMMANDS = 10
 
 
 @dataclass(frozen=True)
@@ -70,10 +79,20 @@ def _placeholder(name: str) -> str:
     return f"<{name}>"
 
 
-def _settings(publish: PublishFact, package: str, remote: GitRemote | None) -> PublisherSettings:
+def _settings(publish: PublishFact, packages: tuple[str, ...], remote: GitRemote | None) -> PublisherSettings:
+    one = _settings_for(publish, packages[0] if len(packages) == 1 else "<package>", remote)
+    if len(packages) == 1:
+        return PublisherSettings(packages, one.provider, one.fields, one.command)
+    commands = tuple(
+        _settings_for(publish, name, remote).command for name in packages[:MAX_COMMANDS]
+    ) if len(packages) <= MAX_COMMANDS else ()
+    return PublisherSettings(packages, one.provider, one.fields, one.command, commands)
+
+
+def _settings_for(publish: PublishFact, package: str, remote: GitRemote | None) -> PublisherSettings:
     pipeline = publish.pipeline
     environment = publish.job.environment.value if publish.job.environment is not None else ""
-    quoted = shlex.quote(package)
+    quoted = package if package == "<package>" else shlex.quote(package)
     if publish.provider is Provider.GITHUB:
         owner = remote.owner if remote and remote.host == "github.com" and remote.owner else _placeholder("owner")
         repo = remote.repo if remote and remote.host == "github.com" and remote.repo else _placeholder("repository")
@@ -87,7 +106,7 @@ def _settings(publish: PublishFact, package: str, remote: GitRemote | None) -> P
         command = f"npm trust github {quoted} --file {shlex.quote(workflow)} --repo {owner}/{repo}"
         if environment:
             command += f" --env {shlex.quote(environment)}"
-        return PublisherSettings(package, "github", fields, command)
+        return PublisherSettings((package,), "github", fields, command)
     if publish.provider is Provider.GITLAB:
         gitlab = remote is not None and remote.host == "gitlab.com"
         namespace = remote.owner if gitlab and remote and remote.owner else _placeholder("namespace")
@@ -101,7 +120,7 @@ def _settings(publish: PublishFact, package: str, remote: GitRemote | None) -> P
         command = f"npm trust gitlab {quoted} --file {shlex.quote(pipeline.entry_file)} --project {namespace}/{project}"
         if environment:
             command += f" --env {shlex.quote(environment)}"
-        return PublisherSettings(package, "gitlab", fields, command)
+        return PublisherSettings((package,), "gitlab", fields, command)
     origin = (
         f"{remote.host}/{remote.owner}/{remote.repo}"
         if remote and remote.host and remote.owner and remote.repo
@@ -118,7 +137,7 @@ def _settings(publish: PublishFact, package: str, remote: GitRemote | None) -> P
         f"npm trust circleci {quoted} --org-id <ORG_ID> --project-id <PROJECT_ID> "
         f"--pipeline-definition-id <PIPELINE_DEFINITION_ID> --vcs-origin {origin}"
     )
-    return PublisherSettings(package, "circleci", fields, command)
+    return PublisherSettings((package,), "circleci", fields, command)
 
 
 def _path(analysis: Analysis, publish: PublishFact) -> tuple[PublishingPath, list[str], list[str]]:
@@ -183,8 +202,8 @@ def strategy(project: Project) -> list[PipelineStrategy]:
         names = _unique([pkg.name.value for p in publishes for pkg in p.packages if pkg.name is not None])
         npmjs = [p for p in publishes if p.is_npmjs]
         settings: tuple[PublisherSettings, ...] = ()
-        if npmjs and path is not PublishingPath.TOKEN_NOT_VIABLE:
-            settings = tuple(_settings(npmjs[0], name, project.remote) for name in names)
+        if npmjs and names and path is not PublishingPath.TOKEN_NOT_VIABLE:
+            settings = (_settings(npmjs[0], names, project.remote),)
         out.append(
             PipelineStrategy(
                 file=entry,
@@ -223,8 +242,14 @@ def render_text(strategies: Sequence[PipelineStrategy]) -> str:
         for number, step in enumerate(s.checklist, start=1):
             lines.append(f"    {number}. {step}")
         for settings in s.trusted_publishers:
-            lines.append(f"    trusted publisher for {settings.package} ({settings.provider}):")
+            count = len(settings.packages)
+            target = settings.packages[0] if count == 1 else f"each of the {count} packages"
+            lines.append(f"    trusted publisher for {target} ({settings.provider}):")
             for name, value in settings.fields.items():
                 lines.append(f"      {name}: {value}")
-            lines.append(f"      or: {settings.command}")
+            if settings.commands:
+                lines.append("      or:")
+                lines.extend(f"        {command}" for command in settings.commands)
+            else:
+                lines.append(f"      or: {settings.command}")
     return "\n".join(lines) + "\n"

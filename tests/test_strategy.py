@@ -42,6 +42,7 @@ def test_reusable_workflow_binds_to_the_calling_file(tmp_path: Path) -> None:
     (only,) = strategies_of(root)
     assert only.file == ".github/workflows/release.yml" and only.path == "trusted-publishing-broken"
     assert only.trusted_publishers[0].fields["Workflow filename"] == "release.yml"
+    assert only.trusted_publishers[0].packages == ("reusable-pkg",)
     assert "<owner>" in only.trusted_publishers[0].command  # no origin: a placeholder, never a guess
 
 

@@ -6,6 +6,8 @@ that does the OIDC exchange there. The values live in the release data.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from npm_auth_lint.toolchain import ranges
 from npm_auth_lint.toolchain.data import release_data
 from npm_auth_lint.toolchain.node import bundled_npm
@@ -30,6 +32,7 @@ def meets_node_floor(version: str) -> bool:
     return isinstance(version, str) and ranges.at_least(version, NODE_OIDC_FLOOR)
 
 
+@lru_cache(maxsize=64)  # pure over the packaged data
 def first_releases_meeting_floors(circleci: bool = False) -> dict[int, str]:
     """Per Node line, its first release that meets the Node floor and bundles a new enough npm."""
     firsts: dict[int, str] = {}
@@ -42,11 +45,13 @@ def first_releases_meeting_floors(circleci: bool = False) -> dict[int, str]:
     return firsts
 
 
+@lru_cache(maxsize=64)  # pure over the packaged data
 def oldest_node_meeting_floors(circleci: bool = False) -> str:
     """The oldest Node release whose bundled npm does trusted publishing (24.5.0 off CircleCI)."""
     return min(first_releases_meeting_floors(circleci).values(), key=ranges.version_key)
 
 
+@lru_cache(maxsize=64)  # pure over the packaged data
 def upgrade_advice(node_version: str | None = None, circleci: bool = False) -> str:
     """How to reach a trusted-publishing toolchain from ``node_version`` (or from anywhere)."""
     node = oldest_node_meeting_floors(circleci)
