@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 
@@ -379,10 +380,26 @@ class Project:
 
     def package_at(self, directory: str) -> PackageJson | None:
         """The package.json in ``directory`` (repository-relative, '' for the root)."""
+        return self._packages_by_dir.get(directory)
+
+    @cached_property
+    def _packages_by_dir(self) -> dict[str, PackageJson]:
+        # Asked for every command of every job: an index keeps large monorepos linear.
+        index: dict[str, PackageJson] = {}
         for package in self.packages:
-            if package.directory == directory:
-                return package
-        return None
+            index.setdefault(package.directory, package)
+        return index
+
+    def npmrcs_in(self, directory: str) -> tuple[NpmrcFile, ...]:
+        """The npmrc-like files directly in ``directory`` ('' for the root)."""
+        return self._npmrcs_by_dir.get(directory, ())
+
+    @cached_property
+    def _npmrcs_by_dir(self) -> dict[str, tuple[NpmrcFile, ...]]:
+        index: dict[str, list[NpmrcFile]] = {}
+        for npmrc in self.npmrcs:
+            index.setdefault(npmrc.path.rpartition("/")[0], []).append(npmrc)
+        return {folder: tuple(files) for folder, files in index.items()}
 
 
 # --------------------------------------------------------------------------------------------

@@ -92,14 +92,14 @@ def _initial_env(job: Job) -> dict[str, EnvVar]:
 
 def _project_layers(project: Project, directory: str) -> list[NpmrcLayer]:
     """The committed .npmrc files npm reads for a command run in ``directory``."""
-    layers: list[NpmrcLayer] = []
     package = package_for_dir(project, directory)
     prefix = package.directory if package is not None else ""
-    for npmrc in project.npmrcs:
-        if npmrc.kind is not NpmrcKind.NPMRC:
-            continue
-        folder = npmrc.path.rpartition("/")[0]
-        if folder in ("", prefix):
+    folders = ("",) if not prefix else ("", prefix)
+    layers: list[NpmrcLayer] = []
+    for folder in folders:
+        for npmrc in project.npmrcs_in(folder):
+            if npmrc.kind is not NpmrcKind.NPMRC:
+                continue
             lines = tuple(
                 AuthLine(e.scope if e.scope and e.scope.startswith("//") else None, e.key, e.value, e.location, f"{npmrc.path} line {e.location.line}")
                 for e in npmrc.entries
@@ -111,15 +111,14 @@ def _project_layers(project: Project, directory: str) -> list[NpmrcLayer]:
 def _registry_from_npmrc(project: Project, directory: str, package: PackageJson | None) -> tuple[str, str] | None:
     package_name = package.name.value if package is not None and package.name is not None else ""
     scope = package_name.split("/")[0] if package_name.startswith("@") else None
-    for npmrc in project.npmrcs:
-        if npmrc.kind is not NpmrcKind.NPMRC:
-            continue
-        folder = npmrc.path.rpartition("/")[0]
-        if folder not in ("", package.directory if package is not None else ""):
-            continue
-        for entry in reversed(npmrc.entries):
-            if entry.key == "registry" and (entry.scope is None or (scope and entry.scope == scope)):
-                return entry.value, f"{npmrc.path} line {entry.location.line}"
+    prefix = package.directory if package is not None else ""
+    for folder in (prefix, "") if prefix else ("",):
+        for npmrc in project.npmrcs_in(folder):
+            if npmrc.kind is not NpmrcKind.NPMRC:
+                continue
+            for entry in reversed(npmrc.entries):
+                if entry.key == "registry" and (entry.scope is None or (scope and entry.scope == scope)):
+                    return entry.value, f"{npmrc.path} line {entry.location.line}"
     return None
 
 

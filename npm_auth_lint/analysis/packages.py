@@ -39,8 +39,26 @@ def package_for_dir(project: Project, directory: str) -> PackageJson | None:
         current = posixpath.dirname(current)
 
 
+_WORKSPACES: dict[tuple[int, str | None], tuple[Project, tuple[PackageJson, ...]]] = {}
+
+
 def workspace_packages(project: Project, root: PackageJson | None) -> tuple[PackageJson, ...]:
-    """The publishable workspace packages of a monorepo whose root package is ``root``."""
+    """The publishable workspace packages of a monorepo whose root package is ``root``.
+
+    Memoised per project: every lerna/changesets/`-r` publish of a large monorepo asks again.
+    """
+    key = (id(project), root.path if root is not None else None)
+    cached = _WORKSPACES.get(key)
+    if cached is not None and cached[0] is project:
+        return cached[1]
+    if len(_WORKSPACES) > 64:
+        _WORKSPACES.clear()
+    result = _workspace_packages(project, root)
+    _WORKSPACES[key] = (project, result)
+    return result
+
+
+def _workspace_packages(project: Project, root: PackageJson | None) -> tuple[PackageJson, ...]:
     base = root.directory if root is not None else ""
     patterns: list[str] = [w.value for w in project.workspace_patterns]
     if root is not None:
