@@ -31,7 +31,7 @@ from ruamel.yaml import YAML
 from npm_auth_lint import __version__
 
 from .conftest import FIXTURES, PROJECT_ROOT, materialize
-from .tooling import copy_working_tree, describe, run
+from .tooling import clean_env, copy_working_tree, describe, run
 
 ACTION_FILE = PROJECT_ROOT / "action.yml"
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
@@ -125,7 +125,7 @@ def run_action(inputs: Mapping[str, str], workspace: Path, runner_temp: Path, ac
         steps={step_id: dict(outputs) for step_id, outputs in (given or {}).items()},
         action_path=str(action_path),
     )
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_", "NAL_"))}
+    base_env = {k: v for k, v in clean_env().items() if not k.startswith(("GITHUB_", "RUNNER_", "NAL_"))}
     base_env.update(
         CI="true",
         GITHUB_ACTIONS="true",

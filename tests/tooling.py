@@ -35,13 +35,19 @@ def describe_output(stdout: str | bytes | None, stderr: str | bytes | None) -> s
     return f"--- stdout\n{text(stdout)}\n--- stderr\n{text(stderr)}"
 
 
+def clean_env() -> dict[str, str]:
+    """The environment without what would make another Python import this source tree
+    (PYTHONPATH) or the test run's venv, so an installed copy is what runs."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP")}
+
+
 def isolated_git_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment without the caller's git settings, with a fixed identity for commits.
 
     A developer's global hooksPath, signing or default-branch settings (or the GIT_DIR of a hook
     that runs the tests) must not leak into the throwaway repositories.
     """
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
+    env = {k: v for k, v in clean_env().items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
     env.update(
         GIT_CONFIG_GLOBAL=os.devnull,
         GIT_CONFIG_NOSYSTEM="1",
