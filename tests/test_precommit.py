@@ -1,22 +1,28 @@
-"""The pre-commit hook, driven through the real ``pre-commit`` as a user meets it: ``try-repo`` on
-a repository with problems and on a clean one, and ``pre-commit install`` + ``git commit`` to see
-the ``files`` filter skip a commit that touches nothing the hook reads.
+"""The pre-commit hook: its manifest's ``files`` filter against what the tool reads, and the hook
+driven through the real ``pre-commit`` as a user meets it (marked ``external``): ``try-repo`` on a
+repository with problems and on a clean one, and ``pre-commit install`` + ``git commit`` to see
+the filter skip a commit that touches nothing the hook reads.
 
 pre-commit installs the hook from a git repository into its own virtualenv (PRE_COMMIT_HOME is a
-temporary folder, so nothing depends on ~/.cache); the first test pays that install (~30 s).
+temporary folder, so nothing depends on ~/.cache); the first external test pays that install.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
-from .conftest import FIXTURES
+from npm_auth_lint.workspace import AUX_NAMES, classify
+
+from .conftest import FIXTURES, PROJECT_ROOT
 from .tooling import copy_working_tree, describe, git, isolated_git_env, make_git_repository, run
-
-pytestmark = pytest.mark.external
 
 HOOK_ID = "npm-auth-lint"
 TIMEOUT = 300  # the first run creates the hook's virtualenv and installs from PyPI
@@ -24,6 +30,54 @@ BAD_FINDINGS = (
     ".github/workflows/release.yml:15:14: warning [use-trusted-publishing] `npm publish` publishes to npmjs with a long-lived token",
     ".npmrc:1:1: warning [legacy-npmrc-auth] `always-auth` is obsolete since npm 7",
 )
+
+
+# The manifest -----------------------------------------------------------------------------------
+
+
+def hook() -> dict[str, Any]:
+    hooks = YAML(typ="safe").load((PROJECT_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [h["id"] for h in hooks] == [HOOK_ID]
+    return hooks[0]
+
+
+FILES = re.compile(hook()["files"])
+
+
+def test_hook_lints_the_whole_repository_with_python() -> None:
+    assert hook()["language"] == "python" and hook()["pass_filenames"] is False and hook()["entry"] == "npm-auth-lint"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [".npmrc", "packages/a/.npmrc", "npmrc", ".yarnrc", ".yarnrc.yml", "package.json", "packages/a/package.json",
+     "pnpm-workspace.yaml", "lerna.json", ".github/workflows/release.yml", ".github/workflows/ci.yaml",
+     "action.yml", ".github/actions/setup/action.yaml", ".gitlab-ci.yml", "ci/templates/publish.yml",
+     ".circleci/config.yml", ".nvmrc", ".node-version", ".tool-versions", "mise.toml", ".npm-auth-lint.yaml", ".gitignore"],
+)
+def test_files_filter_matches_what_the_tool_reads(path: str) -> None:
+    assert FILES.search(path), path
+
+
+@pytest.mark.parametrize("path", ["README.md", "src/index.js", "package.json.orig", "docs/npmrc.md", "tsconfig.json", "packages/a/npmrc"])
+def test_files_filter_skips_other_files(path: str) -> None:
+    assert not FILES.search(path), path
+
+
+SEGMENT = st.sampled_from(["a", "packages", ".github", "workflows", ".circleci", "ci", "x.y"])
+NAME = st.sampled_from(sorted(AUX_NAMES) + ["package.json", ".npmrc", "npmrc", ".yarnrc", ".yarnrc.yml", "pnpm-workspace.yml", "lerna.json",
+                                             "action.yml", "action.yaml", "config.yml", "config.yaml", "release.yml", "a.gitlab-ci.yml", "x.json", "README.md"])
+
+
+@given(st.lists(SEGMENT, max_size=4), NAME)
+def test_every_file_the_tool_lints_triggers_the_hook(folders: list[str], name: str) -> None:
+    """The filter follows discovery: a new kind of file in workspace.classify needs a new pattern."""
+    path = "/".join([*folders, name])
+    if classify(path) is not None or name in AUX_NAMES:
+        assert FILES.search(path), path
+
+
+# Through the real pre-commit -------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +98,7 @@ def pre_commit(*args: str, cwd: Path, env: dict[str, str]):
     return run([sys.executable, "-m", "pre_commit", *args], cwd=cwd, env=env, timeout=TIMEOUT)
 
 
+@pytest.mark.external
 def test_try_repo_fails_on_a_repository_that_publishes_with_a_token(hook_repo: Path, env: dict[str, str], tmp_path: Path) -> None:
     repo = make_git_repository(FIXTURES / "distribution" / "publish-with-token", tmp_path / "bad", env)
     proc = pre_commit("try-repo", str(hook_repo), HOOK_ID, "--all-files", cwd=repo, env=env)
@@ -53,6 +108,7 @@ def test_try_repo_fails_on_a_repository_that_publishes_with_a_token(hook_repo: P
         assert finding in proc.stdout, f"missing {finding!r}\n{describe(proc)}"
 
 
+@pytest.mark.external
 def test_try_repo_passes_on_a_repository_with_trusted_publishing(hook_repo: Path, env: dict[str, str], tmp_path: Path) -> None:
     repo = make_git_repository(FIXTURES / "distribution" / "trusted-publishing", tmp_path / "good", env)
     proc = pre_commit("try-repo", str(hook_repo), HOOK_ID, "--all-files", cwd=repo, env=env)
@@ -60,6 +116,7 @@ def test_try_repo_passes_on_a_repository_with_trusted_publishing(hook_repo: Path
     assert "Passed" in proc.stdout, describe(proc)
 
 
+@pytest.mark.external
 def test_commit_hook_skips_a_readme_change_and_blocks_an_npmrc_change(hook_repo: Path, env: dict[str, str], tmp_path: Path) -> None:
     repo = make_git_repository(FIXTURES / "distribution" / "publish-with-token", tmp_path / "bad", env)
     rev = git(hook_repo, "rev-parse", "HEAD", env=env)
