@@ -174,6 +174,13 @@ def _tool_pin(package_name: str | None, project: Project, package: PackageJson |
     return None
 
 
+def _script_display(result: cmds.Publish, fallback: str) -> str:
+    """`npm run release` publishes through a package.json script: name both."""
+    if result.script_command is None or not result.via_scripts:
+        return _display(result.command, fallback)
+    return f"{_display(result.command, fallback)} → {_display(result.script_command, fallback)}"
+
+
 def _display(command: Command | None, fallback: str) -> str:
     """A command as messages quote it: its words, shortened (reporters redact secrets)."""
     if command is None:
@@ -446,7 +453,7 @@ class _JobWalker:
         if self.provider is Provider.CIRCLECI:
             id_token = self._circleci_id_token(id_token_here)
         self._add_publish(
-            index, step, result.command.location, tool, _display(result.script_command or result.command, tool),
+            index, step, result.command.location, tool, _script_display(result, tool),
             target, target_via, credential, provenance, package, result.recursive, result.command, pin,
             script_location, env, id_token=id_token,
         )
