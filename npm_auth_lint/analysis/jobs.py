@@ -47,6 +47,7 @@ from npm_auth_lint.model import (
     Project,
     Provider,
     Step,
+    Text,
     ValueSourceKind,
 )
 from npm_auth_lint.shell import split_script
@@ -68,7 +69,9 @@ class _State:
     env: dict[str, EnvVar]
     layers: list[NpmrcLayer] = field(default_factory=list)
     registry_url: str | None = None  # setup-node registry-url (unscoped)
-    registry_location: Location | None = None
+    # setup-node registry-url written as `@scope:registry=` (its `scope` input, or the repository
+    # owner for GitHub Packages): it applies only to packages of that scope.
+    scoped_registries: dict[str, str] = field(default_factory=dict)
     id_token_exported: Location | None = None  # CircleCI: BASH_ENV export of NPM_ID_TOKEN
 
 
@@ -108,6 +111,21 @@ def _project_layers(project: Project, directory: str) -> list[NpmrcLayer]:
     return layers
 
 
+def _setup_node_scope(scope: Text | None, registry_url: str, project: Project) -> str | None:
+    """The `@scope` setup-node writes its registry for, or None when it writes `registry=`.
+
+    setup-node (``src/authutil.ts``) uses its ``scope`` input, or the repository owner for
+    GitHub Packages, lower-cased. An expression or an unknown owner reads as unscoped, which
+    keeps the registry-url in force for every package rather than guess.
+    """
+    text = scope.value.strip() if scope is not None else ""
+    if not text and "npm.pkg.github.com" in registry_url.lower():
+        text = project.remote.owner if project.remote is not None and project.remote.owner else ""
+    if not text or "${{" in text:
+        return None
+    return "@" + text.lstrip("@").lower()
+
+
 def _registry_from_npmrc(project: Project, directory: str, package: PackageJson | None) -> tuple[str, str] | None:
     package_name = package.name.value if package is not None and package.name is not None else ""
     scope = package_name.split("/")[0] if package_name.startswith("@") else None
@@ -138,6 +156,15 @@ def _publish_target(
         variable = env.get(name)
         if variable is not None and variable.source.kind is ValueSourceKind.LITERAL:
             return variable.value, f"{name} at line {variable.location.line}"
+    name = package.name.value if package is not None and package.name is not None else ""
+    scope = name.split("/")[0].lower() if name.startswith("@") else None
+    if scope is not None and scope in state.scoped_registries:
+        return state.scoped_registries[scope], f"setup-node registry-url (for {scope})"
+    if package is None and state.scoped_registries and not state.registry_url:
+        # Which package publishes is unknown: the scoped registry it was set up for is likelier
+        # than npm's default.
+        found_scope, url = next(reversed(state.scoped_registries.items()))
+        return url, f"setup-node registry-url (for {found_scope})"
     if state.registry_url:
         return state.registry_url, "setup-node registry-url"
     if package is not None and "registry" in package.publish_config:
@@ -252,10 +279,12 @@ class _JobWalker:
                     always_auth=inputs.get("always-auth"),
                 )
             )
-            if registry is not None and registry.value.strip() and "scope" not in inputs:
-                self.state.registry_url = registry.value.strip()
-                self.state.registry_location = registry.location
             if registry is not None and registry.value.strip():
+                scope = _setup_node_scope(inputs.get("scope"), registry.value.strip(), self.project)
+                if scope is None:
+                    self.state.registry_url = registry.value.strip()
+                else:
+                    self.state.scoped_registries[scope] = registry.value.strip()
                 self.state.layers.append(setup_node_layer(registry.value.strip(), registry.location))
                 # setup-node exports NODE_AUTH_TOKEN to every later step: the step's own value,
                 # or (v4-v6) a placeholder.
