@@ -422,8 +422,17 @@ def _option(args: list[str], *names: str) -> str | None:
     return value
 
 
+def _runtime_value(value: str) -> bool:
+    """A value only known when the job runs (``${{ inputs.dry }}``, ``$DRY_RUN``)."""
+    return "$" in value
+
+
 def _flag(args: list[str], *names: str) -> bool | None:
-    """``True``/``False`` for ``--x``, ``--x=true|false``, ``--no-x``; ``None`` when absent."""
+    """``True``/``False`` for ``--x``, ``--x=true|false``, ``--no-x``; ``None`` when absent.
+
+    ``--x=${{ ... }}`` / ``--x=$VAR`` is decided at run time: it reads as ``None`` (unknown), so
+    ``--dry-run=${{ inputs.dry_run }}`` still counts as a publish that real runs make.
+    """
     state = None
     for arg in args:
         if arg == "--":
@@ -432,7 +441,8 @@ def _flag(args: list[str], *names: str) -> bool | None:
             if arg == name:
                 state = True
             elif name.startswith("--") and arg.startswith(name + "="):
-                state = arg[len(name) + 1 :].lower() not in ("false", "0", "no", "")
+                value = arg[len(name) + 1 :]
+                state = None if _runtime_value(value) else value.lower() not in ("false", "0", "no", "")
             elif name.startswith("--") and arg == "--no-" + name[2:]:
                 state = False
     return state
@@ -441,6 +451,8 @@ def _flag(args: list[str], *names: str) -> bool | None:
 def _env_flag(env: list[tuple[str, str]], name: str) -> bool | None:
     for key, value in reversed(env):
         if key.lower() == name.lower():
+            if _runtime_value(value):
+                return None
             return value.strip().lower() not in ("false", "0", "", "no")
     return None
 
