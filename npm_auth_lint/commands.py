@@ -20,8 +20,9 @@ found inside a script keeps the CI ``command`` (the ``npm run X`` line) and reco
 live in a child process: only writes to ``$GITHUB_ENV``/``$BASH_ENV`` outlive it, so consumers
 should read :class:`EnvExport` / :class:`IdTokenExport` with ``via_scripts`` in mind. Pre/post
 scripts are followed for every package manager (Yarn Berry and some pnpm setups skip them), so
-detection errs on the side of finding a publish. Arguments passed after ``--`` to a script are not
-forwarded into it.
+detection errs on the side of finding a publish. The words after the script name are appended to
+the script's command line, as the package managers do (``pnpm changeset publish`` with
+``"changeset": "changeset"``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from __future__ import annotations
 import enum
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+import shlex
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Union
 
@@ -540,8 +542,13 @@ def _login(tool: str, command: Command, args: list[str]) -> Login:
 # ---- package scripts -------------------------------------------------------------------------
 
 
-def _run_script(name: str, command: Command, ctx: _Context) -> list[Classified] | None:
-    """Classify what package script ``name`` does; ``None`` when there is no such script."""
+def _run_script(name: str, command: Command, ctx: _Context, args: Sequence[str] = ()) -> list[Classified] | None:
+    """Classify what package script ``name`` does; ``None`` when there is no such script.
+
+    ``args`` (the words after the script name) are appended to the script's command line, as
+    npm, pnpm and Yarn do: ``pnpm changeset publish`` with ``"changeset": "changeset"`` runs
+    ``changeset publish``. Pre/post scripts get no arguments.
+    """
     if ctx.scripts is None:
         return None
     try:
@@ -560,6 +567,8 @@ def _run_script(name: str, command: Command, ctx: _Context) -> list[Classified] 
         if found is None:
             continue
         text, location = found
+        if script == name and args:
+            text = f"{text} {' '.join(shlex.quote(arg) for arg in args)}"
         inner_ctx = _Context(ctx.scripts, ctx.visited | {script}, ctx.depth + 1)
         for inner in split_script(text, path=location.path, first_line=location.line, column=location.column):
             for result in _classify(inner, inner_ctx):
@@ -580,7 +589,7 @@ def _script_or_binary(words: list[str], env: list[tuple[str, str]], command: Com
     """``yarn X``/``pnpm X``/``bun run X``: a package script when one exists, else a binary."""
     if not words:
         return []
-    followed = _run_script(words[0], command, ctx)
+    followed = _run_script(words[0], command, ctx, words[1:])
     if followed is not None:
         return followed
     return _binary(words, env, command, ctx, packages=())
@@ -683,7 +692,7 @@ def _npm(name: str, args: list[str], env: list[tuple[str, str]], command: Comman
         if not positionals:
             return []
         results = [RunsCode(command=command, what=f"npm run {positionals[0]}")]
-        return results + (_run_script(positionals[0], command, ctx) or [])
+        return results + (_run_script(positionals[0], command, ctx, positionals[1:]) or [])
     if sub in _NPM_TEST or sub in _NPM_LIFECYCLE:
         script = "test" if sub in _NPM_TEST else sub
         return [RunsCode(command=command, what=f"npm {script}")] + (_run_script(script, command, ctx) or [])
@@ -798,8 +807,9 @@ def _pnpm(name: str, args: list[str], env: list[tuple[str, str]], command: Comma
         positionals = _positionals(rest, _PNPM_VALUE_FLAGS)
         if not positionals:
             return []
+        after = rest[rest.index(positionals[0]) + 1 :] if positionals[0] in rest else []
         return [RunsCode(command=command, what=f"pnpm run {positionals[0]}")] + (
-            _run_script(positionals[0], command, ctx) or []
+            _run_script(positionals[0], command, ctx, after) or []
         )
     if sub in ("test", "t", "start", "stop", "restart"):
         script = "test" if sub in ("test", "t") else sub
