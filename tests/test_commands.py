@@ -178,6 +178,27 @@ def test_publish_flags_registry_and_provenance():
     assert [p.command.location.line for p in publishes] == list(range(20, 28))
 
 
+def test_dry_run_decided_at_run_time_still_publishes():
+    results = run(
+        """\
+        npm publish --dry-run=${{ inputs.dry_run }}
+        yarn nx release publish --dry-run=$DRY
+        npm_config_dry_run=$DRY npm publish
+        npm publish --dry-run=true
+        """
+    )
+    assert [p.command.location.line for p in of(results, Publish)] == [20, 21, 22]
+
+
+def test_script_gets_the_arguments_after_its_name():
+    results = run("pnpm changeset publish --tag beta", scripts={"changeset": "changeset"})
+    publish = one(results, Publish)
+    assert publish.tool is Tool.CHANGESETS and publish.script_command is not None
+    assert publish.script_command.words == ("changeset", "publish", "--tag", "beta")
+    # Without arguments the script still runs bare (`changeset` alone is the version-bump CLI).
+    assert of(run("pnpm changeset", scripts={"changeset": "changeset"}), Publish) == []
+
+
 def test_publish_tool_package_and_support_table_agree():
     for tool in Tool:
         assert tool.value in OIDC_PUBLISHER_SUPPORT
