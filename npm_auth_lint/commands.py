@@ -128,6 +128,9 @@ class Publish(_Result):
     provenance: bool | None = None
     recursive: bool = False
     tool_package: str | None = None
+    # What `npm publish <spec>` / `pnpm publish <dir>` / `yarn publish <dir>` names, as written: a
+    # folder or tarball instead of the current package (None when no argument is given).
+    spec: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -523,7 +526,20 @@ def _registry(args: list[str], env: list[tuple[str, str]]) -> str | None:
     return _option(args, "--registry") or _env_value(env, "npm_config_registry")
 
 
-def _publish(tool: Tool, command: Command, args: list[str], env: list[tuple[str, str]], *, recursive: bool = False) -> Publish:
+def _publish(
+    tool: Tool,
+    command: Command,
+    args: list[str],
+    env: list[tuple[str, str]],
+    *,
+    recursive: bool = False,
+    value_flags: frozenset[str] | None = None,
+) -> Publish:
+    """A :class:`Publish`; with ``value_flags`` the first positional argument is its ``spec``."""
+    spec = None
+    if value_flags is not None:
+        positionals = _positionals(args, value_flags)
+        spec = positionals[0] if positionals else None
     return Publish(
         command=command,
         tool=tool,
@@ -531,6 +547,7 @@ def _publish(tool: Tool, command: Command, args: list[str], env: list[tuple[str,
         provenance=_provenance(args, env),
         recursive=recursive or tool in _WORKSPACE_TOOLS,
         tool_package=_TOOL_PACKAGE[tool],
+        spec=spec,
     )
 
 
@@ -684,7 +701,7 @@ def _npm(name: str, args: list[str], env: list[tuple[str, str]], command: Comman
         if _is_dry_run(all_args, env):
             return []
         recursive = bool(_flag(all_args, "--workspaces", "-ws", "--ws"))
-        return [_publish(Tool.NPM, command, all_args, env, recursive=recursive)]
+        return [_publish(Tool.NPM, command, all_args, env, recursive=recursive, value_flags=_NPM_VALUE_FLAGS)]
     if sub in _NPM_LOGIN:
         return [_login("npm", command, all_args)]
     if sub in _NPM_RUN:
@@ -800,7 +817,7 @@ def _pnpm(name: str, args: list[str], env: list[tuple[str, str]], command: Comma
         if _is_dry_run(all_args, env):
             return []
         recursive = recursive or bool(_flag(rest, "--recursive", "-r"))
-        return [_publish(Tool.PNPM, command, all_args, env, recursive=recursive)]
+        return [_publish(Tool.PNPM, command, all_args, env, recursive=recursive, value_flags=_PNPM_VALUE_FLAGS)]
     if sub in ("login", "adduser"):
         return [_login("pnpm", command, all_args)]
     if sub in ("run", "run-script"):
@@ -862,7 +879,7 @@ def _yarn(name: str, args: list[str], env: list[tuple[str, str]], command: Comma
             return _global_installs("yarn", "yarn-global", _positionals(rest[1:], _YARN_VALUE_FLAGS), command)
         return []
     if sub == "publish":
-        return [] if _is_dry_run(all_args, env) else [_publish(Tool.YARN_CLASSIC, command, all_args, env)]
+        return [] if _is_dry_run(all_args, env) else [_publish(Tool.YARN_CLASSIC, command, all_args, env, value_flags=_YARN_VALUE_FLAGS)]
     if sub == "npm":
         npm_sub, npm_rest, npm_before = _subcommand(rest, _YARN_VALUE_FLAGS)
         npm_args = before + npm_before + npm_rest

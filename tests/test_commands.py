@@ -178,6 +178,19 @@ def test_publish_flags_registry_and_provenance():
     assert [p.command.location.line for p in publishes] == list(range(20, 28))
 
 
+def test_publish_spec_is_the_first_positional_argument():
+    results = run(
+        """\
+        npm publish packages/ui --tag next --access public
+        npm publish --tag latest ./dist/pkg.tgz
+        pnpm publish "$package/" --no-git-checks
+        yarn publish lib --new-version 1.2.3
+        npm publish --provenance
+        """
+    )
+    assert [p.spec for p in of(results, Publish)] == ["packages/ui", "./dist/pkg.tgz", "$package/", "lib", None]
+
+
 def test_dry_run_decided_at_run_time_still_publishes():
     results = run(
         """\

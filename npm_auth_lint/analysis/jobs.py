@@ -111,6 +111,20 @@ def _project_layers(project: Project, directory: str) -> list[NpmrcLayer]:
     return layers
 
 
+def _spec_package(project: Project, spec: str, directory: str) -> tuple[PackageJson | None, str]:
+    """The package ``npm publish <spec>`` publishes: a folder with a package.json, else unknown.
+
+    A tarball, a variable (``$package``) or a folder without a committed package.json does not
+    say which package it is, so none is assumed (not the package of the current directory).
+    """
+    folder = join_dir(directory, spec)
+    if folder is not None and not spec.strip().strip("\"'").endswith((".tgz", ".tar.gz")):
+        package = project.package_at(folder)
+        if package is not None:
+            return package, folder
+    return None, directory
+
+
 def _setup_node_scope(scope: Text | None, registry_url: str, project: Project) -> str | None:
     """The `@scope` setup-node writes its registry for, or None when it writes `registry=`.
 
@@ -454,6 +468,8 @@ class _JobWalker:
         directory: str,
         id_token_here: Location | None,
     ) -> None:
+        if result.spec is not None and not result.recursive:
+            package, directory = _spec_package(self.project, result.spec, directory)
         root = self.project.package_at("")
         result = cmds.refine_tool(result, {**(root.dependencies if root else {}), **(package.dependencies if package else {})})
         target, target_via = _publish_target(self.project, result, env, self.state, package, directory)
