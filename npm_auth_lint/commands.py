@@ -1589,7 +1589,7 @@ def classify_action(uses: str) -> ActionRef:
     """Parse ``owner/repo[/path]@ref``, ``./local`` or ``docker://image``; never raises."""
     raw = uses if isinstance(uses, str) else ""
     text = raw.strip()
-    if text.startswith("./") or text.startswith("../") or text == ".":
+    if text.startswith(("./", "../", "$/")) or text == ".":
         return ActionRef(raw=raw, kind=ActionKind.LOCAL, path=text)
     if text.startswith("docker://"):
         return ActionRef(raw=raw, kind=ActionKind.DOCKER, path=text[len("docker://") :])

@@ -748,6 +748,7 @@ def test_results_inside_scripts_keep_the_ci_line():
         ("actions/checkout@8e5e7e5ab8b370d6c329ec480221332ada57f0ab", ActionKind.OTHER, "actions", "checkout", None, "8e5e7e5ab8b370d6c329ec480221332ada57f0ab", None, None),
         ("octo/repo/sub/dir@main", ActionKind.OTHER, "octo", "repo", "sub/dir", "main", None, None),
         ("./.github/actions/publish", ActionKind.LOCAL, None, None, "./.github/actions/publish", None, None, None),
+        ("$/.github/actions/publish", ActionKind.LOCAL, None, None, "$/.github/actions/publish", None, None, None),
         ("docker://node:22-alpine", ActionKind.DOCKER, None, None, "node:22-alpine", None, None, None),
         ("nonsense", ActionKind.OTHER, None, None, None, None, None, None),
     ],
