@@ -55,6 +55,11 @@ from npm_auth_lint.shell import split_script
 NPM_AUDIENCE = "npm:registry.npmjs.org"
 # Publishers that talk to the registry themselves instead of running the npm CLI.
 _OWN_CLIENT = frozenset({cmds.Tool.YARN_BERRY.value, cmds.Tool.YARN_CLASSIC.value, cmds.Tool.BUN.value, cmds.Tool.LERNA.value, cmds.Tool.LERNA_LITE.value})
+# Publishers that publish the workspace's packages rather than the current one; the
+# changesets/action sub-action `changesets/action/publish` has no `publish:` script to read.
+_WORKSPACE_PUBLISHERS = frozenset(
+    {cmds.Tool.LERNA.value, cmds.Tool.LERNA_LITE.value, cmds.Tool.CHANGESETS.value, cmds.Tool.NX.value, "action:changesets/action"}
+)
 # Tools that read NPM_TOKEN from the environment and write their own npmrc with it.
 _READS_NPM_TOKEN = frozenset({cmds.Tool.SEMANTIC_RELEASE.value})
 _PROJECT_NPMRC = re.compile(r"^(?:\./)?(?:\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY|PWD)\}?/)?\.npmrc$")
@@ -542,7 +547,7 @@ class _JobWalker:
         id_token: IdToken | None = None,
         action_pin: ToolPin | None = None,
     ) -> None:
-        if recursive or tool in (cmds.Tool.LERNA.value, cmds.Tool.LERNA_LITE.value, cmds.Tool.CHANGESETS.value, cmds.Tool.NX.value):
+        if recursive or tool in _WORKSPACE_PUBLISHERS:
             packages = workspace_packages(self.project, self.project.package_at("") or package)
         else:
             packages = (package,) if package is not None and not package.private else ()
