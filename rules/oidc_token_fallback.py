@@ -3,8 +3,10 @@
 ## What it does
 Reports a long-lived publish credential (a secret or CI variable behind `NODE_AUTH_TOKEN`, an
 `.npmrc` `_authToken`, `NPM_TOKEN` for tools that read it, an action `token:` input) in a job whose
-ID token is wired up for trusted publishing. It points at the line that puts the credential in
-scope.
+ID token is wired up for trusted publishing and whose publisher tries the exchange. It points at
+the line that puts the credential in scope. Where nothing tries the exchange (a publisher without
+OIDC support, a self-hosted runner), the token is what publishes and `use-trusted-publishing`
+reports it instead.
 
 ## Why is this bad?
 npm tries OIDC first and, when the exchange fails for any reason (a wrong workflow filename on
@@ -60,9 +62,10 @@ class OidcTokenFallback(Rule):
 
     def check(self, project: Project) -> Iterator[Finding]:
         seen: set[tuple[str, int]] = set()
-        for publish in analyze(project).publishes:
-            if not publish.is_npmjs or publish.id_token is None or not publish.id_token.granted:
-                continue
+        analysis = analyze(project)
+        for publish in analysis.publishes:
+            if not publish.is_npmjs or not analysis.attempts_oidc(publish):
+                continue  # no exchange is tried: the token is the credential (use-trusted-publishing)
             for credential in publish.fallback_credentials:
                 key = (credential.location.path, credential.location.line)
                 if key in seen:

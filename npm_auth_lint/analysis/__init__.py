@@ -42,6 +42,15 @@ class Analysis:
     def blockers(self, publish: PublishFact) -> tuple[Blocker, ...]:
         return tuple(_blockers(self.project, publish))
 
+    def attempts_oidc(self, publish: PublishFact) -> bool:
+        """Whether the publish tries the OIDC exchange: ID token wired and nothing blocking it.
+
+        Only then is a long-lived token in scope a *fallback*; otherwise (a publisher without
+        OIDC support, a self-hosted runner) the token is what publishes.
+        """
+        token = publish.id_token
+        return token is not None and token.granted and not self.blockers(publish)
+
 
 _CACHE: dict[int, tuple[Project, Analysis]] = {}
 
