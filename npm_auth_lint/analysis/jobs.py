@@ -211,6 +211,8 @@ def _provenance(result: cmds.Publish | None, env: dict[str, EnvVar], package: Pa
 
 
 def _tool_pin(package_name: str | None, project: Project, package: PackageJson | None) -> ToolPin | None:
+    """Where the publishing tool's version is pinned: a dependency, else (for a package
+    manager) the ``packageManager`` field corepack activates, e.g. ``yarn@4.0.2+sha256...``."""
     if not package_name:
         return None
     root = project.package_at("")
@@ -218,6 +220,12 @@ def _tool_pin(package_name: str | None, project: Project, package: PackageJson |
         if candidate is not None and package_name in candidate.dependencies:
             text = candidate.dependencies[package_name]
             return ToolPin(package_name, text.value, text.location)
+    for candidate in (package, root):
+        manager = candidate.package_manager if candidate is not None else None
+        if manager is not None:
+            name, _, version = manager.value.strip().partition("@")
+            if name == package_name and version:
+                return ToolPin(package_name, version.partition("+")[0], manager.location)
     return None
 
 
