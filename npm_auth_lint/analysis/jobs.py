@@ -229,6 +229,11 @@ def _tool_pin(package_name: str | None, project: Project, package: PackageJson |
     return None
 
 
+def _enabled(value: Text | None) -> bool:
+    """An action input that switches something on: present and not ``false`` (``run_install: false``)."""
+    return value is not None and value.value.strip().lower() not in ("", "false", "null", "0", "no")
+
+
 def _display(command: Command | None, fallback: str) -> str:
     """A command as messages quote it: its words, shortened (reporters redact secrets)."""
     if command is None:
@@ -319,7 +324,7 @@ class _JobWalker:
                 if own is not None:
                     self.state.env["NODE_AUTH_TOKEN"] = replace(own, scope=EnvScope.RUNTIME)
             return
-        if ref.kind is cmds.ActionKind.INSTALL and (ref.condition is None or ref.condition in inputs):
+        if ref.kind is cmds.ActionKind.INSTALL and (ref.condition is None or _enabled(inputs.get(ref.condition))):
             self._install(index, step, step.uses.location, ref.raw.split("@")[0], env, self._step_dir(step))
             return
         if ref.kind is not cmds.ActionKind.PUBLISH:
