@@ -112,7 +112,9 @@ def test_id_token_job_and_workflow_permissions() -> None:
     # A workflow-level `permissions:` is never the anchor: the job's name line is.
     assert denied.anchor == Location(W + "release.yml", 35, 3)
     assert "workflow-level permissions do not grant `id-token: write`" in denied.problem
-    assert denied.fix.startswith("add `permissions: id-token: write` (and `contents: read`) to job `test`")
+    # A job-level block replaces the workflow's, so the fix keeps the workflow's scopes.
+    assert denied.fix.startswith("add `permissions:` to job `test`")
+    assert "`id-token: write` and the workflow's `contents: read`" in denied.fix
 
 
 # --------------------------------------------------------------------------------------------
