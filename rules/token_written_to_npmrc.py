@@ -29,6 +29,7 @@ Publish with trusted publishing. Where a token is needed, let `actions/setup-nod
   env:
     NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}
 ```
+Yarn Berry reads no npmrc: give the publish step `YARN_NPM_AUTH_TOKEN` in its `env` instead.
 
 ## References
 - npm, "Using private packages in a CI/CD workflow":
@@ -42,7 +43,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint.analysis import analyze
-from npm_auth_lint.model import Finding, Project, Severity
+from npm_auth_lint.model import Finding, NpmrcKind, Project, Severity
 from npm_auth_lint.rule import Rule
 
 
@@ -59,10 +60,16 @@ class TokenWrittenToNpmrc(Rule):
                 credential = write.credential
                 if credential is None:
                     continue
+                if write.kind is NpmrcKind.YARNRC_YML:
+                    # Yarn Berry reads no npmrc, but takes the token from its environment.
+                    instead = "or set YARN_NPM_AUTH_TOKEN in the `env` of the one step that needs it (Yarn reads it from there)"
+                else:
+                    instead = (
+                        "or let actions/setup-node `registry-url` write an npmrc that references ${NODE_AUTH_TOKEN} and set the "
+                        "token on the one step that needs it"
+                    )
                 yield self.finding(
                     write.location,
                     f"`{write.display}` writes {credential.source_phrase()} into {write.target}, where every later step and "
-                    "dependency install script can read it; publish with trusted publishing, or let actions/setup-node "
-                    "`registry-url` write an npmrc that references ${NODE_AUTH_TOKEN} and set the token on the one step "
-                    "that needs it",
+                    f"dependency install script can read it; publish with trusted publishing, {instead}",
                 )
