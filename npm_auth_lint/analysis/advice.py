@@ -43,6 +43,10 @@ def switch_to_oidc(publish: PublishFact) -> str:
         steps.append(id_token_fix(job))
     if publish.provider is Provider.GITHUB and publish.pipeline.reusable_only:
         steps.append("the calling job needs `id-token: write` too")
-    steps.append(f"remove {token} from the publish")
+    written = publish.credential.written_at if publish.credential else None
+    if written is not None:
+        steps.append(f"remove the command that writes the token (line {written.line})")
+    else:
+        steps.append(f"remove {token} from the publish")
     steps.append(trusted_publisher_step(publish))
     return "; ".join(steps)

@@ -16,6 +16,8 @@ from npm_auth_lint.analysis.credentials import (
     AuthLine,
     NpmrcLayer,
     env_credential,
+    expanded_when_written,
+    line_credential,
     long_lived,
     npm_credential,
     runtime_var,
@@ -78,6 +80,7 @@ class _State:
     # owner for GitHub Packages): it applies only to packages of that scope.
     scoped_registries: dict[str, str] = field(default_factory=dict)
     id_token_exported: Location | None = None  # CircleCI: BASH_ENV export of NPM_ID_TOKEN
+    yarn_lines: list[AuthLine] = field(default_factory=list)  # npmAuthToken written to a .yarnrc.yml
 
 
 @dataclass
@@ -444,7 +447,7 @@ class _JobWalker:
             for line in layer.lines:
                 if line.key not in ("_authToken", "_auth", "_password"):
                     continue
-                credential = long_lived(value_credential(line.value, line.location, line.via, env, self.provider))
+                credential = long_lived(line_credential(line, env, self.provider))
                 if credential is not None and credential.via not in seen:
                     seen.add(credential.via)
                     credentials.append(credential)
@@ -464,17 +467,33 @@ class _JobWalker:
         self.out.writes.append(
             NpmrcWriteFact(index, location, target, long_lived(credential), _display(result.command, "npmrc write"), result.kind, result.entries)
         )
-        if result.kind is not NpmrcKind.NPMRC:
-            return
+        via = f"{'yarnrc' if result.kind is NpmrcKind.YARNRC_YML else 'npmrc'} written at {location.path}:{location.line}"
         lines = tuple(
-            AuthLine(e.scope if e.scope and e.scope.startswith("//") else None, e.key, e.value, location, f"npmrc written at {location.path}:{location.line}")
+            AuthLine(
+                e.scope if e.scope and e.scope.startswith("//") else None, e.key, e.value, location, via,
+                written=self._written_credential(result, e.value, location, via, env),
+            )
             for e in result.entries
         )
+        if result.kind is NpmrcKind.YARNRC_YML:
+            self.state.yarn_lines.extend(line for line in lines if line.key == "npmAuthToken")
+            return
+        if result.kind is not NpmrcKind.NPMRC:
+            return
         if _USER_NPMRC.match(target) or target.endswith("/.npmrc") and not _PROJECT_NPMRC.match(target):
             level = "user"
         else:
             level = "project"
         self.state.layers.append(NpmrcLayer(level, lines))
+
+    def _written_credential(
+        self, result: cmds.NpmrcWrite, value: str, location: Location, via: str, env: dict[str, EnvVar]
+    ) -> Credential | None:
+        """The credential a written value already holds when the shell expanded it while writing."""
+        if not expanded_when_written(result.command.text, value):
+            return None
+        credential = value_credential(value, location, via, env, self.provider)
+        return replace(credential, written_at=location) if credential is not None else None
 
     def _command_publish(
         self,
@@ -528,6 +547,10 @@ class _JobWalker:
         if credential is not None:
             return credential
         host_scope = nerf_dart(target)
+        for line in reversed(self.state.yarn_lines):  # written by an earlier command of the job
+            if line.scope and host_scope and not host_scope.startswith(line.scope.rstrip("/") + "/"):
+                continue
+            return line_credential(line, env, self.provider)
         for npmrc in self.project.npmrcs:
             if npmrc.kind is not NpmrcKind.YARNRC_YML:
                 continue
