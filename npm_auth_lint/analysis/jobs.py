@@ -195,6 +195,10 @@ def _publish_target(
     found = _registry_from_npmrc(project, directory, package)
     if found:
         return found
+    if state.scoped_registries:
+        scopes = ", ".join(sorted(state.scoped_registries))
+        # Say why the job's own registry-url is not the target: a common surprise.
+        return NPMJS, f"npm's default registry: setup-node's registry-url is only for {scopes} packages"
     return NPMJS, "npm's default registry"
 
 
