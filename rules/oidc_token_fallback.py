@@ -49,6 +49,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint.analysis import analyze
+from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.model import Finding, Project, Related, Severity
 from npm_auth_lint.rule import Rule
 
@@ -73,8 +74,14 @@ class OidcTokenFallback(Rule):
                 seen.add(key)
                 yield self.finding(
                     credential.location,
-                    f"job `{publish.job.id}` is set up for trusted publishing, but {credential.describe()} is also in scope "
+                    f"job `{publish.job.id}` has the OIDC ID token{_purpose(publish)}, so npm (>= 11.5.1) tries trusted publishing first, "
+                    f"but {credential.describe()} is also in scope "
                     f"for `{publish.display}`: if the OIDC exchange fails npm silently publishes with it (or fails with a "
                     "misleading E404); remove it from the publishing job and revoke it once an OIDC release went through",
                     related=[Related(publish.location, "the publish it falls back to")],
                 )
+
+
+def _purpose(publish: PublishFact) -> str:
+    """The other use of the ID token, when the publish asks for provenance: often why it is there."""
+    return f" (it also signs the provenance: {publish.provenance_via})" if publish.provenance else ""
