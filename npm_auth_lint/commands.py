@@ -20,8 +20,9 @@ found inside a script keeps the CI ``command`` (the ``npm run X`` line) and reco
 live in a child process: only writes to ``$GITHUB_ENV``/``$BASH_ENV`` outlive it, so consumers
 should read :class:`EnvExport` / :class:`IdTokenExport` with ``via_scripts`` in mind. Pre/post
 scripts are followed for every package manager (Yarn Berry and some pnpm setups skip them), so
-detection errs on the side of finding a publish. Arguments passed after ``--`` to a script are not
-forwarded into it.
+detection errs on the side of finding a publish. The words after the script name are appended to
+the script's command line, as the package managers do (``pnpm changeset publish`` with
+``"changeset": "changeset"``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from __future__ import annotations
 import enum
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+import shlex
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Union
 
@@ -126,6 +128,9 @@ class Publish(_Result):
     provenance: bool | None = None
     recursive: bool = False
     tool_package: str | None = None
+    # What `npm publish <spec>` / `pnpm publish <dir>` / `yarn publish <dir>` names, as written: a
+    # folder or tarball instead of the current package (None when no argument is given).
+    spec: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -422,8 +427,17 @@ def _option(args: list[str], *names: str) -> str | None:
     return value
 
 
+def _runtime_value(value: str) -> bool:
+    """A value only known when the job runs (``${{ inputs.dry }}``, ``$DRY_RUN``)."""
+    return "$" in value
+
+
 def _flag(args: list[str], *names: str) -> bool | None:
-    """``True``/``False`` for ``--x``, ``--x=true|false``, ``--no-x``; ``None`` when absent."""
+    """``True``/``False`` for ``--x``, ``--x=true|false``, ``--no-x``; ``None`` when absent.
+
+    ``--x=${{ ... }}`` / ``--x=$VAR`` is decided at run time: it reads as ``None`` (unknown), so
+    ``--dry-run=${{ inputs.dry_run }}`` still counts as a publish that real runs make.
+    """
     state = None
     for arg in args:
         if arg == "--":
@@ -432,7 +446,8 @@ def _flag(args: list[str], *names: str) -> bool | None:
             if arg == name:
                 state = True
             elif name.startswith("--") and arg.startswith(name + "="):
-                state = arg[len(name) + 1 :].lower() not in ("false", "0", "no", "")
+                value = arg[len(name) + 1 :]
+                state = None if _runtime_value(value) else value.lower() not in ("false", "0", "no", "")
             elif name.startswith("--") and arg == "--no-" + name[2:]:
                 state = False
     return state
@@ -441,6 +456,8 @@ def _flag(args: list[str], *names: str) -> bool | None:
 def _env_flag(env: list[tuple[str, str]], name: str) -> bool | None:
     for key, value in reversed(env):
         if key.lower() == name.lower():
+            if _runtime_value(value):
+                return None
             return value.strip().lower() not in ("false", "0", "", "no")
     return None
 
@@ -509,7 +526,20 @@ def _registry(args: list[str], env: list[tuple[str, str]]) -> str | None:
     return _option(args, "--registry") or _env_value(env, "npm_config_registry")
 
 
-def _publish(tool: Tool, command: Command, args: list[str], env: list[tuple[str, str]], *, recursive: bool = False) -> Publish:
+def _publish(
+    tool: Tool,
+    command: Command,
+    args: list[str],
+    env: list[tuple[str, str]],
+    *,
+    recursive: bool = False,
+    value_flags: frozenset[str] | None = None,
+) -> Publish:
+    """A :class:`Publish`; with ``value_flags`` the first positional argument is its ``spec``."""
+    spec = None
+    if value_flags is not None:
+        positionals = _positionals(args, value_flags)
+        spec = positionals[0] if positionals else None
     return Publish(
         command=command,
         tool=tool,
@@ -517,6 +547,7 @@ def _publish(tool: Tool, command: Command, args: list[str], env: list[tuple[str,
         provenance=_provenance(args, env),
         recursive=recursive or tool in _WORKSPACE_TOOLS,
         tool_package=_TOOL_PACKAGE[tool],
+        spec=spec,
     )
 
 
@@ -528,8 +559,13 @@ def _login(tool: str, command: Command, args: list[str]) -> Login:
 # ---- package scripts -------------------------------------------------------------------------
 
 
-def _run_script(name: str, command: Command, ctx: _Context) -> list[Classified] | None:
-    """Classify what package script ``name`` does; ``None`` when there is no such script."""
+def _run_script(name: str, command: Command, ctx: _Context, args: Sequence[str] = ()) -> list[Classified] | None:
+    """Classify what package script ``name`` does; ``None`` when there is no such script.
+
+    ``args`` (the words after the script name) are appended to the script's command line, as
+    npm, pnpm and Yarn do: ``pnpm changeset publish`` with ``"changeset": "changeset"`` runs
+    ``changeset publish``. Pre/post scripts get no arguments.
+    """
     if ctx.scripts is None:
         return None
     try:
@@ -548,6 +584,8 @@ def _run_script(name: str, command: Command, ctx: _Context) -> list[Classified] 
         if found is None:
             continue
         text, location = found
+        if script == name and args:
+            text = f"{text} {' '.join(shlex.quote(arg) for arg in args)}"
         inner_ctx = _Context(ctx.scripts, ctx.visited | {script}, ctx.depth + 1)
         for inner in split_script(text, path=location.path, first_line=location.line, column=location.column):
             for result in _classify(inner, inner_ctx):
@@ -568,7 +606,7 @@ def _script_or_binary(words: list[str], env: list[tuple[str, str]], command: Com
     """``yarn X``/``pnpm X``/``bun run X``: a package script when one exists, else a binary."""
     if not words:
         return []
-    followed = _run_script(words[0], command, ctx)
+    followed = _run_script(words[0], command, ctx, words[1:])
     if followed is not None:
         return followed
     return _binary(words, env, command, ctx, packages=())
@@ -663,7 +701,7 @@ def _npm(name: str, args: list[str], env: list[tuple[str, str]], command: Comman
         if _is_dry_run(all_args, env):
             return []
         recursive = bool(_flag(all_args, "--workspaces", "-ws", "--ws"))
-        return [_publish(Tool.NPM, command, all_args, env, recursive=recursive)]
+        return [_publish(Tool.NPM, command, all_args, env, recursive=recursive, value_flags=_NPM_VALUE_FLAGS)]
     if sub in _NPM_LOGIN:
         return [_login("npm", command, all_args)]
     if sub in _NPM_RUN:
@@ -671,7 +709,7 @@ def _npm(name: str, args: list[str], env: list[tuple[str, str]], command: Comman
         if not positionals:
             return []
         results = [RunsCode(command=command, what=f"npm run {positionals[0]}")]
-        return results + (_run_script(positionals[0], command, ctx) or [])
+        return results + (_run_script(positionals[0], command, ctx, positionals[1:]) or [])
     if sub in _NPM_TEST or sub in _NPM_LIFECYCLE:
         script = "test" if sub in _NPM_TEST else sub
         return [RunsCode(command=command, what=f"npm {script}")] + (_run_script(script, command, ctx) or [])
@@ -779,15 +817,16 @@ def _pnpm(name: str, args: list[str], env: list[tuple[str, str]], command: Comma
         if _is_dry_run(all_args, env):
             return []
         recursive = recursive or bool(_flag(rest, "--recursive", "-r"))
-        return [_publish(Tool.PNPM, command, all_args, env, recursive=recursive)]
+        return [_publish(Tool.PNPM, command, all_args, env, recursive=recursive, value_flags=_PNPM_VALUE_FLAGS)]
     if sub in ("login", "adduser"):
         return [_login("pnpm", command, all_args)]
     if sub in ("run", "run-script"):
         positionals = _positionals(rest, _PNPM_VALUE_FLAGS)
         if not positionals:
             return []
+        after = rest[rest.index(positionals[0]) + 1 :] if positionals[0] in rest else []
         return [RunsCode(command=command, what=f"pnpm run {positionals[0]}")] + (
-            _run_script(positionals[0], command, ctx) or []
+            _run_script(positionals[0], command, ctx, after) or []
         )
     if sub in ("test", "t", "start", "stop", "restart"):
         script = "test" if sub in ("test", "t") else sub
@@ -840,7 +879,7 @@ def _yarn(name: str, args: list[str], env: list[tuple[str, str]], command: Comma
             return _global_installs("yarn", "yarn-global", _positionals(rest[1:], _YARN_VALUE_FLAGS), command)
         return []
     if sub == "publish":
-        return [] if _is_dry_run(all_args, env) else [_publish(Tool.YARN_CLASSIC, command, all_args, env)]
+        return [] if _is_dry_run(all_args, env) else [_publish(Tool.YARN_CLASSIC, command, all_args, env, value_flags=_YARN_VALUE_FLAGS)]
     if sub == "npm":
         npm_sub, npm_rest, npm_before = _subcommand(rest, _YARN_VALUE_FLAGS)
         npm_args = before + npm_before + npm_rest
@@ -1550,7 +1589,7 @@ def classify_action(uses: str) -> ActionRef:
     """Parse ``owner/repo[/path]@ref``, ``./local`` or ``docker://image``; never raises."""
     raw = uses if isinstance(uses, str) else ""
     text = raw.strip()
-    if text.startswith("./") or text.startswith("../") or text == ".":
+    if text.startswith(("./", "../", "$/")) or text == ".":
         return ActionRef(raw=raw, kind=ActionKind.LOCAL, path=text)
     if text.startswith("docker://"):
         return ActionRef(raw=raw, kind=ActionKind.DOCKER, path=text[len("docker://") :])

@@ -75,10 +75,12 @@ def classify_value(text: str, provider: Provider) -> ValueSource:
     if match:
         return ValueSource(ValueSourceKind.EXPRESSION, match.group(1))
     if _ANY_EXPR.search(value):
-        secret = re.search(r"secrets\.([A-Za-z_][A-Za-z0-9_-]*)", value)
-        if secret and secret.group(1) != "GITHUB_TOKEN":
-            # `${{ secrets.A || secrets.B }}` and similar still carry a secret.
-            return ValueSource(ValueSourceKind.SECRET, secret.group(1))
+        # `${{ secrets.A || secrets.B }}`, `${{ cond && secrets.GITHUB_TOKEN || secrets.B }}`: the
+        # value may be any of them, so a long-lived secret among them is what it can carry.
+        names = re.findall(r"secrets\.([A-Za-z_][A-Za-z0-9_-]*)", value)
+        secret = next((name for name in names if name != "GITHUB_TOKEN"), None)
+        if secret is not None:
+            return ValueSource(ValueSourceKind.SECRET, secret)
         return ValueSource(ValueSourceKind.EXPRESSION)
     match = _SHELL_VAR.match(value.strip("\"'"))
     if match and provider is not Provider.GITHUB:

@@ -110,6 +110,8 @@ class MissingIdToken(Rule):
                 )
             else:
                 why = "relies on trusted publishing (it has no token)" if publish.relies_on_oidc else f"requests provenance ({publish.provenance_via})"
+                if publish.target_via.startswith("npm's default registry: "):
+                    why = f"publishes to npmjs ({publish.target_via}) and {why}"
                 problem = token.problem or "the ID token is not available"
                 message = f"`{publish.display}` in job `{job.id}` {why}, but {problem}: {id_token_fix(job)}"
             same_job = [p for p in publishes if p.job is job and (p.relies_on_oidc or p.provenance is True)]

@@ -3,8 +3,10 @@
 ## What it does
 Reports a long-lived publish credential (a secret or CI variable behind `NODE_AUTH_TOKEN`, an
 `.npmrc` `_authToken`, `NPM_TOKEN` for tools that read it, an action `token:` input) in a job whose
-ID token is wired up for trusted publishing. It points at the line that puts the credential in
-scope.
+ID token is wired up for trusted publishing and whose publisher tries the exchange. It points at
+the line that puts the credential in scope. Where nothing tries the exchange (a publisher without
+OIDC support, a self-hosted runner), the token is what publishes and `use-trusted-publishing`
+reports it instead.
 
 ## Why is this bad?
 npm tries OIDC first and, when the exchange fails for any reason (a wrong workflow filename on
@@ -47,6 +49,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint.analysis import analyze
+from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.model import Finding, Project, Related, Severity
 from npm_auth_lint.rule import Rule
 
@@ -60,9 +63,10 @@ class OidcTokenFallback(Rule):
 
     def check(self, project: Project) -> Iterator[Finding]:
         seen: set[tuple[str, int]] = set()
-        for publish in analyze(project).publishes:
-            if not publish.is_npmjs or publish.id_token is None or not publish.id_token.granted:
-                continue
+        analysis = analyze(project)
+        for publish in analysis.publishes:
+            if not publish.is_npmjs or not analysis.attempts_oidc(publish):
+                continue  # no exchange is tried: the token is the credential (use-trusted-publishing)
             for credential in publish.fallback_credentials:
                 key = (credential.location.path, credential.location.line)
                 if key in seen:
@@ -70,8 +74,14 @@ class OidcTokenFallback(Rule):
                 seen.add(key)
                 yield self.finding(
                     credential.location,
-                    f"job `{publish.job.id}` is set up for trusted publishing, but {credential.describe()} is also in scope "
+                    f"job `{publish.job.id}` has the OIDC ID token{_purpose(publish)}, so npm (>= 11.5.1) tries trusted publishing first, "
+                    f"but {credential.describe()} is also in scope "
                     f"for `{publish.display}`: if the OIDC exchange fails npm silently publishes with it (or fails with a "
                     "misleading E404); remove it from the publishing job and revoke it once an OIDC release went through",
                     related=[Related(publish.location, "the publish it falls back to")],
                 )
+
+
+def _purpose(publish: PublishFact) -> str:
+    """The other use of the ID token, when the publish asks for provenance: often why it is there."""
+    return f" (it also signs the provenance: {publish.provenance_via})" if publish.provenance else ""

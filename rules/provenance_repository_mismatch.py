@@ -58,15 +58,23 @@ _HOSTS = {"github": "github.com", "gitlab": "gitlab.com", "bitbucket": "bitbucke
 
 
 def repository_slug(url: str) -> tuple[str, str] | None:
-    """``git+https://github.com/Acme/Widget.git`` -> ("github.com", "Acme/Widget")."""
-    text = url.strip()
+    """``git+https://github.com/Acme/Widget.git`` -> ("github.com", "Acme/Widget").
+
+    Read the way npm's hosted-git-info reads it: a ``#fragment`` is a committish, and on GitHub
+    ``/tree/<ref>/<path>`` after owner/repo points into the same repository.
+    """
+    text = url.strip().partition("#")[0]
     match = _SHORTHAND.match(text)
     if match:
         return _HOSTS[match.group(1)], f"{match.group(2)}/{match.group(3)}"
     match = _URL.match(text)
-    if match:
-        return match.group("host").lower(), match.group("path").strip("/")
-    return None
+    if not match:
+        return None
+    host = match.group("host").lower()
+    segments = [part for part in match.group("path").split("/") if part]
+    if host == "github.com" and len(segments) > 2 and segments[2] == "tree":
+        segments = [segments[0], segments[1].removesuffix(".git")]
+    return host, "/".join(segments)
 
 
 def _remote_slug(remote: GitRemote) -> tuple[str, str] | None:

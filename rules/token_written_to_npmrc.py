@@ -29,6 +29,7 @@ Publish with trusted publishing. Where a token is needed, let `actions/setup-nod
   env:
     NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}
 ```
+Yarn Berry reads no npmrc: give the publish step `YARN_NPM_AUTH_TOKEN` in its `env` instead.
 
 ## References
 - npm, "Using private packages in a CI/CD workflow":
@@ -42,7 +43,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint.analysis import analyze
-from npm_auth_lint.model import Finding, Project, Provider, Severity
+from npm_auth_lint.model import Finding, NpmrcKind, Project, Provider, Severity
 from npm_auth_lint.rule import Rule
 
 
@@ -59,18 +60,21 @@ class TokenWrittenToNpmrc(Rule):
                 credential = write.credential
                 if credential is None:
                     continue
-                if job.job.provider is Provider.GITHUB:
+                if write.kind is NpmrcKind.YARNRC_YML:
+                    # Yarn Berry reads no npmrc, but takes the token from its environment.
+                    instead = "or set YARN_NPM_AUTH_TOKEN in the `env` of the one step that needs it (Yarn reads it from there)"
+                elif job.job.provider is Provider.GITHUB:
                     instead = (
-                        "let actions/setup-node `registry-url` write an npmrc that references ${NODE_AUTH_TOKEN} and set "
-                        "the token on the one step that needs it"
+                        "or let actions/setup-node `registry-url` write an npmrc that references ${NODE_AUTH_TOKEN} and set the "
+                        "token on the one step that needs it"
                     )
                 else:
                     instead = (
-                        "commit an .npmrc that references the variable (`//registry.npmjs.org/:_authToken=${NPM_TOKEN}`) "
+                        "or commit an .npmrc that references the variable (`//registry.npmjs.org/:_authToken=${NPM_TOKEN}`) "
                         "and keep the variable masked and protected"
                     )
                 yield self.finding(
                     write.location,
                     f"`{write.display}` writes {credential.source_phrase()} into {write.target}, where every later step and "
-                    f"dependency install script can read it; publish with trusted publishing, or {instead}",
+                    f"dependency install script can read it; publish with trusted publishing, {instead}",
                 )

@@ -5,6 +5,7 @@ Reports a publish step that writes to `https://registry.npmjs.org` from a provid
 npm trusted publishing (GitHub Actions, GitLab CI/CD, CircleCI) and authenticates with a
 long-lived credential: a secret or CI variable behind `NODE_AUTH_TOKEN`, an `.npmrc`
 `_authToken`, `NPM_TOKEN` for tools that read it, an action input such as `token:`, or a literal.
+Also when the job grants the ID token but its publisher cannot use it (the token publishes).
 
 The message lists what the switch needs (the ID token, a newer npm, a publisher that supports
 OIDC). Where something the repository cannot change by editing its CI configuration makes OIDC
@@ -89,8 +90,8 @@ class UseTrustedPublishing(Rule):
             credential = publish.credential
             if not publish.is_npmjs or credential is None:
                 continue
-            if publish.id_token is not None and publish.id_token.granted:
-                continue  # already set up for OIDC: the token is a fallback (oidc-token-fallback)
+            if analysis.attempts_oidc(publish):
+                continue  # set up for OIDC: the token is a fallback (oidc-token-fallback)
             blockers = analysis.blockers(publish)
             platform = [b for b in blockers if b.platform]
             required = [b for b in blockers if not b.platform]

@@ -178,6 +178,40 @@ def test_publish_flags_registry_and_provenance():
     assert [p.command.location.line for p in publishes] == list(range(20, 28))
 
 
+def test_publish_spec_is_the_first_positional_argument():
+    results = run(
+        """\
+        npm publish packages/ui --tag next --access public
+        npm publish --tag latest ./dist/pkg.tgz
+        pnpm publish "$package/" --no-git-checks
+        yarn publish lib --new-version 1.2.3
+        npm publish --provenance
+        """
+    )
+    assert [p.spec for p in of(results, Publish)] == ["packages/ui", "./dist/pkg.tgz", "$package/", "lib", None]
+
+
+def test_dry_run_decided_at_run_time_still_publishes():
+    results = run(
+        """\
+        npm publish --dry-run=${{ inputs.dry_run }}
+        yarn nx release publish --dry-run=$DRY
+        npm_config_dry_run=$DRY npm publish
+        npm publish --dry-run=true
+        """
+    )
+    assert [p.command.location.line for p in of(results, Publish)] == [20, 21, 22]
+
+
+def test_script_gets_the_arguments_after_its_name():
+    results = run("pnpm changeset publish --tag beta", scripts={"changeset": "changeset"})
+    publish = one(results, Publish)
+    assert publish.tool is Tool.CHANGESETS and publish.script_command is not None
+    assert publish.script_command.words == ("changeset", "publish", "--tag", "beta")
+    # Without arguments the script still runs bare (`changeset` alone is the version-bump CLI).
+    assert of(run("pnpm changeset", scripts={"changeset": "changeset"}), Publish) == []
+
+
 def test_publish_tool_package_and_support_table_agree():
     for tool in Tool:
         assert tool.value in OIDC_PUBLISHER_SUPPORT
@@ -714,6 +748,7 @@ def test_results_inside_scripts_keep_the_ci_line():
         ("actions/checkout@8e5e7e5ab8b370d6c329ec480221332ada57f0ab", ActionKind.OTHER, "actions", "checkout", None, "8e5e7e5ab8b370d6c329ec480221332ada57f0ab", None, None),
         ("octo/repo/sub/dir@main", ActionKind.OTHER, "octo", "repo", "sub/dir", "main", None, None),
         ("./.github/actions/publish", ActionKind.LOCAL, None, None, "./.github/actions/publish", None, None, None),
+        ("$/.github/actions/publish", ActionKind.LOCAL, None, None, "$/.github/actions/publish", None, None, None),
         ("docker://node:22-alpine", ActionKind.DOCKER, None, None, "node:22-alpine", None, None, None),
         ("nonsense", ActionKind.OTHER, None, None, None, None, None, None),
     ],

@@ -112,7 +112,9 @@ def test_id_token_job_and_workflow_permissions() -> None:
     # A workflow-level `permissions:` is never the anchor: the job's name line is.
     assert denied.anchor == Location(W + "release.yml", 35, 3)
     assert "workflow-level permissions do not grant `id-token: write`" in denied.problem
-    assert denied.fix.startswith("add `permissions: id-token: write` (and `contents: read`) to job `test`")
+    # A job-level block replaces the workflow's, so the fix keeps the workflow's scopes.
+    assert denied.fix.startswith("add `permissions:` to job `test`")
+    assert "`id-token: write` and the workflow's `contents: read`" in denied.fix
 
 
 # --------------------------------------------------------------------------------------------
@@ -281,8 +283,10 @@ def test_reusable_only_workflow_is_its_own_pipeline() -> None:
     assert (p.name, p.triggers, p.reusable_only) == ("Publish (reusable)", ("workflow_call",), True)
     publish = job(p, "publish")
     assert publish.caller is None and publish.called_file is None
-    assert publish.steps[0].inputs["node-version"].value == "${{ inputs.node }}"
-    assert commands(publish) == [(("npm", "publish", "--tag", "node${{ inputs.node }}"), W + "publish.yml", 29)]
+    # Read on its own, the workflow's inputs take their declared defaults (what runs for a
+    # caller that passes nothing); secrets stay as written.
+    assert publish.steps[0].inputs["node-version"].value == "22"
+    assert commands(publish) == [(("npm", "publish", "--tag", "node22"), W + "publish.yml", 29)]
     assert env_of(publish.steps[1].env)["NODE_AUTH_TOKEN"][3] is ValueSourceKind.SECRET
 
 

@@ -53,6 +53,15 @@ class Analysis:
             (job, resolve(self.project, job, publish)) for job in self.jobs for publish in job.publishes if publish.is_npmjs
         )
 
+    def attempts_oidc(self, publish: PublishFact) -> bool:
+        """Whether the publish tries the OIDC exchange: ID token wired and nothing blocking it.
+
+        Only then is a long-lived token in scope a *fallback*; otherwise (a publisher without
+        OIDC support, a self-hosted runner) the token is what publishes.
+        """
+        token = publish.id_token
+        return token is not None and token.granted and not self.blockers(publish)
+
 
 _CACHE: dict[int, tuple[Project, Analysis]] = {}
 

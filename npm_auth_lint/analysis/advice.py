@@ -25,6 +25,9 @@ def trusted_publisher_step(publish: PublishFact) -> str:
     """Where to register the trusted publisher (the entry file npm binds to)."""
     pipeline = publish.pipeline
     filename = pipeline.entry_file.rpartition("/")[2]
+    if publish.provider is Provider.GITHUB and pipeline.reusable_only:
+        # npm checks the filename of the workflow a run starts from, not the reusable one.
+        return f"add a trusted publisher on npmjs.com for each workflow that calls `{filename}` (npm checks the calling workflow's filename)"
     if publish.provider is Provider.GITHUB:
         return f"add a trusted publisher on npmjs.com for workflow `{filename}`"
     if publish.provider is Provider.GITLAB:
@@ -39,6 +42,12 @@ def switch_to_oidc(publish: PublishFact) -> str:
     steps = []
     if not (job.id_token and job.id_token.granted) or publish.provider is Provider.CIRCLECI:
         steps.append(id_token_fix(job))
-    steps.append(f"remove {token} from the publish")
+    if publish.provider is Provider.GITHUB and publish.pipeline.reusable_only:
+        steps.append("the calling job needs `id-token: write` too")
+    written = publish.credential.written_at if publish.credential else None
+    if written is not None:
+        steps.append(f"remove the command that writes the token (line {written.line})")
+    else:
+        steps.append(f"remove {token} from the publish")
     steps.append(trusted_publisher_step(publish))
     return "; ".join(steps)

@@ -23,6 +23,8 @@ AUTH_KEYS = frozenset({"_authToken", "_auth", "_password"})
 _SECRET_IN_TEXT = re.compile(r"\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}")
 _SHELL_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 _ENV_AUTH = re.compile(r"^npm_config_(?:(//.+):)?_?auth(?:token)?$", re.I)
+_WRITTEN_REF = re.compile(r"\$(?:env:)?\{?([A-Za-z_][A-Za-z0-9_]*)")
+_HEREDOC = re.compile(r"<<-?\s*(\\?)(['\"]?)[A-Za-z_][A-Za-z0-9_]*\2")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,10 @@ class AuthLine:
     value: str  # as written: "${NODE_AUTH_TOKEN}", a literal, "${{ secrets.X }}"
     location: Location
     via: str  # "setup-node registry-url", ".npmrc line 3", "npmrc written at line 12"
+    # What the line already holds when a CI script wrote it with the shell expanding `$VAR`
+    # (`echo "...:_authToken=$NPM_TOKEN" > ~/.npmrc`): the token itself, whatever the reading
+    # step's environment. None when npm expands `${VAR}` itself as it reads the file.
+    written: Credential | None = None
 
 
 @dataclass(frozen=True)
@@ -103,9 +109,40 @@ def npm_credential(
         for layer in (layer for layer in reversed(layers) if layer.level == level):
             matching = [line for line in lines_for(layer, registry) if line.key in AUTH_KEYS]
             if matching:
-                line = matching[0]
-                return value_credential(line.value, line.location, line.via, env, provider)
+                return line_credential(matching[0], env, provider)
     return None
+
+
+def line_credential(line: AuthLine, env: Mapping[str, EnvVar], provider: Provider) -> Credential | None:
+    """What an npmrc auth line holds for a step with environment ``env``."""
+    if line.written is not None:
+        return line.written
+    return value_credential(line.value, line.location, line.via, env, provider)
+
+
+def expanded_when_written(command_text: str, value: str) -> bool:
+    """Whether the shell substitutes the ``$VAR`` of ``value`` as the command writes it.
+
+    Unquoted and double-quoted ``$VAR`` and unquoted heredoc bodies are expanded on the spot;
+    single quotes and a quoted heredoc delimiter (``<<'EOF'``) keep ``${VAR}`` for npm to
+    expand when it reads the file.
+    """
+    names = _WRITTEN_REF.findall(value)
+    if not names:
+        return False
+    heredoc = _HEREDOC.search(command_text)
+    if heredoc:
+        return not (heredoc.group(1) or heredoc.group(2))
+    reference = re.compile(r"\$(?:env:)?\{?" + re.escape(names[0]) + r"\b")
+    single = double = False
+    for index, char in enumerate(command_text):
+        if char == "'" and not double:
+            single = not single
+        elif char == '"' and not single:
+            double = not double
+        elif char == "$" and not single and reference.match(command_text, index):
+            return True
+    return False
 
 
 def env_credential(name: str, env: Mapping[str, EnvVar], via: str) -> Credential | None:

@@ -33,6 +33,7 @@ class Credential:
     variable: str | None = None  # the environment variable that carries it, when one does
     scope: EnvScope | None = None  # where an environment variable was set
     defined_in_file: bool = True  # False for CI variables referenced but defined in settings
+    written_at: Location | None = None  # the CI command that wrote it into an npmrc/yarnrc, if one did
 
     @property
     def is_long_lived(self) -> bool:

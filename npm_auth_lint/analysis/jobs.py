@@ -16,6 +16,8 @@ from npm_auth_lint.analysis.credentials import (
     AuthLine,
     NpmrcLayer,
     env_credential,
+    expanded_when_written,
+    line_credential,
     long_lived,
     npm_credential,
     runtime_var,
@@ -47,6 +49,7 @@ from npm_auth_lint.model import (
     Project,
     Provider,
     Step,
+    Text,
     ValueSourceKind,
 )
 from npm_auth_lint.shell import split_script
@@ -54,6 +57,11 @@ from npm_auth_lint.shell import split_script
 NPM_AUDIENCE = "npm:registry.npmjs.org"
 # Publishers that talk to the registry themselves instead of running the npm CLI.
 _OWN_CLIENT = frozenset({cmds.Tool.YARN_BERRY.value, cmds.Tool.YARN_CLASSIC.value, cmds.Tool.BUN.value, cmds.Tool.LERNA.value, cmds.Tool.LERNA_LITE.value})
+# Publishers that publish the workspace's packages rather than the current one; the
+# changesets/action sub-action `changesets/action/publish` has no `publish:` script to read.
+_WORKSPACE_PUBLISHERS = frozenset(
+    {cmds.Tool.LERNA.value, cmds.Tool.LERNA_LITE.value, cmds.Tool.CHANGESETS.value, cmds.Tool.NX.value, "action:changesets/action"}
+)
 # Tools that read NPM_TOKEN from the environment and write their own npmrc with it.
 _READS_NPM_TOKEN = frozenset({cmds.Tool.SEMANTIC_RELEASE.value})
 _PROJECT_NPMRC = re.compile(r"^(?:\./)?(?:\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY|PWD)\}?/)?\.npmrc$")
@@ -68,8 +76,11 @@ class _State:
     env: dict[str, EnvVar]
     layers: list[NpmrcLayer] = field(default_factory=list)
     registry_url: str | None = None  # setup-node registry-url (unscoped)
-    registry_location: Location | None = None
+    # setup-node registry-url written as `@scope:registry=` (its `scope` input, or the repository
+    # owner for GitHub Packages): it applies only to packages of that scope.
+    scoped_registries: dict[str, str] = field(default_factory=dict)
     id_token_exported: Location | None = None  # CircleCI: BASH_ENV export of NPM_ID_TOKEN
+    yarn_lines: list[AuthLine] = field(default_factory=list)  # npmAuthToken written to a .yarnrc.yml
 
 
 @dataclass
@@ -108,6 +119,35 @@ def _project_layers(project: Project, directory: str) -> list[NpmrcLayer]:
     return layers
 
 
+def _spec_package(project: Project, spec: str, directory: str) -> tuple[PackageJson | None, str]:
+    """The package ``npm publish <spec>`` publishes: a folder with a package.json, else unknown.
+
+    A tarball, a variable (``$package``) or a folder without a committed package.json does not
+    say which package it is, so none is assumed (not the package of the current directory).
+    """
+    folder = join_dir(directory, spec)
+    if folder is not None and not spec.strip().strip("\"'").endswith((".tgz", ".tar.gz")):
+        package = project.package_at(folder)
+        if package is not None:
+            return package, folder
+    return None, directory
+
+
+def _setup_node_scope(scope: Text | None, registry_url: str, project: Project) -> str | None:
+    """The `@scope` setup-node writes its registry for, or None when it writes `registry=`.
+
+    setup-node (``src/authutil.ts``) uses its ``scope`` input, or the repository owner for
+    GitHub Packages, lower-cased. An expression or an unknown owner reads as unscoped, which
+    keeps the registry-url in force for every package rather than guess.
+    """
+    text = scope.value.strip() if scope is not None else ""
+    if not text and "npm.pkg.github.com" in registry_url.lower():
+        text = project.remote.owner if project.remote is not None and project.remote.owner else ""
+    if not text or "${{" in text:
+        return None
+    return "@" + text.lstrip("@").lower()
+
+
 def _registry_from_npmrc(project: Project, directory: str, package: PackageJson | None) -> tuple[str, str] | None:
     package_name = package.name.value if package is not None and package.name is not None else ""
     scope = package_name.split("/")[0] if package_name.startswith("@") else None
@@ -137,6 +177,15 @@ def _publish_target(
         variable = env.get(name)
         if variable is not None and variable.source.kind is ValueSourceKind.LITERAL:
             return variable.value, f"{name} at line {variable.location.line}"
+    name = package.name.value if package is not None and package.name is not None else ""
+    scope = name.split("/")[0].lower() if name.startswith("@") else None
+    if scope is not None and scope in state.scoped_registries:
+        return state.scoped_registries[scope], f"setup-node registry-url (for {scope})"
+    if package is None and state.scoped_registries and not state.registry_url:
+        # Which package publishes is unknown: the scoped registry it was set up for is likelier
+        # than npm's default.
+        found_scope, url = next(reversed(state.scoped_registries.items()))
+        return url, f"setup-node registry-url (for {found_scope})"
     if state.registry_url:
         return state.registry_url, "setup-node registry-url"
     if package is not None and "registry" in package.publish_config:
@@ -145,6 +194,10 @@ def _publish_target(
     found = _registry_from_npmrc(project, directory, package)
     if found:
         return found
+    if state.scoped_registries:
+        scopes = ", ".join(sorted(state.scoped_registries))
+        # Say why the job's own registry-url is not the target: a common surprise.
+        return NPMJS, f"npm's default registry: setup-node's registry-url is only for {scopes} packages"
     return NPMJS, "npm's default registry"
 
 
@@ -164,6 +217,8 @@ def _provenance(result: cmds.Publish | None, env: dict[str, EnvVar], package: Pa
 
 
 def _tool_pin(package_name: str | None, project: Project, package: PackageJson | None) -> ToolPin | None:
+    """Where the publishing tool's version is pinned: a dependency, else (for a package
+    manager) the ``packageManager`` field corepack activates, e.g. ``yarn@4.0.2+sha256...``."""
     if not package_name:
         return None
     root = project.package_at("")
@@ -171,6 +226,12 @@ def _tool_pin(package_name: str | None, project: Project, package: PackageJson |
         if candidate is not None and package_name in candidate.dependencies:
             text = candidate.dependencies[package_name]
             return ToolPin(package_name, text.value, text.location)
+    for candidate in (package, root):
+        manager = candidate.package_manager if candidate is not None else None
+        if manager is not None:
+            name, _, version = manager.value.strip().partition("@")
+            if name == package_name and version:
+                return ToolPin(package_name, version.partition("+")[0], manager.location)
     return None
 
 
@@ -179,6 +240,11 @@ def _script_display(result: cmds.Publish, fallback: str) -> str:
     if result.script_command is None or not result.via_scripts:
         return _display(result.command, fallback)
     return f"{_display(result.command, fallback)} → {_display(result.script_command, fallback)}"
+
+
+def _enabled(value: Text | None) -> bool:
+    """An action input that switches something on: present and not ``false`` (``run_install: false``)."""
+    return value is not None and value.value.strip().lower() not in ("", "false", "null", "0", "no")
 
 
 def _display(command: Command | None, fallback: str) -> str:
@@ -258,10 +324,12 @@ class _JobWalker:
                     always_auth=inputs.get("always-auth"),
                 )
             )
-            if registry is not None and registry.value.strip() and "scope" not in inputs:
-                self.state.registry_url = registry.value.strip()
-                self.state.registry_location = registry.location
             if registry is not None and registry.value.strip():
+                scope = _setup_node_scope(inputs.get("scope"), registry.value.strip(), self.project)
+                if scope is None:
+                    self.state.registry_url = registry.value.strip()
+                else:
+                    self.state.scoped_registries[scope] = registry.value.strip()
                 self.state.layers.append(setup_node_layer(registry.value.strip(), registry.location))
                 # setup-node exports NODE_AUTH_TOKEN to every later step: the step's own value,
                 # or (v4-v6) a placeholder.
@@ -272,7 +340,7 @@ class _JobWalker:
         if self.provider is Provider.CIRCLECI and step.uses.value.endswith("/install") and "node-version" in inputs:
             # The circleci/node orb's node/install: installs that Node (and, in orb 4.x, an npm).
             self.out.node_setups.append(NodeSetup(index, "orb", inputs.get("node-version")))
-        if ref.kind is cmds.ActionKind.INSTALL and (ref.condition is None or ref.condition in inputs):
+        if ref.kind is cmds.ActionKind.INSTALL and (ref.condition is None or _enabled(inputs.get(ref.condition))):
             self._install(index, step, step.uses.location, ref.raw.split("@")[0], env, self._step_dir(step))
             return
         if ref.kind is not cmds.ActionKind.PUBLISH:
@@ -392,7 +460,7 @@ class _JobWalker:
             for line in layer.lines:
                 if line.key not in ("_authToken", "_auth", "_password"):
                     continue
-                credential = long_lived(value_credential(line.value, line.location, line.via, env, self.provider))
+                credential = long_lived(line_credential(line, env, self.provider))
                 if credential is not None and credential.via not in seen:
                     seen.add(credential.via)
                     credentials.append(credential)
@@ -412,17 +480,33 @@ class _JobWalker:
         self.out.writes.append(
             NpmrcWriteFact(index, location, target, long_lived(credential), _display(result.command, "npmrc write"), result.kind, result.entries)
         )
-        if result.kind is not NpmrcKind.NPMRC:
-            return
+        via = f"{'yarnrc' if result.kind is NpmrcKind.YARNRC_YML else 'npmrc'} written at {location.path}:{location.line}"
         lines = tuple(
-            AuthLine(e.scope if e.scope and e.scope.startswith("//") else None, e.key, e.value, location, f"npmrc written at {location.path}:{location.line}")
+            AuthLine(
+                e.scope if e.scope and e.scope.startswith("//") else None, e.key, e.value, location, via,
+                written=self._written_credential(result, e.value, location, via, env),
+            )
             for e in result.entries
         )
+        if result.kind is NpmrcKind.YARNRC_YML:
+            self.state.yarn_lines.extend(line for line in lines if line.key == "npmAuthToken")
+            return
+        if result.kind is not NpmrcKind.NPMRC:
+            return
         if _USER_NPMRC.match(target) or target.endswith("/.npmrc") and not _PROJECT_NPMRC.match(target):
             level = "user"
         else:
             level = "project"
         self.state.layers.append(NpmrcLayer(level, lines))
+
+    def _written_credential(
+        self, result: cmds.NpmrcWrite, value: str, location: Location, via: str, env: dict[str, EnvVar]
+    ) -> Credential | None:
+        """The credential a written value already holds when the shell expanded it while writing."""
+        if not expanded_when_written(result.command.text, value):
+            return None
+        credential = value_credential(value, location, via, env, self.provider)
+        return replace(credential, written_at=location) if credential is not None else None
 
     def _command_publish(
         self,
@@ -434,6 +518,8 @@ class _JobWalker:
         directory: str,
         id_token_here: Location | None,
     ) -> None:
+        if result.spec is not None and not result.recursive:
+            package, directory = _spec_package(self.project, result.spec, directory)
         root = self.project.package_at("")
         result = cmds.refine_tool(result, {**(root.dependencies if root else {}), **(package.dependencies if package else {})})
         target, target_via = _publish_target(self.project, result, env, self.state, package, directory)
@@ -474,6 +560,10 @@ class _JobWalker:
         if credential is not None:
             return credential
         host_scope = nerf_dart(target)
+        for line in reversed(self.state.yarn_lines):  # written by an earlier command of the job
+            if line.scope and host_scope and not host_scope.startswith(line.scope.rstrip("/") + "/"):
+                continue
+            return line_credential(line, env, self.provider)
         for npmrc in self.project.npmrcs:
             if npmrc.kind is not NpmrcKind.YARNRC_YML:
                 continue
@@ -506,7 +596,7 @@ class _JobWalker:
         id_token: IdToken | None = None,
         action_pin: ToolPin | None = None,
     ) -> None:
-        if recursive or tool in (cmds.Tool.LERNA.value, cmds.Tool.LERNA_LITE.value, cmds.Tool.CHANGESETS.value, cmds.Tool.NX.value):
+        if recursive or tool in _WORKSPACE_PUBLISHERS:
             packages = workspace_packages(self.project, self.project.package_at("") or package)
         else:
             packages = (package,) if package is not None and not package.private else ()

@@ -8,7 +8,7 @@ replaced by their steps (:mod:`.github_steps`), and a job that calls a local reu
 missing local action) becomes a :class:`Reference` at its ``uses:`` line.
 
 A workflow that is only ``workflow_call`` is still its own pipeline (``reusable_only``), so it is
-linted on its own too.
+linted on its own too, with its inputs at their declared defaults.
 """
 
 from __future__ import annotations
@@ -60,13 +60,14 @@ def parse(workspace: Workspace, path: str) -> Parsed:
     source = Source(path, data, tuple(text.splitlines()))
     state.loaded[path] = source
     triggers = _triggers(data.get("on"))
+    reusable_only = triggers == ("workflow_call",)
     pipeline = Pipeline(
         provider=Provider.GITHUB,
         path=path,
-        jobs=tuple(_workflow_jobs(state, source, _Call())),
+        jobs=tuple(_workflow_jobs(state, source, _standalone_call(data) if reusable_only else _Call())),
         name=get_text(data, "name"),
         triggers=triggers,
-        reusable_only=triggers == ("workflow_call",),
+        reusable_only=reusable_only,
     )
     return Parsed(pipelines=(pipeline,), references=tuple(state.references))
 
@@ -101,6 +102,16 @@ class _Call:
     caller: Location | None = None  # the outermost calling job
     matrix: tuple[MatrixAxis, ...] = ()  # the calling jobs' matrix axes
     chain: tuple[str, ...] = ()  # workflow files being expanded, to stop cycles
+
+
+def _standalone_call(data: yamlio.YMap) -> _Call:
+    """A reusable-only workflow read on its own: its inputs take their declared defaults.
+
+    That is what runs for a caller that passes nothing, and it lets ``registry-url: ${{
+    inputs.registry }}`` resolve; secrets stay as written.
+    """
+    declared = get_map(get_map(data.get("on"), "workflow_call"), "inputs")
+    return _Call(subst=Substitution(inputs=action_inputs(declared)))
 
 
 def _workflow_jobs(state: State, source: Source, call: _Call) -> list[Job]:

@@ -24,6 +24,7 @@ class Permissions:
     lacks: str  # "job permissions <lacks>", for messages
     location: Location
     scoped: bool = False  # a non-empty scope mapping, which the fix extends
+    scopes: tuple[str, ...] = ()  # the scopes of a mapping as written, e.g. "contents: write"
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ def read_permissions(mapping: Any, path: str) -> Permissions | None:
         if not value:
             return Permissions(False, "are `{}`, which grants nothing", where)
         grants = isinstance(value.get("id-token"), str) and value["id-token"].strip() == "write"
-        return Permissions(grants, "lack `id-token: write`", where, scoped=True)
+        scopes = tuple(f"{key}: {level.strip()}" for key, level in value.items() if isinstance(level, str))
+        return Permissions(grants, "lack `id-token: write`", where, scoped=True, scopes=scopes)
     return Permissions(False, "are empty" if value is None else "are not a valid value", where)
 
 
@@ -109,4 +111,15 @@ def _fix(level: Level) -> str:
             f"replace the `permissions` of job `{level.job_id}` ({level.path}) "
             "with `id-token: write` (and `contents: read`)"
         )
-    return f"add `permissions: id-token: write` (and `contents: read`) to job `{level.job_id}` ({level.path})"
+    workflow = level.workflow
+    if workflow is not None and workflow.scoped:
+        # A job-level block replaces the workflow's: keep what the job gets today.
+        kept = ", ".join(f"`{scope}`" for scope in workflow.scopes if not scope.startswith("id-token:"))
+        return (
+            f"add `permissions:` to job `{level.job_id}` ({level.path}) with `id-token: write`"
+            + (f" and the workflow's {kept}" if kept else "")
+        )
+    return (
+        f"add `permissions:` to job `{level.job_id}` ({level.path}) with `id-token: write` and every scope its "
+        "steps use (at least `contents: read`): a `permissions:` block drops the default token's other scopes"
+    )

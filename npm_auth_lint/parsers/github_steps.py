@@ -1,10 +1,11 @@
 """Steps of a GitHub Actions job, with local composite actions flattened in place.
 
-A step ``uses: ./path`` whose ``action.y{a,}ml`` runs ``using: composite`` is replaced by the
-action's steps (recursively), with ``${{ inputs.X }}`` replaced by the caller's ``with:`` value
-or the input's default. Each such step keeps the locations of the action file and records the
-chain of ``uses:`` steps that brought it in (``via``, outermost first). As on GitHub, the job's
-``defaults.run`` do not reach into composite actions, and the calling step's ``env`` does.
+A step ``uses: ./path`` (or GitHub's self-repository ``$/path``) whose ``action.y{a,}ml`` runs
+``using: composite`` is replaced by the action's steps (recursively), with ``${{ inputs.X }}``
+replaced by the caller's ``with:`` value or the input's default. Each such step keeps the
+locations of the action file and records the chain of ``uses:`` steps that brought it in
+(``via``, outermost first). As on GitHub, the job's ``defaults.run`` do not reach into composite
+actions, and the calling step's ``env`` does.
 """
 
 from __future__ import annotations
@@ -66,7 +67,9 @@ def _step(state: State, item: yamlio.YMap, where: Location, context: StepContext
     uses_text = get_text(item, "uses")
     if uses_text is not None:
         uses = Text(expand(uses_text).strip(), value_location(path, item, "uses"))
-        if uses.value.startswith("./"):
+        if uses.value.startswith(("./", "$/")):
+            # `$/path` is GitHub's self-repository form: this repository at the running commit,
+            # without a checkout; its action file is the same one `./path` reads.
             expanded = _composite(state, item, uses, where, env, context)
             if expanded is not None:
                 return expanded
