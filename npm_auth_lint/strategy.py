@@ -144,6 +144,8 @@ def _path(analysis: Analysis, publish: PublishFact) -> tuple[PublishingPath, lis
     blockers = analysis.blockers(publish)
     platform = [b.reason for b in blockers if b.platform]
     changes = [f"{b.fix[0].upper()}{b.fix[1:]} ({b.reason})" for b in blockers if not b.platform]
+    if publish.is_npmjs:
+        changes += analysis.toolchain_changes(publish)
     token = publish.id_token
     granted = token is not None and token.granted
     if not publish.is_npmjs:

@@ -107,7 +107,8 @@ class UseTrustedPublishing(Rule):
                     related=related,
                 )
                 continue
-            extra = f"; first: {'; '.join(b.reason for b in required)}" if required else ""
+            first = [b.reason for b in required] + [c[0].lower() + c[1:] for c in analysis.toolchain_changes(publish)]
+            extra = f"; first: {'; '.join(first)}" if first else ""
             yield self.finding(
                 publish.location,
                 f"{head}; switch to trusted publishing (OIDC): {switch_to_oidc(publish)}{extra}",

@@ -54,13 +54,54 @@ class Analysis:
         )
 
     def attempts_oidc(self, publish: PublishFact) -> bool:
-        """Whether the publish tries the OIDC exchange: ID token wired and nothing blocking it.
+        """Whether the publish tries the OIDC exchange: ID token wired, nothing blocking it, and an
+        npm new enough to try (an older npm never does, so its token is what publishes).
 
         Only then is a long-lived token in scope a *fallback*; otherwise (a publisher without
         OIDC support, a self-hosted runner) the token is what publishes.
         """
         token = publish.id_token
-        return token is not None and token.granted and not self.blockers(publish)
+        if token is None or not token.granted or self.blockers(publish):
+            return False
+        return not self.npm_too_old(publish)
+
+    def toolchain_changes(self, publish: PublishFact) -> list[str]:
+        """The Node/npm upgrades trusted publishing needs for ``publish`` (empty when none)."""
+        from npm_auth_lint import toolchain
+
+        changes: list[str] = []
+        for _job, chain in self.toolchains:
+            if chain.publish is not publish:
+                continue
+            old_node = [p for p in chain.pins if p.resolution is not None and not toolchain.meets_node_floor(p.resolution.version)]
+            if old_node:
+                oldest = toolchain.oldest_node_meeting_floors(chain.circleci)
+                changes.append(
+                    f"Use Node >= {oldest} instead of `{old_node[0].text}` "
+                    f"({old_node[0].location.path}:{old_node[0].location.line}); trusted publishing needs Node >= {toolchain.NODE_OIDC_FLOOR}"
+                )
+            elif self.npm_too_old(publish):
+                node = next((p.resolution for p in chain.pins if p.resolution is not None), None)
+                advice = toolchain.upgrade_advice(node.version if node else None, circleci=chain.circleci)
+                changes.append(f"Run npm >= {toolchain.npm_floor(chain.circleci)}: {advice}")
+        return changes
+
+    def npm_too_old(self, publish: PublishFact) -> bool:
+        """An npm on PATH that never tries OIDC (< 11.5.1; < 11.11.0 on CircleCI) for this publish."""
+        from npm_auth_lint.analysis.toolchain import npm_state, publisher_kind
+
+        if publisher_kind(publish) != "npm":
+            return False
+        for job, chain in self.toolchains:
+            if chain.publish is not publish:
+                continue
+            from npm_auth_lint import toolchain
+
+            for pin in chain.pins:
+                state = npm_state(job, chain, pin)
+                if state is not None and state.version is not None and not toolchain.meets_npm_floor(state.version, chain.circleci):
+                    return True
+        return False
 
 
 _CACHE: dict[int, tuple[Project, Analysis]] = {}
