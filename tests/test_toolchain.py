@@ -75,8 +75,7 @@ def test_lts_lines_only_count_once_started():
 
 
 def test_every_reference_release_of_22_to_26_is_packaged_with_the_same_npm():
-    if not REFERENCE.exists():
-        pytest.skip(f"shared reference not present at {REFERENCE} (CI checks for it separately)")
+    assert REFERENCE.exists(), f"shared reference missing at {REFERENCE}: ../shared must sit beside the project"
     reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
     packaged = release_data().node_by_version
     checked = 0

@@ -35,5 +35,5 @@ def test_too_deep() -> None:
 def test_load_raises_only_load_error(text: str) -> None:
     try:
         yamlio.load(text)
-    except yamlio.LoadError:
-        pass
+    except yamlio.LoadError as exc:  # the only exception allowed, and always with a position
+        assert exc.line >= 1 and exc.column >= 1 and exc.message
