@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import shlex
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from npm_auth_lint.analysis import Analysis, analyze
@@ -225,7 +225,26 @@ def strategy(project: Project) -> list[PipelineStrategy]:
 
 
 def to_data(strategies: Sequence[PipelineStrategy]) -> list[dict[str, Any]]:
-    return [asdict(s) for s in strategies]
+    """Plain JSON-ready data (built directly: ``dataclasses.asdict`` deep-copies every string)."""
+    return [
+        {
+            **{f.name: getattr(s, f.name) for f in fields(s) if f.name != "trusted_publishers"},
+            "packages": list(s.packages),
+            "blockers": list(s.blockers),
+            "checklist": list(s.checklist),
+            "trusted_publishers": [
+                {
+                    "packages": list(t.packages),
+                    "provider": t.provider,
+                    "fields": dict(t.fields),
+                    "command": t.command,
+                    "commands": list(t.commands),
+                }
+                for t in s.trusted_publishers
+            ],
+        }
+        for s in strategies
+    ]
 
 
 def render_text(strategies: Sequence[PipelineStrategy]) -> str:

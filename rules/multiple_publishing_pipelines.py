@@ -70,11 +70,13 @@ class MultiplePublishingPipelines(Rule):
         # first publish of each (one finding per step, however many packages it shares).
         # (Facts hold read-only mappings and are not hashable: key them by identity.)
         shared: dict[int, tuple[PublishFact, dict[str, PublishFact]]] = {}
+        keys = {id(p): _pipeline_key(p) for publishes in by_package.values() for p in publishes}
         for name, publishes in sorted(by_package.items()):
             ordered = sorted(publishes, key=_order)
             first = ordered[0]
+            first_key = keys[id(first)]
             for publish in ordered[1:]:
-                if _pipeline_key(publish) != _pipeline_key(first):
+                if keys[id(publish)] != first_key:
                     shared.setdefault(id(publish), (publish, {}))[1][name] = first
         for publish, packages in sorted(shared.values(), key=lambda item: _order(item[0])):
             names = sorted(packages)

@@ -101,6 +101,7 @@ class ProvenanceRepositoryMismatch(Rule):
     def check(self, project: Project) -> Iterator[Finding]:
         expected = _remote_slug(project.remote) if project.remote else None
         reported: set[str] = set()
+        problems: dict[str, str | None] = {}  # per package.json: judged once, however many publishes
         for publish in analyze(project).publishes:
             if not publish.is_npmjs or publish.provenance is False:
                 continue
@@ -110,7 +111,9 @@ class ProvenanceRepositoryMismatch(Rule):
             for package in publish.packages:
                 if package.private or package.path in reported:
                     continue
-                problem = self._problem(package, expected)
+                if package.path not in problems:
+                    problems[package.path] = self._problem(package, expected)
+                problem = problems[package.path]
                 if problem is None:
                     continue
                 reported.add(package.path)

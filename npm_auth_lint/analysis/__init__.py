@@ -65,14 +65,22 @@ class Analysis:
             return False
         return not self.npm_too_old(publish)
 
+    @cached_property
+    def _toolchain_index(self) -> dict[int, list[tuple[JobFacts, PublishToolchain]]]:
+        index: dict[int, list[tuple[JobFacts, PublishToolchain]]] = {}
+        for job, chain in self.toolchains:
+            index.setdefault(id(chain.publish), []).append((job, chain))
+        return index
+
+    def _toolchains_of(self, publish: PublishFact) -> list[tuple[JobFacts, PublishToolchain]]:
+        return self._toolchain_index.get(id(publish), [])
+
     def toolchain_changes(self, publish: PublishFact) -> list[str]:
         """The Node/npm upgrades trusted publishing needs for ``publish`` (empty when none)."""
         from npm_auth_lint import toolchain
 
         changes: list[str] = []
-        for _job, chain in self.toolchains:
-            if chain.publish is not publish:
-                continue
+        for _job, chain in self._toolchains_of(publish):
             old_node = [p for p in chain.pins if p.resolution is not None and not toolchain.meets_node_floor(p.resolution.version)]
             if old_node:
                 oldest = toolchain.oldest_node_meeting_floors(chain.circleci)
@@ -92,9 +100,7 @@ class Analysis:
 
         if publisher_kind(publish) != "npm":
             return False
-        for job, chain in self.toolchains:
-            if chain.publish is not publish:
-                continue
+        for job, chain in self._toolchains_of(publish):
             from npm_auth_lint import toolchain
 
             for pin in chain.pins:
