@@ -47,6 +47,7 @@ from npm_auth_lint.model import (
     Project,
     Provider,
     Step,
+    ValueSource,
     ValueSourceKind,
 )
 from npm_auth_lint.shell import split_script
@@ -173,6 +174,24 @@ def _tool_pin(package_name: str | None, project: Project, package: PackageJson |
             text = candidate.dependencies[package_name]
             return ToolPin(package_name, text.value, text.location)
     return None
+
+
+def _settings_npm_token(provider: Provider, where: Location) -> Credential | None:
+    """The ``NPM_TOKEN`` semantic-release needs when no ID token is wired, on GitLab and CircleCI.
+
+    Without the ID token semantic-release cannot publish unless ``NPM_TOKEN`` is set, and there
+    project/group CI variables and contexts reach every job without a line in the file (on GitHub a
+    secret must be mapped into ``env:``, so a missing one really means no token).
+    """
+    if provider is Provider.GITHUB:
+        return None
+    return Credential(
+        ValueSource(ValueSourceKind.VARIABLE, "NPM_TOKEN"),
+        where,
+        "NPM_TOKEN (read by semantic-release; not set in the file, so a CI/CD variable or context)",
+        variable="NPM_TOKEN",
+        defined_in_file=False,
+    )
 
 
 def _display(command: Command | None, fallback: str) -> str:
@@ -440,6 +459,8 @@ class _JobWalker:
                 credential = env_credential("NPM_CONFIG_TOKEN", env, "read by bun")
         if tool in _READS_NPM_TOKEN and (credential is None or not credential.is_long_lived):
             credential = env_credential("NPM_TOKEN", env, "read by semantic-release") or credential
+            if long_lived(credential) is None and not self._id_token_wired(id_token_here):
+                credential = _settings_npm_token(self.provider, result.command.location) or credential
         provenance = _provenance(result, env, package, self.project)
         pin = _tool_pin(result.tool_package, self.project, package)
         script_location = result.via_scripts[0][1] if result.via_scripts else None
@@ -451,6 +472,12 @@ class _JobWalker:
             target, target_via, credential, provenance, package, result.recursive, result.command, pin,
             script_location, env, id_token=id_token,
         )
+
+    def _id_token_wired(self, here: Location | None) -> bool:
+        """Whether the npm ID token reaches this publish (GitLab ``id_tokens``, CircleCI export)."""
+        if self.provider is Provider.CIRCLECI:
+            return (here or self.state.id_token_exported) is not None
+        return self.job.id_token is not None and self.job.id_token.granted
 
     def _circleci_id_token(self, here: Location | None) -> IdToken:
         granted_at = here or self.state.id_token_exported
