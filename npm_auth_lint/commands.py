@@ -720,6 +720,11 @@ def _exec_like(
             i += 2 if ("=" not in arg and arg in ("--registry", "--userconfig", "--cache", "--loglevel", "-w", "--workspace", "--prefix")) else 1
             continue
         words = args[i:]
+        if manager == "npm" and "--" in words:
+            # npm's option parser consumes the first `--`, so `npm exec tool -- --dry-run` hands
+            # the tool `--dry-run`.
+            cut = words.index("--")
+            words = words[:cut] + words[cut + 1 :]
         break
     results: list[Classified] = []
     if call is not None:
@@ -738,7 +743,7 @@ def _exec_like(
 
 
 def _npx(name: str, args: list[str], env: list[tuple[str, str]], command: Command, ctx: _Context) -> list[Classified]:
-    return [RunsCode(command=command, what=name)] + _exec_like(args, [], env, command, ctx, "npm")
+    return [RunsCode(command=command, what=name)] + _exec_like(args, [], env, command, ctx, "npm" if name.lower() == "npx" else name)
 
 
 # ---- pnpm -----------------------------------------------------------------------------------
