@@ -330,6 +330,10 @@ def _basename(word: str) -> str:
 _ASSIGNMENT_WORD = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 
 
+# GNU/BSD xargs options that take the next word as their value (`-i`, `-l`, `-e` only attach it).
+_XARGS_VALUE_OPTIONS = frozenset({"-I", "-L", "-n", "-P", "-s", "-d", "-E", "-a", "-J", "-R", "-S"})
+
+
 def _strip_wrappers(words: list[str], env: list[tuple[str, str]]) -> tuple[list[str], list[tuple[str, str]]]:
     """Drop ``sudo``/``env``/``time``/``cross-env``... in front of the real command."""
     for _ in range(16):
@@ -365,6 +369,15 @@ def _strip_wrappers(words: list[str], env: list[tuple[str, str]]) -> tuple[list[
             i = 1
             while i < len(words) and words[i].startswith("-"):
                 i += 1
+            words = words[i:]
+        elif name == "xargs":
+            i = 1
+            while i < len(words) and words[i].startswith("-") and words[i] != "-":
+                if words[i] == "--":
+                    i += 1
+                    break
+                # Options whose value is the next word when it is not attached (`-I {}` / `-I{}`).
+                i += 2 if words[i] in _XARGS_VALUE_OPTIONS else 1
             words = words[i:]
         elif name == "nice":
             i = 1
