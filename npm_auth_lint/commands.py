@@ -188,6 +188,9 @@ class NpmrcWrite(_Result):
     expressions: tuple[str, ...] = ()
     literal_credential: str | None = None
     append: bool = False
+    # References the shell leaves as written (`'${NPM_TOKEN}'`, `\${NPM_TOKEN}`, a quoted heredoc
+    # delimiter): the file gets the reference, which npm expands when it reads the file.
+    kept_references: tuple[str, ...] = ()
 
 
 class ExportTarget(str, enum.Enum):
@@ -1112,14 +1115,23 @@ def _npmrc_write(command: Command, write: _Write, kind: NpmrcKind) -> NpmrcWrite
         )
     else:
         entries = tuple(replace(e, location=command.location, value_location=command.location) for e in entries)
-    return _npmrc_result(command, write.target, kind, content, entries, append=write.append)
+    kept = _kept_references(command.text, heredoc=write.heredoc)
+    return _npmrc_result(command, write.target, kind, content, entries, append=write.append, kept=kept)
 
 
 def _npmrc_result(
-    command: Command, target: str, kind: NpmrcKind, content: str, entries: tuple[NpmrcEntry, ...], *, append: bool
+    command: Command,
+    target: str,
+    kind: NpmrcKind,
+    content: str,
+    entries: tuple[NpmrcEntry, ...],
+    *,
+    append: bool,
+    kept: frozenset[str] | None = None,
 ) -> NpmrcWrite:
     auth = [e for e in entries if e.key in _AUTH_KEYS]
     values = [e.value for e in auth if e.key in _SECRET_KEYS]
+    kept_set = kept if kept is not None else _kept_references(command.text)
     references: list[str] = []
     for value in values:
         for match in _ENV_REFERENCE.finditer(value):
@@ -1138,7 +1150,46 @@ def _npmrc_result(
         expressions=tuple(m.group(0) for value in values for m in _EXPRESSION.finditer(value)),
         literal_credential=next((v for v in values if _is_literal(v)), None),
         append=append,
+        kept_references=tuple(name for name in references if name in kept_set or "*" in kept_set),
     )
+
+
+_QUOTED_HEREDOC = re.compile(r"""<<-?\s*(?:'|"|\\)""")
+_DOLLAR_NAME = re.compile(r"\$(?:env:|\{)?([A-Za-z_][A-Za-z0-9_]*)", re.I)
+
+
+def _kept_references(text: str, *, heredoc: bool = False) -> frozenset[str]:
+    """Variables whose every ``$`` in the command as written is quoted or escaped from the shell.
+
+    A heredoc with a quoted delimiter (``<<'EOF'``) keeps its whole body as written; the body is
+    not part of ``text``, so every reference in it is kept.
+    """
+    if heredoc:
+        return frozenset({"*"}) if _QUOTED_HEREDOC.search(text) else frozenset()
+    kept: set[str] = set()
+    expanded: set[str] = set()
+    state = ""  # "", "'" or '"'
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if state == "'":
+            if ch == "'":
+                state = ""
+            elif (m := _DOLLAR_NAME.match(text, i)) is not None:
+                kept.add(m.group(1))
+        elif ch == "\\" and i + 1 < len(text):
+            if (m := _DOLLAR_NAME.match(text, i + 1)) is not None:
+                kept.add(m.group(1))
+            i += 2
+            continue
+        elif ch == "'" and state == "":
+            state = "'"
+        elif ch == '"':
+            state = "" if state == '"' else '"'
+        elif (m := _DOLLAR_NAME.match(text, i)) is not None:
+            expanded.add(m.group(1))
+        i += 1
+    return frozenset(kept - expanded)
 
 
 def _is_literal(value: str) -> bool:

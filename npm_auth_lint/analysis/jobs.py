@@ -422,6 +422,8 @@ class _JobWalker:
                 break
         if credential is None and result.literal_credential:
             credential = value_credential(result.literal_credential, location, f"written to {target}", env, self.provider)
+        if credential is not None and credential.variable in result.kept_references:
+            credential = None  # the file holds `${VAR}`, not the token: npm expands it when it reads the file
         self.out.writes.append(
             NpmrcWriteFact(index, location, target, long_lived(credential), _display(result.command, "npmrc write"), result.kind, result.entries)
         )
