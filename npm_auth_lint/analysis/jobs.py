@@ -71,6 +71,8 @@ class _State:
     registry_url: str | None = None  # setup-node registry-url (unscoped)
     registry_location: Location | None = None
     id_token_exported: Location | None = None  # CircleCI: BASH_ENV export of NPM_ID_TOKEN
+    # `registry=` / `@scope:registry=` lines written to an npmrc by a script: (scope, url, where).
+    registries: list[tuple[str | None, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -109,6 +111,21 @@ def _project_layers(project: Project, directory: str) -> list[NpmrcLayer]:
     return layers
 
 
+def _package_scope(package: PackageJson | None) -> str | None:
+    name = package.name.value if package is not None and package.name is not None else ""
+    return name.split("/")[0] if name.startswith("@") else None
+
+
+def _registry_from_written(registries: list[tuple[str | None, str, str]], package: PackageJson | None) -> tuple[str, str] | None:
+    """The registry an npmrc written earlier in the job sets for ``package`` (its scope's first)."""
+    scope = _package_scope(package)
+    for wanted in ([scope] if scope else []) + [None]:
+        for entry_scope, url, via in reversed(registries):
+            if entry_scope == wanted:
+                return url, via
+    return None
+
+
 def _registry_from_npmrc(project: Project, directory: str, package: PackageJson | None) -> tuple[str, str] | None:
     package_name = package.name.value if package is not None and package.name is not None else ""
     scope = package_name.split("/")[0] if package_name.startswith("@") else None
@@ -144,7 +161,7 @@ def _publish_target(
     if package is not None and "registry" in package.publish_config:
         text = package.publish_config["registry"]
         return text.value, f"publishConfig.registry in {package.path}"
-    found = _registry_from_npmrc(project, directory, package)
+    found = _registry_from_written(state.registries, package) or _registry_from_npmrc(project, directory, package)
     if found:
         return found
     return NPMJS, "npm's default registry"
@@ -429,6 +446,10 @@ class _JobWalker:
         )
         if result.kind is not NpmrcKind.NPMRC:
             return
+        for entry in result.entries:
+            if entry.key == "registry" and entry.value.strip():
+                scope = entry.scope if entry.scope and entry.scope.startswith("@") else None
+                self.state.registries.append((scope, entry.value.strip(), f"npmrc written at {location.path}:{location.line}"))
         lines = tuple(
             AuthLine(e.scope if e.scope and e.scope.startswith("//") else None, e.key, e.value, location, f"npmrc written at {location.path}:{location.line}")
             for e in result.entries
