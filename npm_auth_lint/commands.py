@@ -126,6 +126,8 @@ class Publish(_Result):
     provenance: bool | None = None
     recursive: bool = False
     tool_package: str | None = None
+    # The one workspace package it is pointed at, as written (`npm -w X`, `pnpm --filter X`).
+    workspace: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -679,7 +681,8 @@ def _npm(name: str, args: list[str], env: list[tuple[str, str]], command: Comman
         if _is_dry_run(all_args, env):
             return []
         recursive = bool(_flag(all_args, "--workspaces", "-ws", "--ws"))
-        return [_publish(Tool.NPM, command, all_args, env, recursive=recursive)]
+        publish = _publish(Tool.NPM, command, all_args, env, recursive=recursive)
+        return [replace(publish, workspace=_option(all_args, "--workspace", "-w"))]
     if sub in _NPM_LOGIN:
         return [_login("npm", command, all_args)]
     if sub in _NPM_RUN:
@@ -800,7 +803,8 @@ def _pnpm(name: str, args: list[str], env: list[tuple[str, str]], command: Comma
         if _is_dry_run(all_args, env):
             return []
         recursive = recursive or bool(_flag(rest, "--recursive", "-r"))
-        return [_publish(Tool.PNPM, command, all_args, env, recursive=recursive)]
+        publish = _publish(Tool.PNPM, command, all_args, env, recursive=recursive)
+        return [replace(publish, workspace=_option(all_args, "--filter", "-F"))]
     if sub in ("login", "adduser"):
         return [_login("pnpm", command, all_args)]
     if sub in ("run", "run-script"):

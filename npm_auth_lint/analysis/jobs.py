@@ -193,6 +193,32 @@ def _tool_pin(package_name: str | None, project: Project, package: PackageJson |
     return None
 
 
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _selected_package(project: Project, selector: str, env: dict[str, EnvVar], directory: str) -> PackageJson | None:
+    """The workspace package ``npm -w X`` / ``pnpm --filter X`` points at: a name or a folder.
+
+    ``$VAR`` is filled in from a variable the file sets to a literal (GitLab job ``variables:``);
+    pnpm's graph selectors (``X...``, ``...X``, ``{dir}``, globs, ``!X``) are left unresolved.
+    """
+
+    def fill(match: re.Match[str]) -> str:
+        variable = env.get(match.group(1) or match.group(2))
+        if variable is None or variable.source.kind is not ValueSourceKind.LITERAL:
+            return "$"
+        return variable.value
+
+    text = _VARIABLE.sub(fill, selector).strip().strip("\"'")
+    if not text or any(mark in text for mark in ("$", "*", "...", "{", "!", "^", "[")):
+        return None
+    for package in project.packages:
+        if package.name is not None and package.name.value == text:
+            return package
+    folder = join_dir(directory, text)
+    return project.package_at(folder) if folder is not None else None
+
+
 def _settings_npm_token(provider: Provider, where: Location) -> Credential | None:
     """The ``NPM_TOKEN`` semantic-release needs when no ID token is wired, on GitLab and CircleCI.
 
@@ -470,6 +496,8 @@ class _JobWalker:
         directory: str,
         id_token_here: Location | None,
     ) -> None:
+        if result.workspace and not result.recursive:
+            package = _selected_package(self.project, result.workspace, env, directory) or package
         root = self.project.package_at("")
         result = cmds.refine_tool(result, {**(root.dependencies if root else {}), **(package.dependencies if package else {})})
         target, target_via = _publish_target(self.project, result, env, self.state, package, directory)
