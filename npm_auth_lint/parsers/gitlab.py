@@ -6,7 +6,8 @@ the way ``Entry::Job`` does, and builds the model:
 
 * every top-level key that is not a reserved keyword is a job; hidden jobs (``.name``) are kept,
   composed like the others (``default:`` included), with ``hidden=True`` (``Project.jobs()`` skips
-  them) so that templates stay visible; a hidden trigger template starts no child pipeline;
+  them) so that templates stay visible, and so are jobs whose every rule is ``when: never``; a
+  hidden trigger template starts no child pipeline;
   a trigger job (``trigger:``) has no steps, and a child pipeline it starts from local files
   becomes one more :class:`Pipeline` (``path`` = its first file);
 * one :class:`Step` per script section that runs (``before_script`` from the job or ``default:``,
@@ -234,7 +235,7 @@ class _Builder:
             id_token=id_token(effective, job_location),
             matrix=_matrix(effective),
             environment=_environment(effective),
-            hidden=name.startswith("."),
+            hidden=name.startswith(".") or _never_runs(effective),
         )
 
     def _apply_default(self, node: YMap) -> tuple[YMap, frozenset[str]]:
@@ -449,6 +450,18 @@ def variables(value: Any, scope: EnvScope) -> tuple[EnvVar, ...]:
             )
         )
     return tuple(result)
+
+
+def _never_runs(job: YMap) -> bool:
+    """Whether every one of the job's ``rules`` says ``when: never`` (GitLab never adds it).
+
+    The first matching rule decides; when each rule, matching or not, ends in ``never``, no
+    pipeline can hold the job. Anything the tool cannot read (a ``!reference``) may let it run.
+    """
+    rules = job.get("rules")
+    if not isinstance(rules, YSeq) or len(rules) == 0:
+        return False
+    return all(isinstance(rule, YMap) and rule.get("when") == "never" for rule in rules)
 
 
 def _runner(job: YMap) -> Runner:
