@@ -34,6 +34,7 @@ from npm_auth_lint.analysis.facts import (
 )
 from npm_auth_lint.analysis.packages import join_dir, normalise_dir, package_for_dir, workspace_packages
 from npm_auth_lint.analysis.registries import NPMJS, nerf_dart
+from npm_auth_lint.analysis.semantic_release import publishes_to_npm
 from npm_auth_lint.model import (
     Command,
     EnvScope,
@@ -496,6 +497,8 @@ class _JobWalker:
         directory: str,
         id_token_here: Location | None,
     ) -> None:
+        if result.tool is cmds.Tool.SEMANTIC_RELEASE and not publishes_to_npm(self.project, directory):
+            return  # its configuration releases without @semantic-release/npm publishing
         if result.workspace and not result.recursive:
             package = _selected_package(self.project, result.workspace, env, directory) or package
         root = self.project.package_at("")
