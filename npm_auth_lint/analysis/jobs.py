@@ -194,6 +194,21 @@ def _tool_pin(package_name: str | None, project: Project, package: PackageJson |
     return None
 
 
+_WHOLE_REFERENCE = re.compile(r"^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\{\{\s*secrets\.[A-Za-z_][A-Za-z0-9_-]*\s*\}\})$")
+
+
+def _whole_file_reference(result: cmds.NpmrcWrite) -> str | None:
+    """The one variable or secret an npmrc is written from whole (``echo "$NPMRC" > ~/.npmrc``,
+    ``echo $NPMRC | base64 -d > ~/.npmrc``, ``cat $NPMRC_FILE > .npmrc``), when its content has no
+    setting the tool can read."""
+    if result.entries:
+        return None
+    command = result.command
+    words = [*(w for feeder in command.piped_from for w in feeder), *command.words[1:], *result.content.split()]
+    found = {word.strip() for word in words if _WHOLE_REFERENCE.match(word.strip())}
+    return found.pop() if len(found) == 1 else None
+
+
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -468,6 +483,9 @@ class _JobWalker:
             credential = value_credential(result.literal_credential, location, f"written to {target}", env, self.provider)
         if credential is not None and credential.variable in result.kept_references:
             credential = None  # the file holds `${VAR}`, not the token: npm expands it when it reads the file
+        whole = _whole_file_reference(result) if result.kind is NpmrcKind.NPMRC else None
+        if credential is None and whole is not None:
+            credential = value_credential(whole, location, f"the whole npmrc, written to {target} at line {location.line}", env, self.provider)
         self.out.writes.append(
             NpmrcWriteFact(index, location, target, long_lived(credential), _display(result.command, "npmrc write"), result.kind, result.entries)
         )
@@ -481,6 +499,9 @@ class _JobWalker:
             AuthLine(e.scope if e.scope and e.scope.startswith("//") else None, e.key, e.value, location, f"npmrc written at {location.path}:{location.line}")
             for e in result.entries
         )
+        if whole is not None and long_lived(credential) is not None:
+            # Its lines are not known: take it as the token for every registry.
+            lines = (AuthLine(None, "_authToken", whole, location, f"the whole npmrc written at {location.path}:{location.line}"),)
         if _USER_NPMRC.match(target) or target.endswith("/.npmrc") and not _PROJECT_NPMRC.match(target):
             level = "user"
         else:
