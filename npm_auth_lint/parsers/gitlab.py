@@ -231,7 +231,7 @@ class _Builder:
             steps=tuple(self._steps(name, effective, from_default)),
             env=env,
             runner=_runner(effective),
-            image=_image(effective),
+            image=_expand_image(_image(effective), env),
             id_token=id_token(effective, job_location),
             matrix=_matrix(effective),
             environment=_environment(effective),
@@ -497,6 +497,34 @@ def _named_text(job: YMap, key: str) -> Text | None:
 
 def _image(job: YMap) -> Text | None:
     return _named_text(job, "image")
+
+
+_IMAGE_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _expand_image(image: Text | None, env: tuple[EnvVar, ...]) -> Text | None:
+    """``image:`` with the job's and global ``variables:`` filled in, as GitLab expands it.
+
+    Only variables set in the file to plain values are filled in (not predefined or project ones).
+    When one variable gives the image, its line is where the image is pinned.
+    """
+    if image is None or "$" not in image.value:
+        return image
+    values = {v.name: v for v in env if "$" not in v.value}
+    used: list[EnvVar] = []
+
+    def fill(match: re.Match[str]) -> str:
+        variable = values.get(match.group(1) or match.group(2))
+        if variable is None:
+            return match.group(0)
+        used.append(variable)
+        return variable.value
+
+    text = _IMAGE_VARIABLE.sub(fill, image.value)
+    if not used:
+        return image
+    where = used[0].location if len({v.name for v in used}) == 1 else image.location
+    return Text(text, where)
 
 
 def _environment(job: YMap) -> Text | None:
