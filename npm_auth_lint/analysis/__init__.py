@@ -161,7 +161,7 @@ def _pin_blocker(publish: PublishFact, key: str, pin: ToolPin | None, *, action:
     if support.never:
         return [Blocker(
             publish.location, f"`{publish.display}` does not support trusted publishing ({support.note or 'no OIDC'})", False,
-            "publish with `npm publish` (npm >= 11.5.1) instead",
+            f"publish with `npm publish` (npm >= {'11.11.0' if publish.job.provider is Provider.CIRCLECI else '11.5.1'}) instead",
         )]
     minimum = support.minimum
     if publish.job.provider is Provider.CIRCLECI and support.circleci_minimum:
