@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from npm_auth_lint.analysis import Analysis, analyze
-from npm_auth_lint.analysis.advice import id_token_fix
+from npm_auth_lint.analysis.advice import id_token_fix, node_pin_example
 from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.model import GitRemote, Project, Provider
 
@@ -121,10 +121,42 @@ def _settings(publish: PublishFact, package: str, remote: GitRemote | None) -> P
     return PublisherSettings(package, "circleci", fields, command)
 
 
+def _toolchain_steps(analysis: Analysis, publish: PublishFact) -> list[str]:
+    """The Node/npm upgrade a publish needs before trusted publishing can work (outdated-node/npm)."""
+    from npm_auth_lint import toolchain
+    from npm_auth_lint.analysis.toolchain import npm_state, publisher_kind
+
+    circleci = publish.provider is Provider.CIRCLECI
+    for facts, chain in analysis.toolchains:
+        if chain.publish is not publish:
+            continue
+        oldest = toolchain.oldest_node_meeting_floors(circleci)
+        floor = toolchain.npm_floor(circleci)
+        old_node = [p for p in chain.pins if p.resolution is not None and not toolchain.meets_node_floor(p.resolution.version)]
+        if old_node:
+            pin = old_node[0]
+            npm_too = f" and npm >= {floor}" if publisher_kind(publish) == "npm" else ""
+            return [
+                f"Upgrade Node to {oldest} or newer (e.g. {node_pin_example(publish.provider)}): `{pin.text}` gives Node "
+                f"{pin.resolution.version}; trusted publishing needs Node >= {toolchain.NODE_OIDC_FLOOR}{npm_too}"  # type: ignore[union-attr]
+            ]
+        if publisher_kind(publish) != "npm":
+            return []
+        for pin in chain.pins:
+            state = npm_state(facts, chain, pin)
+            if state is not None and state.version is not None and not toolchain.meets_npm_floor(state.version, circleci):
+                return [
+                    f"Upgrade npm to {floor} or newer before the publish (`npm install -g npm@^{floor}`), or use Node {oldest} "
+                    f"or newer: the job runs npm {state.version}"
+                ]
+    return []
+
+
 def _path(analysis: Analysis, publish: PublishFact) -> tuple[PublishingPath, list[str], list[str]]:
     blockers = analysis.blockers(publish)
     platform = [b.reason for b in blockers if b.platform]
     changes = [f"{b.fix[0].upper()}{b.fix[1:]} ({b.reason})" for b in blockers if not b.platform]
+    changes += _toolchain_steps(analysis, publish) if not platform else []
     token = publish.id_token
     granted = token is not None and token.granted
     if not publish.is_npmjs:
