@@ -131,6 +131,8 @@ class Publish(_Result):
     # What `npm publish <spec>` / `pnpm publish <dir>` / `yarn publish <dir>` names, as written: a
     # folder or tarball instead of the current package (None when no argument is given).
     spec: str | None = None
+    # The one workspace package it is pointed at, as written (`npm -w X`, `pnpm --filter X`).
+    workspace: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -193,6 +195,9 @@ class NpmrcWrite(_Result):
     expressions: tuple[str, ...] = ()
     literal_credential: str | None = None
     append: bool = False
+    # References the shell leaves as written (`'${NPM_TOKEN}'`, `\${NPM_TOKEN}`, a quoted heredoc
+    # delimiter): the file gets the reference, which npm expands when it reads the file.
+    kept_references: tuple[str, ...] = ()
 
 
 class ExportTarget(str, enum.Enum):
@@ -335,6 +340,10 @@ def _basename(word: str) -> str:
 _ASSIGNMENT_WORD = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 
 
+# GNU/BSD xargs options that take the next word as their value (`-i`, `-l`, `-e` only attach it).
+_XARGS_VALUE_OPTIONS = frozenset({"-I", "-L", "-n", "-P", "-s", "-d", "-E", "-a", "-J", "-R", "-S"})
+
+
 def _strip_wrappers(words: list[str], env: list[tuple[str, str]]) -> tuple[list[str], list[tuple[str, str]]]:
     """Drop ``sudo``/``env``/``time``/``cross-env``... in front of the real command."""
     for _ in range(16):
@@ -370,6 +379,15 @@ def _strip_wrappers(words: list[str], env: list[tuple[str, str]]) -> tuple[list[
             i = 1
             while i < len(words) and words[i].startswith("-"):
                 i += 1
+            words = words[i:]
+        elif name == "xargs":
+            i = 1
+            while i < len(words) and words[i].startswith("-") and words[i] != "-":
+                if words[i] == "--":
+                    i += 1
+                    break
+                # Options whose value is the next word when it is not attached (`-I {}` / `-I{}`).
+                i += 2 if words[i] in _XARGS_VALUE_OPTIONS else 1
             words = words[i:]
         elif name == "nice":
             i = 1
@@ -701,7 +719,8 @@ def _npm(name: str, args: list[str], env: list[tuple[str, str]], command: Comman
         if _is_dry_run(all_args, env):
             return []
         recursive = bool(_flag(all_args, "--workspaces", "-ws", "--ws"))
-        return [_publish(Tool.NPM, command, all_args, env, recursive=recursive, value_flags=_NPM_VALUE_FLAGS)]
+        publish = _publish(Tool.NPM, command, all_args, env, recursive=recursive, value_flags=_NPM_VALUE_FLAGS)
+        return [replace(publish, workspace=_option(all_args, "--workspace", "-w"))]
     if sub in _NPM_LOGIN:
         return [_login("npm", command, all_args)]
     if sub in _NPM_RUN:
@@ -758,6 +777,11 @@ def _exec_like(
             i += 2 if ("=" not in arg and arg in ("--registry", "--userconfig", "--cache", "--loglevel", "-w", "--workspace", "--prefix")) else 1
             continue
         words = args[i:]
+        if manager == "npm" and "--" in words:
+            # npm's option parser consumes the first `--`, so `npm exec tool -- --dry-run` hands
+            # the tool `--dry-run`.
+            cut = words.index("--")
+            words = words[:cut] + words[cut + 1 :]
         break
     results: list[Classified] = []
     if call is not None:
@@ -776,7 +800,7 @@ def _exec_like(
 
 
 def _npx(name: str, args: list[str], env: list[tuple[str, str]], command: Command, ctx: _Context) -> list[Classified]:
-    return [RunsCode(command=command, what=name)] + _exec_like(args, [], env, command, ctx, "npm")
+    return [RunsCode(command=command, what=name)] + _exec_like(args, [], env, command, ctx, "npm" if name.lower() == "npx" else name)
 
 
 # ---- pnpm -----------------------------------------------------------------------------------
@@ -817,7 +841,8 @@ def _pnpm(name: str, args: list[str], env: list[tuple[str, str]], command: Comma
         if _is_dry_run(all_args, env):
             return []
         recursive = recursive or bool(_flag(rest, "--recursive", "-r"))
-        return [_publish(Tool.PNPM, command, all_args, env, recursive=recursive, value_flags=_PNPM_VALUE_FLAGS)]
+        publish = _publish(Tool.PNPM, command, all_args, env, recursive=recursive, value_flags=_PNPM_VALUE_FLAGS)
+        return [replace(publish, workspace=_option(all_args, "--filter", "-F"))]
     if sub in ("login", "adduser"):
         return [_login("pnpm", command, all_args)]
     if sub in ("run", "run-script"):
@@ -1133,14 +1158,23 @@ def _npmrc_write(command: Command, write: _Write, kind: NpmrcKind) -> NpmrcWrite
         )
     else:
         entries = tuple(replace(e, location=command.location, value_location=command.location) for e in entries)
-    return _npmrc_result(command, write.target, kind, content, entries, append=write.append)
+    kept = _kept_references(command.text, heredoc=write.heredoc)
+    return _npmrc_result(command, write.target, kind, content, entries, append=write.append, kept=kept)
 
 
 def _npmrc_result(
-    command: Command, target: str, kind: NpmrcKind, content: str, entries: tuple[NpmrcEntry, ...], *, append: bool
+    command: Command,
+    target: str,
+    kind: NpmrcKind,
+    content: str,
+    entries: tuple[NpmrcEntry, ...],
+    *,
+    append: bool,
+    kept: frozenset[str] | None = None,
 ) -> NpmrcWrite:
     auth = [e for e in entries if e.key in _AUTH_KEYS]
     values = [e.value for e in auth if e.key in _SECRET_KEYS]
+    kept_set = kept if kept is not None else _kept_references(command.text)
     references: list[str] = []
     for value in values:
         for match in _ENV_REFERENCE.finditer(value):
@@ -1159,7 +1193,46 @@ def _npmrc_result(
         expressions=tuple(m.group(0) for value in values for m in _EXPRESSION.finditer(value)),
         literal_credential=next((v for v in values if _is_literal(v)), None),
         append=append,
+        kept_references=tuple(name for name in references if name in kept_set or "*" in kept_set),
     )
+
+
+_QUOTED_HEREDOC = re.compile(r"""<<-?\s*(?:'|"|\\)""")
+_DOLLAR_NAME = re.compile(r"\$(?:env:|\{)?([A-Za-z_][A-Za-z0-9_]*)", re.I)
+
+
+def _kept_references(text: str, *, heredoc: bool = False) -> frozenset[str]:
+    """Variables whose every ``$`` in the command as written is quoted or escaped from the shell.
+
+    A heredoc with a quoted delimiter (``<<'EOF'``) keeps its whole body as written; the body is
+    not part of ``text``, so every reference in it is kept.
+    """
+    if heredoc:
+        return frozenset({"*"}) if _QUOTED_HEREDOC.search(text) else frozenset()
+    kept: set[str] = set()
+    expanded: set[str] = set()
+    state = ""  # "", "'" or '"'
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if state == "'":
+            if ch == "'":
+                state = ""
+            elif (m := _DOLLAR_NAME.match(text, i)) is not None:
+                kept.add(m.group(1))
+        elif ch == "\\" and i + 1 < len(text):
+            if (m := _DOLLAR_NAME.match(text, i + 1)) is not None:
+                kept.add(m.group(1))
+            i += 2
+            continue
+        elif ch == "'" and state == "":
+            state = "'"
+        elif ch == '"':
+            state = "" if state == '"' else '"'
+        elif (m := _DOLLAR_NAME.match(text, i)) is not None:
+            expanded.add(m.group(1))
+        i += 1
+    return frozenset(kept - expanded)
 
 
 def _is_literal(value: str) -> bool:

@@ -9,7 +9,11 @@ from npm_auth_lint.redact import NPM_TOKEN
 
 # actions/setup-node (v4-v6) exports this placeholder when `registry-url` is set.
 SETUP_NODE_PLACEHOLDER = "XXXXX-XXXXX-XXXXX-XXXXX"
-JOB_TOKENS = frozenset({"GITHUB_TOKEN", "CI_JOB_TOKEN", "GITEA_TOKEN"})
+# Short-lived tokens the CI mints per job: job tokens, and OIDC ID tokens (GitLab `id_tokens`,
+# CircleCI's own and the one `circleci run oidc get` exports as NPM_ID_TOKEN), which npm exchanges.
+JOB_TOKENS = frozenset(
+    {"GITHUB_TOKEN", "CI_JOB_TOKEN", "GITEA_TOKEN", "NPM_ID_TOKEN", "SIGSTORE_ID_TOKEN", "CIRCLE_OIDC_TOKEN", "CIRCLE_OIDC_TOKEN_V2"}
+)
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 _SECRET_EXPR = re.compile(r"^\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$")

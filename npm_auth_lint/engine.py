@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from npm_auth_lint.config import Config
-from npm_auth_lint.model import Finding, Location, ParseError, Project, Severity
+from npm_auth_lint.model import Finding, Location, ParseError, Project, Reference, Severity
 from npm_auth_lint.parsers import PARSERS, Parsed
 from npm_auth_lint.parsers.git_config import read_origin
 from npm_auth_lint.registry import all_rules
@@ -59,6 +59,7 @@ ProgressCallback = Callable[[str, int, int], None]
 def build_project(workspace: Workspace, files: Sequence[str], progress: ProgressCallback | None = None) -> Project:
     """Parse every file into one :class:`Project`; unreadable files become parse errors."""
     parts: list[Parsed] = []
+    parsed_from: list[str] = []
     for done, rel in enumerate(files):
         if progress is not None:
             progress("parsing", done, len(files))
@@ -69,18 +70,39 @@ def build_project(workspace: Workspace, files: Sequence[str], progress: Progress
             parts.append(PARSERS[kind](workspace, rel))
         except FileReadError as exc:
             parts.append(Parsed(parse_errors=(ParseError(Location(rel, exc.line, exc.column), exc.message),)))
+        parsed_from.append(rel)
     aux = {rel: text for rel in workspace.aux_files() if (text := workspace.try_read(rel)) is not None}
     return Project(
         root=str(workspace.root),
         pipelines=tuple(p for part in parts for p in part.pipelines),
         npmrcs=tuple(n for part in parts for n in part.npmrcs),
         packages=tuple(p for part in parts for p in part.packages),
-        references=tuple(r for part in parts for r in part.references),
+        references=_references(parts, parsed_from),
         parse_errors=_unique_errors(e for part in parts for e in part.parse_errors),
         workspace_patterns=tuple(w for part in parts for w in part.workspace_patterns),
         remote=read_origin(workspace.root),
         files={**aux, **workspace.texts},
     )
+
+
+def _references(parts: Sequence[Parsed], parsed_from: Sequence[str]) -> tuple[Reference, ...]:
+    """Every part's references, once each, leaving out those of a GitLab file that another
+    pipeline includes: parsed on its own it lacks what its includer defines (an `extends:`
+    target, for one), and the includer already reports what the file refers to."""
+    included = {
+        source
+        for part in parts
+        for pipeline in part.pipelines
+        for source in pipeline.sources
+        if source != pipeline.path or pipeline.entry is not None
+    }
+    seen: dict[tuple[Location, str], Reference] = {}
+    for part, rel in zip(parts, parsed_from):
+        if rel in included:
+            continue
+        for reference in part.references:
+            seen.setdefault((reference.location, reference.what), reference)
+    return tuple(seen.values())
 
 
 def _unique_errors(errors: Iterable[ParseError]) -> tuple[ParseError, ...]:

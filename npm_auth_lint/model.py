@@ -321,7 +321,7 @@ class Job:
     caller: Location | None = None
     called_file: str | None = None
     default_working_directory: str | None = None
-    hidden: bool = False  # GitLab `.name` jobs: templates that never run
+    hidden: bool = False  # GitLab `.name` templates, and jobs whose rules are all `when: never`: never run
 
 
 @dataclass(frozen=True)

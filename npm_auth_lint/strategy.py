@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from npm_auth_lint.analysis import Analysis, analyze
-from npm_auth_lint.analysis.advice import id_token_fix
+from npm_auth_lint.analysis.advice import id_token_fix, node_pin_example
 from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.model import GitRemote, Project, Provider
 
@@ -144,7 +144,7 @@ def _path(analysis: Analysis, publish: PublishFact) -> tuple[PublishingPath, lis
     blockers = analysis.blockers(publish)
     platform = [b.reason for b in blockers if b.platform]
     changes = [f"{b.fix[0].upper()}{b.fix[1:]} ({b.reason})" for b in blockers if not b.platform]
-    if publish.is_npmjs:
+    if publish.is_npmjs and not platform:
         changes += analysis.toolchain_changes(publish)
     token = publish.id_token
     granted = token is not None and token.granted

@@ -20,7 +20,14 @@ import pathspec
 MAX_FILE_BYTES = 2 * 1024 * 1024
 SKIP_DIRS = frozenset({".git", "node_modules", ".hg", ".svn"})
 # Files that only matter when something refers to them (node-version-file, .nvmrc ...).
-AUX_NAMES = frozenset({".nvmrc", ".node-version", ".tool-versions", "mise.toml", ".mise.toml"})
+AUX_NAMES = frozenset(
+    {
+        ".nvmrc", ".node-version", ".tool-versions", "mise.toml", ".mise.toml",
+        # semantic-release configuration: does the release publish to npm at all?
+        ".releaserc", ".releaserc.json", ".releaserc.yaml", ".releaserc.yml", ".releaserc.js", ".releaserc.cjs",
+        ".releaserc.mjs", "release.config.js", "release.config.cjs", "release.config.mjs",
+    }
+)
 
 
 class Kind(str, enum.Enum):

@@ -91,11 +91,13 @@ class MissingIdToken(Rule):
                 continue
             token = publish.id_token
             job = publish.job
+            # A GitLab publish with a token signs provenance with the Sigstore ID token alone.
+            token_provenance = job.provider is Provider.GITLAB and publish.provenance is True and not publish.relies_on_oidc
             sigstore_missing = (
-                job.provider is Provider.GITLAB and publish.provenance is True and token.granted and not token.sigstore
+                job.provider is Provider.GITLAB and publish.provenance is True and (token.granted or token_provenance) and not token.sigstore
             )
             needs_token = publish.relies_on_oidc or (publish.provenance is True and job.provider is not Provider.CIRCLECI)
-            if token.granted and not sigstore_missing:
+            if (token.granted or token_provenance) and not sigstore_missing:
                 continue
             if not needs_token and not sigstore_missing:
                 continue

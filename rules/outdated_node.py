@@ -40,6 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint.analysis import analyze
+from npm_auth_lint.analysis.advice import node_pin_example
 from npm_auth_lint.model import Finding, Project, Related, Severity
 from npm_auth_lint.rule import Rule
 
@@ -71,7 +72,7 @@ class OutdatedNode(Rule):
                 oidc = publish.relies_on_oidc
                 oldest = toolchain.oldest_node_meeting_floors(chain.circleci)
                 bundled, _ = toolchain.bundled_npm(oldest) or ("", None)
-                advice = f"use Node >= {oldest}, whose bundled npm {bundled} is new enough (e.g. `node-version: 24`)"
+                advice = f"use Node >= {oldest}, whose bundled npm {bundled} is new enough (e.g. {node_pin_example(publish.provider)})"
                 lead = f"{node.explanation}; trusted publishing needs Node >= {toolchain.NODE_OIDC_FLOOR}"
                 if oidc:
                     message = f"{lead}, and `{publish.display}` in job `{publish.job.id}` relies on it: {advice}"

@@ -41,8 +41,9 @@ from collections.abc import Iterator
 
 from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis import analyze
+from npm_auth_lint.analysis.advice import node_pin_example
 from npm_auth_lint.analysis.toolchain import npm_state, publisher_kind
-from npm_auth_lint.model import Finding, Project, Severity
+from npm_auth_lint.model import Finding, Project, Provider, Severity
 from npm_auth_lint.rule import Rule
 
 
@@ -62,9 +63,11 @@ class UnresolvedToolchain(Rule):
                 continue
             reason = chain.unresolved
             never = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.tool)
+            own_client = False
             if reason is None and publisher_kind(publish) == "own" and not (never and never.never):
                 # (Publishers that never do OIDC, like bun, are oidc-blocker's to report.)
-                reason = f"`{publish.display}` publishes with its own registry client, not the npm CLI: its own trusted-publishing support decides"
+                reason = f"`{publish.display}` publishes with its own registry client, not the npm CLI"
+                own_client = True
             if reason is None and publisher_kind(publish) == "npm":
                 unknown = [pin for pin in chain.pins if (state := npm_state(facts, chain, pin)) is not None and state.version is None]
                 if unknown:
@@ -72,8 +75,15 @@ class UnresolvedToolchain(Rule):
             if reason is None:
                 continue
             seen.add(key)
+            if own_client:
+                advice = "its own version decides whether trusted publishing works: check it supports OIDC"
+            else:
+                floor = "11.11.0" if publish.provider is Provider.CIRCLECI else "11.5.1"
+                example = node_pin_example(publish.provider)
+                if publish.provider is Provider.GITHUB:
+                    example = "actions/setup-node `node-version: 24`, or a `node:24` image"
+                advice = f"pin it in the job (e.g. {example}) so trusted publishing gets npm >= {floor} and Node >= 22.14.0"
             yield self.finding(
                 publish.location,
-                f"the toolchain of `{publish.display}` in job `{publish.job.id}` cannot be determined: {reason}; pin it in the job "
-                "(e.g. actions/setup-node `node-version: 24`, or a `node:24` image) so trusted publishing gets npm >= 11.5.1 and Node >= 22.14.0",
+                f"the toolchain of `{publish.display}` in job `{publish.job.id}` cannot be determined: {reason}; {advice}",
             )

@@ -499,6 +499,26 @@ def test_npmrc_token_writes(script, target):
     assert [(e.key, e.location.line) for e in write.entries] == [("_authToken", 20)]
 
 
+@pytest.mark.parametrize(
+    ("script", "kept"),
+    [
+        ('echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" >> .npmrc', ()),
+        ("echo '//registry.npmjs.org/:_authToken=${NPM_TOKEN}' > ~/.npmrc", ("NPM_TOKEN",)),
+        ('echo "//registry.npmjs.org/:_authToken=\\${NPM_TOKEN}" > ~/.npmrc', ("NPM_TOKEN",)),
+        ("npm config set //registry.npmjs.org/:_authToken '${NPM_TOKEN}'", ("NPM_TOKEN",)),
+        ("npm config set //registry.npmjs.org/:_authToken $NPM_TOKEN", ()),
+        ("cat > ~/.npmrc <<'EOF'\n//registry.npmjs.org/:_authToken=${NPM_TOKEN}\nEOF", ("NPM_TOKEN",)),
+        ("cat > ~/.npmrc <<EOF\n//registry.npmjs.org/:_authToken=${NPM_TOKEN}\nEOF", ()),
+        # quoted once, expanded once: the token reaches the file
+        ("""printf '%s\\n' "//a.example/:_authToken=$NPM_TOKEN" '//registry.npmjs.org/:_authToken=$NPM_TOKEN' > .npmrc""", ()),
+    ],
+)
+def test_npmrc_write_keeps_quoted_references(script, kept):
+    write = one(run(script), NpmrcWrite)
+    assert write.env_references == ("NPM_TOKEN",)
+    assert write.kept_references == kept
+
+
 def test_heredoc_npmrc_entries_are_on_their_own_lines():
     results = run(
         """\

@@ -77,3 +77,28 @@ def test_text_json_and_subcommand(tmp_path: Path, capsys) -> None:
     assert main(["strategy", str(root)]) == 0
     assert capsys.readouterr().out.startswith("Publishing pipelines:")
     assert render_text([]) == ""
+
+
+def test_checklist_upgrades_an_outdated_toolchain_first(tmp_path: Path) -> None:
+    # GitLab on Node 20 with a token: the Node upgrade comes before wiring the ID token.
+    root = materialize(FIXTURES / "use-trusted-publishing" / "gitlab-xargs-publish", tmp_path / "gitlab")
+    ci = root / ".gitlab-ci.yml"
+    ci.write_text(ci.read_text().replace("image: node:24", "image: node:20"))
+    (only,) = strategies_of(root)
+    first = only.checklist[0]
+    assert first.startswith("Upgrade Node to 24.5.0 or newer (e.g. `image: node:24`): `node:20` gives Node 20.")
+    assert first.endswith("; trusted publishing needs Node >= 22.14.0 and npm >= 11.5.1")
+    assert only.checklist[1].startswith("Wire the ID token: ")
+
+
+def test_checklist_upgrades_npm_alone_when_node_is_new_enough(tmp_path: Path) -> None:
+    # CircleCI needs npm 11.11.0; Node 24.5 bundles 11.5.1.
+    root = materialize(FIXTURES / "missing-id-token" / "pass-circleci-export", tmp_path / "circleci")
+    config = root / ".circleci" / "config.yml"
+    config.write_text(config.read_text().replace("cimg/node:24.15", "cimg/node:24.5"))
+    (only,) = strategies_of(root)
+    assert only.path == "trusted-publishing-broken"
+    assert only.checklist[0] == (
+        "Upgrade npm to 11.11.0 or newer before the publish (`npm install -g npm@^11.11.0`), or use Node 24.14.1 or newer: "
+        "the job runs npm 11.5.1"
+    )

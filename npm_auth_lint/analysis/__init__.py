@@ -76,23 +76,33 @@ class Analysis:
         return self._toolchain_index.get(id(publish), [])
 
     def toolchain_changes(self, publish: PublishFact) -> list[str]:
-        """The Node/npm upgrades trusted publishing needs for ``publish`` (empty when none)."""
+        """The Node/npm upgrade trusted publishing needs for ``publish`` (empty when none)."""
         from npm_auth_lint import toolchain
+        from npm_auth_lint.analysis.advice import node_pin_example
+        from npm_auth_lint.analysis.toolchain import npm_state, publisher_kind
 
-        changes: list[str] = []
-        for _job, chain in self._toolchains_of(publish):
+        circleci = publish.provider is Provider.CIRCLECI
+        oldest = toolchain.oldest_node_meeting_floors(circleci)
+        floor = toolchain.npm_floor(circleci)
+        for facts, chain in self._toolchains_of(publish):
             old_node = [p for p in chain.pins if p.resolution is not None and not toolchain.meets_node_floor(p.resolution.version)]
             if old_node:
-                oldest = toolchain.oldest_node_meeting_floors(chain.circleci)
-                changes.append(
-                    f"Use Node >= {oldest} instead of `{old_node[0].text}` "
-                    f"({old_node[0].location.path}:{old_node[0].location.line}); trusted publishing needs Node >= {toolchain.NODE_OIDC_FLOOR}"
-                )
-            elif self.npm_too_old(publish):
-                node = next((p.resolution for p in chain.pins if p.resolution is not None), None)
-                advice = toolchain.upgrade_advice(node.version if node else None, circleci=chain.circleci)
-                changes.append(f"Run npm >= {toolchain.npm_floor(chain.circleci)}: {advice}")
-        return changes
+                pin = old_node[0]
+                npm_too = f" and npm >= {floor}" if publisher_kind(publish) == "npm" else ""
+                return [
+                    f"Upgrade Node to {oldest} or newer (e.g. {node_pin_example(publish.provider)}): `{pin.text}` gives Node "
+                    f"{pin.resolution.version}; trusted publishing needs Node >= {toolchain.NODE_OIDC_FLOOR}{npm_too}"  # type: ignore[union-attr]
+                ]
+            if publisher_kind(publish) != "npm":
+                return []
+            for pin in chain.pins:
+                state = npm_state(facts, chain, pin)
+                if state is not None and state.version is not None and not toolchain.meets_npm_floor(state.version, circleci):
+                    return [
+                        f"Upgrade npm to {floor} or newer before the publish (`npm install -g npm@^{floor}`), or use Node {oldest} "
+                        f"or newer: the job runs npm {state.version}"
+                    ]
+        return []
 
     def npm_too_old(self, publish: PublishFact) -> bool:
         """An npm on PATH that never tries OIDC (< 11.5.1; < 11.11.0 on CircleCI) for this publish."""
@@ -217,7 +227,7 @@ def _pin_blocker(publish: PublishFact, key: str, pin: ToolPin | None, *, action:
     if support.never:
         return [Blocker(
             publish.location, f"`{publish.display}` does not support trusted publishing ({support.note or 'no OIDC'})", False,
-            "publish with `npm publish` (npm >= 11.5.1) instead",
+            f"publish with `npm publish` (npm >= {'11.11.0' if publish.job.provider is Provider.CIRCLECI else '11.5.1'}) instead",
         )]
     minimum = support.minimum
     if publish.job.provider is Provider.CIRCLECI and support.circleci_minimum:

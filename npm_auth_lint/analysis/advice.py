@@ -21,6 +21,15 @@ def id_token_fix(job: Job) -> str:
     return f"run `{CIRCLECI_EXPORT}` in the same `run` step as the publish"
 
 
+def node_pin_example(provider: Provider) -> str:
+    """A Node 24 pin in the provider's own syntax whose bundled npm is new enough for OIDC there."""
+    if provider is Provider.GITLAB:
+        return "`image: node:24`"
+    if provider is Provider.CIRCLECI:
+        return "a `cimg/node:24.15` image"  # 24.14.1+ bundles npm >= 11.11.0, CircleCI's floor
+    return "`node-version: 24`"
+
+
 def trusted_publisher_step(publish: PublishFact) -> str:
     """Where to register the trusted publisher (the entry file npm binds to)."""
     pipeline = publish.pipeline

@@ -36,6 +36,7 @@ from npm_auth_lint.analysis.facts import (
 )
 from npm_auth_lint.analysis.packages import join_dir, normalise_dir, package_for_dir, workspace_packages
 from npm_auth_lint.analysis.registries import NPMJS, nerf_dart
+from npm_auth_lint.analysis.semantic_release import publishes_to_npm
 from npm_auth_lint.model import (
     Command,
     EnvScope,
@@ -50,6 +51,7 @@ from npm_auth_lint.model import (
     Provider,
     Step,
     Text,
+    ValueSource,
     ValueSourceKind,
 )
 from npm_auth_lint.shell import split_script
@@ -81,6 +83,8 @@ class _State:
     scoped_registries: dict[str, str] = field(default_factory=dict)
     id_token_exported: Location | None = None  # CircleCI: BASH_ENV export of NPM_ID_TOKEN
     yarn_lines: list[AuthLine] = field(default_factory=list)  # npmAuthToken written to a .yarnrc.yml
+    # `registry=` / `@scope:registry=` lines written to an npmrc by a script: (scope, url, where).
+    registries: list[tuple[str | None, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -148,6 +152,21 @@ def _setup_node_scope(scope: Text | None, registry_url: str, project: Project) -
     return "@" + text.lstrip("@").lower()
 
 
+def _package_scope(package: PackageJson | None) -> str | None:
+    name = package.name.value if package is not None and package.name is not None else ""
+    return name.split("/")[0] if name.startswith("@") else None
+
+
+def _registry_from_written(registries: list[tuple[str | None, str, str]], package: PackageJson | None) -> tuple[str, str] | None:
+    """The registry an npmrc written earlier in the job sets for ``package`` (its scope's first)."""
+    scope = _package_scope(package)
+    for wanted in ([scope] if scope else []) + [None]:
+        for entry_scope, url, via in reversed(registries):
+            if entry_scope == wanted:
+                return url, via
+    return None
+
+
 def _registry_from_npmrc(project: Project, directory: str, package: PackageJson | None) -> tuple[str, str] | None:
     package_name = package.name.value if package is not None and package.name is not None else ""
     scope = package_name.split("/")[0] if package_name.startswith("@") else None
@@ -191,7 +210,7 @@ def _publish_target(
     if package is not None and "registry" in package.publish_config:
         text = package.publish_config["registry"]
         return text.value, f"publishConfig.registry in {package.path}"
-    found = _registry_from_npmrc(project, directory, package)
+    found = _registry_from_written(state.registries, package) or _registry_from_npmrc(project, directory, package)
     if found:
         return found
     if state.scoped_registries:
@@ -236,15 +255,77 @@ def _tool_pin(package_name: str | None, project: Project, package: PackageJson |
 
 
 def _script_display(result: cmds.Publish, fallback: str) -> str:
-    """`npm run release` publishes through a package.json script: name both."""
-    if result.script_command is None or not result.via_scripts:
+    """`npm run release` publishes through a package.json script: name both. A command run by
+    another (`xargs ... sh -c 'npm publish'`) is named by itself."""
+    if result.script_command is None:
         return _display(result.command, fallback)
+    if not result.via_scripts:
+        return _display(result.script_command, fallback)
     return f"{_display(result.command, fallback)} → {_display(result.script_command, fallback)}"
 
 
 def _enabled(value: Text | None) -> bool:
     """An action input that switches something on: present and not ``false`` (``run_install: false``)."""
     return value is not None and value.value.strip().lower() not in ("", "false", "null", "0", "no")
+
+
+_WHOLE_REFERENCE = re.compile(r"^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\{\{\s*secrets\.[A-Za-z_][A-Za-z0-9_-]*\s*\}\})$")
+
+
+def _whole_file_reference(result: cmds.NpmrcWrite) -> str | None:
+    """The one variable or secret an npmrc is written from whole (``echo "$NPMRC" > ~/.npmrc``,
+    ``echo $NPMRC | base64 -d > ~/.npmrc``, ``cat $NPMRC_FILE > .npmrc``), when its content has no
+    setting the tool can read."""
+    if result.entries:
+        return None
+    command = result.command
+    words = [*(w for feeder in command.piped_from for w in feeder), *command.words[1:], *result.content.split()]
+    found = {word.strip() for word in words if _WHOLE_REFERENCE.match(word.strip())}
+    return found.pop() if len(found) == 1 else None
+
+
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _selected_package(project: Project, selector: str, env: dict[str, EnvVar], directory: str) -> PackageJson | None:
+    """The workspace package ``npm -w X`` / ``pnpm --filter X`` points at: a name or a folder.
+
+    ``$VAR`` is filled in from a variable the file sets to a literal (GitLab job ``variables:``);
+    pnpm's graph selectors (``X...``, ``...X``, ``{dir}``, globs, ``!X``) are left unresolved.
+    """
+
+    def fill(match: re.Match[str]) -> str:
+        variable = env.get(match.group(1) or match.group(2))
+        if variable is None or variable.source.kind is not ValueSourceKind.LITERAL:
+            return "$"
+        return variable.value
+
+    text = _VARIABLE.sub(fill, selector).strip().strip("\"'")
+    if not text or any(mark in text for mark in ("$", "*", "...", "{", "!", "^", "[")):
+        return None
+    for package in project.packages:
+        if package.name is not None and package.name.value == text:
+            return package
+    folder = join_dir(directory, text)
+    return project.package_at(folder) if folder is not None else None
+
+
+def _settings_npm_token(provider: Provider, where: Location) -> Credential | None:
+    """The ``NPM_TOKEN`` semantic-release needs when no ID token is wired, on GitLab and CircleCI.
+
+    Without the ID token semantic-release cannot publish unless ``NPM_TOKEN`` is set, and there
+    project/group CI variables and contexts reach every job without a line in the file (on GitHub a
+    secret must be mapped into ``env:``, so a missing one really means no token).
+    """
+    if provider is Provider.GITHUB:
+        return None
+    return Credential(
+        ValueSource(ValueSourceKind.VARIABLE, "NPM_TOKEN"),
+        where,
+        "NPM_TOKEN (read by semantic-release; not set in the file, so a CI/CD variable or context)",
+        variable="NPM_TOKEN",
+        defined_in_file=False,
+    )
 
 
 def _display(command: Command | None, fallback: str) -> str:
@@ -477,10 +558,20 @@ class _JobWalker:
                 break
         if credential is None and result.literal_credential:
             credential = value_credential(result.literal_credential, location, f"written to {target}", env, self.provider)
+        if credential is not None and credential.variable in result.kept_references:
+            credential = None  # the file holds `${VAR}`, not the token: npm expands it when it reads the file
+        whole = _whole_file_reference(result) if result.kind is NpmrcKind.NPMRC else None
+        if credential is None and whole is not None:
+            credential = value_credential(whole, location, f"the whole npmrc, written to {target} at line {location.line}", env, self.provider)
         self.out.writes.append(
             NpmrcWriteFact(index, location, target, long_lived(credential), _display(result.command, "npmrc write"), result.kind, result.entries)
         )
         via = f"{'yarnrc' if result.kind is NpmrcKind.YARNRC_YML else 'npmrc'} written at {location.path}:{location.line}"
+        if result.kind is NpmrcKind.NPMRC:
+            for entry in result.entries:
+                if entry.key == "registry" and entry.value.strip():
+                    scope = entry.scope if entry.scope and entry.scope.startswith("@") else None
+                    self.state.registries.append((scope, entry.value.strip(), via))
         lines = tuple(
             AuthLine(
                 e.scope if e.scope and e.scope.startswith("//") else None, e.key, e.value, location, via,
@@ -493,6 +584,9 @@ class _JobWalker:
             return
         if result.kind is not NpmrcKind.NPMRC:
             return
+        if whole is not None and long_lived(credential) is not None:
+            # Its lines are not known: take it as the token for every registry.
+            lines = (AuthLine(None, "_authToken", whole, location, f"the whole npmrc written at {location.path}:{location.line}"),)
         if _USER_NPMRC.match(target) or target.endswith("/.npmrc") and not _PROJECT_NPMRC.match(target):
             level = "user"
         else:
@@ -518,8 +612,12 @@ class _JobWalker:
         directory: str,
         id_token_here: Location | None,
     ) -> None:
+        if result.tool is cmds.Tool.SEMANTIC_RELEASE and not publishes_to_npm(self.project, directory):
+            return  # its configuration releases without @semantic-release/npm publishing
         if result.spec is not None and not result.recursive:
             package, directory = _spec_package(self.project, result.spec, directory)
+        if result.workspace and not result.recursive:
+            package = _selected_package(self.project, result.workspace, env, directory) or package
         root = self.project.package_at("")
         result = cmds.refine_tool(result, {**(root.dependencies if root else {}), **(package.dependencies if package else {})})
         target, target_via = _publish_target(self.project, result, env, self.state, package, directory)
@@ -532,6 +630,8 @@ class _JobWalker:
                 credential = env_credential("NPM_CONFIG_TOKEN", env, "read by bun")
         if tool in _READS_NPM_TOKEN and (credential is None or not credential.is_long_lived):
             credential = env_credential("NPM_TOKEN", env, "read by semantic-release") or credential
+            if long_lived(credential) is None and not self._id_token_wired(id_token_here):
+                credential = _settings_npm_token(self.provider, result.command.location) or credential
         provenance = _provenance(result, env, package, self.project)
         pin = _tool_pin(result.tool_package, self.project, package)
         script_location = result.via_scripts[0][1] if result.via_scripts else None
@@ -543,6 +643,12 @@ class _JobWalker:
             target, target_via, credential, provenance, package, result.recursive, result.command, pin,
             script_location, env, id_token=id_token,
         )
+
+    def _id_token_wired(self, here: Location | None) -> bool:
+        """Whether the npm ID token reaches this publish (GitLab ``id_tokens``, CircleCI export)."""
+        if self.provider is Provider.CIRCLECI:
+            return (here or self.state.id_token_exported) is not None
+        return self.job.id_token is not None and self.job.id_token.granted
 
     def _circleci_id_token(self, here: Location | None) -> IdToken:
         granted_at = here or self.state.id_token_exported

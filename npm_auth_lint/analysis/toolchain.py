@@ -157,7 +157,16 @@ def node_pins(project: Project, facts: JobFacts, publish: PublishFact) -> tuple[
         return [], f"the image `{text}` is not a Node image the tool knows"
     if setups:
         return [], "the `node-version` cannot be resolved"
-    return [], "the job uses the runner's default Node (no setup-node, no Node image)"
+    return [], _no_pin_reason(facts.job.provider)
+
+
+def _no_pin_reason(provider: Provider) -> str:
+    """Why a job without any Node pin runs an unknown Node, in the provider's terms."""
+    if provider is Provider.GITLAB:
+        return "the job sets no `image:`, so the runner's default image decides"
+    if provider is Provider.CIRCLECI:
+        return "the job's executor gives no Node image the tool can read (a machine, a custom or an orb executor it does not know)"
+    return "the job uses the runner's default Node (no setup-node, no Node image)"
 
 
 def resolve(project: Project, facts: JobFacts, publish: PublishFact) -> PublishToolchain:

@@ -6,7 +6,8 @@ the way ``Entry::Job`` does, and builds the model:
 
 * every top-level key that is not a reserved keyword is a job; hidden jobs (``.name``) are kept,
   composed like the others (``default:`` included), with ``hidden=True`` (``Project.jobs()`` skips
-  them) so that templates stay visible; a hidden trigger template starts no child pipeline;
+  them) so that templates stay visible, and so are jobs whose every rule is ``when: never``; a
+  hidden trigger template starts no child pipeline;
   a trigger job (``trigger:``) has no steps, and a child pipeline it starts from local files
   becomes one more :class:`Pipeline` (``path`` = its first file);
 * one :class:`Step` per script section that runs (``before_script`` from the job or ``default:``,
@@ -230,11 +231,11 @@ class _Builder:
             steps=tuple(self._steps(name, effective, from_default)),
             env=env,
             runner=_runner(effective),
-            image=_image(effective),
+            image=_expand_image(_image(effective), env),
             id_token=id_token(effective, job_location),
             matrix=_matrix(effective),
             environment=_environment(effective),
-            hidden=name.startswith("."),
+            hidden=name.startswith(".") or _never_runs(effective),
         )
 
     def _apply_default(self, node: YMap) -> tuple[YMap, frozenset[str]]:
@@ -451,6 +452,18 @@ def variables(value: Any, scope: EnvScope) -> tuple[EnvVar, ...]:
     return tuple(result)
 
 
+def _never_runs(job: YMap) -> bool:
+    """Whether every one of the job's ``rules`` says ``when: never`` (GitLab never adds it).
+
+    The first matching rule decides; when each rule, matching or not, ends in ``never``, no
+    pipeline can hold the job. Anything the tool cannot read (a ``!reference``) may let it run.
+    """
+    rules = job.get("rules")
+    if not isinstance(rules, YSeq) or len(rules) == 0:
+        return False
+    return all(isinstance(rule, YMap) and rule.get("when") == "never" for rule in rules)
+
+
 def _runner(job: YMap) -> Runner:
     tags = job.get("tags")
     labels: list[str] = []
@@ -484,6 +497,34 @@ def _named_text(job: YMap, key: str) -> Text | None:
 
 def _image(job: YMap) -> Text | None:
     return _named_text(job, "image")
+
+
+_IMAGE_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _expand_image(image: Text | None, env: tuple[EnvVar, ...]) -> Text | None:
+    """``image:`` with the job's and global ``variables:`` filled in, as GitLab expands it.
+
+    Only variables set in the file to plain values are filled in (not predefined or project ones).
+    When one variable gives the image, its line is where the image is pinned.
+    """
+    if image is None or "$" not in image.value:
+        return image
+    values = {v.name: v for v in env if "$" not in v.value}
+    used: list[EnvVar] = []
+
+    def fill(match: re.Match[str]) -> str:
+        variable = values.get(match.group(1) or match.group(2))
+        if variable is None:
+            return match.group(0)
+        used.append(variable)
+        return variable.value
+
+    text = _IMAGE_VARIABLE.sub(fill, image.value)
+    if not used:
+        return image
+    where = used[0].location if len({v.name for v in used}) == 1 else image.location
+    return Text(text, where)
 
 
 def _environment(job: YMap) -> Text | None:

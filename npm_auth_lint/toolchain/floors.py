@@ -58,5 +58,5 @@ def upgrade_advice(node_version: str | None = None, circleci: bool = False) -> s
     npm, _ = bundled_npm(node) or ("", None)
     use_node = f"use Node >= {node} (it bundles npm {npm})"
     if node_version is not None and not meets_node_floor(node_version):
-        return f"{use_node}: trusted publishing needs Node >= {NODE_OIDC_FLOOR}"
+        return f"{use_node}; a newer npm alone is not enough, trusted publishing also needs Node >= {NODE_OIDC_FLOOR}"
     return f"add `npm install -g npm@^{npm_floor(circleci)}` before publishing, or {use_node}"
