@@ -204,8 +204,10 @@ def strategy(project: Project) -> list[PipelineStrategy]:
         names = _unique([pkg.name.value for p in publishes for pkg in p.packages if pkg.name is not None])
         npmjs = [p for p in publishes if p.is_npmjs]
         settings: tuple[PublisherSettings, ...] = ()
-        if npmjs and names and path is not PublishingPath.TOKEN_NOT_VIABLE:
-            settings = (_settings(npmjs[0], names, project.remote),)
+        if npmjs and path is not PublishingPath.TOKEN_NOT_VIABLE:
+            # No package.json found (a tarball, a folder from a variable): still show the values,
+            # with the package as a placeholder rather than a guess.
+            settings = (_settings(npmjs[0], names or ("<package>",), project.remote),)
         out.append(
             PipelineStrategy(
                 file=entry,

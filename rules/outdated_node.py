@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
+from npm_auth_lint.analysis import analyze, not_viable_reason
 from npm_auth_lint.analysis.advice import node_pin_example
 from npm_auth_lint.model import Finding, Project, Related, Severity
 from npm_auth_lint.rule import Rule
@@ -54,7 +54,8 @@ class OutdatedNode(Rule):
 
     def check(self, project: Project) -> Iterator[Finding]:
         seen: set[tuple[str, int, int]] = set()
-        toolchains = analyze(project).toolchains
+        analysis = analyze(project)
+        toolchains = analysis.toolchains
         if not toolchains:
             return
         from npm_auth_lint import toolchain  # ~40 ms of imports: only when something publishes
@@ -76,6 +77,11 @@ class OutdatedNode(Rule):
                 lead = f"{node.explanation}; trusted publishing needs Node >= {toolchain.NODE_OIDC_FLOOR}"
                 if oidc:
                     message = f"{lead}, and `{publish.display}` in job `{publish.job.id}` relies on it: {advice}"
+                elif not_viable := not_viable_reason(analysis, publish):
+                    message = (
+                        f"{lead}; `{publish.display}` in job `{publish.job.id}` uses a token and trusted publishing is not "
+                        f"viable there ({not_viable}), so this matters once the publish moves: {advice}"
+                    )
                 else:
                     message = f"{lead}: upgrade before migrating `{publish.display}` in job `{publish.job.id}` from its token ({advice})"
                 yield self.finding(

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
+from npm_auth_lint.analysis import analyze, not_viable_reason
 from npm_auth_lint.analysis.toolchain import npm_state, publisher_kind
 from npm_auth_lint.model import Finding, Project, Related, Severity
 from npm_auth_lint.rule import Rule
@@ -59,7 +59,8 @@ class OutdatedNpm(Rule):
 
     def check(self, project: Project) -> Iterator[Finding]:
         reported: set[tuple[str, str | None, str]] = set()
-        toolchains = analyze(project).toolchains
+        analysis = analyze(project)
+        toolchains = analysis.toolchains
         if not toolchains:
             return
         from npm_auth_lint import toolchain  # ~40 ms of imports: only when something publishes
@@ -87,11 +88,13 @@ class OutdatedNpm(Rule):
                 if state.upgrade_problem is not None and not too_old:
                     message = f"{state.explanation}; use an npm release that supports this Node (e.g. `npm install -g npm@^{floor}`)"
                 else:
-                    message = (
-                        f"{state.explanation}; trusted publishing{where} needs npm >= {floor}"
-                        + (f", and `{publish.display}` in job `{publish.job.id}` relies on it" if oidc else f"; upgrade before migrating `{publish.display}` from its token")
-                        + f": {advice}"
-                    )
+                    if oidc:
+                        why = f", and `{publish.display}` in job `{publish.job.id}` relies on it"
+                    elif not_viable := not_viable_reason(analysis, publish):
+                        why = f"; `{publish.display}` uses a token and trusted publishing is not viable there ({not_viable}), so this matters once the publish moves"
+                    else:
+                        why = f"; upgrade before migrating `{publish.display}` from its token"
+                    message = f"{state.explanation}; trusted publishing{where} needs npm >= {floor}{why}: {advice}"
                 yield self.finding(
                     state.location,
                     message,

@@ -15,7 +15,7 @@ from npm_auth_lint.analysis.jobs import analyze_job
 from npm_auth_lint.analysis.toolchain import PublishToolchain
 from npm_auth_lint.model import Hosting, Location, Project, Provider
 
-__all__ = ["Analysis", "Blocker", "analyze"]
+__all__ = ["Analysis", "Blocker", "analyze", "not_viable_reason"]
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,11 @@ class Analysis:
                 if state is not None and state.version is not None and not toolchain.meets_npm_floor(state.version, chain.circleci):
                     return True
         return False
+
+
+def not_viable_reason(analysis: Analysis, publish: PublishFact) -> str:
+    """Why trusted publishing cannot work for ``publish`` whatever the job says ('' if it can)."""
+    return "; ".join(b.reason for b in analysis.blockers(publish) if b.platform)
 
 
 _CACHE: dict[int, tuple[Project, Analysis]] = {}
