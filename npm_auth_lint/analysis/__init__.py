@@ -98,9 +98,10 @@ class Analysis:
             for pin in chain.pins:
                 state = npm_state(facts, chain, pin)
                 if state is not None and state.version is not None and not toolchain.meets_npm_floor(state.version, circleci):
+                    runs = state.version if state.exact else f"{state.version.split('.')[0]}.x (>= {state.version})"
                     return [
                         f"Upgrade npm to {floor} or newer before the publish (`npm install -g npm@^{floor}`), or use Node {oldest} "
-                        f"or newer: the job runs npm {state.version}"
+                        f"or newer: the job runs npm {runs}"
                     ]
         return []
 
