@@ -85,7 +85,9 @@ class OutdatedNpm(Rule):
                 oidc = publish.relies_on_oidc
                 node = pin.resolution
                 advice = toolchain.upgrade_advice(node.version if node else None, circleci=chain.circleci)
-                if state.upgrade_problem is not None and not too_old:
+                if state.broken:
+                    message = f"{state.explanation}; install a fixed release instead (e.g. `npm install -g npm@^{floor}`)"
+                elif state.upgrade_problem is not None and not too_old:
                     message = f"{state.explanation}; use an npm release that supports this Node (e.g. `npm install -g npm@^{floor}`)"
                 else:
                     if oidc:

@@ -45,6 +45,7 @@ class NpmState:
     location: Location  # the last upgrade command, else the Node pin
     upgrade: NpmUpgradeFact | None = None
     upgrade_problem: str | None = None  # an upgrade that cannot work (EBADENGINE, broken npm)
+    broken: bool = False  # the upgrade installs a known-broken npm (12.0.0)
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,7 @@ def npm_state(facts: JobFacts, chain: PublishToolchain, pin: NodePin) -> NpmStat
     last = upgrades[-1]
     upgraded = toolchain.resolve_npm_spec(last.spec, node.version)
     if upgraded.broken:
-        return NpmState(upgraded.version, True, upgraded.explanation, last.location, last, upgraded.broken)
+        return NpmState(upgraded.version, True, upgraded.explanation, last.location, last, upgraded.broken, broken=True)
     if upgraded.installable is False:
         problem = upgraded.explanation
         return NpmState(node.npm, node.npm_exact, f"{problem}, so npm stays at the bundled {node.npm_text}", last.location, last, problem)
