@@ -270,6 +270,8 @@ def show_strategy(
     import json
 
     from npm_auth_lint.engine import lint as run_engine
+    from npm_auth_lint.reporters.common import clean, redact_data
+    from npm_auth_lint.reporters.text import printable
     from npm_auth_lint.strategy import render_text, strategy, to_data
     from npm_auth_lint.workspace import find_root
 
@@ -282,11 +284,15 @@ def show_strategy(
     config = build_config(find_root(targets[0]), None, no_config, (), ())
     result = run_engine(list(targets), config)
     strategies = [s for project in result.projects for s in strategy(project)]
+    # The same redaction and escaping as the lint reporters: the strategy quotes publish
+    # commands and job names as written, and those may hold a token or a terminal escape.
+    secrets = tuple({secret for finding in result.findings for secret in finding.secrets})
     if output_format is Format.json:
-        document = {"schema": "npm-auth-lint/strategy", "version": 1, "pipelines": to_data(strategies)}
+        document = {"schema": "npm-auth-lint/strategy", "version": 1, "pipelines": redact_data(to_data(strategies), secrets)}
         typer.echo(json.dumps(document, indent=2))
     else:
-        typer.echo(render_text(strategies).rstrip("\n") or "No publishing pipelines found.")
+        text = printable(clean(render_text(strategies), secrets)).rstrip("\n")
+        typer.echo(text or "No publishing pipelines found.")
     return EXIT_OK
 
 

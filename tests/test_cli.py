@@ -115,3 +115,21 @@ def test_color_only_when_forced(leaky: Path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     _, out, _ = run([str(leaky)], capsys)
     assert "\x1b[" not in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_strategy_command_redacts_and_escapes(fmt: str, repo, capsys) -> None:
+    # The publish command quoted by the strategy holds a literal token; a job name holds a
+    # terminal escape sequence. Neither may reach the output as written.
+    root = repo(
+        {
+            ".github/workflows/r.yml": (
+                "on: push\njobs:\n  \"pub\\e]0;pwn\\ax\":\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: npm publish --//registry.npmjs.org/:_authToken=short12345\n"
+            )
+        }
+    )
+    code, out, _ = run(["strategy", str(root), "--format", fmt], capsys)
+    assert code == 0 and "npm publish" in out
+    assert "short12345" not in out
+    assert "\x1b" not in out
