@@ -14,6 +14,14 @@ _AUTH_ASSIGNMENT = re.compile(
 )
 
 
+# `npm config set //host/:_authToken VALUE`, `yarn config set npmAuthToken VALUE`: the key and
+# its value are separate words, so the assignment pattern above does not see them.
+_CONFIG_SET = re.compile(
+    r"(?P<key>\bset\s+(?:-\S+\s+)*[\"']?\S*(?:_authToken|_auth|_password|npmAuthToken|npmAuthIdent)[\"']?\s+[\"']?)"
+    r"(?P<value>(?!\$\{|\$\(|\$[A-Za-z_])[^\s\"'`;]{4,})"
+)
+
+
 def mask(secret: str) -> str:
     """Show a credential only by its kind: ``npm_****`` for npm tokens, ``****`` otherwise."""
     if secret.startswith("npm_"):
@@ -32,4 +40,10 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
         text = text.replace(secret, mask(secret))
     text = NPM_TOKEN.sub("npm_****", text)
-    return _AUTH_ASSIGNMENT.sub(lambda m: m.group("key") + (m.group("value") if m.group("value") in ("****", "npm_****") else "****"), text)
+    text = _CONFIG_SET.sub(_masked, text)
+    return _AUTH_ASSIGNMENT.sub(_masked, text)
+
+
+def _masked(match: re.Match[str]) -> str:
+    value = match.group("value")
+    return match.group("key") + (value if value in ("****", "npm_****") else "****")

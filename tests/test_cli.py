@@ -133,3 +133,27 @@ def test_strategy_command_redacts_and_escapes(fmt: str, repo, capsys) -> None:
     assert code == 0 and "npm publish" in out
     assert "short12345" not in out
     assert "\x1b" not in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # Messages quote commands shortened to 60 characters; the cut must not leave a
+        # recognisable piece of the token behind.
+        "npm config set //registry.npmjs.org/:_authToken supersecretvalue",
+        "yarn config set npmAuthToken supersecretvalue",
+        "npm config set //npm.pkg.github.com/:_authToken=supersecretvalue --location user",
+    ],
+)
+def test_shortened_commands_show_no_part_of_a_token(command: str, repo, capsys) -> None:
+    root = repo(
+        {
+            ".github/workflows/r.yml": (
+                "on: push\njobs:\n  pub:\n    runs-on: ubuntu-latest\n    steps:\n"
+                f"      - run: {command}\n      - run: npm publish\n"
+            )
+        }
+    )
+    code, out, _ = run([str(root)], capsys)
+    assert code == 1 and "token-written-to-npmrc" in out
+    assert "supersec" not in out

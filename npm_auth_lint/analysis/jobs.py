@@ -54,6 +54,7 @@ from npm_auth_lint.model import (
     ValueSource,
     ValueSourceKind,
 )
+from npm_auth_lint.redact import redact
 from npm_auth_lint.shell import split_script
 
 NPM_AUDIENCE = "npm:registry.npmjs.org"
@@ -329,10 +330,13 @@ def _settings_npm_token(provider: Provider, where: Location) -> Credential | Non
 
 
 def _display(command: Command | None, fallback: str) -> str:
-    """A command as messages quote it: its words, shortened (reporters redact secrets)."""
+    """A command as messages quote it: its words, redacted, then shortened.
+
+    Redacted before it is cut: reporters cannot recognise a token whose end the cut removed.
+    """
     if command is None:
         return fallback
-    text = " ".join(w for w in command.words if w) or fallback
+    text = redact(" ".join(w for w in command.words if w)) or fallback
     return text if len(text) <= 60 else text[:57].rstrip() + "..."
 
 
