@@ -21,6 +21,9 @@ _CONFIG_SET = re.compile(
     r"(?P<value>(?!\$\{|\$\(|\$[A-Za-z_])[^\s\"'`;]{4,})"
 )
 
+# `https://user:password@host/`: a registry or include URL with its credentials written in.
+_URL_PASSWORD = re.compile(r"(?P<key>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]*:)(?P<value>(?!\$\{|\$[A-Za-z_])[^\s/@]+)(?=@)")
+
 
 def mask(secret: str) -> str:
     """Show a credential only by its kind: ``npm_****`` for npm tokens, ``****`` otherwise."""
@@ -30,7 +33,7 @@ def mask(secret: str) -> str:
 
 
 # Every pattern below needs one of these substrings; most text has none, and is returned as is.
-_TRIGGER = re.compile(r"npm_|uth|assword|TOKEN")
+_TRIGGER = re.compile(r"npm_|uth|assword|TOKEN|://")
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
@@ -41,6 +44,7 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
         text = text.replace(secret, mask(secret))
     text = NPM_TOKEN.sub("npm_****", text)
     text = _CONFIG_SET.sub(_masked, text)
+    text = _URL_PASSWORD.sub(_masked, text)
     return _AUTH_ASSIGNMENT.sub(_masked, text)
 
 

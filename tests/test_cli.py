@@ -157,3 +157,18 @@ def test_shortened_commands_show_no_part_of_a_token(command: str, repo, capsys) 
     code, out, _ = run([str(root)], capsys)
     assert code == 1 and "token-written-to-npmrc" in out
     assert "supersec" not in out
+
+
+def test_a_password_in_a_url_is_not_printed(repo, capsys) -> None:
+    root = repo(
+        {
+            ".gitlab-ci.yml": (
+                "include:\n  - remote: 'https://oauth2:glpat-SECRET123@gitlab.example.com/raw/ci.yml'\n"
+                "publish:\n  script:\n    - npm publish --registry https://builder:pw0rdpw0rd@nexus.example.com/npm/\n"
+            )
+        }
+    )
+    for args in ([str(root)], ["strategy", str(root)]):
+        code, out, _ = run(args, capsys)
+        assert "@nexus.example" in out
+        assert "glpat-SECRET123" not in out and "pw0rdpw0rd" not in out
