@@ -22,7 +22,7 @@ from npm_auth_lint.parsers import PARSERS, Parsed
 from npm_auth_lint.parsers.git_config import read_origin
 from npm_auth_lint.registry import all_rules
 from npm_auth_lint.rule import Rule
-from npm_auth_lint.workspace import FileReadError, Workspace, classify, find_root, matches_glob
+from npm_auth_lint.workspace import FileReadError, Workspace, classify, find_root, matches_glob, split_lines
 
 LOG = logging.getLogger(__name__)
 PARSE_ERROR = "parse-error"
@@ -134,7 +134,7 @@ def parse_error_findings(project: Project, rule: type[Rule]) -> list[Finding]:
 
 def find_suppressions(path: str, text: str) -> list[Suppression]:
     found = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(split_lines(text), start=1):
         for match in SUPPRESSION.finditer(line):
             ids = tuple(i.strip() for i in match.group("ids").split(",") if i.strip())
             found.append(Suppression(Location(path, lineno, match.start() + 1), ids, match.group("reason").strip()))

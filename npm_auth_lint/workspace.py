@@ -278,6 +278,15 @@ class Workspace:
                 yield rel
 
 
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text`` as editors, GitHub and our YAML positions count them: at ``\n`` only.
+
+    ``str.splitlines`` also breaks at form feeds, NEL, U+2028 and more, which would shift every
+    later line number away from the finding it belongs to.
+    """
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
 def matches_glob(rel: str, patterns: Iterable[str]) -> bool:
     """Config ``ignore`` globs: gitignore-style patterns, or plain fnmatch on the path."""
     patterns = list(patterns)

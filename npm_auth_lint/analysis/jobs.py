@@ -56,6 +56,7 @@ from npm_auth_lint.model import (
 )
 from npm_auth_lint.redact import redact
 from npm_auth_lint.shell import split_script
+from npm_auth_lint.workspace import split_lines
 
 NPM_AUDIENCE = "npm:registry.npmjs.org"
 # Publishers that talk to the registry themselves instead of running the npm CLI.
@@ -390,7 +391,7 @@ class _JobWalker:
         text = self.project.files.get(step.uses.location.path)
         if text is None:
             return None
-        lines = text.splitlines()
+        lines = split_lines(text)
         line = step.uses.location.line
         if 0 < line <= len(lines):
             match = _TRAILING_COMMENT.search(lines[line - 1].partition(step.uses.value)[2])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from npm_auth_lint.model import Location, NpmrcEntry, NpmrcFile, NpmrcKind
+from npm_auth_lint.workspace import split_lines
 
 _SECTION = re.compile(r"^\s*\[[^\]]*\]\s*$")
 
@@ -51,7 +52,7 @@ def parse_npmrc(path: str, text: str, kind: NpmrcKind = NpmrcKind.NPMRC, first_l
     Never raises: lines that are not settings are skipped, as npm itself does.
     """
     entries: list[NpmrcEntry] = []
-    for offset, line in enumerate(text.splitlines()):
+    for offset, line in enumerate(split_lines(text)):
         stripped = line.strip()
         if not stripped or stripped[0] in ";#" or _SECTION.match(line):
             continue
