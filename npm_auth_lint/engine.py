@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from npm_auth_lint.config import Config
-from npm_auth_lint.model import Finding, Location, ParseError, Project, Reference, Severity
+from npm_auth_lint.model import Finding, Location, ParseError, Project, Reference
 from npm_auth_lint.parsers import PARSERS, Parsed
 from npm_auth_lint.parsers.git_config import read_origin
 from npm_auth_lint.registry import all_rules
@@ -50,7 +50,6 @@ class LintResult:
     projects: tuple[Project, ...]
     internal_errors: tuple[str, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
-    used_suppressions: frozenset[tuple[str, int, str]] = frozenset()
 
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -214,7 +213,6 @@ def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | N
     projects: list[Project] = []
     internal: list[str] = []
     suppressions: list[Suppression] = []
-    used: set[tuple[str, int, str]] = set()
     files_scanned = 0
     groups = group_by_root(targets)
     for root, group in groups.items():
@@ -234,7 +232,6 @@ def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | N
         if unused_rule is not None and config.is_enabled(UNUSED_SUPPRESSION):
             findings.extend(unused_suppression_findings(found, used_here, project, config, unused_rule, set(by_id)))
         suppressions.extend(found)
-        used.update(used_here)
     root = next(iter(groups), Path.cwd())
     return LintResult(
         findings=tuple(sorted(_dedupe(findings))),
@@ -244,7 +241,6 @@ def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | N
         projects=tuple(projects),
         internal_errors=tuple(internal),
         suppressions=tuple(suppressions),
-        used_suppressions=frozenset(used),
     )
 
 
@@ -255,10 +251,3 @@ def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
         seen.setdefault((finding.location, finding.rule_id, finding.message), finding)
     return list(seen.values())
 
-
-def max_severity(findings: Iterable[Finding]) -> Severity | None:
-    best: Severity | None = None
-    for finding in findings:
-        if best is None or finding.severity.rank > best.rank:
-            best = finding.severity
-    return best

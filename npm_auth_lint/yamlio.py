@@ -244,13 +244,6 @@ def load(text: str, path: str = "") -> Any:
         raise LoadError(f"document nested deeper than {MAX_DEPTH} levels") from None
 
 
-def key_line(mapping: YMap, key: Any, default: int | None = None) -> int:
-    pos = mapping.key_pos.get(key)
-    if pos is None:
-        return default if default is not None else mapping.pos.line
-    return pos.line
-
-
 def content_line(mapping: YMap | YSeq, key: Any) -> int:
     """The first line of a scalar's content: the line after ``|``/``>`` for block scalars."""
     pos = mapping.value_pos.get(key) if isinstance(mapping, YMap) else mapping.item_pos[key]
