@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatch
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 import pathspec
@@ -289,8 +290,13 @@ def split_lines(text: str) -> list[str]:
 
 def matches_glob(rel: str, patterns: Iterable[str]) -> bool:
     """Config ``ignore`` globs: gitignore-style patterns, or plain fnmatch on the path."""
-    patterns = list(patterns)
+    patterns = tuple(patterns)
     if not patterns:
         return False
-    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
-    return spec.match_file(rel) or any(fnmatch(rel, p) for p in patterns)
+    return _ignore_spec(patterns).match_file(rel) or any(fnmatch(rel, p) for p in patterns)
+
+
+@lru_cache(maxsize=64)
+def _ignore_spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    # Asked for every finding with the same few configured globs: compile them once.
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
