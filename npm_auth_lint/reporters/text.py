@@ -49,7 +49,7 @@ def _indent_continuation(text: str) -> str:
 
 
 def _where(location: Location, color: bool) -> str:
-    return _paint(f"{printable(str(location))}:", _BOLD, color)
+    return _paint(f"{printable(clean(str(location)))}:", _BOLD, color)
 
 
 def _finding_lines(finding: Finding, color: bool) -> list[str]:
