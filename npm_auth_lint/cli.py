@@ -161,6 +161,8 @@ def run_lint(
     from npm_auth_lint.engine import lint as run_engine
     from npm_auth_lint.progress import Progress
     from npm_auth_lint.reporters import REPORTERS, Report
+    from npm_auth_lint.reporters.common import clean
+    from npm_auth_lint.reporters.text import printable
     from npm_auth_lint.workspace import find_root
 
     missing = [p for p in paths if not p.exists()]
@@ -172,6 +174,9 @@ def run_lint(
         result = run_engine(list(paths), config, progress=progress.update)
     for message in result.internal_errors:
         print(f"{PROG}: {message} (please report this bug)", file=sys.stderr)
+    for rel in result.unlintable:
+        name = printable(clean(rel))
+        print(f"{PROG}: note: {name} is not a file npm-auth-lint reads (workflows live in .github/workflows/); not linted", file=sys.stderr)
     findings = list(result.findings)
     texts = baselines.texts_of(result.projects)
     try:

@@ -50,6 +50,7 @@ class LintResult:
     projects: tuple[Project, ...]
     internal_errors: tuple[str, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
+    unlintable: tuple[str, ...] = ()  # files named on the command line that the tool does not read
 
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -213,12 +214,14 @@ def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | N
     projects: list[Project] = []
     internal: list[str] = []
     suppressions: list[Suppression] = []
+    unlintable: list[str] = []
     files_scanned = 0
     groups = group_by_root(targets)
     for root, group in groups.items():
         workspace = Workspace(root)
         files = workspace.discover(group)
         files_scanned += len(files)
+        unlintable.extend(workspace.unlintable)
         project = build_project(workspace, files, progress)
         projects.append(project)
         if progress is not None:
@@ -241,6 +244,7 @@ def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | N
         projects=tuple(projects),
         internal_errors=tuple(internal),
         suppressions=tuple(suppressions),
+        unlintable=tuple(unlintable),
     )
 
 

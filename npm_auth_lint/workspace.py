@@ -117,6 +117,8 @@ class Workspace:
         self._texts: dict[str, str] = {}
         self._errors: dict[str, FileReadError] = {}
         self.index: set[str] = set()  # every file discovered by the walk (rel paths)
+        # Files named on the command line that are of no kind the tool reads.
+        self.unlintable: list[str] = []
 
     # Paths ---------------------------------------------------------------------------------
 
@@ -205,8 +207,11 @@ class Workspace:
             if target.is_file():
                 rel = self.relative(target) if self.is_inside(target) else None
                 if rel is not None:
-                    found.add(rel)
                     self.index.add(rel)
+                    if classify(rel) is not None:
+                        found.add(rel)
+                    else:
+                        self.unlintable.append(rel)
                 continue
             for rel in self._walk(target):
                 self.index.add(rel)

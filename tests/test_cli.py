@@ -172,3 +172,11 @@ def test_a_password_in_a_url_is_not_printed(repo, capsys) -> None:
         code, out, _ = run(args, capsys)
         assert "@nexus.example" in out
         assert "glpat-SECRET123" not in out and "pw0rdpw0rd" not in out
+
+
+def test_a_file_the_tool_does_not_read_is_named_not_counted(repo, capsys) -> None:
+    root = repo({"release.yml": "on: push\njobs: {}\n"})
+    code, out, err = run([str(root / "release.yml")], capsys)
+    assert code == 0
+    assert "in 0 files" in out
+    assert "release.yml is not a file npm-auth-lint reads" in err
