@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from npm_auth_lint.model import Finding
+from npm_auth_lint.workspace import split_lines
 
 SCHEMA = "npm-auth-lint/baseline"
 VERSION = 1
@@ -36,7 +37,7 @@ def _line_content(texts: Mapping[str, str], path: str, line: int) -> str:
     text = texts.get(path)
     if text is None:
         return ""
-    lines = text.splitlines()
+    lines = split_lines(text)
     if not 0 < line <= len(lines):
         return ""
     return " ".join(lines[line - 1].split())

@@ -161,6 +161,8 @@ def run_lint(
     from npm_auth_lint.engine import lint as run_engine
     from npm_auth_lint.progress import Progress
     from npm_auth_lint.reporters import REPORTERS, Report
+    from npm_auth_lint.reporters.common import clean
+    from npm_auth_lint.reporters.text import printable
     from npm_auth_lint.workspace import find_root
 
     missing = [p for p in paths if not p.exists()]
@@ -172,6 +174,9 @@ def run_lint(
         result = run_engine(list(paths), config, progress=progress.update)
     for message in result.internal_errors:
         print(f"{PROG}: {message} (please report this bug)", file=sys.stderr)
+    for rel in result.unlintable:
+        name = printable(clean(rel))
+        print(f"{PROG}: note: {name} is not a file npm-auth-lint reads (workflows live in .github/workflows/); not linted", file=sys.stderr)
     findings = list(result.findings)
     texts = baselines.texts_of(result.projects)
     try:
@@ -270,6 +275,8 @@ def show_strategy(
     import json
 
     from npm_auth_lint.engine import lint as run_engine
+    from npm_auth_lint.reporters.common import clean, redact_data
+    from npm_auth_lint.reporters.text import printable
     from npm_auth_lint.strategy import render_text, strategy, to_data
     from npm_auth_lint.workspace import find_root
 
@@ -282,11 +289,15 @@ def show_strategy(
     config = build_config(find_root(targets[0]), None, no_config, (), ())
     result = run_engine(list(targets), config)
     strategies = [s for project in result.projects for s in strategy(project)]
+    # The same redaction and escaping as the lint reporters: the strategy quotes publish
+    # commands and job names as written, and those may hold a token or a terminal escape.
+    secrets = tuple({secret for finding in result.findings for secret in finding.secrets})
     if output_format is Format.json:
-        document = {"schema": "npm-auth-lint/strategy", "version": 1, "pipelines": to_data(strategies)}
+        document = {"schema": "npm-auth-lint/strategy", "version": 1, "pipelines": redact_data(to_data(strategies), secrets)}
         typer.echo(json.dumps(document, indent=2))
     else:
-        typer.echo(render_text(strategies).rstrip("\n") or "No publishing pipelines found.")
+        text = printable(clean(render_text(strategies), secrets)).rstrip("\n")
+        typer.echo(text or "No publishing pipelines found.")
     return EXIT_OK
 
 

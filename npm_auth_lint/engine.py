@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from npm_auth_lint.config import Config
-from npm_auth_lint.model import Finding, Location, ParseError, Project, Reference, Severity
+from npm_auth_lint.model import Finding, Location, ParseError, Project, Reference
 from npm_auth_lint.parsers import PARSERS, Parsed
 from npm_auth_lint.parsers.git_config import read_origin
 from npm_auth_lint.registry import all_rules
 from npm_auth_lint.rule import Rule
-from npm_auth_lint.workspace import FileReadError, Workspace, classify, find_root, matches_glob
+from npm_auth_lint.workspace import FileReadError, Workspace, classify, find_root, matches_glob, split_lines
 
 LOG = logging.getLogger(__name__)
 PARSE_ERROR = "parse-error"
@@ -50,7 +50,7 @@ class LintResult:
     projects: tuple[Project, ...]
     internal_errors: tuple[str, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
-    used_suppressions: frozenset[tuple[str, int, str]] = frozenset()
+    unlintable: tuple[str, ...] = ()  # files named on the command line that the tool does not read
 
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -134,7 +134,7 @@ def parse_error_findings(project: Project, rule: type[Rule]) -> list[Finding]:
 
 def find_suppressions(path: str, text: str) -> list[Suppression]:
     found = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(split_lines(text), start=1):
         for match in SUPPRESSION.finditer(line):
             ids = tuple(i.strip() for i in match.group("ids").split(",") if i.strip())
             found.append(Suppression(Location(path, lineno, match.start() + 1), ids, match.group("reason").strip()))
@@ -214,13 +214,14 @@ def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | N
     projects: list[Project] = []
     internal: list[str] = []
     suppressions: list[Suppression] = []
-    used: set[tuple[str, int, str]] = set()
+    unlintable: list[str] = []
     files_scanned = 0
     groups = group_by_root(targets)
     for root, group in groups.items():
         workspace = Workspace(root)
         files = workspace.discover(group)
         files_scanned += len(files)
+        unlintable.extend(workspace.unlintable)
         project = build_project(workspace, files, progress)
         projects.append(project)
         if progress is not None:
@@ -234,7 +235,6 @@ def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | N
         if unused_rule is not None and config.is_enabled(UNUSED_SUPPRESSION):
             findings.extend(unused_suppression_findings(found, used_here, project, config, unused_rule, set(by_id)))
         suppressions.extend(found)
-        used.update(used_here)
     root = next(iter(groups), Path.cwd())
     return LintResult(
         findings=tuple(sorted(_dedupe(findings))),
@@ -244,7 +244,7 @@ def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | N
         projects=tuple(projects),
         internal_errors=tuple(internal),
         suppressions=tuple(suppressions),
-        used_suppressions=frozenset(used),
+        unlintable=tuple(unlintable),
     )
 
 
@@ -255,10 +255,3 @@ def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
         seen.setdefault((finding.location, finding.rule_id, finding.message), finding)
     return list(seen.values())
 
-
-def max_severity(findings: Iterable[Finding]) -> Severity | None:
-    best: Severity | None = None
-    for finding in findings:
-        if best is None or finding.severity.rank > best.rank:
-            best = finding.severity
-    return best

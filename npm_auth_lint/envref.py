@@ -13,9 +13,3 @@ def env_references(value: str) -> tuple[str, ...]:
     """Names of the ``${VAR}`` references in ``value``, in order."""
     return tuple(m.group(1) for m in _REFERENCE.finditer(value))
 
-
-def is_pure_reference(value: str) -> bool:
-    """True when the whole value is one ``${VAR}`` reference (possibly quoted)."""
-    stripped = value.strip().strip("\"'")
-    match = _REFERENCE.fullmatch(stripped)
-    return match is not None

@@ -14,6 +14,17 @@ _AUTH_ASSIGNMENT = re.compile(
 )
 
 
+# `npm config set //host/:_authToken VALUE`, `yarn config set npmAuthToken VALUE`: the key and
+# its value are separate words, so the assignment pattern above does not see them.
+_CONFIG_SET = re.compile(
+    r"(?P<key>\bset\s+(?:-\S+\s+)*[\"']?\S*(?:_authToken|_auth|_password|npmAuthToken|npmAuthIdent)[\"']?\s+[\"']?)"
+    r"(?P<value>(?!\$\{|\$\(|\$[A-Za-z_])[^\s\"'`;]{4,})"
+)
+
+# `https://user:password@host/`: a registry or include URL with its credentials written in.
+_URL_PASSWORD = re.compile(r"(?P<key>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]*:)(?P<value>(?!\$\{|\$[A-Za-z_])[^\s/@]+)(?=@)")
+
+
 def mask(secret: str) -> str:
     """Show a credential only by its kind: ``npm_****`` for npm tokens, ``****`` otherwise."""
     if secret.startswith("npm_"):
@@ -22,7 +33,7 @@ def mask(secret: str) -> str:
 
 
 # Every pattern below needs one of these substrings; most text has none, and is returned as is.
-_TRIGGER = re.compile(r"npm_|uth|assword|TOKEN")
+_TRIGGER = re.compile(r"npm_|uth|assword|TOKEN|://")
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
@@ -32,4 +43,11 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
         text = text.replace(secret, mask(secret))
     text = NPM_TOKEN.sub("npm_****", text)
-    return _AUTH_ASSIGNMENT.sub(lambda m: m.group("key") + (m.group("value") if m.group("value") in ("****", "npm_****") else "****"), text)
+    text = _CONFIG_SET.sub(_masked, text)
+    text = _URL_PASSWORD.sub(_masked, text)
+    return _AUTH_ASSIGNMENT.sub(_masked, text)
+
+
+def _masked(match: re.Match[str]) -> str:
+    value = match.group("value")
+    return match.group("key") + (value if value in ("****", "npm_****") else "****")

@@ -44,7 +44,6 @@ _MAX_EXPRESSION = 4096  # longest GitHub `${{ }}` expression looked for, so scan
 
 # Interpreters that GitHub's `shell:` accepts but whose scripts are not shell commands.
 _NOT_SHELL = frozenset({"python", "python3", "python2", "node", "ruby", "perl", "deno", "php", "pypy3"})
-_POSIX_SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "ash", "busybox", "mksh", "yash"})
 
 
 def shell_dialect(shell: str | None) -> Dialect:

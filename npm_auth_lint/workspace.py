@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatch
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 import pathspec
@@ -116,6 +117,8 @@ class Workspace:
         self._texts: dict[str, str] = {}
         self._errors: dict[str, FileReadError] = {}
         self.index: set[str] = set()  # every file discovered by the walk (rel paths)
+        # Files named on the command line that are of no kind the tool reads.
+        self.unlintable: list[str] = []
 
     # Paths ---------------------------------------------------------------------------------
 
@@ -204,8 +207,11 @@ class Workspace:
             if target.is_file():
                 rel = self.relative(target) if self.is_inside(target) else None
                 if rel is not None:
-                    found.add(rel)
                     self.index.add(rel)
+                    if classify(rel) is not None:
+                        found.add(rel)
+                    else:
+                        self.unlintable.append(rel)
                 continue
             for rel in self._walk(target):
                 self.index.add(rel)
@@ -278,10 +284,24 @@ class Workspace:
                 yield rel
 
 
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text`` as editors, GitHub and our YAML positions count them: at ``\n`` only.
+
+    ``str.splitlines`` also breaks at form feeds, NEL, U+2028 and more, which would shift every
+    later line number away from the finding it belongs to.
+    """
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
 def matches_glob(rel: str, patterns: Iterable[str]) -> bool:
     """Config ``ignore`` globs: gitignore-style patterns, or plain fnmatch on the path."""
-    patterns = list(patterns)
+    patterns = tuple(patterns)
     if not patterns:
         return False
-    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
-    return spec.match_file(rel) or any(fnmatch(rel, p) for p in patterns)
+    return _ignore_spec(patterns).match_file(rel) or any(fnmatch(rel, p) for p in patterns)
+
+
+@lru_cache(maxsize=64)
+def _ignore_spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    # Asked for every finding with the same few configured globs: compile them once.
+    return pathspec.GitIgnoreSpec.from_lines(patterns)

@@ -15,6 +15,8 @@ errors, reported at their second occurrence.
 
 from __future__ import annotations
 
+import bisect
+import re
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -91,10 +93,22 @@ _LOADER = YAML(typ="safe", pure=False)  # libyaml through ruamel.yaml.clib when 
 _PURE_LOADER = YAML(typ="safe", pure=True)
 
 
-def _pos(node: Node, path: str = "") -> Pos:
-    mark = node.start_mark
-    style = (node.style or None) if isinstance(node, ScalarNode) else None
-    return Pos(mark.line + 1, mark.column + 1, style, node.end_mark.line + 1, path)
+# libyaml follows YAML 1.1 and also breaks lines at NEL, U+2028 and U+2029; editors, GitHub and
+# JSON do not, so in a text that holds one, lines are counted from the character offsets.
+_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+class _Lines:
+    """Turns ruamel marks into 1-based (line, column) counted by ``\n`` only."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0, *(m.end() for m in re.finditer("\n", text))] if _ODD_BREAKS.search(text) else None
+
+    def at(self, mark: Any) -> tuple[int, int]:
+        if self._starts is None:
+            return mark.line + 1, mark.column + 1
+        line = bisect.bisect_right(self._starts, mark.index)
+        return line, mark.index - self._starts[line - 1] + 1
 
 
 _BOOL = {"true": True, "false": False, "True": True, "False": False, "TRUE": True, "FALSE": False}
@@ -126,12 +140,15 @@ def _scalar(node: ScalarNode) -> Any:
 
 
 class _Builder:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, lines: _Lines) -> None:
         self._seen: dict[int, Any] = {}
         self._path = path
+        self._lines = lines
 
     def _pos(self, node: Node) -> Pos:
-        return _pos(node, self._path)
+        line, column = self._lines.at(node.start_mark)
+        style = (node.style or None) if isinstance(node, ScalarNode) else None
+        return Pos(line, column, style, self._lines.at(node.end_mark)[0], self._path)
 
     def build(self, node: Node, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
@@ -189,7 +206,7 @@ class _Builder:
         raise LoadError(f"unsupported YAML node {type(node).__name__}")
 
 
-def _compose(loader: YAML, text: str) -> Node | None:
+def _compose(loader: YAML, text: str, lines: _Lines) -> Node | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -199,7 +216,7 @@ def _compose(loader: YAML, text: str) -> Node | None:
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         if mark is None:
             raise LoadError(message or "invalid YAML") from None
-        raise LoadError(message or "invalid YAML", mark.line + 1, mark.column + 1) from None
+        raise LoadError(message or "invalid YAML", *lines.at(mark)) from None
     except YAMLError as exc:
         raise LoadError(str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
     except RecursionError:
@@ -214,23 +231,17 @@ def load(text: str, path: str = "") -> Any:
     """
     if len(text) > MAX_BYTES:
         raise LoadError(f"file larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    lines = _Lines(text)
     try:
-        node = _compose(_LOADER, text)
+        node = _compose(_LOADER, text, lines)
     except LoadError:
-        node = _compose(_PURE_LOADER, text)
+        node = _compose(_PURE_LOADER, text, lines)
     if node is None:
         return None
     try:
-        return _Builder(path).build(node)
+        return _Builder(path, lines).build(node)
     except RecursionError:
         raise LoadError(f"document nested deeper than {MAX_DEPTH} levels") from None
-
-
-def key_line(mapping: YMap, key: Any, default: int | None = None) -> int:
-    pos = mapping.key_pos.get(key)
-    if pos is None:
-        return default if default is not None else mapping.pos.line
-    return pos.line
 
 
 def content_line(mapping: YMap | YSeq, key: Any) -> int:

@@ -7,7 +7,8 @@ Finds npm credentials written in plain text in any file the tool scans:
 - a literal value (not a `${VAR}` reference) of `_authToken`, `_auth` or `_password` in an
   `.npmrc` or `.yarnrc`, legacy UUID-style tokens included;
 - a literal `npmAuthToken` or `npmAuthIdent` in `.yarnrc.yml`;
-- a literal token as the value of an environment variable or CI variable in a CI configuration.
+- a literal token as the value of an environment variable or CI variable in a CI configuration,
+  or as a publishing action's token input (`JS-DevTools/npm-publish` `token:`).
 
 The finding points at the line holding the value. The value itself is never printed.
 
@@ -108,7 +109,21 @@ class HardcodedNpmToken(Rule):
                             secrets=(env.value,),
                         )
 
-        for job_facts in analyze(project).jobs:
+        analysis = analyze(project)
+        for publish in analysis.publishes:
+            credential = publish.credential
+            if credential is None or credential.source.kind is not ValueSourceKind.LITERAL:
+                continue
+            value = next((text.value for text in publish.step.inputs.values() if text.location == credential.location), None)
+            if value is not None and is_literal_credential(value) and once(credential.location):
+                yield self.finding(
+                    credential.location,
+                    f"`{publish.display}` gets a literal credential as an input in the CI configuration; revoke it on "
+                    "npmjs.com and pass it from the CI provider's secret store instead (or publish with trusted publishing)",
+                    secrets=(value,),
+                )
+
+        for job_facts in analysis.jobs:
             for write in job_facts.npmrc_writes:
                 credential = write.credential
                 if credential is not None and credential.source.kind is ValueSourceKind.LITERAL and once(write.location):

@@ -72,6 +72,7 @@ from collections.abc import Iterator
 
 from npm_auth_lint.analysis import analyze
 from npm_auth_lint.analysis.advice import id_token_fix
+from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.model import Finding, Project, Provider, Related, Severity
 from npm_auth_lint.rule import Rule
 
@@ -86,6 +87,11 @@ class MissingIdToken(Rule):
     def check(self, project: Project) -> Iterator[Finding]:
         reported: set[tuple[str, int, str]] = set()
         publishes = analyze(project).publishes
+        # Grouped once: looking them up per reported job would be quadratic in jobs.
+        needing_token: dict[int, list[PublishFact]] = {}
+        for publish in publishes:
+            if publish.relies_on_oidc or publish.provenance is True:
+                needing_token.setdefault(id(publish.job), []).append(publish)
         for publish in publishes:
             if not publish.is_npmjs or publish.id_token is None:
                 continue
@@ -116,6 +122,5 @@ class MissingIdToken(Rule):
                     why = f"publishes to npmjs ({publish.target_via}) and {why}"
                 problem = token.problem or "the ID token is not available"
                 message = f"`{publish.display}` in job `{job.id}` {why}, but {problem}: {id_token_fix(job)}"
-            same_job = [p for p in publishes if p.job is job and (p.relies_on_oidc or p.provenance is True)]
-            related = [Related(p.location, f"`{p.display}` needs the ID token") for p in same_job]
+            related = [Related(p.location, f"`{p.display}` needs the ID token") for p in needing_token.get(id(job), ())]
             yield self.finding(token.anchor, message, related=related)

@@ -115,3 +115,68 @@ def test_color_only_when_forced(leaky: Path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     _, out, _ = run([str(leaky)], capsys)
     assert "\x1b[" not in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_strategy_command_redacts_and_escapes(fmt: str, repo, capsys) -> None:
+    # The publish command quoted by the strategy holds a literal token; a job name holds a
+    # terminal escape sequence. Neither may reach the output as written.
+    root = repo(
+        {
+            ".github/workflows/r.yml": (
+                "on: push\njobs:\n  \"pub\\e]0;pwn\\ax\":\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: npm publish --//registry.npmjs.org/:_authToken=short12345\n"
+            )
+        }
+    )
+    code, out, _ = run(["strategy", str(root), "--format", fmt], capsys)
+    assert code == 0 and "npm publish" in out
+    assert "short12345" not in out
+    assert "\x1b" not in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # Messages quote commands shortened to 60 characters; the cut must not leave a
+        # recognisable piece of the token behind.
+        "npm config set //registry.npmjs.org/:_authToken supersecretvalue",
+        "yarn config set npmAuthToken supersecretvalue",
+        "npm config set //npm.pkg.github.com/:_authToken=supersecretvalue --location user",
+    ],
+)
+def test_shortened_commands_show_no_part_of_a_token(command: str, repo, capsys) -> None:
+    root = repo(
+        {
+            ".github/workflows/r.yml": (
+                "on: push\njobs:\n  pub:\n    runs-on: ubuntu-latest\n    steps:\n"
+                f"      - run: {command}\n      - run: npm publish\n"
+            )
+        }
+    )
+    code, out, _ = run([str(root)], capsys)
+    assert code == 1 and "token-written-to-npmrc" in out
+    assert "supersec" not in out
+
+
+def test_a_password_in_a_url_is_not_printed(repo, capsys) -> None:
+    root = repo(
+        {
+            ".gitlab-ci.yml": (
+                "include:\n  - remote: 'https://oauth2:glpat-SECRET123@gitlab.example.com/raw/ci.yml'\n"
+                "publish:\n  script:\n    - npm publish --registry https://builder:pw0rdpw0rd@nexus.example.com/npm/\n"
+            )
+        }
+    )
+    for args in ([str(root)], ["strategy", str(root)]):
+        code, out, _ = run(args, capsys)
+        assert "@nexus.example" in out
+        assert "glpat-SECRET123" not in out and "pw0rdpw0rd" not in out
+
+
+def test_a_file_the_tool_does_not_read_is_named_not_counted(repo, capsys) -> None:
+    root = repo({"release.yml": "on: push\njobs: {}\n"})
+    code, out, err = run([str(root / "release.yml")], capsys)
+    assert code == 0
+    assert "in 0 files" in out
+    assert "release.yml is not a file npm-auth-lint reads" in err

@@ -66,3 +66,23 @@ def test_select_and_deselect(repo) -> None:
     assert [f.rule_id for f in only.findings] == ["legacy-npmrc-auth"]
     without = lint([root], Config(deselect=("legacy-npmrc-auth",)))
     assert [f.rule_id for f in without.findings] == ["hardcoded-npm-token"]
+
+
+def test_lines_are_counted_at_newlines_only(repo) -> None:
+    # A form feed in an .npmrc comment and a U+2028 inside a quoted YAML string are not line
+    # breaks for editors or GitHub: findings and suppressions must stay on their own lines.
+    root = repo(
+        {
+            ".npmrc": f"; page\fbreak\n//registry.npmjs.org/:_authToken={TOKEN}\n",
+            ".github/workflows/w.yml": (
+                'on: push\nname: "a\u2028b"\njobs:\n  p:\n    runs-on: ubuntu-latest\n    steps:\n'
+                "      - run: |\n          echo hi\n          npm login\n"
+                "      - run: npm login  # npm-auth-lint: ignore[legacy-npm-login] kept\n"
+            ),
+        }
+    )
+    result = lint([root], Config(select=("hardcoded-npm-token", "legacy-npm-login", "unused-suppression")))
+    assert [(*key, f.location.column) for key, f in zip(ids(result), result.findings)] == [
+        (".github/workflows/w.yml", 9, "legacy-npm-login", 11),
+        (".npmrc", 2, "hardcoded-npm-token", 34),
+    ]

@@ -132,3 +132,17 @@ def test_package_json_any_json_value(value: object) -> None:
     assert isinstance(result, (PackageJson, ParseError))
     if isinstance(value, dict):
         assert isinstance(result, PackageJson) or "duplicate" in result.message
+
+
+def test_npmrc_values_end_where_npms_ini_parser_ends_them() -> None:
+    # npm's `ini` cuts an unquoted value at the first unescaped `;` or `#`, with or without a
+    # space before it; `\;` and `\#` keep the character; quoted values are taken whole.
+    text = (
+        "a=b#c\n"
+        "b=x;y\n"
+        "c=x\\;y\\#z\n"
+        'd="x;y#z"\n'
+        "//registry.npmjs.org/:_authToken=;\n"
+        "e=C:\\certs\\ca.pem\n"
+    )
+    assert [e.value for e in parse_npmrc(".npmrc", text).entries] == ["b", "x", "x;y#z", "x;y#z", "", "C:\\certs\\ca.pem"]

@@ -641,3 +641,11 @@ def test_github_never_breaks_a_command_line(root: Path, message: str, path: str)
     assert unescape(match[1]) == clean(path)
     assert unescape(match[2]) == "npm-auth-lint [dummy-missing-id-token]"
     assert unescape(match[3]) == f"{clean(message)}\n{clean(path)}:1:1: note: {clean(message)}"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_undecodable_file_name_still_writes_as_utf8(root: Path, fmt: str) -> None:
+    # A folder named with a byte that is not UTF-8 reaches the model as a lone surrogate
+    # (os.fsdecode); `--output FILE` writes UTF-8, so every format must replace it.
+    report = one_finding_report(root, "message", path="pk\udcff/.npmrc")
+    REPORTERS[fmt](report).encode("utf-8")

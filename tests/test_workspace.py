@@ -104,3 +104,12 @@ def test_glob(repo) -> None:
     workspace.discover([root])
     assert workspace.glob("ci/*.yml") == ["ci/a.yml", "ci/b.yml"]
     assert workspace.glob("ci/**/*.yml") == ["ci/a.yml", "ci/b.yml", "ci/deep/c.yml"]
+
+
+def test_explicit_file_of_no_known_kind_is_not_counted_as_linted(repo) -> None:
+    # A workflow copied outside .github/workflows/ is not a workflow: saying it was linted
+    # ("No problems found in 1 file") would be a lie.
+    root = repo({"release.yml": "on: push\n", "package.json": "{}"})
+    workspace = Workspace(root)
+    assert workspace.discover([root / "release.yml", root / "package.json"]) == ["package.json"]
+    assert workspace.unlintable == ["release.yml"]

@@ -37,3 +37,16 @@ def test_load_raises_only_load_error(text: str) -> None:
         yamlio.load(text)
     except yamlio.LoadError as exc:  # the only exception allowed, and always with a position
         assert exc.line >= 1 and exc.column >= 1 and exc.message
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_lines_are_counted_by_newlines_only(separator: str) -> None:
+    # libyaml counts U+2028/U+2029/NEL as line breaks (YAML 1.1); editors, GitHub and the JSON
+    # in package.json do not, so a later finding would point one line too far down.
+    data = yamlio.load(f'{{"description": "a{separator}b",\n "name": "x"}}\n')
+    assert (data.key_pos["name"].line, data.key_pos["name"].column) == (2, 2)
+    data = yamlio.load(f'a: "x{separator}y"\nb:\n  - 1\n')
+    assert data.key_pos["b"].line == 2 and data["b"].item_pos[0].line == 3 and data["b"].item_pos[0].column == 5
+    with pytest.raises(yamlio.LoadError) as info:
+        yamlio.load(f'a: "x{separator}y"\nb: 1\nb: 2\n')
+    assert info.value.line == 3

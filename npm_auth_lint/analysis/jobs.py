@@ -54,7 +54,9 @@ from npm_auth_lint.model import (
     ValueSource,
     ValueSourceKind,
 )
+from npm_auth_lint.redact import redact
 from npm_auth_lint.shell import split_script
+from npm_auth_lint.workspace import split_lines
 
 NPM_AUDIENCE = "npm:registry.npmjs.org"
 # Publishers that talk to the registry themselves instead of running the npm CLI.
@@ -329,10 +331,13 @@ def _settings_npm_token(provider: Provider, where: Location) -> Credential | Non
 
 
 def _display(command: Command | None, fallback: str) -> str:
-    """A command as messages quote it: its words, shortened (reporters redact secrets)."""
+    """A command as messages quote it: its words, redacted, then shortened.
+
+    Redacted before it is cut: reporters cannot recognise a token whose end the cut removed.
+    """
     if command is None:
         return fallback
-    text = " ".join(w for w in command.words if w) or fallback
+    text = redact(" ".join(w for w in command.words if w)) or fallback
     return text if len(text) <= 60 else text[:57].rstrip() + "..."
 
 
@@ -386,7 +391,7 @@ class _JobWalker:
         text = self.project.files.get(step.uses.location.path)
         if text is None:
             return None
-        lines = text.splitlines()
+        lines = split_lines(text)
         line = step.uses.location.line
         if 0 < line <= len(lines):
             match = _TRAILING_COMMENT.search(lines[line - 1].partition(step.uses.value)[2])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from npm_auth_lint.analysis.facts import JobFacts, NodeSetup, NpmUpgradeFact, PublishFact
 from npm_auth_lint.model import Location, PackageJson, Project, Provider, Text
+from npm_auth_lint.workspace import split_lines
 
 # Publishers that publish through the npm CLI on PATH, whose version therefore decides.
 NPM_ON_PATH = frozenset({"npm", "pnpm", "changesets", "np", "release-it", "nx", "action:JS-DevTools/npm-publish"})
@@ -105,7 +106,7 @@ def _package_node_line(package: PackageJson) -> Location | None:
 
 
 def _line_of(path: str, text: str, spec: str | None) -> Location:
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         if spec and spec in line:
             return Location(path, number, line.index(spec) + 1)
     return Location(path, 1, 1)

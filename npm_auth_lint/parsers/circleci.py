@@ -74,7 +74,7 @@ from npm_auth_lint.parsers.circleci_expr import (
 )
 from npm_auth_lint.parsers.circleci_orbs import OrbSource, find_source, parse_orb_ref
 from npm_auth_lint.shell import split_script
-from npm_auth_lint.workspace import Workspace
+from npm_auth_lint.workspace import Workspace, split_lines
 
 MAX_NESTING = 40  # commands within commands, steps parameters, when/unless
 MAX_MATRIX_JOBS = 256  # combinations of one matrix; beyond that the jobs say nothing new
@@ -221,7 +221,7 @@ class _Expander:
 
     def __init__(self, path: str, text: str, data: Mapping[str, Any]) -> None:
         self.path = path
-        self.lines = text.split("\n")  # YAML breaks lines only at \n (and \r\n), unlike splitlines()
+        self.lines = split_lines(text)
         self.data = data
         version = str(data.get("version", "2.1")).strip()
         self.v21 = version not in ("2", "2.0")

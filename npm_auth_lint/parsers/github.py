@@ -40,7 +40,7 @@ from npm_auth_lint.parsers.github_matrix import axis_values, matrix_axes, merge_
 from npm_auth_lint.parsers.github_permissions import Level, id_token, read_permissions
 from npm_auth_lint.parsers.github_runner import runs_on
 from npm_auth_lint.parsers.github_steps import StepContext, action_inputs, build_steps
-from npm_auth_lint.workspace import FileReadError, Workspace
+from npm_auth_lint.workspace import FileReadError, Workspace, split_lines
 
 
 def parse(workspace: Workspace, path: str) -> Parsed:
@@ -57,7 +57,7 @@ def parse(workspace: Workspace, path: str) -> Parsed:
     if error is not None:
         return Parsed(parse_errors=(error,))
     state = State(workspace)
-    source = Source(path, data, tuple(text.splitlines()))
+    source = Source(path, data, tuple(split_lines(text)))
     state.loaded[path] = source
     triggers = _triggers(data.get("on"))
     reusable_only = triggers == ("workflow_call",)

@@ -15,7 +15,7 @@ from typing import Any
 from npm_auth_lint import yamlio
 from npm_auth_lint.credentials import classify_value
 from npm_auth_lint.model import EnvScope, EnvVar, Location, Provider, Reference, Text
-from npm_auth_lint.workspace import FileReadError, Workspace
+from npm_auth_lint.workspace import FileReadError, Workspace, split_lines
 
 # GitHub allows composite actions and reusable workflows to nest 10 levels deep; deeper (or
 # cyclic) chains are reported as references instead of being followed.
@@ -73,7 +73,7 @@ def _load(workspace: Workspace, path: str) -> Source | str:
         return f"{exc.message} (line {exc.line})"
     if not isinstance(data, yamlio.YMap):
         return "expected a mapping at the top level"
-    return Source(path, data, tuple(text.splitlines()))
+    return Source(path, data, tuple(split_lines(text)))
 
 
 def scalar_text(value: Any) -> str | None:

@@ -63,7 +63,7 @@ from npm_auth_lint.parsers.gitlab_compose import (
     location,
 )
 from npm_auth_lint.shell import split_script
-from npm_auth_lint.workspace import Workspace
+from npm_auth_lint.workspace import Workspace, split_lines
 from npm_auth_lint.yamlio import LoadError, Pos, Tagged, YMap, YSeq
 
 # Top-level keywords that are not jobs (``Entry::Root``); `spec` is the header of a component.
@@ -304,7 +304,7 @@ class _Builder:
     def _source_lines(self, path: str) -> list[str]:
         if path not in self._lines:
             text = self.workspace.try_read(path) if path else None
-            self._lines[path] = text.splitlines() if text is not None else []
+            self._lines[path] = split_lines(text) if text is not None else []
         return self._lines[path]
 
     # Variables ----------------------------------------------------------------------------

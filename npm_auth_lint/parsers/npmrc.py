@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from npm_auth_lint.model import Location, NpmrcEntry, NpmrcFile, NpmrcKind
+from npm_auth_lint.workspace import split_lines
 
 _SECTION = re.compile(r"^\s*\[[^\]]*\]\s*$")
 
@@ -37,11 +38,34 @@ def _unquote(value: str) -> str:
 
 
 def _strip_inline_comment(value: str) -> str:
-    """ini drops ``;``/``#`` comments after an unquoted value when preceded by whitespace."""
+    """``.yarnrc`` values: a ``;``/``#`` after whitespace starts a comment (an approximation)."""
     if value[:1] in "\"'":
         return value
     match = re.search(r"\s[;#]", value)
     return value[: match.start()] if match else value
+
+
+def _ini_value(raw: str) -> str:
+    """A value as npm's ``ini`` package reads it (``unsafe()``): a quoted value whole, else the
+    text before the first unescaped ``;`` or ``#`` (no space needed), with ``\\;``/``\\#`` kept."""
+    value = raw.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return _unquote(value)
+    out: list[str] = []
+    escaped = False
+    for char in value:
+        if escaped:
+            out.append(char if char in "\\;#" else "\\" + char)
+            escaped = False
+        elif char in ";#":
+            break
+        elif char == "\\":
+            escaped = True
+        else:
+            out.append(char)
+    if escaped:
+        out.append("\\")
+    return "".join(out).strip()
 
 
 def parse_npmrc(path: str, text: str, kind: NpmrcKind = NpmrcKind.NPMRC, first_line: int = 1,
@@ -51,7 +75,7 @@ def parse_npmrc(path: str, text: str, kind: NpmrcKind = NpmrcKind.NPMRC, first_l
     Never raises: lines that are not settings are skipped, as npm itself does.
     """
     entries: list[NpmrcEntry] = []
-    for offset, line in enumerate(text.splitlines()):
+    for offset, line in enumerate(split_lines(text)):
         stripped = line.strip()
         if not stripped or stripped[0] in ";#" or _SECTION.match(line):
             continue
@@ -86,8 +110,7 @@ def _ini_entry(line: str) -> tuple[str, str, int, int] | None:
         return None
     key_col = len(line) - len(line.lstrip()) + 1
     value_col = len(raw_key) + 2 + (len(raw_value) - len(raw_value.lstrip()))
-    value = _unquote(_strip_inline_comment(raw_value))
-    return key, value, key_col, value_col
+    return key, _ini_value(raw_value), key_col, value_col
 
 
 _YARNRC_LINE = re.compile(r"""^(?P<indent>\s*)(?P<key>"[^"]*"|'[^']*'|[^\s=]+)(?P<sep>\s*=\s*|\s+)(?P<value>.*)$""")

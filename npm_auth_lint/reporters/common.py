@@ -55,15 +55,16 @@ def all_secrets(report: Report) -> tuple[str, ...]:
     return tuple({secret for finding in report.findings for secret in finding.secrets})
 
 
-def _redact_value(value: Any, secrets: tuple[str, ...]) -> Any:
+def redact_data(value: Any, secrets: tuple[str, ...]) -> Any:
+    """JSON-ready ``value`` with every string (keys included) redacted."""
     if isinstance(value, str):
         return clean(value, secrets)
     if isinstance(value, Mapping):
         return {
-            clean(str(key), secrets): _redact_value(item, secrets) for key, item in value.items()
+            clean(str(key), secrets): redact_data(item, secrets) for key, item in value.items()
         }
     if isinstance(value, (list, tuple)):
-        return [_redact_value(item, secrets) for item in value]
+        return [redact_data(item, secrets) for item in value]
     return value
 
 
@@ -78,7 +79,7 @@ def extra_sections(report: Report, reserved: Iterable[str] = ()) -> dict[str, An
         raise ValueError(f"Report.extra may not use the reserved keys {clashes}")
     secrets = all_secrets(report)
     return {
-        key: _redact_value(value, secrets)
+        key: redact_data(value, secrets)
         for key, value in report.extra.items()
         if not key.endswith(TEXT_ONLY_SUFFIX)
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from npm_auth_lint.model import Finding, Location, Severity
 from npm_auth_lint.reporters import Report
 from npm_auth_lint.reporters.common import all_secrets, clean, summary_line
@@ -25,24 +27,16 @@ def printable(text: str) -> str:
     Messages quote the scanned files, and a committed ANSI or OSC sequence must not be able to
     rewrite the user's terminal.
     """
-    return "".join(
-        char if char in "\t\n" or not _is_control(char) else _escape(char) for char in text
-    )
+    return _CONTROL.sub(_escape, text)
 
 
-def _is_control(char: str) -> bool:
-    point = ord(char)
-    # C0, DEL and C1 controls, and the bidi overrides that make text read differently on screen.
-    return (
-        point < 0x20
-        or 0x7F <= point <= 0x9F
-        or 0x202A <= point <= 0x202E
-        or 0x2066 <= point <= 0x2069
-    )
+# C0 (bar tab and newline), DEL and C1 controls, and the bidi overrides that make text read
+# differently on screen (one regex pass: a loop over every character was a quarter of a run).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _escape(char: str) -> str:
-    point = ord(char)
+def _escape(match: re.Match[str]) -> str:
+    point = ord(match.group())
     return f"\\x{point:02x}" if point <= 0xFF else f"\\u{point:04x}"
 
 
@@ -55,7 +49,7 @@ def _indent_continuation(text: str) -> str:
 
 
 def _where(location: Location, color: bool) -> str:
-    return _paint(f"{printable(str(location))}:", _BOLD, color)
+    return _paint(f"{printable(clean(str(location)))}:", _BOLD, color)
 
 
 def _finding_lines(finding: Finding, color: bool) -> list[str]:

@@ -53,10 +53,6 @@ class NodeResolution:
         return self.npm_bound is NpmBound.EXACT
 
     @property
-    def version_exact(self) -> bool:
-        return self.version.count(".") >= 2
-
-    @property
     def npm_text(self) -> str:
         """The bundled npm as prose: ``10.9.2``, ``>= 10.9.8`` or ``< 10.0.0``."""
         prefix = {NpmBound.EXACT: "", NpmBound.AT_LEAST: ">= ", NpmBound.BELOW: "< "}[self.npm_bound]
