@@ -168,6 +168,10 @@ def run_lint(
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"path does not exist: {missing[0]}")
+    roots = sorted({str(find_root(p)) for p in paths})
+    if len(roots) > 1:
+        # Paths, SARIF's %SRCROOT%, fingerprints and baselines are all relative to one root.
+        raise UsageError(f"the paths belong to different repositories ({roots[0]}, {roots[1]}): lint one repository per run")
     root = find_root(paths[0])
     config = build_config(root, config_file, no_config, select, ignore)
     with Progress(enabled=not quiet and _is_tty(sys.stderr)) as progress:

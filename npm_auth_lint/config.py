@@ -50,10 +50,11 @@ class Config:
         return self.rules.get(rule_id, RuleConfig())
 
     def is_enabled(self, rule_id: str) -> bool:
-        if self.select is not None and rule_id not in self.select:
-            return False
+        """--ignore wins; --select picks exactly its rules, even ones the file disables (as ruff)."""
         if rule_id in self.deselect:
             return False
+        if self.select is not None:
+            return rule_id in self.select
         return self.rule(rule_id).enabled
 
 

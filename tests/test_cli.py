@@ -180,3 +180,19 @@ def test_a_file_the_tool_does_not_read_is_named_not_counted(repo, capsys) -> Non
     assert code == 0
     assert "in 0 files" in out
     assert "release.yml is not a file npm-auth-lint reads" in err
+
+
+def test_paths_of_two_repositories_are_refused(tmp_path: Path, capsys) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name / ".git").mkdir(parents=True)
+        (tmp_path / name / ".npmrc").write_text("always-auth=true\n")
+    code, out, err = run([str(tmp_path / "a"), str(tmp_path / "b")], capsys)
+    assert code == 2 and out == "" and "different repositories" in err and err.count("\n") == 1
+
+
+def test_select_turns_on_a_rule_the_config_disables(leaky: Path, capsys) -> None:
+    (leaky / ".npm-auth-lint.yaml").write_text("rules:\n  legacy-npmrc-auth: disable\n")
+    _, out, _ = run([str(leaky), "--select", "legacy-npmrc-auth"], capsys)
+    assert "[legacy-npmrc-auth]" in out and "[hardcoded-npm-token]" not in out
+    _, out, _ = run([str(leaky), "--select", "legacy-npmrc-auth", "--ignore", "legacy-npmrc-auth"], capsys)
+    assert "[legacy-npmrc-auth]" not in out

@@ -146,3 +146,11 @@ def test_npmrc_values_end_where_npms_ini_parser_ends_them() -> None:
         "e=C:\\certs\\ca.pem\n"
     )
     assert [e.value for e in parse_npmrc(".npmrc", text).entries] == ["b", "x", "x;y#z", "x;y#z", "", "C:\\certs\\ca.pem"]
+
+
+def test_only_registry_npmjs_org_is_npmjs() -> None:
+    from npm_auth_lint.analysis.registries import is_npmjs
+
+    assert is_npmjs("https://registry.npmjs.org/") and is_npmjs("//registry.npmjs.org") and is_npmjs("registry.npmjs.org")
+    # npm asks for an ID token for `npm:<host>`: the .com alias would not match a trusted publisher.
+    assert not is_npmjs("https://registry.npmjs.com/") and not is_npmjs("https://npm.pkg.github.com")

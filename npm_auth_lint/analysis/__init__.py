@@ -164,30 +164,25 @@ _VERSION = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
 
 
 def pin_can_reach(pin: str, minimum: str) -> bool | None:
-    """Can a dependency range or action ref resolve to ``minimum`` or newer? None if unknown.
+    """Can a dependency range resolve to ``minimum`` or newer? None if unknown.
 
-    ``^8.1.0`` cannot reach 9.0.0; ``^4.8.0`` can reach 4.9.0; ``>=8`` and ``latest`` can.
+    Evaluated with npm's range semantics: ``^8.1.0``, ``<9`` and ``8.0.0 - 8.9.0`` cannot reach
+    9.0.0; ``^4.8.0`` can reach 4.9.0; ``>=8``, ``*`` and ``latest`` can. A range can reach the
+    minimum when one of a few candidates does satisfy it: the minimum, every version the range
+    names and the next minor and major of each, and a very large version.
     """
-    text = pin.strip().lstrip("v=")
-    if not text or text[0] in "*x>" or text in ("latest", "next") or "||" in text:
-        return None if not text or text[0] not in ">" else True
-    match = _VERSION.search(text)
-    if match is None:
+    from npm_auth_lint.toolchain import ranges
+
+    text = pin.strip()
+    if text in ("latest", "next", "") or text.startswith(("workspace:", "npm:", "file:", "link:", "git", "http")):
         return None
-    have = tuple(int(part) if part is not None else None for part in match.groups())
-    need = tuple(int(part) for part in minimum.split("."))
-    major, minor, patch = have
-    if text.startswith("^"):
-        if major != 0:
-            return major > need[0] or (major == need[0])
-        return (major, minor or 0) >= need[:2]
-    if text.startswith("~"):
-        return (major, minor if minor is not None else 10**6) >= need[:2]
-    if minor is None:  # "8" / "v1": the newest 8.x / 1.x
-        return major >= need[0]
-    if patch is None:  # "4.8": the newest 4.8.x
-        return (major, minor) >= need[:2]
-    return (major, minor, patch) >= need
+    if not ranges.is_valid_range(text):
+        return None
+    candidates = {minimum, "99999.0.0"}
+    for match in _VERSION.finditer(text):
+        major, minor, patch = (int(part) if part is not None else 0 for part in match.groups())
+        candidates.update({f"{major}.{minor}.{patch}", f"{major}.{minor + 1}.0", f"{major + 1}.0.0"})
+    return any(ranges.at_least(v, minimum) and ranges.satisfies(v, text) for v in candidates)
 
 
 def _blockers(project: Project, publish: PublishFact) -> list[Blocker]:

@@ -6,8 +6,9 @@ from urllib.parse import urlsplit
 
 NPMJS = "https://registry.npmjs.org/"
 NPMJS_HOST = "registry.npmjs.org"
-# Hosts that are npmjs under another name (npm's own redirect); anything else is another registry.
-_NPMJS_ALIASES = frozenset({NPMJS_HOST, "registry.npmjs.com"})
+# Only registry.npmjs.org: npm requests the OIDC token for the audience `npm:<registry host>`, so
+# even npm's own alias registry.npmjs.com would not match a trusted publisher.
+_NPMJS_ALIASES = frozenset({NPMJS_HOST})
 
 
 def host_of(url: str) -> str | None:
