@@ -6,7 +6,8 @@ trusted publisher binds to: the entry workflow file (GitLab: top-level CI file; 
 config) together with the job's deployment environment — two jobs of one workflow with the same
 environment are one publisher to npm, jobs with different environments are two. It reports every
 publish step after the first, in order of repository-relative path (byte order) then line, with
-the first as a related location.
+the first as a related location; a publish inside a reusable workflow is reported at the calling
+job, since that is what tells two pipelines sharing it apart.
 
 ## Why is this bad?
 npm accepts exactly one trusted publisher per package: one workflow file (or GitLab top-level CI
@@ -38,7 +39,7 @@ from collections.abc import Iterator
 
 from npm_auth_lint.analysis import analyze
 from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.model import Finding, Project, Related, Severity
+from npm_auth_lint.model import Finding, Location, Project, Related, Severity
 from npm_auth_lint.rule import Rule
 
 
@@ -86,14 +87,20 @@ class MultiplePublishingPipelines(Rule):
                 where += f", environment `{_pipeline_key(first)[1] or 'none'}`"
             what = f"package `{names[0]}`" if len(names) == 1 else f"packages `{names[0]}` and {len(names) - 1} more"
             yield self.finding(
-                publish.location,
+                _where(publish),
                 f"{what} {'is' if len(names) == 1 else 'are'} also published by {where}); npm accepts one trusted "
                 "publisher per package, so all but one pipeline will fail under OIDC: publish from a single workflow "
                 "(add triggers instead of copies)",
-                related=[Related(first.location, f"first publish of `{names[0]}`")],
+                related=[Related(_where(first), f"first publish of `{names[0]}`")],
             )
 
 
+def _where(publish: PublishFact) -> Location:
+    """The publish step; for a reusable workflow shared by two callers, the calling job, which
+    is what tells the two pipelines apart."""
+    return publish.job.caller or publish.location
+
+
 def _order(publish: PublishFact) -> tuple[bytes, int, int]:
-    location = publish.location
+    location = _where(publish)
     return (location.path.encode(), location.line, location.column)
