@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from npm_auth_lint.analysis.facts import JobFacts, NodeSetup, NpmUpgradeFact, PublishFact
-from npm_auth_lint.model import Location, PackageJson, Project, Provider, Text
+from npm_auth_lint.model import Location, PackageJson, Project, Provider, Text, ValueSourceKind
 
 # Publishers that publish through the npm CLI on PATH, whose version therefore decides.
 NPM_ON_PATH = frozenset({"npm", "pnpm", "changesets", "np", "release-it", "nx", "action:JS-DevTools/npm-publish"})
@@ -23,6 +23,7 @@ OWN_CLIENT = frozenset({"yarn-berry", "yarn-classic", "bun", "lerna", "lerna-lit
 BUNDLES_NPM = frozenset({"semantic-release", "action:semantic-release"})
 
 _MATRIX = re.compile(r"^\$\{\{\s*matrix\.([A-Za-z0-9_.-]+)\s*\}\}$")
+_ENV = re.compile(r"^\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
 
 
 @dataclass(frozen=True)
@@ -111,11 +112,32 @@ def _line_of(path: str, text: str, spec: str | None) -> Location:
     return Location(path, 1, 1)
 
 
+def _env_pin(facts: JobFacts, setup: NodeSetup, version: Text, name: str) -> NodePin:
+    """``node-version: ${{ env.X }}``: the value the workflow, job or step ``env:`` gives X.
+
+    GitHub's ``env`` context in a step's ``with:`` holds the workflow, job and step variables
+    (the innermost wins); property names are matched case-insensitively, as expressions do.
+    """
+    from npm_auth_lint import toolchain
+
+    steps = facts.job.steps
+    step_env = steps[setup.step_index].env if 0 <= setup.step_index < len(steps) else ()
+    found = [v for v in (*facts.job.env, *step_env) if v.name.lower() == name.lower()]
+    if not found or found[-1].source.kind is not ValueSourceKind.LITERAL or "${{" in found[-1].value:
+        return NodePin(version.value, version.location, "node-version (env)", None)
+    variable = found[-1]
+    value = variable.value.strip()
+    return NodePin(value, variable.location, f"env {variable.name}", toolchain.resolve_node_spec(value))
+
+
 def _setup_pins(project: Project, facts: JobFacts, setup: NodeSetup) -> list[NodePin]:
     from npm_auth_lint import toolchain
 
     version = setup.version
     if version is not None and version.value.strip():
+        env = _ENV.match(version.value.strip())
+        if env and setup.kind == "setup-node":
+            return [_env_pin(facts, setup, version, env.group(1))]
         matrix = _MATRIX.match(version.value.strip())
         if matrix:
             axis = next((a for a in facts.job.matrix if a.name == matrix.group(1)), None)
