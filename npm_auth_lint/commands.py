@@ -1617,6 +1617,7 @@ _PWSH_NAMES = {name.lower(): name for name in _HANDLERS}
 
 class ActionKind(str, enum.Enum):
     SETUP_NODE = "setup-node"
+    SETUP_VOLTA = "setup-volta"  # volta-cli/action: Node from `node-version` or package.json `volta`
     PUBLISH = "publish"  # publishes (changesets/action only with a `publish` input)
     INSTALL = "install"  # installs dependencies (pnpm/action-setup only with `run_install`)
     LOCAL = "local"  # ./path
@@ -1626,6 +1627,7 @@ class ActionKind(str, enum.Enum):
 
 _ACTIONS = {
     "actions/setup-node": (ActionKind.SETUP_NODE, None),
+    "volta-cli/action": (ActionKind.SETUP_VOLTA, None),
     "js-devtools/npm-publish": (ActionKind.PUBLISH, "JS-DevTools/npm-publish"),
     "changesets/action": (ActionKind.PUBLISH, "changesets/action"),
     "cycjimmy/semantic-release-action": (ActionKind.PUBLISH, "semantic-release"),

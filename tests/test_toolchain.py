@@ -517,3 +517,36 @@ def test_version_file_never_raises_on_package_json_shapes(manifest):
     spec = node_spec_from_file(text)
     assert spec is None or isinstance(spec, str)
     assert volta_extends(text) is None or isinstance(volta_extends(text), str)
+
+
+# --- Volta pins (volta-cli/action) ------------------------------------------------------------
+
+
+def _project(repo, files: dict[str, str]):
+    from npm_auth_lint.config import Config
+    from npm_auth_lint.engine import lint
+
+    return lint([repo(files)], Config()).projects[0]
+
+
+def test_volta_pins_follow_extends_for_the_keys_not_set(repo) -> None:
+    from npm_auth_lint.analysis.toolchain import volta_pins
+
+    project = _project(repo, {
+        "package.json": '{"name": "a", "volta": {"npm": "11.6.2", "extends": "./shared/package.json"}}',
+        "shared/package.json": '{"name": "s", "volta": {"node": "24.11.0", "npm": "10.9.2"}}',
+    })
+    node, npm = volta_pins(project, "package.json")
+    assert (node.value, node.location.path) == ("24.11.0", "shared/package.json")
+    assert (npm.value, npm.location.path) == ("11.6.2", "package.json")  # the nearer pin wins
+
+
+def test_volta_pins_survive_cycles_and_missing_files(repo) -> None:
+    from npm_auth_lint.analysis.toolchain import volta_pins
+
+    project = _project(repo, {
+        "package.json": '{"name": "a", "volta": {"extends": "./b/package.json"}}',
+        "b/package.json": '{"name": "b", "volta": {"extends": "../package.json"}}',
+    })
+    assert volta_pins(project, "package.json") == (None, None)
+    assert volta_pins(project, "nowhere/package.json") == (None, None)

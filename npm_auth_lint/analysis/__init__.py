@@ -99,6 +99,9 @@ class Analysis:
                 state = npm_state(facts, chain, pin)
                 if state is not None and state.version is not None and not toolchain.meets_npm_floor(state.version, circleci):
                     runs = state.version if state.exact else f"{state.version.split('.')[0]}.x (>= {state.version})"
+                    if state.upgrade is not None and state.upgrade.method == "volta":
+                        # Volta's npm shim runs the pinned npm, whatever is installed globally.
+                        return [f"Pin npm {floor} or newer with Volta (`volta pin npm@{floor.split('.')[0]}`): the job runs npm {runs}"]
                     return [
                         f"Upgrade npm to {floor} or newer before the publish (`npm install -g npm@^{floor}`), or use Node {oldest} "
                         f"or newer: the job runs npm {runs}"

@@ -54,6 +54,7 @@ from npm_auth_lint.model import (
     ValueSource,
     ValueSourceKind,
 )
+from npm_auth_lint.analysis.toolchain import volta_pins
 from npm_auth_lint.shell import split_script
 
 NPM_AUDIENCE = "npm:registry.npmjs.org"
@@ -417,6 +418,17 @@ class _JobWalker:
                 own = next((v for v in step.env if v.name == "NODE_AUTH_TOKEN"), None)
                 if own is not None:
                     self.state.env["NODE_AUTH_TOKEN"] = replace(own, scope=EnvScope.RUNTIME)
+            return
+        if ref.kind is cmds.ActionKind.SETUP_VOLTA:
+            # volta-cli/action installs `node-version`, else Volta runs the Node that package.json
+            # (`package-json-path`, by default the checkout root's) pins in `volta.node`.
+            manifest = inputs.get("package-json-path") or Text("package.json", step.uses.location)
+            self.out.node_setups.append(NodeSetup(index, "volta", inputs.get("node-version"), manifest))
+            npm = inputs.get("npm-version")
+            if npm is None or not npm.value.strip():
+                npm = volta_pins(self.project, manifest.value)[1]  # Volta's npm shim runs a pinned npm
+            if npm is not None and npm.value.strip():
+                self.out.upgrades.append(NpmUpgradeFact(index, npm.location, npm.value.strip(), "volta", f"volta npm@{npm.value.strip()}"))
             return
         if self.provider is Provider.CIRCLECI and step.uses.value.endswith("/install") and "node-version" in inputs:
             # The circleci/node orb's node/install: installs that Node (and, in orb 4.x, an npm).

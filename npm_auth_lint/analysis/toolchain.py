@@ -1,8 +1,9 @@
 """Which Node and npm a publish step runs, resolved the way the CI resolves them.
 
 The Node comes from the last toolchain pin before the publish: an ``actions/setup-node`` step
-(``node-version``, a matrix value, or ``node-version-file``), a CircleCI ``node/install`` orb
-step, else the job's container image. The npm is the one that Node bundles unless an earlier
+(``node-version``, a matrix or ``env`` value, or ``node-version-file``), ``volta-cli/action``
+(``node-version``, else package.json ``volta.node``), a CircleCI ``node/install`` orb step, else
+the job's container image. The npm is the one that Node bundles unless an earlier
 command upgrades it (``npm install -g npm@X``, corepack, volta). Resolution itself lives in
 :mod:`npm_auth_lint.toolchain`; this module only finds the pins in the analysed job.
 """
@@ -88,6 +89,42 @@ def _file_pin(project: Project, setup: NodeSetup, file: Text) -> NodePin | None:
     return NodePin(spec, where, f"node-version-file {path}", toolchain.resolve_node_spec(spec))
 
 
+def volta_pins(project: Project, manifest: str) -> tuple[Text | None, Text | None]:
+    """The ``volta.node`` and ``volta.npm`` pins Volta reads from ``manifest`` (a package.json
+    path), following ``volta.extends`` for the keys it does not set."""
+    path = manifest.strip().removeprefix("./") or "package.json"
+    node: Text | None = None
+    npm: Text | None = None
+    seen: set[str] = set()
+    while path not in seen and len(seen) < 8:  # extends chains are short; cycles end here
+        seen.add(path)
+        package = project.package_at(path.rpartition("/")[0]) if path.endswith("package.json") else None
+        if package is None:
+            break
+        node = node or package.volta.get("node")
+        npm = npm or package.volta.get("npm")
+        extends = package.volta.get("extends")
+        if (node and npm) or extends is None or not extends.value.strip():
+            break
+        path = _join(path, extends.value.strip())
+    return node, npm
+
+
+def _volta_pins(project: Project, setup: NodeSetup) -> list[NodePin]:
+    """volta-cli/action: its `node-version` input, else the `volta.node` of its package.json."""
+    from npm_auth_lint import toolchain
+
+    if setup.version is not None and setup.version.value.strip():
+        text = setup.version.value.strip()
+        return [NodePin(text, setup.version.location, "volta-cli/action node-version", toolchain.resolve_node_spec(text))]
+    manifest = setup.version_file.value if setup.version_file is not None else "package.json"
+    node, _ = volta_pins(project, manifest)
+    if node is None:
+        where = setup.version_file.location if setup.version_file is not None else Location(manifest, 1, 1)
+        return [NodePin("volta-cli/action", where, f"no `volta.node` in {manifest}", None)]
+    return [NodePin(node.value, node.location, "volta.node", toolchain.resolve_node_spec(node.value))]
+
+
 def _join(base_file: str, relative: str) -> str:
     import posixpath
 
@@ -133,6 +170,8 @@ def _env_pin(facts: JobFacts, setup: NodeSetup, version: Text, name: str) -> Nod
 def _setup_pins(project: Project, facts: JobFacts, setup: NodeSetup) -> list[NodePin]:
     from npm_auth_lint import toolchain
 
+    if setup.kind == "volta":
+        return _volta_pins(project, setup)
     version = setup.version
     if version is not None and version.value.strip():
         env = _ENV.match(version.value.strip())
