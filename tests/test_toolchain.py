@@ -550,3 +550,35 @@ def test_volta_pins_survive_cycles_and_missing_files(repo) -> None:
     })
     assert volta_pins(project, "package.json") == (None, None)
     assert volta_pins(project, "nowhere/package.json") == (None, None)
+
+
+# --- A publish step gated to one matrix leg -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("condition", "values"),
+    [
+        ("${{ github.ref == 'refs/heads/main' && matrix['node-version'] == '16.x' }}", {"16.x"}),
+        ("matrix.node-version == '20.X'", {"20.x"}),  # GitHub compares strings case-insensitively
+        ("'22' == matrix.node-version", {"22"}),
+        ("matrix.node-version == 20 && matrix.os == 'ubuntu-latest'", {"20"}),
+        ("matrix.node-version == '20' || matrix.node-version == '22'", None),  # an alternative
+        ("matrix.node-version != '18'", None),
+        ("matrix.os == 'ubuntu-latest'", None),  # another axis
+        ("startsWith(github.ref, 'refs/tags/')", None),
+        (None, None),
+    ],
+)
+def test_values_a_step_runs_on(condition, values) -> None:
+    from npm_auth_lint.analysis.toolchain import _values_the_step_runs_on
+
+    assert _values_the_step_runs_on(condition, "node-version") == values
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_values_a_step_runs_on_never_raises(text) -> None:
+    from npm_auth_lint.analysis.toolchain import _values_the_step_runs_on
+
+    result = _values_the_step_runs_on(text, "node")
+    assert result is None or isinstance(result, set)

@@ -167,7 +167,41 @@ def _env_pin(facts: JobFacts, setup: NodeSetup, version: Text, name: str) -> Nod
     return NodePin(value, variable.location, f"env {variable.name}", toolchain.resolve_node_spec(value))
 
 
-def _setup_pins(project: Project, facts: JobFacts, setup: NodeSetup) -> list[NodePin]:
+# `matrix.node == '20.x'`, `matrix['node-version'] == 16`, `'20' == matrix.node` in a step's `if:`.
+_MATRIX_KEY = r"""matrix(?:\.([A-Za-z0-9_-]+)|\[\s*'([^']+)'\s*\])"""
+_LITERAL = r"""'([^']*)'|"([^"]*)"|(\d+(?:\.\d+)?)"""
+_MATRIX_EQUALS = (
+    re.compile(rf"{_MATRIX_KEY}\s*==\s*(?:{_LITERAL})"),
+    re.compile(rf"(?:{_LITERAL})\s*==\s*{_MATRIX_KEY}"),
+)
+
+
+def _values_the_step_runs_on(condition: str | None, axis: str) -> set[str] | None:
+    """The values of matrix ``axis`` a step's ``if:`` lets it run on, compared as GitHub does
+    (strings case-insensitively); None when the condition does not pin the axis to values."""
+    if not condition or "||" in condition or "!" in condition:
+        return None  # an alternative or a negation may let other values through
+    values: set[str] = set()
+    for pattern in _MATRIX_EQUALS:
+        for match in pattern.finditer(condition):
+            groups = match.groups()
+            key, literal = (groups[:2], groups[2:]) if pattern is _MATRIX_EQUALS[0] else (groups[3:], groups[:3])
+            if (key[0] or key[1]) == axis:
+                values.add(next(g for g in literal if g is not None).lower())
+    return values or None
+
+
+def _same_value(written: str, wanted: str) -> bool:
+    text = written.strip().lower()
+    if text == wanted:
+        return True
+    try:
+        return float(text) == float(wanted)  # `16 == '16'`: GitHub compares as numbers
+    except ValueError:
+        return False
+
+
+def _setup_pins(project: Project, facts: JobFacts, setup: NodeSetup, publish: PublishFact | None = None) -> list[NodePin]:
     from npm_auth_lint import toolchain
 
     if setup.kind == "volta":
@@ -182,9 +216,12 @@ def _setup_pins(project: Project, facts: JobFacts, setup: NodeSetup) -> list[Nod
             axis = next((a for a in facts.job.matrix if a.name == matrix.group(1)), None)
             if axis is None or not axis.values:
                 return [NodePin(version.value, version.location, "node-version (matrix)", None)]
-            return [
-                NodePin(v.value, v.location, "matrix value", toolchain.resolve_node_spec(v.value)) for v in axis.values
-            ]
+            values = list(axis.values)
+            # A publish step that runs on one matrix leg only (`if: matrix.node == '20.x'`).
+            wanted = _values_the_step_runs_on(publish.step.condition if publish is not None else None, axis.name)
+            if wanted is not None:
+                values = [v for v in values if any(_same_value(v.value, w) for w in wanted)] or values
+            return [NodePin(v.value, v.location, "matrix value", toolchain.resolve_node_spec(v.value)) for v in values]
         if setup.kind == "image":
             return [NodePin(version.value, version.location, "image", toolchain.resolve_docker_image(version.value))]
         label = "orb node/install" if setup.kind == "orb" else "node-version"
@@ -200,7 +237,7 @@ def node_pins(project: Project, facts: JobFacts, publish: PublishFact) -> tuple[
     setups = [s for s in facts.node_setups if s.kind != "image" and s.step_index < publish.step_index]
     setups = [s for s in setups if s.version is not None or s.version_file is not None]
     if setups:
-        pins = _setup_pins(project, facts, setups[-1])
+        pins = _setup_pins(project, facts, setups[-1], publish)
         if pins:
             return pins, None
     image = next((s for s in facts.node_setups if s.kind == "image"), None)
