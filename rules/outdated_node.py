@@ -74,7 +74,8 @@ class OutdatedNode(Rule):
                 oidc = publish.relies_on_oidc
                 oldest = toolchain.oldest_node_meeting_floors(chain.circleci)
                 bundled, _ = toolchain.bundled_npm(oldest) or ("", None)
-                advice = f"use Node >= {oldest}, whose bundled npm {bundled} is new enough (e.g. {node_pin_example(publish.provider)})"
+                example = node_pin_example(publish.provider, pin.source, pin.location.path)
+                advice = f"use Node >= {oldest}, whose bundled npm {bundled} is new enough (e.g. {example})"
                 lead = f"{node.explanation}; trusted publishing needs Node >= {toolchain.NODE_OIDC_FLOOR}"
                 if oidc:
                     message = f"{lead}, and `{publish.display}` in job `{publish.job.id}` relies on it: {advice}"

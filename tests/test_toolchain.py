@@ -582,3 +582,22 @@ def test_values_a_step_runs_on_never_raises(text) -> None:
 
     result = _values_the_step_runs_on(text, "node")
     assert result is None or isinstance(result, set)
+
+
+@pytest.mark.parametrize(
+    ("source", "path", "example"),
+    [
+        ("node-version-file .nvmrc", ".nvmrc", "`24` in `.nvmrc`"),
+        ("node-version-file .tool-versions", ".tool-versions", "`nodejs 24` in `.tool-versions`"),
+        ("node-version-file package.json", "package.json", "Node 24 in `package.json`"),
+        ("volta.node", "package.json", "`volta pin node@24`"),
+        ("env NODE_VERSION", ".github/workflows/r.yml", "`NODE_VERSION: 24`"),
+        ("node-version", ".github/workflows/r.yml", "`node-version: 24`"),
+        (None, None, "`node-version: 24`"),
+    ],
+)
+def test_node_pin_example_is_written_where_the_pin_is(source, path, example) -> None:
+    from npm_auth_lint.analysis.advice import node_pin_example
+    from npm_auth_lint.model import Provider
+
+    assert node_pin_example(Provider.GITHUB, source, path) == example

@@ -90,7 +90,7 @@ class Analysis:
                 pin = old_node[0]
                 npm_too = f" and npm >= {floor}" if publisher_kind(publish) == "npm" else ""
                 return [
-                    f"Upgrade Node to {oldest} or newer (e.g. {node_pin_example(publish.provider)}): `{pin.text}` gives Node "
+                    f"Upgrade Node to {oldest} or newer (e.g. {node_pin_example(publish.provider, pin.source, pin.location.path)}): `{pin.text}` gives Node "
                     f"{pin.resolution.version}; trusted publishing needs Node >= {toolchain.NODE_OIDC_FLOOR}{npm_too}"  # type: ignore[union-attr]
                 ]
             if publisher_kind(publish) != "npm":
