@@ -35,6 +35,7 @@ class NodePin:
     location: Location
     source: str  # "node-version", "node-version-file .nvmrc", "image", "matrix value", "orb node/install"
     resolution: object | None  # toolchain.NodeResolution, or None when it cannot be resolved
+    why: str | None = None  # why it cannot be resolved, when more can be said than "it cannot"
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ def _file_pin(project: Project, setup: NodeSetup, file: Text) -> NodePin | None:
     path = file.value.strip().removeprefix("./")
     text = project.files.get(path)
     if text is None:
-        return NodePin(file.value, file.location, f"node-version-file {path} (not found)", None)
+        why = f"the `node-version-file` `{path}` is not in the repository as scanned (setup-node fails without it)"
+        return NodePin(file.value, file.location, f"node-version-file {path} (not found)", None, why)
     spec = toolchain.node_spec_from_file(text)
     if path.endswith("package.json"):
         package = project.package_at(path.rpartition("/")[0])
@@ -85,7 +87,7 @@ def _file_pin(project: Project, setup: NodeSetup, file: Text) -> NodePin | None:
     else:
         where = _line_of(path, text, spec)
     if spec is None:
-        return NodePin(file.value, file.location, f"node-version-file {path}", None)
+        return NodePin(file.value, file.location, f"node-version-file {path}", None, f"`{path}` holds no Node version setup-node can read")
     return NodePin(spec, where, f"node-version-file {path}", toolchain.resolve_node_spec(spec))
 
 
@@ -121,7 +123,8 @@ def _volta_pins(project: Project, setup: NodeSetup) -> list[NodePin]:
     node, _ = volta_pins(project, manifest)
     if node is None:
         where = setup.version_file.location if setup.version_file is not None else Location(manifest, 1, 1)
-        return [NodePin("volta-cli/action", where, f"no `volta.node` in {manifest}", None)]
+        why = f"volta-cli/action has no `node-version` and `{manifest}` pins no `volta.node`"
+        return [NodePin("volta-cli/action", where, f"no `volta.node` in {manifest}", None, why)]
     return [NodePin(node.value, node.location, "volta.node", toolchain.resolve_node_spec(node.value))]
 
 
@@ -160,8 +163,11 @@ def _env_pin(facts: JobFacts, setup: NodeSetup, version: Text, name: str) -> Nod
     steps = facts.job.steps
     step_env = steps[setup.step_index].env if 0 <= setup.step_index < len(steps) else ()
     found = [v for v in (*facts.job.env, *step_env) if v.name.lower() == name.lower()]
-    if not found or found[-1].source.kind is not ValueSourceKind.LITERAL or "${{" in found[-1].value:
-        return NodePin(version.value, version.location, "node-version (env)", None)
+    if not found:
+        return NodePin(version.value, version.location, "node-version (env)", None, f"no `env:` of the workflow, job or step sets `{name}`")
+    if found[-1].source.kind is not ValueSourceKind.LITERAL or "${{" in found[-1].value:
+        why = f"`{found[-1].name}` is set from `{found[-1].value.strip()}`, which npm-auth-lint cannot evaluate"
+        return NodePin(version.value, version.location, "node-version (env)", None, why)
     variable = found[-1]
     value = variable.value.strip()
     return NodePin(value, variable.location, f"env {variable.name}", toolchain.resolve_node_spec(value))
@@ -215,7 +221,8 @@ def _setup_pins(project: Project, facts: JobFacts, setup: NodeSetup, publish: Pu
         if matrix:
             axis = next((a for a in facts.job.matrix if a.name == matrix.group(1)), None)
             if axis is None or not axis.values:
-                return [NodePin(version.value, version.location, "node-version (matrix)", None)]
+                why = f"`{version.value.strip()}` names no matrix axis of the job with values"
+                return [NodePin(version.value, version.location, "node-version (matrix)", None, why)]
             values = list(axis.values)
             # A publish step that runs on one matrix leg only (`if: matrix.node == '20.x'`).
             wanted = _values_the_step_runs_on(publish.step.condition if publish is not None else None, axis.name)
@@ -225,7 +232,9 @@ def _setup_pins(project: Project, facts: JobFacts, setup: NodeSetup, publish: Pu
         if setup.kind == "image":
             return [NodePin(version.value, version.location, "image", toolchain.resolve_docker_image(version.value))]
         label = "orb node/install" if setup.kind == "orb" else "node-version"
-        return [NodePin(version.value, version.location, label, toolchain.resolve_node_spec(version.value))]
+        text = version.value.strip()
+        why = f"`{text}` is an expression npm-auth-lint cannot evaluate" if "${{" in text or "<<" in text else None
+        return [NodePin(version.value, version.location, label, toolchain.resolve_node_spec(version.value), why)]
     if setup.version_file is not None:
         pin = _file_pin(project, setup, setup.version_file)
         return [pin] if pin is not None else []
@@ -256,22 +265,35 @@ def node_pins(project: Project, facts: JobFacts, publish: PublishFact) -> tuple[
         return [], f"the image `{text}` is not a Node image the tool knows"
     if setups:
         return [], "the `node-version` cannot be resolved"
-    return [], _no_pin_reason(facts.job.provider)
+    return [], _no_pin_reason(facts, publish)
 
 
-def _no_pin_reason(provider: Provider) -> str:
+# Actions that may well install Node (`org/config/.github/setup`, `pnpm/setup`, `jdx/mise-action`).
+_MAY_SET_UP_NODE = re.compile(r"setup|node|mise|asdf|proto|nvm|toolchain|runtime", re.IGNORECASE)
+
+
+def _no_pin_reason(facts: JobFacts, publish: PublishFact) -> str:
     """Why a job without any Node pin runs an unknown Node, in the provider's terms."""
+    provider = facts.job.provider
     if provider is Provider.GITLAB:
         return "the job sets no `image:`, so the runner's default image decides"
     if provider is Provider.CIRCLECI:
         return "the job's executor gives no Node image the tool can read (a machine, a custom or an orb executor it does not know)"
+    from npm_auth_lint import commands as cmds
+
+    for step in facts.job.steps[: max(publish.step_index, 0)]:
+        if step.uses is None:
+            continue
+        ref = cmds.classify_action(step.uses.value)
+        if ref.kind is cmds.ActionKind.OTHER and ref.name and _MAY_SET_UP_NODE.search(step.uses.value.split("@")[0]):
+            return f"no setup-node or Node image the tool can read; `{step.uses.value}` may install Node, but npm-auth-lint cannot follow it"
     return "the job uses the runner's default Node (no setup-node, no Node image)"
 
 
 def resolve(project: Project, facts: JobFacts, publish: PublishFact) -> PublishToolchain:
     pins, reason = node_pins(project, facts, publish)
     if pins and all(pin.resolution is None for pin in pins) and reason is None:
-        reason = f"`{pins[0].text}` ({pins[0].source}) cannot be resolved to a Node release"
+        reason = pins[0].why or f"`{pins[0].text}` ({pins[0].source}) cannot be resolved to a Node release"
     return PublishToolchain(publish, tuple(pins), reason)
 
 
