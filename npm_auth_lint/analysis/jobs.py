@@ -238,7 +238,8 @@ def _provenance(result: cmds.Publish | None, env: dict[str, EnvVar], package: Pa
 
 def _tool_pin(package_name: str | None, project: Project, package: PackageJson | None) -> ToolPin | None:
     """Where the publishing tool's version is pinned: a dependency, else (for a package
-    manager) the ``packageManager`` field corepack activates, e.g. ``yarn@4.0.2+sha256...``."""
+    manager) the ``packageManager`` field corepack activates, e.g. ``yarn@4.0.2+sha256...``,
+    else package.json's ``volta`` pin."""
     if not package_name:
         return None
     root = project.package_at("")
@@ -252,6 +253,11 @@ def _tool_pin(package_name: str | None, project: Project, package: PackageJson |
             name, _, version = manager.value.strip().partition("@")
             if name == package_name and version:
                 return ToolPin(package_name, version.partition("+")[0], manager.location)
+    for candidate in (package, root):
+        # Volta's yarn/pnpm shims run the version package.json pins (`volta pin yarn@3`).
+        pinned = candidate.volta.get(package_name) if candidate is not None and package_name in ("yarn", "pnpm") else None
+        if pinned is not None and pinned.value.strip():
+            return ToolPin(package_name, pinned.value.strip(), pinned.location)
     return None
 
 
