@@ -40,7 +40,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint import commands as cmds
-from npm_auth_lint.analysis import analyze
+from npm_auth_lint.analysis import analyze, pin_can_reach
+from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.analysis.advice import node_pin_example
 from npm_auth_lint.analysis.toolchain import npm_state, publisher_kind
 from npm_auth_lint.model import Finding, Project, Provider, Severity
@@ -65,8 +66,9 @@ class UnresolvedToolchain(Rule):
             never = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.tool)
             own_client = False
             npm_unknown = False
-            if reason is None and publisher_kind(publish) == "own" and not (never and never.never):
-                # (Publishers that never do OIDC, like bun, are oidc-blocker's to report.)
+            if reason is None and publisher_kind(publish) == "own" and not (never and never.never) and not _version_decides(publish):
+                # (Publishers that never do OIDC, like bun, or whose pinned version tells, are
+                # oidc-blocker's and use-trusted-publishing's to report.)
                 reason = f"`{publish.display}` publishes with its own registry client, not the npm CLI"
                 own_client = True
             if reason is None and publisher_kind(publish) == "npm":
@@ -97,3 +99,13 @@ class UnresolvedToolchain(Rule):
                 publish.location,
                 f"the toolchain of `{publish.display}` in job `{publish.job.id}` cannot be determined: {reason}; {advice}",
             )
+
+
+def _version_decides(publish: PublishFact) -> bool:
+    """Whether the publisher's pinned version (a dependency, `packageManager`, Volta) tells if it
+    does trusted publishing, so there is nothing left to check by hand."""
+    support = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.tool)
+    pin = publish.tool_pin
+    if support is None or pin is None or support.minimum is None:
+        return False
+    return pin_can_reach(pin.version, support.minimum) is not None
