@@ -25,6 +25,7 @@ BUNDLES_NPM = frozenset({"semantic-release", "action:semantic-release"})
 
 _MATRIX = re.compile(r"^\$\{\{\s*matrix\.([A-Za-z0-9_.-]+)\s*\}\}$")
 _ENV = re.compile(r"^\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
+_SHELL_VARIABLE = re.compile(r"\$(?:[A-Za-z_]|\{[A-Za-z_])")
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,11 @@ def _setup_pins(project: Project, facts: JobFacts, setup: NodeSetup, publish: Pu
         label = "orb node/install" if setup.kind == "orb" else "node-version"
         text = version.value.strip()
         why = f"`{text}` is an expression npm-auth-lint cannot evaluate" if "${{" in text or "<<" in text else None
+        if why is None and setup.kind == "setup-node" and _SHELL_VARIABLE.search(text):
+            why = (
+                f"`{text}` reaches setup-node as written: GitHub does not expand shell variables in `with:` "
+                "(`${{ env.X }}` does), so setup-node cannot find that version"
+            )
         return [NodePin(version.value, version.location, label, toolchain.resolve_node_spec(version.value), why)]
     if setup.version_file is not None:
         pin = _file_pin(project, setup, setup.version_file)
