@@ -144,7 +144,8 @@ class Install(_Result):
 
 @dataclass(frozen=True, kw_only=True)
 class NpmUpgrade(_Result):
-    """A command that installs another npm. ``spec`` is the version spec (``latest`` when none).
+    """A command that installs another npm. ``spec`` is the version spec: ``latest`` when none is
+    written, except ``""`` for a bare ``npm install -g npm`` (npm's range ``*``).
 
     ``method`` is one of ``npm-install-global``, ``pnpm-add-global``, ``yarn-global``,
     ``corepack``, ``volta`` and ``npx`` (``npx npm@X ...``: that npm runs only this command).
@@ -690,7 +691,10 @@ def _global_installs(
     for spec in specs:
         name, version = _package_name(spec)
         if name == "npm":
-            results.append(NpmUpgrade(command=command, spec=version or "latest", method=method))
+            # npm reads a bare `npm` as the range `*` and picks by engines (a Node 20 gets npm 11,
+            # not the `latest` npm 12 it would refuse); pnpm and Yarn take the `latest` tag.
+            bare = "" if method == "npm-install-global" else "latest"
+            results.append(NpmUpgrade(command=command, spec=version or bare, method=method))
         elif name in ("pnpm", "yarn", "@pnpm/exe"):
             tool = "yarn" if name == "yarn" else "pnpm"
             results.append(PackageManagerInstall(command=command, tool=tool, spec=version or "latest", method=method))
@@ -1613,6 +1617,7 @@ _PWSH_NAMES = {name.lower(): name for name in _HANDLERS}
 
 class ActionKind(str, enum.Enum):
     SETUP_NODE = "setup-node"
+    SETUP_VOLTA = "setup-volta"  # volta-cli/action: Node from `node-version` or package.json `volta`
     PUBLISH = "publish"  # publishes (changesets/action only with a `publish` input)
     INSTALL = "install"  # installs dependencies (pnpm/action-setup only with `run_install`)
     LOCAL = "local"  # ./path
@@ -1622,6 +1627,7 @@ class ActionKind(str, enum.Enum):
 
 _ACTIONS = {
     "actions/setup-node": (ActionKind.SETUP_NODE, None),
+    "volta-cli/action": (ActionKind.SETUP_VOLTA, None),
     "js-devtools/npm-publish": (ActionKind.PUBLISH, "JS-DevTools/npm-publish"),
     "changesets/action": (ActionKind.PUBLISH, "changesets/action"),
     "cycjimmy/semantic-release-action": (ActionKind.PUBLISH, "semantic-release"),

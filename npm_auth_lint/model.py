@@ -293,6 +293,7 @@ class Step:
     # For a step that came from a local composite action, reusable command or `!reference`,
     # the chain of places that brought it in (outermost first).
     via: tuple[Location, ...] = ()
+    condition: str | None = None  # GitHub's step `if:` as written
 
 
 @dataclass(frozen=True)

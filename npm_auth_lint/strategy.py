@@ -97,13 +97,20 @@ def _settings_for(publish: PublishFact, package: str, remote: GitRemote | None) 
         owner = remote.owner if remote and remote.host == "github.com" and remote.owner else _placeholder("owner")
         repo = remote.repo if remote and remote.host == "github.com" and remote.repo else _placeholder("repository")
         workflow = pipeline.entry_file.rpartition("/")[2]
+        file_arg, workflow_field = shlex.quote(workflow), workflow
+        if pipeline.reusable_only:
+            # No workflow here calls it: npm checks the calling run's repository and workflow
+            # filename (the ID token's `repository` and `workflow_ref`), not this file's.
+            owner, repo = _placeholder("caller-owner"), _placeholder("caller-repository")
+            file_arg = _placeholder("calling-workflow.yml")
+            workflow_field = f"{file_arg} (the workflow that calls {workflow})"
         fields = {
             "Organization or user": owner,
             "Repository": repo,
-            "Workflow filename": workflow,
+            "Workflow filename": workflow_field,
             "Environment name": environment or "(leave empty)",
         }
-        command = f"npm trust github {quoted} --file {shlex.quote(workflow)} --repo {owner}/{repo}"
+        command = f"npm trust github {quoted} --file {file_arg} --repo {owner}/{repo}"
         if environment:
             command += f" --env {shlex.quote(environment)}"
         return PublisherSettings((package,), "github", fields, command)

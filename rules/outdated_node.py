@@ -4,11 +4,12 @@
 Resolves the Node.js version a publish job runs, as the CI does — `actions/setup-node`
 `node-version` (`22`, `22.x`, `^22`, `>=20 <23`, `lts/*`, `lts/<codename>`, `lts/-1`, `latest`,
 `current`, `node`) to the newest matching release, `node-version-file` (`.nvmrc`, `.node-version`,
-`.tool-versions`, `mise.toml`, package.json `volta`/`devEngines`/`engines`), container and Docker
-images (`node:<tag>`, `cimg/node:<tag>`, `circleci/node:<tag>`), and every value of a matrix —
-and reports a version below 22.14.0. It is an error when the publish relies on OIDC and a warning
-when it uses a token (upgrade before migrating). It points at the pin: the `node-version:` line,
-the `.nvmrc` line, the `image:` line, or the matrix entry.
+`.tool-versions`, `mise.toml`, package.json `volta`/`devEngines`/`engines`), `volta-cli/action`
+(its `node-version`, else package.json `volta.node`), container and Docker images (`node:<tag>`,
+`cimg/node:<tag>`, `circleci/node:<tag>`), and every value of a matrix — and reports a version
+below 22.14.0. It is an error when the publish relies on OIDC and a warning when it uses a token
+(upgrade before migrating). It points at the pin: the `node-version:` line, the `.nvmrc` line,
+the `image:` line, the matrix entry, or package.json's `volta.node`.
 
 ## Why is this bad?
 npm documents Node >= 22.14.0 as a requirement of trusted publishing, and older Node lines bundle
@@ -73,7 +74,8 @@ class OutdatedNode(Rule):
                 oidc = publish.relies_on_oidc
                 oldest = toolchain.oldest_node_meeting_floors(chain.circleci)
                 bundled, _ = toolchain.bundled_npm(oldest) or ("", None)
-                advice = f"use Node >= {oldest}, whose bundled npm {bundled} is new enough (e.g. {node_pin_example(publish.provider)})"
+                example = node_pin_example(publish.provider, pin.source, pin.location.path)
+                advice = f"use Node >= {oldest}, whose bundled npm {bundled} is new enough (e.g. {example})"
                 lead = f"{node.explanation}; trusted publishing needs Node >= {toolchain.NODE_OIDC_FLOOR}"
                 if oidc:
                     message = f"{lead}, and `{publish.display}` in job `{publish.job.id}` relies on it: {advice}"

@@ -85,6 +85,9 @@ class OutdatedNpm(Rule):
                 oidc = publish.relies_on_oidc
                 node = pin.resolution
                 advice = toolchain.upgrade_advice(node.version if node else None, circleci=chain.circleci)
+                if state.upgrade is not None and state.upgrade.method == "volta" and node is not None and toolchain.meets_node_floor(node.version):
+                    # Volta's npm shim runs the pinned npm whatever is installed globally.
+                    advice = f"pin a newer npm with Volta (e.g. `volta pin npm@{floor.split('.')[0]}`, which sets `volta.npm`)"
                 if state.broken:
                     message = f"{state.explanation}; install a fixed release instead (e.g. `npm install -g npm@^{floor}`)"
                 elif state.upgrade_problem is not None and not too_old:

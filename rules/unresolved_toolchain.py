@@ -40,7 +40,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint import commands as cmds
-from npm_auth_lint.analysis import analyze
+from npm_auth_lint.analysis import analyze, pin_can_reach
+from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.analysis.advice import node_pin_example
 from npm_auth_lint.analysis.toolchain import npm_state, publisher_kind
 from npm_auth_lint.model import Finding, Project, Provider, Severity
@@ -64,21 +65,32 @@ class UnresolvedToolchain(Rule):
             reason = chain.unresolved
             never = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.tool)
             own_client = False
-            if reason is None and publisher_kind(publish) == "own" and not (never and never.never):
-                # (Publishers that never do OIDC, like bun, are oidc-blocker's to report.)
+            npm_unknown = False
+            if reason is None and publisher_kind(publish) == "own" and not (never and never.never) and not _version_decides(publish):
+                # (Publishers that never do OIDC, like bun, or whose pinned version tells, are
+                # oidc-blocker's and use-trusted-publishing's to report.)
                 reason = f"`{publish.display}` publishes with its own registry client, not the npm CLI"
                 own_client = True
             if reason is None and publisher_kind(publish) == "npm":
-                unknown = [pin for pin in chain.pins if (state := npm_state(facts, chain, pin)) is not None and state.version is None]
-                if unknown:
-                    reason = f"the npm version after `{npm_state(facts, chain, unknown[0]).upgrade.display}` cannot be resolved"  # type: ignore[union-attr]
+                states = [state for pin in chain.pins if (state := npm_state(facts, chain, pin)) is not None]
+                unknown = next((state for state in states if state.version is None and state.upgrade is not None), None)
+                if unknown is not None and unknown.upgrade is not None:
+                    spec = unknown.upgrade.spec
+                    installs = f"`npm@{spec}`" if spec else "`npm`"
+                    if "$" in spec:
+                        reason = f"the npm that {installs} installs depends on a variable"
+                    else:
+                        reason = f"the npm that {installs} installs cannot be resolved ({unknown.explanation})"
+                    npm_unknown = True
             if reason is None:
                 continue
             seen.add(key)
+            floor = "11.11.0" if publish.provider is Provider.CIRCLECI else "11.5.1"
             if own_client:
                 advice = "its own version decides whether trusted publishing works: check it supports OIDC"
+            elif npm_unknown:
+                advice = f"install a fixed npm release before the publish (e.g. `npm install -g npm@^{floor}`) so it is known to do trusted publishing"
             else:
-                floor = "11.11.0" if publish.provider is Provider.CIRCLECI else "11.5.1"
                 example = node_pin_example(publish.provider)
                 if publish.provider is Provider.GITHUB:
                     example = "actions/setup-node `node-version: 24`, or a `node:24` image"
@@ -87,3 +99,13 @@ class UnresolvedToolchain(Rule):
                 publish.location,
                 f"the toolchain of `{publish.display}` in job `{publish.job.id}` cannot be determined: {reason}; {advice}",
             )
+
+
+def _version_decides(publish: PublishFact) -> bool:
+    """Whether the publisher's pinned version (a dependency, `packageManager`, Volta) tells if it
+    does trusted publishing, so there is nothing left to check by hand."""
+    support = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.tool)
+    pin = publish.tool_pin
+    if support is None or pin is None or support.minimum is None:
+        return False
+    return pin_can_reach(pin.version, support.minimum) is not None

@@ -394,8 +394,10 @@ def test_does_not_run_code(script):
     [
         ("npm install -g npm@latest", "latest", "npm-install-global"),
         ("npm i -g npm@11", "11", "npm-install-global"),
-        ("npm i --global npm", "latest", "npm-install-global"),
-        ("npm install -g npm", "latest", "npm-install-global"),
+        ("npm i --global npm", "", "npm-install-global"),  # npm's range `*`, not the tag
+        ("npm install -g npm", "", "npm-install-global"),
+        ("npm install npm -g", "", "npm-install-global"),
+        ("pnpm add -g npm", "latest", "pnpm-add-global"),
         ("sudo npm install -g npm@^11.5.1", "^11.5.1", "npm-install-global"),
         ("npm install --location=global npm@11.6.0", "11.6.0", "npm-install-global"),
         ('npm install -g "npm@>=11.5.1"', ">=11.5.1", "npm-install-global"),

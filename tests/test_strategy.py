@@ -102,3 +102,15 @@ def test_checklist_upgrades_npm_alone_when_node_is_new_enough(tmp_path: Path) ->
         "Upgrade npm to 11.11.0 or newer before the publish (`npm install -g npm@^11.11.0`), or use Node 24.14.1 or newer: "
         "the job runs npm 11.5.1"
     )
+
+
+def test_reusable_only_workflow_leaves_the_caller_as_placeholders(tmp_path: Path) -> None:
+    # No workflow in the repository calls it: npm binds to the calling run's repository and
+    # workflow file, which only the callers know.
+    root = materialize(FIXTURES / "use-trusted-publishing" / "reusable-input-defaults", tmp_path / "repo")
+    (root / ".git" / "config").write_text(ORIGIN)
+    (only,) = strategies_of(root)
+    settings = only.trusted_publishers[0]
+    assert settings.fields["Workflow filename"] == "<calling-workflow.yml> (the workflow that calls shared-npm-release.yml)"
+    assert settings.fields["Organization or user"] == "<caller-owner>"
+    assert settings.command.endswith("--file <calling-workflow.yml> --repo <caller-owner>/<caller-repository>")

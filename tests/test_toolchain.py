@@ -523,3 +523,87 @@ def test_version_file_never_raises_on_package_json_shapes(manifest):
     spec = node_spec_from_file(text)
     assert spec is None or isinstance(spec, str)
     assert volta_extends(text) is None or isinstance(volta_extends(text), str)
+
+
+# --- Volta pins (volta-cli/action) ------------------------------------------------------------
+
+
+def _project(repo, files: dict[str, str]):
+    from npm_auth_lint.config import Config
+    from npm_auth_lint.engine import lint
+
+    return lint([repo(files)], Config()).projects[0]
+
+
+def test_volta_pins_follow_extends_for_the_keys_not_set(repo) -> None:
+    from npm_auth_lint.analysis.toolchain import volta_pins
+
+    project = _project(repo, {
+        "package.json": '{"name": "a", "volta": {"npm": "11.6.2", "extends": "./shared/package.json"}}',
+        "shared/package.json": '{"name": "s", "volta": {"node": "24.11.0", "npm": "10.9.2"}}',
+    })
+    node, npm = volta_pins(project, "package.json")
+    assert (node.value, node.location.path) == ("24.11.0", "shared/package.json")
+    assert (npm.value, npm.location.path) == ("11.6.2", "package.json")  # the nearer pin wins
+
+
+def test_volta_pins_survive_cycles_and_missing_files(repo) -> None:
+    from npm_auth_lint.analysis.toolchain import volta_pins
+
+    project = _project(repo, {
+        "package.json": '{"name": "a", "volta": {"extends": "./b/package.json"}}',
+        "b/package.json": '{"name": "b", "volta": {"extends": "../package.json"}}',
+    })
+    assert volta_pins(project, "package.json") == (None, None)
+    assert volta_pins(project, "nowhere/package.json") == (None, None)
+
+
+# --- A publish step gated to one matrix leg -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("condition", "values"),
+    [
+        ("${{ github.ref == 'refs/heads/main' && matrix['node-version'] == '16.x' }}", {"16.x"}),
+        ("matrix.node-version == '20.X'", {"20.x"}),  # GitHub compares strings case-insensitively
+        ("'22' == matrix.node-version", {"22"}),
+        ("matrix.node-version == 20 && matrix.os == 'ubuntu-latest'", {"20"}),
+        ("matrix.node-version == '20' || matrix.node-version == '22'", None),  # an alternative
+        ("matrix.node-version != '18'", None),
+        ("matrix.os == 'ubuntu-latest'", None),  # another axis
+        ("startsWith(github.ref, 'refs/tags/')", None),
+        (None, None),
+    ],
+)
+def test_values_a_step_runs_on(condition, values) -> None:
+    from npm_auth_lint.analysis.toolchain import _values_the_step_runs_on
+
+    assert _values_the_step_runs_on(condition, "node-version") == values
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_values_a_step_runs_on_never_raises(text) -> None:
+    from npm_auth_lint.analysis.toolchain import _values_the_step_runs_on
+
+    result = _values_the_step_runs_on(text, "node")
+    assert result is None or isinstance(result, set)
+
+
+@pytest.mark.parametrize(
+    ("source", "path", "example"),
+    [
+        ("node-version-file .nvmrc", ".nvmrc", "`24` in `.nvmrc`"),
+        ("node-version-file .tool-versions", ".tool-versions", "`nodejs 24` in `.tool-versions`"),
+        ("node-version-file package.json", "package.json", "Node 24 in `package.json`"),
+        ("volta.node", "package.json", "`volta pin node@24`"),
+        ("env NODE_VERSION", ".github/workflows/r.yml", "`NODE_VERSION: 24`"),
+        ("node-version", ".github/workflows/r.yml", "`node-version: 24`"),
+        (None, None, "`node-version: 24`"),
+    ],
+)
+def test_node_pin_example_is_written_where_the_pin_is(source, path, example) -> None:
+    from npm_auth_lint.analysis.advice import node_pin_example
+    from npm_auth_lint.model import Provider
+
+    assert node_pin_example(Provider.GITHUB, source, path) == example

@@ -90,7 +90,7 @@ class Analysis:
                 pin = old_node[0]
                 npm_too = f" and npm >= {floor}" if publisher_kind(publish) == "npm" else ""
                 return [
-                    f"Upgrade Node to {oldest} or newer (e.g. {node_pin_example(publish.provider)}): `{pin.text}` gives Node "
+                    f"Upgrade Node to {oldest} or newer (e.g. {node_pin_example(publish.provider, pin.source, pin.location.path)}): `{pin.text}` gives Node "
                     f"{pin.resolution.version}; trusted publishing needs Node >= {toolchain.NODE_OIDC_FLOOR}{npm_too}"  # type: ignore[union-attr]
                 ]
             if publisher_kind(publish) != "npm":
@@ -99,6 +99,9 @@ class Analysis:
                 state = npm_state(facts, chain, pin)
                 if state is not None and state.version is not None and not toolchain.meets_npm_floor(state.version, circleci):
                     runs = state.version if state.exact else f"{state.version.split('.')[0]}.x (>= {state.version})"
+                    if state.upgrade is not None and state.upgrade.method == "volta":
+                        # Volta's npm shim runs the pinned npm, whatever is installed globally.
+                        return [f"Pin npm {floor} or newer with Volta (`volta pin npm@{floor.split('.')[0]}`): the job runs npm {runs}"]
                     return [
                         f"Upgrade npm to {floor} or newer before the publish (`npm install -g npm@^{floor}`), or use Node {oldest} "
                         f"or newer: the job runs npm {runs}"

@@ -21,8 +21,24 @@ def id_token_fix(job: Job) -> str:
     return f"run `{CIRCLECI_EXPORT}` in the same `run` step as the publish"
 
 
-def node_pin_example(provider: Provider) -> str:
-    """A Node 24 pin in the provider's own syntax whose bundled npm is new enough for OIDC there."""
+def node_pin_example(provider: Provider, pin_source: str | None = None, pin_path: str | None = None) -> str:
+    """A Node 24 pin whose bundled npm is new enough for OIDC there, written where the job's
+    current pin is (``pin_source``/``pin_path`` of its NodePin: a version file, Volta, an env
+    value), else in the provider's own syntax."""
+    source = pin_source or ""
+    if source.startswith("node-version-file") and pin_path:
+        name = pin_path.rpartition("/")[2]
+        if name == ".tool-versions":
+            return f"`nodejs 24` in `{pin_path}`"
+        if name.endswith("mise.toml"):
+            return f'`node = "24"` in `{pin_path}`'
+        if name == "package.json":
+            return f"Node 24 in `{pin_path}`"
+        return f"`24` in `{pin_path}`"
+    if source == "volta.node":
+        return "`volta pin node@24`"
+    if source.startswith("env ") and provider is Provider.GITHUB:
+        return f"`{source[len('env '):]}: 24`"
     if provider is Provider.GITLAB:
         return "`image: node:24`"
     if provider is Provider.CIRCLECI:

@@ -150,7 +150,7 @@ class NodeSetup:
     """A Node.js toolchain pin found in the job (setup-node, an image, orb install)."""
 
     step_index: int  # -1 for the job's image
-    kind: str  # "setup-node", "image", "orb"
+    kind: str  # "setup-node", "image", "orb", "volta" (volta-cli/action; version_file is its package.json)
     version: Text | None  # `node-version:` value (may be a matrix expression)
     version_file: Text | None = None
     registry_url: Text | None = None

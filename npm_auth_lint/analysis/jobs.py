@@ -54,6 +54,7 @@ from npm_auth_lint.model import (
     ValueSource,
     ValueSourceKind,
 )
+from npm_auth_lint.analysis.toolchain import volta_pins
 from npm_auth_lint.redact import redact
 from npm_auth_lint.shell import split_script
 from npm_auth_lint.workspace import split_lines
@@ -239,7 +240,8 @@ def _provenance(result: cmds.Publish | None, env: dict[str, EnvVar], package: Pa
 
 def _tool_pin(package_name: str | None, project: Project, package: PackageJson | None) -> ToolPin | None:
     """Where the publishing tool's version is pinned: a dependency, else (for a package
-    manager) the ``packageManager`` field corepack activates, e.g. ``yarn@4.0.2+sha256...``."""
+    manager) the ``packageManager`` field corepack activates, e.g. ``yarn@4.0.2+sha256...``,
+    else package.json's ``volta`` pin."""
     if not package_name:
         return None
     root = project.package_at("")
@@ -253,6 +255,11 @@ def _tool_pin(package_name: str | None, project: Project, package: PackageJson |
             name, _, version = manager.value.strip().partition("@")
             if name == package_name and version:
                 return ToolPin(package_name, version.partition("+")[0], manager.location)
+    for candidate in (package, root):
+        # Volta's yarn/pnpm shims run the version package.json pins (`volta pin yarn@3`).
+        pinned = candidate.volta.get(package_name) if candidate is not None and package_name in ("yarn", "pnpm") else None
+        if pinned is not None and pinned.value.strip():
+            return ToolPin(package_name, pinned.value.strip(), pinned.location)
     return None
 
 
@@ -422,6 +429,17 @@ class _JobWalker:
                 own = next((v for v in step.env if v.name == "NODE_AUTH_TOKEN"), None)
                 if own is not None:
                     self.state.env["NODE_AUTH_TOKEN"] = replace(own, scope=EnvScope.RUNTIME)
+            return
+        if ref.kind is cmds.ActionKind.SETUP_VOLTA:
+            # volta-cli/action installs `node-version`, else Volta runs the Node that package.json
+            # (`package-json-path`, by default the checkout root's) pins in `volta.node`.
+            manifest = inputs.get("package-json-path") or Text("package.json", step.uses.location)
+            self.out.node_setups.append(NodeSetup(index, "volta", inputs.get("node-version"), manifest))
+            npm = inputs.get("npm-version")
+            if npm is None or not npm.value.strip():
+                npm = volta_pins(self.project, manifest.value)[1]  # Volta's npm shim runs a pinned npm
+            if npm is not None and npm.value.strip():
+                self.out.upgrades.append(NpmUpgradeFact(index, npm.location, npm.value.strip(), "volta", f"volta npm@{npm.value.strip()}"))
             return
         if self.provider is Provider.CIRCLECI and step.uses.value.endswith("/install") and "node-version" in inputs:
             # The circleci/node orb's node/install: installs that Node (and, in orb 4.x, an npm).

@@ -1,8 +1,9 @@
 """Which Node and npm a publish step runs, resolved the way the CI resolves them.
 
 The Node comes from the last toolchain pin before the publish: an ``actions/setup-node`` step
-(``node-version``, a matrix value, or ``node-version-file``), a CircleCI ``node/install`` orb
-step, else the job's container image. The npm is the one that Node bundles unless an earlier
+(``node-version``, a matrix or ``env`` value, or ``node-version-file``), ``volta-cli/action``
+(``node-version``, else package.json ``volta.node``), a CircleCI ``node/install`` orb step, else
+the job's container image. The npm is the one that Node bundles unless an earlier
 command upgrades it (``npm install -g npm@X``, corepack, volta). Resolution itself lives in
 :mod:`npm_auth_lint.toolchain`; this module only finds the pins in the analysed job.
 """
@@ -13,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from npm_auth_lint.analysis.facts import JobFacts, NodeSetup, NpmUpgradeFact, PublishFact
-from npm_auth_lint.model import Location, PackageJson, Project, Provider, Text
+from npm_auth_lint.model import Location, PackageJson, Project, Provider, Text, ValueSourceKind
 from npm_auth_lint.workspace import split_lines
 
 # Publishers that publish through the npm CLI on PATH, whose version therefore decides.
@@ -24,6 +25,8 @@ OWN_CLIENT = frozenset({"yarn-berry", "yarn-classic", "bun", "lerna", "lerna-lit
 BUNDLES_NPM = frozenset({"semantic-release", "action:semantic-release"})
 
 _MATRIX = re.compile(r"^\$\{\{\s*matrix\.([A-Za-z0-9_.-]+)\s*\}\}$")
+_ENV = re.compile(r"^\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
+_SHELL_VARIABLE = re.compile(r"\$(?:[A-Za-z_]|\{[A-Za-z_])")
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class NodePin:
     location: Location
     source: str  # "node-version", "node-version-file .nvmrc", "image", "matrix value", "orb node/install"
     resolution: object | None  # toolchain.NodeResolution, or None when it cannot be resolved
+    why: str | None = None  # why it cannot be resolved, when more can be said than "it cannot"
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,8 @@ def _file_pin(project: Project, setup: NodeSetup, file: Text) -> NodePin | None:
     path = file.value.strip().removeprefix("./")
     text = project.files.get(path)
     if text is None:
-        return NodePin(file.value, file.location, f"node-version-file {path} (not found)", None)
+        why = f"the `node-version-file` `{path}` is not in the repository as scanned (setup-node fails without it)"
+        return NodePin(file.value, file.location, f"node-version-file {path} (not found)", None, why)
     spec = toolchain.node_spec_from_file(text)
     if path.endswith("package.json"):
         package = project.package_at(path.rpartition("/")[0])
@@ -84,8 +89,45 @@ def _file_pin(project: Project, setup: NodeSetup, file: Text) -> NodePin | None:
     else:
         where = _line_of(path, text, spec)
     if spec is None:
-        return NodePin(file.value, file.location, f"node-version-file {path}", None)
+        return NodePin(file.value, file.location, f"node-version-file {path}", None, f"`{path}` holds no Node version setup-node can read")
     return NodePin(spec, where, f"node-version-file {path}", toolchain.resolve_node_spec(spec))
+
+
+def volta_pins(project: Project, manifest: str) -> tuple[Text | None, Text | None]:
+    """The ``volta.node`` and ``volta.npm`` pins Volta reads from ``manifest`` (a package.json
+    path), following ``volta.extends`` for the keys it does not set."""
+    path = manifest.strip().removeprefix("./") or "package.json"
+    node: Text | None = None
+    npm: Text | None = None
+    seen: set[str] = set()
+    while path not in seen and len(seen) < 8:  # extends chains are short; cycles end here
+        seen.add(path)
+        package = project.package_at(path.rpartition("/")[0]) if path.endswith("package.json") else None
+        if package is None:
+            break
+        node = node or package.volta.get("node")
+        npm = npm or package.volta.get("npm")
+        extends = package.volta.get("extends")
+        if (node and npm) or extends is None or not extends.value.strip():
+            break
+        path = _join(path, extends.value.strip())
+    return node, npm
+
+
+def _volta_pins(project: Project, setup: NodeSetup) -> list[NodePin]:
+    """volta-cli/action: its `node-version` input, else the `volta.node` of its package.json."""
+    from npm_auth_lint import toolchain
+
+    if setup.version is not None and setup.version.value.strip():
+        text = setup.version.value.strip()
+        return [NodePin(text, setup.version.location, "volta-cli/action node-version", toolchain.resolve_node_spec(text))]
+    manifest = setup.version_file.value if setup.version_file is not None else "package.json"
+    node, _ = volta_pins(project, manifest)
+    if node is None:
+        where = setup.version_file.location if setup.version_file is not None else Location(manifest, 1, 1)
+        why = f"volta-cli/action has no `node-version` and `{manifest}` pins no `volta.node`"
+        return [NodePin("volta-cli/action", where, f"no `volta.node` in {manifest}", None, why)]
+    return [NodePin(node.value, node.location, "volta.node", toolchain.resolve_node_spec(node.value))]
 
 
 def _join(base_file: str, relative: str) -> str:
@@ -112,23 +154,94 @@ def _line_of(path: str, text: str, spec: str | None) -> Location:
     return Location(path, 1, 1)
 
 
-def _setup_pins(project: Project, facts: JobFacts, setup: NodeSetup) -> list[NodePin]:
+def _env_pin(facts: JobFacts, setup: NodeSetup, version: Text, name: str) -> NodePin:
+    """``node-version: ${{ env.X }}``: the value the workflow, job or step ``env:`` gives X.
+
+    GitHub's ``env`` context in a step's ``with:`` holds the workflow, job and step variables
+    (the innermost wins); property names are matched case-insensitively, as expressions do.
+    """
     from npm_auth_lint import toolchain
 
+    steps = facts.job.steps
+    step_env = steps[setup.step_index].env if 0 <= setup.step_index < len(steps) else ()
+    found = [v for v in (*facts.job.env, *step_env) if v.name.lower() == name.lower()]
+    if not found:
+        return NodePin(version.value, version.location, "node-version (env)", None, f"no `env:` of the workflow, job or step sets `{name}`")
+    if found[-1].source.kind is not ValueSourceKind.LITERAL or "${{" in found[-1].value:
+        why = f"`{found[-1].name}` is set from `{found[-1].value.strip()}`, which npm-auth-lint cannot evaluate"
+        return NodePin(version.value, version.location, "node-version (env)", None, why)
+    variable = found[-1]
+    value = variable.value.strip()
+    return NodePin(value, variable.location, f"env {variable.name}", toolchain.resolve_node_spec(value))
+
+
+# `matrix.node == '20.x'`, `matrix['node-version'] == 16`, `'20' == matrix.node` in a step's `if:`.
+_MATRIX_KEY = r"""matrix(?:\.([A-Za-z0-9_-]+)|\[\s*'([^']+)'\s*\])"""
+_LITERAL = r"""'([^']*)'|"([^"]*)"|(\d+(?:\.\d+)?)"""
+_MATRIX_EQUALS = (
+    re.compile(rf"{_MATRIX_KEY}\s*==\s*(?:{_LITERAL})"),
+    re.compile(rf"(?:{_LITERAL})\s*==\s*{_MATRIX_KEY}"),
+)
+
+
+def _values_the_step_runs_on(condition: str | None, axis: str) -> set[str] | None:
+    """The values of matrix ``axis`` a step's ``if:`` lets it run on, compared as GitHub does
+    (strings case-insensitively); None when the condition does not pin the axis to values."""
+    if not condition or "||" in condition or "!" in condition:
+        return None  # an alternative or a negation may let other values through
+    values: set[str] = set()
+    for pattern in _MATRIX_EQUALS:
+        for match in pattern.finditer(condition):
+            groups = match.groups()
+            key, literal = (groups[:2], groups[2:]) if pattern is _MATRIX_EQUALS[0] else (groups[3:], groups[:3])
+            if (key[0] or key[1]) == axis:
+                values.add(next(g for g in literal if g is not None).lower())
+    return values or None
+
+
+def _same_value(written: str, wanted: str) -> bool:
+    text = written.strip().lower()
+    if text == wanted:
+        return True
+    try:
+        return float(text) == float(wanted)  # `16 == '16'`: GitHub compares as numbers
+    except ValueError:
+        return False
+
+
+def _setup_pins(project: Project, facts: JobFacts, setup: NodeSetup, publish: PublishFact | None = None) -> list[NodePin]:
+    from npm_auth_lint import toolchain
+
+    if setup.kind == "volta":
+        return _volta_pins(project, setup)
     version = setup.version
     if version is not None and version.value.strip():
+        env = _ENV.match(version.value.strip())
+        if env and setup.kind == "setup-node":
+            return [_env_pin(facts, setup, version, env.group(1))]
         matrix = _MATRIX.match(version.value.strip())
         if matrix:
             axis = next((a for a in facts.job.matrix if a.name == matrix.group(1)), None)
             if axis is None or not axis.values:
-                return [NodePin(version.value, version.location, "node-version (matrix)", None)]
-            return [
-                NodePin(v.value, v.location, "matrix value", toolchain.resolve_node_spec(v.value)) for v in axis.values
-            ]
+                why = f"`{version.value.strip()}` names no matrix axis of the job with values"
+                return [NodePin(version.value, version.location, "node-version (matrix)", None, why)]
+            values = list(axis.values)
+            # A publish step that runs on one matrix leg only (`if: matrix.node == '20.x'`).
+            wanted = _values_the_step_runs_on(publish.step.condition if publish is not None else None, axis.name)
+            if wanted is not None:
+                values = [v for v in values if any(_same_value(v.value, w) for w in wanted)] or values
+            return [NodePin(v.value, v.location, "matrix value", toolchain.resolve_node_spec(v.value)) for v in values]
         if setup.kind == "image":
             return [NodePin(version.value, version.location, "image", toolchain.resolve_docker_image(version.value))]
         label = "orb node/install" if setup.kind == "orb" else "node-version"
-        return [NodePin(version.value, version.location, label, toolchain.resolve_node_spec(version.value))]
+        text = version.value.strip()
+        why = f"`{text}` is an expression npm-auth-lint cannot evaluate" if "${{" in text or "<<" in text else None
+        if why is None and setup.kind == "setup-node" and _SHELL_VARIABLE.search(text):
+            why = (
+                f"`{text}` reaches setup-node as written: GitHub does not expand shell variables in `with:` "
+                "(`${{ env.X }}` does), so setup-node cannot find that version"
+            )
+        return [NodePin(version.value, version.location, label, toolchain.resolve_node_spec(version.value), why)]
     if setup.version_file is not None:
         pin = _file_pin(project, setup, setup.version_file)
         return [pin] if pin is not None else []
@@ -140,7 +253,7 @@ def node_pins(project: Project, facts: JobFacts, publish: PublishFact) -> tuple[
     setups = [s for s in facts.node_setups if s.kind != "image" and s.step_index < publish.step_index]
     setups = [s for s in setups if s.version is not None or s.version_file is not None]
     if setups:
-        pins = _setup_pins(project, facts, setups[-1])
+        pins = _setup_pins(project, facts, setups[-1], publish)
         if pins:
             return pins, None
     image = next((s for s in facts.node_setups if s.kind == "image"), None)
@@ -159,22 +272,35 @@ def node_pins(project: Project, facts: JobFacts, publish: PublishFact) -> tuple[
         return [], f"the image `{text}` is not a Node image the tool knows"
     if setups:
         return [], "the `node-version` cannot be resolved"
-    return [], _no_pin_reason(facts.job.provider)
+    return [], _no_pin_reason(facts, publish)
 
 
-def _no_pin_reason(provider: Provider) -> str:
+# Actions that may well install Node (`org/config/.github/setup`, `pnpm/setup`, `jdx/mise-action`).
+_MAY_SET_UP_NODE = re.compile(r"setup|node|mise|asdf|proto|nvm|toolchain|runtime", re.IGNORECASE)
+
+
+def _no_pin_reason(facts: JobFacts, publish: PublishFact) -> str:
     """Why a job without any Node pin runs an unknown Node, in the provider's terms."""
+    provider = facts.job.provider
     if provider is Provider.GITLAB:
         return "the job sets no `image:`, so the runner's default image decides"
     if provider is Provider.CIRCLECI:
         return "the job's executor gives no Node image the tool can read (a machine, a custom or an orb executor it does not know)"
+    from npm_auth_lint import commands as cmds
+
+    for step in facts.job.steps[: max(publish.step_index, 0)]:
+        if step.uses is None:
+            continue
+        ref = cmds.classify_action(step.uses.value)
+        if ref.kind is cmds.ActionKind.OTHER and ref.name and _MAY_SET_UP_NODE.search(step.uses.value.split("@")[0]):
+            return f"no setup-node or Node image the tool can read; `{step.uses.value}` may install Node, but npm-auth-lint cannot follow it"
     return "the job uses the runner's default Node (no setup-node, no Node image)"
 
 
 def resolve(project: Project, facts: JobFacts, publish: PublishFact) -> PublishToolchain:
     pins, reason = node_pins(project, facts, publish)
     if pins and all(pin.resolution is None for pin in pins) and reason is None:
-        reason = f"`{pins[0].text}` ({pins[0].source}) cannot be resolved to a Node release"
+        reason = pins[0].why or f"`{pins[0].text}` ({pins[0].source}) cannot be resolved to a Node release"
     return PublishToolchain(publish, tuple(pins), reason)
 
 

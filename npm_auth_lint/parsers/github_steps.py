@@ -63,6 +63,8 @@ def _step(state: State, item: yamlio.YMap, where: Location, context: StepContext
     path = context.source.path
     expand = context.subst.expand
     name = get_text(item, "name")
+    condition = get_text(item, "if")
+    condition = expand(condition) if condition is not None else None
     env = context.outer_env + env_vars(item.get("env"), EnvScope.STEP, path, context.subst)
     uses_text = get_text(item, "uses")
     if uses_text is not None:
@@ -83,6 +85,7 @@ def _step(state: State, item: yamlio.YMap, where: Location, context: StepContext
                 env=env,
                 working_directory="",  # actions start in the workspace; defaults.run is for `run` only
                 via=context.via,
+                condition=condition,
             ),
         )
     shell = get_text(item, "shell")
@@ -107,6 +110,7 @@ def _step(state: State, item: yamlio.YMap, where: Location, context: StepContext
             env=env,
             working_directory=directory if directory is not None else "",
             via=context.via,
+            condition=condition,
         ),
     )
 
