@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from npm_auth_lint.analysis import Analysis, analyze
-from npm_auth_lint.analysis.advice import id_token_fix, node_pin_example
+from npm_auth_lint.analysis.advice import id_token_fix
 from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.model import GitRemote, Project, Provider
 

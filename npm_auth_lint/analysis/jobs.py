@@ -34,7 +34,17 @@ from npm_auth_lint.analysis.facts import (
     PublishFact,
     ToolPin,
 )
-from npm_auth_lint.analysis.packages import join_dir, normalise_dir, package_for_dir, workspace_packages
+from npm_auth_lint.analysis.packages import (
+    join_dir,
+    normalise_dir,
+    package_for_dir,
+    selected_package,
+    spec_package,
+    tool_pin,
+    workspace_packages,
+)
+from npm_auth_lint.analysis.targets import provenance as provenance_request
+from npm_auth_lint.analysis.targets import publish_target, setup_node_scope
 from npm_auth_lint.analysis.registries import NPMJS, nerf_dart
 from npm_auth_lint.analysis.semantic_release import publishes_to_npm
 from npm_auth_lint.model import (
@@ -126,143 +136,6 @@ def _project_layers(project: Project, directory: str) -> list[NpmrcLayer]:
     return layers
 
 
-def _spec_package(project: Project, spec: str, directory: str) -> tuple[PackageJson | None, str]:
-    """The package ``npm publish <spec>`` publishes: a folder with a package.json, else unknown.
-
-    A tarball, a variable (``$package``) or a folder without a committed package.json does not
-    say which package it is, so none is assumed (not the package of the current directory).
-    """
-    folder = join_dir(directory, spec)
-    if folder is not None and not spec.strip().strip("\"'").endswith((".tgz", ".tar.gz")):
-        package = project.package_at(folder)
-        if package is not None:
-            return package, folder
-    return None, directory
-
-
-def _setup_node_scope(scope: Text | None, registry_url: str, project: Project) -> str | None:
-    """The `@scope` setup-node writes its registry for, or None when it writes `registry=`.
-
-    setup-node (``src/authutil.ts``) uses its ``scope`` input, or the repository owner for
-    GitHub Packages, lower-cased. An expression or an unknown owner reads as unscoped, which
-    keeps the registry-url in force for every package rather than guess.
-    """
-    text = scope.value.strip() if scope is not None else ""
-    if not text and "npm.pkg.github.com" in registry_url.lower():
-        text = project.remote.owner if project.remote is not None and project.remote.owner else ""
-    if not text or "${{" in text:
-        return None
-    return "@" + text.lstrip("@").lower()
-
-
-def _package_scope(package: PackageJson | None) -> str | None:
-    name = package.name.value if package is not None and package.name is not None else ""
-    return name.split("/")[0] if name.startswith("@") else None
-
-
-def _registry_from_written(registries: list[tuple[str | None, str, str]], package: PackageJson | None) -> tuple[str, str] | None:
-    """The registry an npmrc written earlier in the job sets for ``package`` (its scope's first)."""
-    scope = _package_scope(package)
-    for wanted in ([scope] if scope else []) + [None]:
-        for entry_scope, url, via in reversed(registries):
-            if entry_scope == wanted:
-                return url, via
-    return None
-
-
-def _registry_from_npmrc(project: Project, directory: str, package: PackageJson | None) -> tuple[str, str] | None:
-    package_name = package.name.value if package is not None and package.name is not None else ""
-    scope = package_name.split("/")[0] if package_name.startswith("@") else None
-    prefix = package.directory if package is not None else ""
-    for folder in (prefix, "") if prefix else ("",):
-        for npmrc in project.npmrcs_in(folder):
-            if npmrc.kind is not NpmrcKind.NPMRC:
-                continue
-            for entry in reversed(npmrc.entries):
-                if entry.key == "registry" and (entry.scope is None or (scope and entry.scope == scope)):
-                    return entry.value, f"{npmrc.path} line {entry.location.line}"
-    return None
-
-
-def _publish_target(
-    project: Project,
-    result: cmds.Publish | None,
-    env: dict[str, EnvVar],
-    state: _State,
-    package: PackageJson | None,
-    directory: str,
-) -> tuple[str, str]:
-    """The registry a publish writes to and where that comes from (spec: "Publish target")."""
-    if result is not None and result.registry:
-        return result.registry, "--registry"
-    for name in ("NPM_CONFIG_REGISTRY", "npm_config_registry"):
-        variable = env.get(name)
-        if variable is not None and variable.source.kind is ValueSourceKind.LITERAL:
-            return variable.value, f"{name} at line {variable.location.line}"
-    name = package.name.value if package is not None and package.name is not None else ""
-    scope = name.split("/")[0].lower() if name.startswith("@") else None
-    if scope is not None and scope in state.scoped_registries:
-        return state.scoped_registries[scope], f"setup-node registry-url (for {scope})"
-    if package is None and state.scoped_registries and not state.registry_url:
-        # Which package publishes is unknown: the scoped registry it was set up for is likelier
-        # than npm's default.
-        found_scope, url = next(reversed(state.scoped_registries.items()))
-        return url, f"setup-node registry-url (for {found_scope})"
-    if state.registry_url:
-        return state.registry_url, "setup-node registry-url"
-    if package is not None and "registry" in package.publish_config:
-        text = package.publish_config["registry"]
-        return text.value, f"publishConfig.registry in {package.path}"
-    found = _registry_from_written(state.registries, package) or _registry_from_npmrc(project, directory, package)
-    if found:
-        return found
-    if state.scoped_registries:
-        scopes = ", ".join(sorted(state.scoped_registries))
-        # Say why the job's own registry-url is not the target: a common surprise.
-        return NPMJS, f"npm's default registry: setup-node's registry-url is only for {scopes} packages"
-    return NPMJS, "npm's default registry"
-
-
-def _provenance(result: cmds.Publish | None, env: dict[str, EnvVar], package: PackageJson | None, project: Project) -> tuple[bool | None, str | None]:
-    if result is not None and result.provenance is not None:
-        return result.provenance, "--provenance flag" if result.provenance else "--provenance=false"
-    variable = env.get("NPM_CONFIG_PROVENANCE") or env.get("npm_config_provenance")
-    if variable is not None and variable.value.strip().lower() in ("true", "false"):
-        return variable.value.strip().lower() == "true", f"NPM_CONFIG_PROVENANCE at line {variable.location.line}"
-    if package is not None and "provenance" in package.publish_config:
-        text = package.publish_config["provenance"]
-        return text.value == "true", f"publishConfig.provenance in {package.path}"
-    for npmrc in project.npmrcs:
-        for entry in npmrc.get("provenance"):
-            return entry.value.strip().lower() == "true", f"{npmrc.path} line {entry.location.line}"
-    return None, None
-
-
-def _tool_pin(package_name: str | None, project: Project, package: PackageJson | None) -> ToolPin | None:
-    """Where the publishing tool's version is pinned: a dependency, else (for a package
-    manager) the ``packageManager`` field corepack activates, e.g. ``yarn@4.0.2+sha256...``,
-    else package.json's ``volta`` pin."""
-    if not package_name:
-        return None
-    root = project.package_at("")
-    for candidate in (package, root):
-        if candidate is not None and package_name in candidate.dependencies:
-            text = candidate.dependencies[package_name]
-            return ToolPin(package_name, text.value, text.location)
-    for candidate in (package, root):
-        manager = candidate.package_manager if candidate is not None else None
-        if manager is not None:
-            name, _, version = manager.value.strip().partition("@")
-            if name == package_name and version:
-                return ToolPin(package_name, version.partition("+")[0], manager.location)
-    for candidate in (package, root):
-        # Volta's yarn/pnpm shims run the version package.json pins (`volta pin yarn@3`).
-        pinned = candidate.volta.get(package_name) if candidate is not None and package_name in ("yarn", "pnpm") else None
-        if pinned is not None and pinned.value.strip():
-            return ToolPin(package_name, pinned.value.strip(), pinned.location)
-    return None
-
-
 def _script_display(result: cmds.Publish, fallback: str) -> str:
     """`npm run release` publishes through a package.json script: name both. A command run by
     another (`xargs ... sh -c 'npm publish'`) is named by itself."""
@@ -291,32 +164,6 @@ def _whole_file_reference(result: cmds.NpmrcWrite) -> str | None:
     words = [*(w for feeder in command.piped_from for w in feeder), *command.words[1:], *result.content.split()]
     found = {word.strip() for word in words if _WHOLE_REFERENCE.match(word.strip())}
     return found.pop() if len(found) == 1 else None
-
-
-_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
-
-
-def _selected_package(project: Project, selector: str, env: dict[str, EnvVar], directory: str) -> PackageJson | None:
-    """The workspace package ``npm -w X`` / ``pnpm --filter X`` points at: a name or a folder.
-
-    ``$VAR`` is filled in from a variable the file sets to a literal (GitLab job ``variables:``);
-    pnpm's graph selectors (``X...``, ``...X``, ``{dir}``, globs, ``!X``) are left unresolved.
-    """
-
-    def fill(match: re.Match[str]) -> str:
-        variable = env.get(match.group(1) or match.group(2))
-        if variable is None or variable.source.kind is not ValueSourceKind.LITERAL:
-            return "$"
-        return variable.value
-
-    text = _VARIABLE.sub(fill, selector).strip().strip("\"'")
-    if not text or any(mark in text for mark in ("$", "*", "...", "{", "!", "^", "[")):
-        return None
-    for package in project.packages:
-        if package.name is not None and package.name.value == text:
-            return package
-    folder = join_dir(directory, text)
-    return project.package_at(folder) if folder is not None else None
 
 
 def _settings_npm_token(provider: Provider, where: Location) -> Credential | None:
@@ -418,7 +265,7 @@ class _JobWalker:
                 )
             )
             if registry is not None and registry.value.strip():
-                scope = _setup_node_scope(inputs.get("scope"), registry.value.strip(), self.project)
+                scope = setup_node_scope(inputs.get("scope"), registry.value.strip(), self.project)
                 if scope is None:
                     self.state.registry_url = registry.value.strip()
                 else:
@@ -483,17 +330,17 @@ class _JobWalker:
             provenance_input = inputs.get("provenance")
             provenance = (provenance_input.value.strip().lower() == "true", "the action's `provenance` input") if provenance_input else (None, None)
         else:
-            target, target_via = _publish_target(self.project, inner, env, self.state, package, directory)
+            target, target_via = publish_target(self.project, inner, env, self.state, package, directory)
             credential = npm_credential(target, env, self._layers(directory), self.provider)
             if credential is None or not credential.is_long_lived:
                 credential = env_credential("NPM_TOKEN", env, f"read by {ref.publisher or ref.raw}") or credential
-            provenance = _provenance(inner, env, package, self.project)
+            provenance = provenance_request(inner, env, package, self.project)
         tool = inner.tool.value if inner is not None else f"action:{ref.publisher or ref.raw}"
         recursive = inner is not None and inner.recursive
         self._add_publish(
             index, step, step.uses.location, tool, ref.publisher or ref.raw, target, target_via,
             credential, provenance, package, recursive, None,
-            pin if inner is None else _tool_pin(inner.tool_package, self.project, package), None, env,
+            pin if inner is None else tool_pin(inner.tool_package, self.project, package), None, env,
             action_pin=pin,
         )
 
@@ -638,12 +485,12 @@ class _JobWalker:
         if result.tool is cmds.Tool.SEMANTIC_RELEASE and not publishes_to_npm(self.project, directory):
             return  # its configuration releases without @semantic-release/npm publishing
         if result.spec is not None and not result.recursive:
-            package, directory = _spec_package(self.project, result.spec, directory)
+            package, directory = spec_package(self.project, result.spec, directory)
         if result.workspace and not result.recursive:
-            package = _selected_package(self.project, result.workspace, env, directory) or package
+            package = selected_package(self.project, result.workspace, env, directory) or package
         root = self.project.package_at("")
         result = cmds.refine_tool(result, {**(root.dependencies if root else {}), **(package.dependencies if package else {})})
-        target, target_via = _publish_target(self.project, result, env, self.state, package, directory)
+        target, target_via = publish_target(self.project, result, env, self.state, package, directory)
         tool = result.tool.value
         if tool == cmds.Tool.YARN_BERRY.value:
             credential = self._yarn_credential(env, target)
@@ -655,8 +502,8 @@ class _JobWalker:
             credential = env_credential("NPM_TOKEN", env, "read by semantic-release") or credential
             if long_lived(credential) is None and not self._id_token_wired(id_token_here):
                 credential = _settings_npm_token(self.provider, result.command.location) or credential
-        provenance = _provenance(result, env, package, self.project)
-        pin = _tool_pin(result.tool_package, self.project, package)
+        provenance = provenance_request(result, env, package, self.project)
+        pin = tool_pin(result.tool_package, self.project, package)
         script_location = result.via_scripts[0][1] if result.via_scripts else None
         id_token = self.job.id_token
         if self.provider is Provider.CIRCLECI:

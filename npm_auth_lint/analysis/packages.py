@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 
 import pathspec
 
-from npm_auth_lint.model import PackageJson, Project
+from npm_auth_lint.analysis.facts import ToolPin
+from npm_auth_lint.model import EnvVar, PackageJson, Project, ValueSourceKind
 
 
 def normalise_dir(path: str) -> str:
@@ -72,3 +74,70 @@ def _workspace_packages(project: Project, root: PackageJson | None) -> tuple[Pac
         spec = pathspec.GitIgnoreSpec.from_lines(patterns)
         members = (p for p in project.packages if p.directory and spec.match_file(p.directory + "/"))
     return tuple(sorted((p for p in members if not p.private), key=lambda p: p.path))
+
+
+def spec_package(project: Project, spec: str, directory: str) -> tuple[PackageJson | None, str]:
+    """The package ``npm publish <spec>`` publishes: a folder with a package.json, else unknown.
+
+    A tarball, a variable (``$package``) or a folder without a committed package.json does not
+    say which package it is, so none is assumed (not the package of the current directory).
+    """
+    folder = join_dir(directory, spec)
+    if folder is not None and not spec.strip().strip("\"'").endswith((".tgz", ".tar.gz")):
+        package = project.package_at(folder)
+        if package is not None:
+            return package, folder
+    return None, directory
+
+
+
+def tool_pin(package_name: str | None, project: Project, package: PackageJson | None) -> ToolPin | None:
+    """Where the publishing tool's version is pinned: a dependency, else (for a package
+    manager) the ``packageManager`` field corepack activates, e.g. ``yarn@4.0.2+sha256...``,
+    else package.json's ``volta`` pin."""
+    if not package_name:
+        return None
+    root = project.package_at("")
+    for candidate in (package, root):
+        if candidate is not None and package_name in candidate.dependencies:
+            text = candidate.dependencies[package_name]
+            return ToolPin(package_name, text.value, text.location)
+    for candidate in (package, root):
+        manager = candidate.package_manager if candidate is not None else None
+        if manager is not None:
+            name, _, version = manager.value.strip().partition("@")
+            if name == package_name and version:
+                return ToolPin(package_name, version.partition("+")[0], manager.location)
+    for candidate in (package, root):
+        # Volta's yarn/pnpm shims run the version package.json pins (`volta pin yarn@3`).
+        pinned = candidate.volta.get(package_name) if candidate is not None and package_name in ("yarn", "pnpm") else None
+        if pinned is not None and pinned.value.strip():
+            return ToolPin(package_name, pinned.value.strip(), pinned.location)
+    return None
+
+
+
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def selected_package(project: Project, selector: str, env: Mapping[str, EnvVar], directory: str) -> PackageJson | None:
+    """The workspace package ``npm -w X`` / ``pnpm --filter X`` points at: a name or a folder.
+
+    ``$VAR`` is filled in from a variable the file sets to a literal (GitLab job ``variables:``);
+    pnpm's graph selectors (``X...``, ``...X``, ``{dir}``, globs, ``!X``) are left unresolved.
+    """
+
+    def fill(match: re.Match[str]) -> str:
+        variable = env.get(match.group(1) or match.group(2))
+        if variable is None or variable.source.kind is not ValueSourceKind.LITERAL:
+            return "$"
+        return variable.value
+
+    text = _VARIABLE.sub(fill, selector).strip().strip("\"'")
+    if not text or any(mark in text for mark in ("$", "*", "...", "{", "!", "^", "[")):
+        return None
+    for package in project.packages:
+        if package.name is not None and package.name.value == text:
+            return package
+    folder = join_dir(directory, text)
+    return project.package_at(folder) if folder is not None else None
