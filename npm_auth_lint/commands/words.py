@@ -1,0 +1,214 @@
+"""Reading a command's words: the program name, wrappers in front of it (``sudo``, ``env``,
+``cross-env``, ``xargs``...), and the subcommand/option/flag helpers every tool family shares."""
+
+from __future__ import annotations
+
+import re
+
+
+def _basename(word: str) -> str:
+    name = re.split(r"[\\/]", word)[-1]
+    lowered = name.lower()
+    for ext in (".cmd", ".exe", ".ps1", ".bat"):
+        if lowered.endswith(ext):
+            return name[: -len(ext)]
+    return name
+
+
+_ASSIGNMENT_WORD = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
+
+
+# GNU/BSD xargs options that take the next word as their value (`-i`, `-l`, `-e` only attach it).
+_XARGS_VALUE_OPTIONS = frozenset({"-I", "-L", "-n", "-P", "-s", "-d", "-E", "-a", "-J", "-R", "-S"})
+
+
+def _strip_wrappers(words: list[str], env: list[tuple[str, str]]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Drop ``sudo``/``env``/``time``/``cross-env``... in front of the real command."""
+    for _ in range(16):
+        if not words:
+            break
+        name = _basename(words[0])
+        if name == "sudo":
+            i = 1
+            while i < len(words) and words[i].startswith("-"):
+                i += 2 if words[i] in ("-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U") else 1
+            words = words[i:]
+        elif name == "env":
+            i = 1
+            while i < len(words):
+                word = words[i]
+                if word in ("-u", "--unset", "-C", "--chdir", "-S"):
+                    i += 2
+                elif word.startswith("-"):
+                    i += 1
+                elif (match := _ASSIGNMENT_WORD.match(word)) is not None:
+                    env.append((match.group(1), match.group(2)))
+                    i += 1
+                else:
+                    break
+            words = words[i:]
+        elif name in ("cross-env", "cross-env-shell"):
+            i = 1
+            while i < len(words) and (match := _ASSIGNMENT_WORD.match(words[i])) is not None:
+                env.append((match.group(1), match.group(2)))
+                i += 1
+            words = words[i:]
+        elif name in ("time", "nohup", "command", "exec", "builtin", "call", "stdbuf", "unbuffer"):
+            i = 1
+            while i < len(words) and words[i].startswith("-"):
+                i += 1
+            words = words[i:]
+        elif name == "xargs":
+            i = 1
+            while i < len(words) and words[i].startswith("-") and words[i] != "-":
+                if words[i] == "--":
+                    i += 1
+                    break
+                # Options whose value is the next word when it is not attached (`-I {}` / `-I{}`).
+                i += 2 if words[i] in _XARGS_VALUE_OPTIONS else 1
+            words = words[i:]
+        elif name == "nice":
+            i = 1
+            while i < len(words) and words[i].startswith("-"):
+                i += 2 if words[i] == "-n" else 1
+            words = words[i:]
+        elif name == "timeout":
+            i = 1
+            while i < len(words) and words[i].startswith("-"):
+                i += 2 if words[i] in ("-s", "-k", "--signal", "--kill-after") else 1
+            words = words[i + 1 :]  # the duration
+        elif name == "xvfb-run":
+            i = 1
+            while i < len(words) and words[i].startswith("-"):
+                i += 2 if words[i] in ("-s", "--server-args", "-n", "--server-num", "-e", "--error-file", "-f", "--auth-file", "-p", "--xauth-protocol", "-w", "--wait") else 1
+            words = words[i:]
+        elif name in ("dotenv", "dotenv-cli", "env-cmd"):
+            if "--" in words:
+                words = words[words.index("--") + 1 :]
+            else:
+                i = 1
+                while i < len(words) and words[i].startswith("-"):
+                    i += 2 if words[i] in ("-e", "-f", "-v", "-c", "-r", "--file", "--environments") else 1
+                words = words[i:]
+        elif name == "corepack" and len(words) > 1 and _basename(words[1]) in ("npm", "pnpm", "yarn", "npx", "pnpx"):
+            words = words[1:]
+        else:
+            break
+    return words, env
+
+
+def _option(args: list[str], *names: str) -> str | None:
+    """The value of ``--name value`` / ``--name=value`` (last one wins)."""
+    value = None
+    for i, arg in enumerate(args):
+        for name in names:
+            if arg == name and i + 1 < len(args):
+                value = args[i + 1]
+            elif arg.startswith(name + "=") and name.startswith("--"):
+                value = arg[len(name) + 1 :]
+    return value
+
+
+def _runtime_value(value: str) -> bool:
+    """A value only known when the job runs (``${{ inputs.dry }}``, ``$DRY_RUN``)."""
+    return "$" in value
+
+
+def _flag(args: list[str], *names: str) -> bool | None:
+    """``True``/``False`` for ``--x``, ``--x=true|false``, ``--no-x``; ``None`` when absent.
+
+    ``--x=${{ ... }}`` / ``--x=$VAR`` is decided at run time: it reads as ``None`` (unknown), so
+    ``--dry-run=${{ inputs.dry_run }}`` still counts as a publish that real runs make.
+    """
+    state = None
+    for arg in args:
+        if arg == "--":
+            break
+        for name in names:
+            if arg == name:
+                state = True
+            elif name.startswith("--") and arg.startswith(name + "="):
+                value = arg[len(name) + 1 :]
+                state = None if _runtime_value(value) else value.lower() not in ("false", "0", "no", "")
+            elif name.startswith("--") and arg == "--no-" + name[2:]:
+                state = False
+    return state
+
+
+def _env_flag(env: list[tuple[str, str]], name: str) -> bool | None:
+    for key, value in reversed(env):
+        if key.lower() == name.lower():
+            if _runtime_value(value):
+                return None
+            return value.strip().lower() not in ("false", "0", "", "no")
+    return None
+
+
+def _env_value(env: list[tuple[str, str]], name: str) -> str | None:
+    for key, value in reversed(env):
+        if key.lower() == name.lower():
+            return value
+    return None
+
+
+def _subcommand(args: list[str], value_flags: frozenset[str]) -> tuple[str | None, list[str], list[str]]:
+    """(first positional, the words after it, the flags before it)."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            return (args[i + 1] if i + 1 < len(args) else None), args[i + 2 :], args[:i]
+        if arg.startswith("-") and len(arg) > 1:
+            i += 2 if ("=" not in arg and arg in value_flags) else 1
+            continue
+        return arg, args[i + 1 :], args[:i]
+    return None, [], args
+
+
+def _positionals(args: list[str], value_flags: frozenset[str]) -> list[str]:
+    out = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            out.extend(args[i + 1 :])
+            break
+        if arg.startswith("-") and len(arg) > 1:
+            i += 2 if ("=" not in arg and arg in value_flags) else 1
+            continue
+        out.append(arg)
+        i += 1
+    return out
+
+
+def _package_name(spec: str) -> tuple[str, str | None]:
+    """``@scope/name@1.2`` -> (``@scope/name``, ``1.2``); no version -> (name, None)."""
+    if spec.startswith("@"):
+        head, sep, version = spec[1:].partition("@")
+        return "@" + head, (version if sep else None)
+    name, sep, version = spec.partition("@")
+    return name, (version if sep else None)
+
+
+def _is_dry_run(args: list[str], env: list[tuple[str, str]], short: bool = False) -> bool:
+    flag = _flag(args, "--dry-run")
+    if flag is None and short and "-d" in args:
+        flag = True
+    if flag is None:
+        flag = _env_flag(env, "npm_config_dry_run")
+    return bool(flag)
+
+
+def _provenance(args: list[str], env: list[tuple[str, str]]) -> bool | None:
+    flag = _flag(args, "--provenance")
+    return flag if flag is not None else _env_flag(env, "npm_config_provenance")
+
+
+def _registry(args: list[str], env: list[tuple[str, str]]) -> str | None:
+    return _option(args, "--registry") or _env_value(env, "npm_config_registry")
+
+
+def _is_global(args: list[str]) -> bool:
+    if "-g" in args or _flag(args, "--global"):
+        return True
+    return _option(args, "--location") == "global"
