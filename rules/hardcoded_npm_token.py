@@ -122,6 +122,13 @@ class HardcodedNpmToken(Rule):
                     "npmjs.com and pass it from the CI provider's secret store instead (or publish with trusted publishing)",
                     secrets=(value,),
                 )
+            elif value is None and credential.via.startswith("the `--") and once(credential.location):
+                # `npm publish --//registry.npmjs.org/:_authToken=<literal>`: a token on the command line.
+                yield self.finding(
+                    credential.location,
+                    f"`{publish.display}` passes a literal credential on the command line ({credential.via}); revoke it "
+                    "on npmjs.com and pass it from the CI provider's secret store instead (or publish with trusted publishing)",
+                )
 
         for job_facts in analysis.jobs:
             for write in job_facts.npmrc_writes:

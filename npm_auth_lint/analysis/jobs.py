@@ -45,7 +45,7 @@ from npm_auth_lint.analysis.packages import (
 )
 from npm_auth_lint.analysis.targets import provenance as provenance_request
 from npm_auth_lint.analysis.targets import publish_target, setup_node_scope
-from npm_auth_lint.analysis.registries import NPMJS, nerf_dart
+from npm_auth_lint.analysis.registries import NPMJS, nerf_dart, scope_matches
 from npm_auth_lint.analysis.semantic_release import publishes_to_npm
 from npm_auth_lint.model import (
     Command,
@@ -182,6 +182,22 @@ def _settings_npm_token(provider: Provider, where: Location) -> Credential | Non
         variable="NPM_TOKEN",
         defined_in_file=False,
     )
+
+
+_AUTH_FLAG = re.compile(r"^--(?P<scope>//[^=]*?:)?(?P<key>_authToken|_auth|_password)=(?P<value>.+)$")
+
+
+def _credential_flag(command: Command, target: str) -> tuple[str, str] | None:
+    """A credential given as npm config on the command line (``--//host/:_authToken=...``) that
+    applies to ``target``: the flag's name and its value as written."""
+    for word in command.words:
+        match = _AUTH_FLAG.match(word)
+        if match is None:
+            continue
+        scope = match.group("scope")
+        if scope is None or scope_matches(scope[:-1], target):
+            return f"--{scope or ''}{match.group('key')}", match.group("value")
+    return None
 
 
 def _display(command: Command | None, fallback: str) -> str:
@@ -492,7 +508,11 @@ class _JobWalker:
         result = cmds.refine_tool(result, {**(root.dependencies if root else {}), **(package.dependencies if package else {})})
         target, target_via = publish_target(self.project, result, env, self.state, package, directory)
         tool = result.tool.value
-        if tool == cmds.Tool.YARN_BERRY.value:
+        flag = _credential_flag(result.script_command or result.command, target)
+        if flag is not None:
+            # npm reads `--//host/:_authToken=x` as config given on the command line: it wins.
+            credential = value_credential(flag[1], result.command.location, f"the `{flag[0]}` flag", env, self.provider)
+        elif tool == cmds.Tool.YARN_BERRY.value:
             credential = self._yarn_credential(env, target)
         else:
             credential = npm_credential(target, env, self._layers(directory), self.provider)
