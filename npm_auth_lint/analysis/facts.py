@@ -98,7 +98,6 @@ class PublishFact:
     action_pin: ToolPin | None = None  # the publishing action and its ref (`uses:` line)
     script_location: Location | None = None  # the package.json script when via `npm run X`
     id_token: IdToken | None = None  # the ID token state where this publish runs
-    uses_npm_cli: bool = True  # False for tools with their own registry client (Yarn, bun, ...)
 
     @property
     def is_npmjs(self) -> bool:

@@ -70,8 +70,6 @@ from npm_auth_lint.shell import split_script
 from npm_auth_lint.workspace import split_lines
 
 NPM_AUDIENCE = "npm:registry.npmjs.org"
-# Publishers that talk to the registry themselves instead of running the npm CLI.
-_OWN_CLIENT = frozenset({cmds.Tool.YARN_BERRY.value, cmds.Tool.YARN_CLASSIC.value, cmds.Tool.BUN.value, cmds.Tool.LERNA.value, cmds.Tool.LERNA_LITE.value})
 # Publishers that publish the workspace's packages rather than the current one; the
 # changesets/action sub-action `changesets/action/publish` has no `publish:` script to read.
 _WORKSPACE_PUBLISHERS = frozenset(
@@ -624,7 +622,6 @@ class _JobWalker:
                 action_pin=action_pin,
                 script_location=script_location,
                 id_token=id_token,
-                uses_npm_cli=tool not in _OWN_CLIENT and not tool.startswith("action:JS-DevTools"),
             )
         )
 

@@ -17,8 +17,6 @@ from npm_auth_lint.analysis.facts import JobFacts, NodeSetup, NpmUpgradeFact, Pu
 from npm_auth_lint.model import Location, PackageJson, Project, Provider, Text, ValueSourceKind
 from npm_auth_lint.workspace import split_lines
 
-# Publishers that publish through the npm CLI on PATH, whose version therefore decides.
-NPM_ON_PATH = frozenset({"npm", "pnpm", "changesets", "np", "release-it", "nx", "action:JS-DevTools/npm-publish"})
 # Publishers with their own registry client: their own OIDC support decides, not npm's.
 OWN_CLIENT = frozenset({"yarn-berry", "yarn-classic", "bun", "lerna", "lerna-lite"})
 # semantic-release's npm plugin bundles its own npm (^11.6.2 since 13.x).
