@@ -198,7 +198,8 @@ def run_lint(
         root=result.root,
         files_scanned=result.files_scanned,
         version=npm_auth_lint.__version__,
-        extra=strategy_sections(result.projects),
+        # The strategy report is shown by text (unless --quiet/--statistics), JSON and SARIF only.
+        extra=strategy_sections(result.projects) if _shows_strategy(output_format, quiet, statistics) else {},
     )
     color = output is None and output_format is Format.text and _use_color(sys.stdout)
     renderer = REPORTERS[output_format.value]
@@ -219,6 +220,12 @@ def run_lint(
     if result.internal_errors:
         return EXIT_USAGE
     return code
+
+
+def _shows_strategy(output_format: Format, quiet: bool, statistics: bool) -> bool:
+    if output_format is Format.github:
+        return False
+    return not (output_format is Format.text and (quiet or statistics))
 
 
 def strategy_sections(projects: Sequence[object]) -> dict[str, object]:
