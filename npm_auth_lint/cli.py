@@ -19,7 +19,7 @@ import typer
 import npm_auth_lint
 from npm_auth_lint.config import Config, ConfigError, find_config, load_config, parse_rule_list
 from npm_auth_lint.model import Severity
-from npm_auth_lint.registry import RegistryError
+from npm_auth_lint.plugins import RegistryError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROG = "npm-auth-lint"
@@ -96,7 +96,7 @@ def lint(
 
 
 def build_config(root: Path, config_file: Path | None, no_config: bool, select: Sequence[str], ignore: Sequence[str]) -> Config:
-    from npm_auth_lint.registry import all_rules
+    from npm_auth_lint.plugins import all_rules
 
     known = [rule.id for rule in all_rules()]
     if no_config:
@@ -253,7 +253,7 @@ docs_app = typer.Typer(
 @docs_app.command("rules")
 def list_rules() -> int:
     """List every rule with its default level and what it finds."""
-    from npm_auth_lint.registry import all_rules
+    from npm_auth_lint.plugins import all_rules
 
     rules = all_rules()
     width = max(len(rule.id) for rule in rules)
@@ -265,7 +265,7 @@ def list_rules() -> int:
 @docs_app.command("rule")
 def show_rule(rule_id: str = typer.Argument(..., metavar="ID", help="A rule id, e.g. hardcoded-npm-token.")) -> int:
     """Show a rule's documentation."""
-    from npm_auth_lint.registry import rules_by_id
+    from npm_auth_lint.plugins import rules_by_id
 
     rules = rules_by_id()
     rule = rules.get(rule_id)

@@ -20,7 +20,7 @@ from npm_auth_lint.config import Config
 from npm_auth_lint.model import Finding, Location, ParseError, Project, Reference
 from npm_auth_lint.parsers import PARSERS, Parsed
 from npm_auth_lint.parsers.git_config import read_origin
-from npm_auth_lint.registry import all_rules
+from npm_auth_lint.plugins import all_rules
 from npm_auth_lint.rule import Rule
 from npm_auth_lint.workspace import FileReadError, Workspace, classify, find_root, matches_glob, split_lines
 

@@ -50,7 +50,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint.analysis import analyze
-from npm_auth_lint.credentials import is_credential_name, is_literal_credential, looks_like_token
+from npm_auth_lint.credential_sources import is_credential_name, is_literal_credential, looks_like_token
 from npm_auth_lint.model import Finding, Location, NpmrcEntry, NpmrcKind, Project, Severity, ValueSourceKind
 from npm_auth_lint.redact import NPM_TOKEN
 from npm_auth_lint.rule import Rule

@@ -45,7 +45,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint.analysis import analyze, not_viable_reason
-from npm_auth_lint.analysis.toolchain import npm_state, publisher_kind
+from npm_auth_lint.analysis.job_toolchain import npm_state, publisher_kind
 from npm_auth_lint.model import Finding, Project, Related, Severity
 from npm_auth_lint.rule import Rule
 

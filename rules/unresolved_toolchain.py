@@ -43,7 +43,7 @@ from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis import analyze, pin_can_reach
 from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.analysis.advice import node_pin_example
-from npm_auth_lint.analysis.toolchain import npm_state, publisher_kind
+from npm_auth_lint.analysis.job_toolchain import npm_state, publisher_kind
 from npm_auth_lint.model import Finding, Project, Provider, Severity
 from npm_auth_lint.rule import Rule
 

@@ -14,7 +14,7 @@ END = "<!-- rules-table:end -->"
 
 
 def rules_table() -> str:
-    from npm_auth_lint.registry import builtin_rules
+    from npm_auth_lint.plugins import builtin_rules
 
     rows = ["| rule | level | what it finds |", "|---|---|---|"]
     for rule in sorted(builtin_rules(), key=lambda r: r.id):

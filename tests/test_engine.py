@@ -3,7 +3,7 @@ from __future__ import annotations
 from npm_auth_lint.config import Config, parse_config
 from npm_auth_lint.engine import lint
 from npm_auth_lint.model import Severity
-from npm_auth_lint.registry import rules_by_id
+from npm_auth_lint.plugins import rules_by_id
 
 KNOWN = list(rules_by_id())
 TOKEN = "npm_" + "a1B2c3D4e5" * 3 + "F6g7H8"

@@ -43,7 +43,7 @@ def fresh_venv(tmp_path_factory) -> Path:
 
 
 def test_wheel_install_lists_every_rule(fresh_venv: Path) -> None:
-    from npm_auth_lint.registry import builtin_rules
+    from npm_auth_lint.plugins import builtin_rules
 
     proc = _run([str(fresh_venv / "bin" / "npm-auth-lint"), "rules"], cwd="/")
     assert proc.returncode == 0, proc.stderr

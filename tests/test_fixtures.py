@@ -16,7 +16,7 @@ from npm_auth_lint.config import Config
 from npm_auth_lint.engine import lint
 from npm_auth_lint.model import Finding
 from npm_auth_lint.redact import redact
-from npm_auth_lint.registry import rules_by_id
+from npm_auth_lint.plugins import rules_by_id
 
 from .conftest import FIXTURES, materialize
 

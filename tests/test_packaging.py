@@ -14,7 +14,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from npm_auth_lint.registry import builtin_rules
+from npm_auth_lint.plugins import builtin_rules
 
 from .conftest import FIXTURES, PROJECT_ROOT, materialize
 from .tooling import clean_env, copy_working_tree, describe, run

@@ -149,7 +149,7 @@ def test_npmrc_values_end_where_npms_ini_parser_ends_them() -> None:
 
 
 def test_only_registry_npmjs_org_is_npmjs() -> None:
-    from npm_auth_lint.analysis.registries import is_npmjs
+    from npm_auth_lint.analysis.registry_urls import is_npmjs
 
     assert is_npmjs("https://registry.npmjs.org/") and is_npmjs("//registry.npmjs.org") and is_npmjs("registry.npmjs.org")
     # npm asks for an ID token for `npm:<host>`: the .com alias would not match a trusted publisher.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from npm_auth_lint.model import Severity
-from npm_auth_lint.registry import builtin_rules
+from npm_auth_lint.plugins import builtin_rules
 from npm_auth_lint.rule import REQUIRED_HEADINGS
 
 RULES = builtin_rules()

@@ -536,7 +536,7 @@ def _project(repo, files: dict[str, str]):
 
 
 def test_volta_pins_follow_extends_for_the_keys_not_set(repo) -> None:
-    from npm_auth_lint.analysis.toolchain import volta_pins
+    from npm_auth_lint.analysis.job_toolchain import volta_pins
 
     project = _project(repo, {
         "package.json": '{"name": "a", "volta": {"npm": "11.6.2", "extends": "./shared/package.json"}}',
@@ -548,7 +548,7 @@ def test_volta_pins_follow_extends_for_the_keys_not_set(repo) -> None:
 
 
 def test_volta_pins_survive_cycles_and_missing_files(repo) -> None:
-    from npm_auth_lint.analysis.toolchain import volta_pins
+    from npm_auth_lint.analysis.job_toolchain import volta_pins
 
     project = _project(repo, {
         "package.json": '{"name": "a", "volta": {"extends": "./b/package.json"}}',
@@ -576,7 +576,7 @@ def test_volta_pins_survive_cycles_and_missing_files(repo) -> None:
     ],
 )
 def test_values_a_step_runs_on(condition, values) -> None:
-    from npm_auth_lint.analysis.toolchain import _values_the_step_runs_on
+    from npm_auth_lint.analysis.job_toolchain import _values_the_step_runs_on
 
     assert _values_the_step_runs_on(condition, "node-version") == values
 
@@ -584,7 +584,7 @@ def test_values_a_step_runs_on(condition, values) -> None:
 @given(st.text(max_size=200))
 @settings(max_examples=200, deadline=None)
 def test_values_a_step_runs_on_never_raises(text) -> None:
-    from npm_auth_lint.analysis.toolchain import _values_the_step_runs_on
+    from npm_auth_lint.analysis.job_toolchain import _values_the_step_runs_on
 
     result = _values_the_step_runs_on(text, "node")
     assert result is None or isinstance(result, set)

@@ -12,7 +12,7 @@ from functools import cached_property
 from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis.facts import JobFacts, PublishFact, ToolPin
 from npm_auth_lint.analysis.jobs import analyze_job
-from npm_auth_lint.analysis.toolchain import PublishToolchain
+from npm_auth_lint.analysis.job_toolchain import PublishToolchain
 from npm_auth_lint.model import Hosting, Location, Project, Provider
 
 __all__ = ["Analysis", "Blocker", "analyze", "not_viable_reason"]
@@ -47,7 +47,7 @@ class Analysis:
     @cached_property
     def toolchains(self) -> tuple[tuple[JobFacts, PublishToolchain], ...]:
         """The Node/npm resolution of every publish to npmjs, with its job's facts."""
-        from npm_auth_lint.analysis.toolchain import resolve
+        from npm_auth_lint.analysis.job_toolchain import resolve
 
         return tuple(
             (job, resolve(self.project, job, publish)) for job in self.jobs for publish in job.publishes if publish.is_npmjs
@@ -79,7 +79,7 @@ class Analysis:
         """The Node/npm upgrade trusted publishing needs for ``publish`` (empty when none)."""
         from npm_auth_lint import toolchain
         from npm_auth_lint.analysis.advice import node_pin_example
-        from npm_auth_lint.analysis.toolchain import npm_state, publisher_kind
+        from npm_auth_lint.analysis.job_toolchain import npm_state, publisher_kind
 
         circleci = publish.provider is Provider.CIRCLECI
         oldest = toolchain.oldest_node_meeting_floors(circleci)
@@ -110,7 +110,7 @@ class Analysis:
 
     def npm_too_old(self, publish: PublishFact) -> bool:
         """An npm on PATH that never tries OIDC (< 11.5.1; < 11.11.0 on CircleCI) for this publish."""
-        from npm_auth_lint.analysis.toolchain import npm_state, publisher_kind
+        from npm_auth_lint.analysis.job_toolchain import npm_state, publisher_kind
 
         if publisher_kind(publish) != "npm":
             return False

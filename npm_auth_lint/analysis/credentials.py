@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from npm_auth_lint.analysis.facts import Credential
-from npm_auth_lint.analysis.registries import nerf_dart, scope_matches
-from npm_auth_lint.credentials import JOB_TOKENS, SETUP_NODE_PLACEHOLDER, classify_value
+from npm_auth_lint.analysis.registry_urls import nerf_dart, scope_matches
+from npm_auth_lint.credential_sources import JOB_TOKENS, SETUP_NODE_PLACEHOLDER, classify_value
 from npm_auth_lint.envref import env_references
 from npm_auth_lint.model import EnvScope, EnvVar, Location, Provider, ValueSource, ValueSourceKind
 

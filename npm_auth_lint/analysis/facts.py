@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from npm_auth_lint.analysis.registries import is_npmjs
+from npm_auth_lint.analysis.registry_urls import is_npmjs
 from npm_auth_lint.model import (
     Command,
     EnvScope,

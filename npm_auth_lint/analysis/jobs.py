@@ -45,7 +45,7 @@ from npm_auth_lint.analysis.packages import (
 )
 from npm_auth_lint.analysis.targets import provenance as provenance_request
 from npm_auth_lint.analysis.targets import publish_target, setup_node_scope
-from npm_auth_lint.analysis.registries import NPMJS, nerf_dart, scope_matches
+from npm_auth_lint.analysis.registry_urls import NPMJS, nerf_dart, scope_matches
 from npm_auth_lint.analysis.semantic_release import publishes_to_npm
 from npm_auth_lint.model import (
     Command,
@@ -64,7 +64,7 @@ from npm_auth_lint.model import (
     ValueSource,
     ValueSourceKind,
 )
-from npm_auth_lint.analysis.toolchain import volta_pins
+from npm_auth_lint.analysis.job_toolchain import volta_pins
 from npm_auth_lint.redact import redact
 from npm_auth_lint.shell import split_script
 from npm_auth_lint.workspace import split_lines

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from npm_auth_lint import commands as cmds
-from npm_auth_lint.analysis.registries import NPMJS
+from npm_auth_lint.analysis.registry_urls import NPMJS
 from npm_auth_lint.model import EnvVar, NpmrcKind, PackageJson, Project, Text, ValueSourceKind
 
 

@@ -136,7 +136,7 @@ def _kept_references(text: str, *, heredoc: bool = False) -> frozenset[str]:
 
 
 def _is_literal(value: str) -> bool:
-    from npm_auth_lint.credentials import is_literal_credential
+    from npm_auth_lint.credential_sources import is_literal_credential
 
     return "$" not in value and "%" not in value and is_literal_credential(value)
 

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from npm_auth_lint import yamlio
-from npm_auth_lint.credentials import classify_value
+from npm_auth_lint.credential_sources import classify_value
 from npm_auth_lint.model import (
     EMPTY_MAP,
     Command,

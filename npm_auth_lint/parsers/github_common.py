@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from npm_auth_lint import yamlio
-from npm_auth_lint.credentials import classify_value
+from npm_auth_lint.credential_sources import classify_value
 from npm_auth_lint.model import EnvScope, EnvVar, Location, Provider, Reference, Text
 from npm_auth_lint.workspace import FileReadError, Workspace, split_lines
 

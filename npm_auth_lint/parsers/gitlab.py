@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from npm_auth_lint.credentials import classify_value
+from npm_auth_lint.credential_sources import classify_value
 from npm_auth_lint.model import (
     Command,
     EnvScope,
