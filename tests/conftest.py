@@ -7,7 +7,9 @@ import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = PROJECT_ROOT / "fixtures"
-SHARED = PROJECT_ROOT.parent / "shared"
+# Data the tests need is vendored here (sources in tests/data/README.md): no test reads ../shared.
+TEST_DATA = PROJECT_ROOT / "tests" / "data"
+SARIF_SCHEMA = TEST_DATA / "sarif-schema-2.1.0.json"
 
 
 def materialize(case: Path, destination: Path) -> Path:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
+from .conftest import SARIF_SCHEMA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +26,6 @@ from npm_auth_lint.reporters.common import clean
 from npm_auth_lint.rule import Rule
 
 GOLDEN = Path(__file__).parent / "golden"
-SHARED_SCHEMAS = Path(__file__).parents[1] / ".." / "shared" / "schemas"
 VERSION = "1.2.3"
 NPM_TOKEN = "npm_" + "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dF3hJ5"
 UUID_TOKEN = "5f0c6a1e-8b2d-4c3f-9a7e-1d2b3c4d5e6f"
@@ -232,7 +233,7 @@ def check_golden(name: str, output: str) -> None:
 
 
 def sarif_validator() -> jsonschema.protocols.Validator:
-    schema_path = SHARED_SCHEMAS / "sarif-schema-2.1.0.json"
+    schema_path = SARIF_SCHEMA
     # No skip: CI guarantees the shared schema, and a silently skipped validation proves nothing.
     assert schema_path.is_file(), f"SARIF schema not found at {schema_path.resolve()}"
     schema = json.loads(schema_path.read_text(encoding="utf-8"))

@@ -14,15 +14,15 @@ from npm_auth_lint.engine import lint
 from npm_auth_lint.reporters import Report
 from npm_auth_lint.reporters import sarif as sarif_reporter
 
-from .conftest import FIXTURES, SHARED, materialize
+from .conftest import FIXTURES, SARIF_SCHEMA, materialize
 
 CASES = sorted(p for p in FIXTURES.glob("*/*") if p.is_dir())
 
 
 @pytest.fixture(scope="module")
 def validator():
-    schema_path = SHARED / "schemas" / "sarif-schema-2.1.0.json"
-    assert schema_path.exists(), f"{schema_path} is missing: the shared folder must sit beside the project"
+    schema_path = SARIF_SCHEMA
+    assert schema_path.exists(), f"{schema_path} is missing: vendored from ../shared/schemas (tests/data/README.md)"
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)

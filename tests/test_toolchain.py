@@ -30,7 +30,7 @@ from npm_auth_lint.toolchain import (
 )
 from npm_auth_lint.toolchain.data import parse_release_data
 
-REFERENCE = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference" / "node-releases.json"
+REFERENCE = Path(__file__).resolve().parent / "data" / "node-releases-reference.json"
 
 
 def resolved(spec):
@@ -75,7 +75,7 @@ def test_lts_lines_only_count_once_started():
 
 
 def test_every_reference_release_of_22_to_26_is_packaged_with_the_same_npm():
-    assert REFERENCE.exists(), f"shared reference missing at {REFERENCE}: ../shared must sit beside the project"
+    assert REFERENCE.exists(), f"vendored reference missing at {REFERENCE} (tests/data/README.md)"
     reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
     packaged = release_data().node_by_version
     checked = 0
