@@ -854,11 +854,10 @@ def commands(draw):
 @settings(max_examples=200, deadline=None)
 def test_classify_never_raises(command, scripts):
     table = {name: (text, Location("package.json", 1, 1)) for name, text in scripts.items()}
-    from npm_auth_lint.commands.context import _Context
-    from npm_auth_lint.commands.dispatch import _classify
+    from npm_auth_lint.commands.dispatch import Context, classify_command
+    from npm_auth_lint.commands.handlers import HANDLERS
 
-    ctx = _Context(table.get, frozenset(), 0)
-    _classify(command, ctx)  # the inner function: no blanket except to hide a crash
+    classify_command(command, Context(HANDLERS, table.get))  # the inner function: no blanket except to hide a crash
     assert isinstance(classify(command, table.get), tuple)
 
 
@@ -868,3 +867,44 @@ def test_classify_action_and_ref_version_never_raise(text):
     action = classify_action(text)
     assert action.raw == text
     ref_version(text, text)
+
+
+# ---- the handler table and the package's structure -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("script", "tool"),
+    [
+        ("NPM.CMD publish", Tool.NPM),
+        ("Pnpm.exe publish", Tool.PNPM),
+        (r"C:\\tools\\Yarn.cmd npm publish", Tool.YARN_BERRY),
+        ("/usr/local/bin/NX release publish", Tool.NX),
+    ],
+)
+def test_program_names_match_in_any_letter_case_and_path(script, tool):
+    assert one(run(script), Publish).tool is tool
+
+
+def test_handler_table_names_are_lowercase_program_names():
+    from npm_auth_lint.commands.handlers import HANDLERS
+    from npm_auth_lint.commands.words import basename
+
+    # classify_program falls back to the lowercased name: a key in other letters would never match it.
+    for name, handler in HANDLERS.items():
+        assert name == name.lower() == basename(name), name
+        assert callable(handler)
+
+
+def test_commands_modules_share_no_private_names():
+    """Names one module of the package imports from another are public (no leading underscore)."""
+    import ast
+    import pathlib
+
+    import npm_auth_lint.commands as package
+
+    crossing = []
+    for path in sorted(pathlib.Path(package.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("npm_auth_lint.commands"):
+                crossing += [(path.name, alias.name) for alias in node.names if alias.name.startswith("_")]
+    assert crossing == []

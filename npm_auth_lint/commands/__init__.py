@@ -24,30 +24,29 @@ detection errs on the side of finding a publish. The words after the script name
 the script's command line, as the package managers do (``pnpm changeset publish`` with
 ``"changeset": "changeset"``).
 
-Modules, one job each:
+Modules, one job each (each imports only those above it in this list):
 
 - :mod:`.results` — :class:`Tool`, the result dataclasses, :class:`ExportTarget`, :data:`Classified`.
-- :mod:`.dispatch` — :func:`classify` / :func:`classify_script` and the handler table they use;
-  :mod:`.handlers` fills the table; :mod:`.context` is what classification carries down.
-- :mod:`.words` — program names, wrappers (``sudo``, ``env``, ``xargs``...), option helpers.
-- :mod:`.scripts` — package scripts (:data:`ScriptLookup`, :func:`script_lookup`);
-  :mod:`.binaries` — ``npx``/``exec``/``dlx`` and package binaries.
-- Tool families: :mod:`.npm`, :mod:`.pnpm`, :mod:`.yarn`, :mod:`.bun`, :mod:`.publishers` (lerna,
-  changesets, semantic-release, np, release-it, nx), :mod:`.version_managers` (corepack, volta),
-  :mod:`.shells` (``bash -c``, ``eval``), :mod:`.logins`; :mod:`.builders` holds the results they
-  share.
-- :mod:`.file_writes` — what a command writes where; :mod:`.npmrc_writes` — :class:`NpmrcWrite`;
-  :mod:`.exports` — :class:`EnvExport` / :class:`IdTokenExport`.
+- :mod:`.words` — reading argv: program names, wrappers (``sudo``, ``env``, ``xargs``...), options.
+- :mod:`.exports` — :class:`EnvExport` / :class:`IdTokenExport`; :mod:`.writes` — what a command
+  writes into files: :class:`NpmrcWrite`, ``$GITHUB_ENV``/``$BASH_ENV``, ``config set``.
+- :mod:`.dispatch` — :class:`~.dispatch.Context` and classifying one command against the handler
+  table the context carries.
+- Tool families: :mod:`.publishers` (:func:`~.publishers.build_publish`; lerna, changesets,
+  semantic-release, np, release-it, nx), :mod:`.nested` (package scripts, ``bash -c``/``eval``,
+  ``npx``/``exec``/``dlx`` and package binaries), :mod:`.package_managers` (npm, pnpm, Yarn, Bun,
+  logins), :mod:`.version_managers` (corepack, volta).
+- :mod:`.handlers` — :data:`~.handlers.HANDLERS`, the one table from program name to tool family,
+  and :func:`classify` / :func:`classify_script`.
 - :mod:`.actions` — ``uses:`` values; :mod:`.oidc_support` — :data:`OIDC_PUBLISHER_SUPPORT`.
 """
 
 from __future__ import annotations
 
-# Importing the handlers fills the dispatch table (see npm_auth_lint.commands.dispatch).
-from npm_auth_lint.commands import handlers  # noqa: F401
 from npm_auth_lint.commands.actions import ActionKind, ActionRef, classify_action, ref_version, version_at_least
-from npm_auth_lint.commands.context import ScriptLookup
-from npm_auth_lint.commands.dispatch import classify, classify_script
+from npm_auth_lint.commands.dispatch import ScriptLookup
+from npm_auth_lint.commands.handlers import classify, classify_script
+from npm_auth_lint.commands.nested import script_lookup
 from npm_auth_lint.commands.oidc_support import OIDC_PUBLISHER_SUPPORT, OidcSupport
 from npm_auth_lint.commands.results import (
     Classified,
@@ -64,7 +63,6 @@ from npm_auth_lint.commands.results import (
     Tool,
     refine_tool,
 )
-from npm_auth_lint.commands.scripts import script_lookup
 
 __all__ = [
     "ActionKind",

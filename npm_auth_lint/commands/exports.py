@@ -1,6 +1,7 @@
-"""Environment variables a command sets (``export``, ``X=.. cmd``, PowerShell ``$env:X``, writes to
-``$GITHUB_ENV``/``$BASH_ENV``) as :class:`EnvExport`, and CircleCI OIDC tokens from
-``circleci run oidc get`` as :class:`IdTokenExport`."""
+"""Environment variables a command sets, as :class:`EnvExport`, and CircleCI OIDC tokens from
+``circleci run oidc get``, as :class:`IdTokenExport`: :func:`assignment_results` reads the command
+itself (``export``, ``X=.. cmd``, PowerShell ``$env:X``, cmd ``set``), :func:`env_file_exports`
+the text it writes into ``$GITHUB_ENV``/``$BASH_ENV``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import re
 from dataclasses import replace
 
 from npm_auth_lint.commands.results import Classified, EnvExport, ExportTarget, IdTokenExport
-from npm_auth_lint.commands.words import _ASSIGNMENT_WORD, _option
+from npm_auth_lint.commands.words import ASSIGNMENT_WORD, option_value
 from npm_auth_lint.model import Command
 from npm_auth_lint.shell import split_script
 
@@ -17,6 +18,18 @@ from npm_auth_lint.shell import split_script
 _GITHUB_ENV = re.compile(r"^(?:\$\{?GITHUB_ENV\}?|\$env:GITHUB_ENV|%GITHUB_ENV%)$", re.I)
 _BASH_ENV = re.compile(r"^\$\{?BASH_ENV\}?$")
 _ENV_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*)|<<(.+))$")
+
+
+def env_file_exports(command: Command, target: str, content: str | None) -> list[Classified]:
+    """The variables a write of ``content`` into ``target`` exports, when ``target`` is
+    ``$GITHUB_ENV`` or ``$BASH_ENV``."""
+    if not content:
+        return []
+    if _GITHUB_ENV.match(target):
+        return _github_env(command, content)
+    if _BASH_ENV.match(target):
+        return _bash_env(command, content)
+    return []
 
 
 def _github_env(command: Command, content: str) -> list[Classified]:
@@ -58,7 +71,7 @@ def _export_results(command: Command, target: ExportTarget) -> list[Classified]:
     for word in words[1:]:
         if word.startswith("-"):
             continue
-        match = _ASSIGNMENT_WORD.match(word)
+        match = ASSIGNMENT_WORD.match(word)
         if match:
             name, value = match.group(1), match.group(2)
             results.append(EnvExport(command=command, name=name, value=value, target=target))
@@ -70,13 +83,14 @@ def _export_results(command: Command, target: ExportTarget) -> list[Classified]:
     return results
 
 
-def _assignment_results(command: Command) -> list[Classified]:
+def assignment_results(command: Command) -> list[Classified]:
+    """The variables ``command`` sets or exports itself, and the OIDC tokens among them."""
     results = _export_results(command, ExportTarget.SHELL)
     words = command.words
     if len(words) >= 3 and words[1] == "=" and words[0].lower().startswith("$env:"):
         # PowerShell: `$env:NAME = "value"` sets it for the rest of the script.
         results.append(EnvExport(command=command, name=words[0][5:], value=" ".join(words[2:]), target=ExportTarget.SHELL))
-    elif len(words) == 2 and words[0].lower() == "set" and (match := _ASSIGNMENT_WORD.match(words[1])):
+    elif len(words) == 2 and words[0].lower() == "set" and (match := ASSIGNMENT_WORD.match(words[1])):
         results.append(EnvExport(command=command, name=match.group(1), value=match.group(2), target=ExportTarget.SHELL))  # cmd
     target = ExportTarget.COMMAND if command.words else ExportTarget.UNEXPORTED
     for name, value in command.assignments:
@@ -94,7 +108,7 @@ def _oidc_audience(value: str, command: Command) -> tuple[str | None] | None:
         words = list(inner.words)
         if words[:4] != ["circleci", "run", "oidc", "get"]:
             continue
-        claims = _option(words[4:], "--claims")
+        claims = option_value(words[4:], "--claims")
         if claims is None:
             return (None,)
         try:

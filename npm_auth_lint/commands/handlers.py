@@ -1,47 +1,91 @@
-"""The handler table: which tool family classifies which program name. Importing this module (the
-package does) fills :data:`npm_auth_lint.commands.dispatch._HANDLERS`."""
+"""The handler table — which tool family classifies which program name — and the entry points
+:func:`classify` / :func:`classify_script` that classify with it."""
 
 from __future__ import annotations
 
-from npm_auth_lint.commands.binaries import _npx
-from npm_auth_lint.commands.bun import _bun
-from npm_auth_lint.commands.dispatch import _HANDLERS, _PWSH_NAMES
-from npm_auth_lint.commands.logins import _login_tool
-from npm_auth_lint.commands.npm import _npm
-from npm_auth_lint.commands.pnpm import _pnpm
-from npm_auth_lint.commands.publishers import _changeset, _lerna, _nx, _np, _release_it, _semantic_release
-from npm_auth_lint.commands.shells import _shell_c
-from npm_auth_lint.commands.version_managers import _corepack, _volta
-from npm_auth_lint.commands.yarn import _yarn
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
-
-_HANDLERS.update(
-    {
-        "npm": _npm,
-        "npx": _npx,
-        "pnpm": _pnpm,
-        "pnpx": _npx,
-        "yarn": _yarn,
-        "yarnpkg": _yarn,
-        "bun": _bun,
-        "bunx": _npx,
-        "corepack": _corepack,
-        "volta": _volta,
-        "lerna": _lerna,
-        "lerna-lite": _lerna,
-        "changeset": _changeset,
-        "changesets": _changeset,
-        "semantic-release": _semantic_release,
-        "np": _np,
-        "release-it": _release_it,
-        "nx": _nx,
-        "npm-cli-login": _login_tool,
-        "npm-login-noninteractive": _login_tool,
-        "bash": _shell_c,
-        "sh": _shell_c,
-        "zsh": _shell_c,
-        "dash": _shell_c,
-        "eval": _shell_c,
-    }
+from npm_auth_lint.commands.dispatch import Context, Handler, ScriptLookup, classify_command
+from npm_auth_lint.commands.nested import classify_inner_shell, classify_npx
+from npm_auth_lint.commands.package_managers import (
+    classify_bun,
+    classify_login_tool,
+    classify_npm,
+    classify_pnpm,
+    classify_yarn,
 )
-_PWSH_NAMES.update({name.lower(): name for name in _HANDLERS})
+from npm_auth_lint.commands.publishers import (
+    classify_changeset,
+    classify_lerna,
+    classify_np,
+    classify_nx,
+    classify_release_it,
+    classify_semantic_release,
+)
+from npm_auth_lint.commands.results import Classified, EnvExport, ExportTarget, IdTokenExport
+from npm_auth_lint.commands.version_managers import classify_corepack, classify_volta
+from npm_auth_lint.model import Command
+
+
+# Program name (lowercase, without a Windows extension) -> its classifier.
+HANDLERS: Mapping[str, Handler] = {
+    "npm": classify_npm,
+    "npx": classify_npx,
+    "pnpm": classify_pnpm,
+    "pnpx": classify_npx,
+    "yarn": classify_yarn,
+    "yarnpkg": classify_yarn,
+    "bun": classify_bun,
+    "bunx": classify_npx,
+    "corepack": classify_corepack,
+    "volta": classify_volta,
+    "lerna": classify_lerna,
+    "lerna-lite": classify_lerna,
+    "changeset": classify_changeset,
+    "changesets": classify_changeset,
+    "semantic-release": classify_semantic_release,
+    "np": classify_np,
+    "release-it": classify_release_it,
+    "nx": classify_nx,
+    "npm-cli-login": classify_login_tool,
+    "npm-login-noninteractive": classify_login_tool,
+    "bash": classify_inner_shell,
+    "sh": classify_inner_shell,
+    "zsh": classify_inner_shell,
+    "dash": classify_inner_shell,
+    "eval": classify_inner_shell,
+}
+
+
+def classify(command: Command, scripts: ScriptLookup | None = None) -> tuple[Classified, ...]:
+    """Everything ``command`` does that matters for npm auth; never raises."""
+    try:
+        return tuple(classify_command(command, Context(HANDLERS, scripts)))
+    except Exception:  # noqa: BLE001 - one odd command must not stop the scan
+        return ()
+
+
+def classify_script(commands: Iterable[Command], scripts: ScriptLookup | None = None) -> tuple[Classified, ...]:
+    """:func:`classify` over the commands of one shell, in order, plus cross-command exports.
+
+    ``NPM_ID_TOKEN=$(circleci run oidc get ...)`` followed by ``export NPM_ID_TOKEN`` yields an
+    :class:`IdTokenExport` with target ``SHELL`` at the ``export`` command.
+    """
+    results: list[Classified] = []
+    assigned: dict[str, IdTokenExport] = {}
+    for command in commands:
+        for result in classify(command, scripts):
+            results.append(result)
+            if isinstance(result, IdTokenExport) and result.target is ExportTarget.UNEXPORTED:
+                assigned[result.name] = result
+            elif (
+                isinstance(result, EnvExport)
+                and result.value is None
+                and result.target is ExportTarget.SHELL
+                and result.name in assigned
+                and not result.via_scripts
+            ):
+                token = assigned[result.name]
+                results.append(replace(token, command=command, target=ExportTarget.SHELL))
+    return tuple(results)

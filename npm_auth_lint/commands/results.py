@@ -29,7 +29,7 @@ class Tool(str, enum.Enum):
 
 
 # The npm package whose version decides a tool's trusted-publishing support.
-_TOOL_PACKAGE = {
+TOOL_PACKAGE = {
     Tool.NPM: "npm",
     Tool.PNPM: "pnpm",
     Tool.YARN_BERRY: "yarn",
@@ -191,5 +191,5 @@ def refine_tool(publish: Publish, dependencies: Mapping[str, object]) -> Publish
     """Tell lerna-lite from lerna (both install a ``lerna`` binary) by the package's dependencies."""
     lite = any(name.startswith("@lerna-lite/") for name in dependencies)
     if publish.tool is Tool.LERNA and "lerna" not in dependencies and lite:
-        return replace(publish, tool=Tool.LERNA_LITE, tool_package=_TOOL_PACKAGE[Tool.LERNA_LITE])
+        return replace(publish, tool=Tool.LERNA_LITE, tool_package=TOOL_PACKAGE[Tool.LERNA_LITE])
     return publish

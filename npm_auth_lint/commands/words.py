@@ -1,12 +1,14 @@
-"""Reading a command's words: the program name, wrappers in front of it (``sudo``, ``env``,
+"""Reading a command's words (argv): the program name, wrappers in front of it (``sudo``, ``env``,
 ``cross-env``, ``xargs``...), and the subcommand/option/flag helpers every tool family shares."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 
-def _basename(word: str) -> str:
+def basename(word: str) -> str:
+    """The program name of ``word``: its last path part without a Windows extension (``.cmd``...)."""
     name = re.split(r"[\\/]", word)[-1]
     lowered = name.lower()
     for ext in (".cmd", ".exe", ".ps1", ".bat"):
@@ -15,89 +17,111 @@ def _basename(word: str) -> str:
     return name
 
 
-_ASSIGNMENT_WORD = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
+ASSIGNMENT_WORD = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 
 
-# GNU/BSD xargs options that take the next word as their value (`-i`, `-l`, `-e` only attach it).
-_XARGS_VALUE_OPTIONS = frozenset({"-I", "-L", "-n", "-P", "-s", "-d", "-E", "-a", "-J", "-R", "-S"})
-
-
-def _strip_wrappers(words: list[str], env: list[tuple[str, str]]) -> tuple[list[str], list[tuple[str, str]]]:
-    """Drop ``sudo``/``env``/``time``/``cross-env``... in front of the real command."""
+def strip_wrappers(words: list[str], env: list[tuple[str, str]]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Drop ``sudo``/``env``/``time``/``cross-env``... in front of the real command; the
+    variables a wrapper sets (``env X=1``, ``cross-env X=1``) are appended to ``env``."""
     for _ in range(16):
         if not words:
             break
-        name = _basename(words[0])
-        if name == "sudo":
-            i = 1
-            while i < len(words) and words[i].startswith("-"):
-                i += 2 if words[i] in ("-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U") else 1
-            words = words[i:]
-        elif name == "env":
-            i = 1
-            while i < len(words):
-                word = words[i]
-                if word in ("-u", "--unset", "-C", "--chdir", "-S"):
-                    i += 2
-                elif word.startswith("-"):
-                    i += 1
-                elif (match := _ASSIGNMENT_WORD.match(word)) is not None:
-                    env.append((match.group(1), match.group(2)))
-                    i += 1
-                else:
-                    break
-            words = words[i:]
-        elif name in ("cross-env", "cross-env-shell"):
-            i = 1
-            while i < len(words) and (match := _ASSIGNMENT_WORD.match(words[i])) is not None:
-                env.append((match.group(1), match.group(2)))
-                i += 1
-            words = words[i:]
-        elif name in ("time", "nohup", "command", "exec", "builtin", "call", "stdbuf", "unbuffer"):
-            i = 1
-            while i < len(words) and words[i].startswith("-"):
-                i += 1
-            words = words[i:]
-        elif name == "xargs":
-            i = 1
-            while i < len(words) and words[i].startswith("-") and words[i] != "-":
-                if words[i] == "--":
-                    i += 1
-                    break
-                # Options whose value is the next word when it is not attached (`-I {}` / `-I{}`).
-                i += 2 if words[i] in _XARGS_VALUE_OPTIONS else 1
-            words = words[i:]
-        elif name == "nice":
-            i = 1
-            while i < len(words) and words[i].startswith("-"):
-                i += 2 if words[i] == "-n" else 1
-            words = words[i:]
-        elif name == "timeout":
-            i = 1
-            while i < len(words) and words[i].startswith("-"):
-                i += 2 if words[i] in ("-s", "-k", "--signal", "--kill-after") else 1
-            words = words[i + 1 :]  # the duration
-        elif name == "xvfb-run":
-            i = 1
-            while i < len(words) and words[i].startswith("-"):
-                i += 2 if words[i] in ("-s", "--server-args", "-n", "--server-num", "-e", "--error-file", "-f", "--auth-file", "-p", "--xauth-protocol", "-w", "--wait") else 1
-            words = words[i:]
-        elif name in ("dotenv", "dotenv-cli", "env-cmd"):
-            if "--" in words:
-                words = words[words.index("--") + 1 :]
-            else:
-                i = 1
-                while i < len(words) and words[i].startswith("-"):
-                    i += 2 if words[i] in ("-e", "-f", "-v", "-c", "-r", "--file", "--environments") else 1
-                words = words[i:]
-        elif name == "corepack" and len(words) > 1 and _basename(words[1]) in ("npm", "pnpm", "yarn", "npx", "pnpx"):
+        name = basename(words[0])
+        strip = _WRAPPERS.get(name)
+        if strip is not None:
+            words = strip(words, env)
+        elif name == "corepack" and len(words) > 1 and basename(words[1]) in ("npm", "pnpm", "yarn", "npx", "pnpx"):
             words = words[1:]
         else:
             break
     return words, env
 
 
-def _option(args: list[str], *names: str) -> str | None:
+def _skip_options(words: list[str], value_options: frozenset[str] = frozenset()) -> list[str]:
+    """The words after the wrapper and its options (``value_options`` take the next word)."""
+    i = 1
+    while i < len(words) and words[i].startswith("-"):
+        i += 2 if words[i] in value_options else 1
+    return words[i:]
+
+
+def _options_wrapper(value_options: frozenset[str]) -> Callable[[list[str], list[tuple[str, str]]], list[str]]:
+    """A wrapper that takes options, then the command."""
+    return lambda words, env: _skip_options(words, value_options)
+
+
+def _after_env(words: list[str], env: list[tuple[str, str]]) -> list[str]:
+    i = 1
+    while i < len(words):
+        word = words[i]
+        if word in ("-u", "--unset", "-C", "--chdir", "-S"):
+            i += 2
+        elif word.startswith("-"):
+            i += 1
+        elif (match := ASSIGNMENT_WORD.match(word)) is not None:
+            env.append((match.group(1), match.group(2)))
+            i += 1
+        else:
+            break
+    return words[i:]
+
+
+def _after_cross_env(words: list[str], env: list[tuple[str, str]]) -> list[str]:
+    i = 1
+    while i < len(words) and (match := ASSIGNMENT_WORD.match(words[i])) is not None:
+        env.append((match.group(1), match.group(2)))
+        i += 1
+    return words[i:]
+
+
+# GNU/BSD xargs options that take the next word as their value (`-i`, `-l`, `-e` only attach it).
+_XARGS_VALUE_OPTIONS = frozenset({"-I", "-L", "-n", "-P", "-s", "-d", "-E", "-a", "-J", "-R", "-S"})
+
+
+def _after_xargs(words: list[str], env: list[tuple[str, str]]) -> list[str]:
+    i = 1
+    while i < len(words) and words[i].startswith("-") and words[i] != "-":
+        if words[i] == "--":
+            i += 1
+            break
+        # Options whose value is the next word when it is not attached (`-I {}` / `-I{}`).
+        i += 2 if words[i] in _XARGS_VALUE_OPTIONS else 1
+    return words[i:]
+
+
+def _after_timeout(words: list[str], env: list[tuple[str, str]]) -> list[str]:
+    return _skip_options(words, frozenset({"-s", "-k", "--signal", "--kill-after"}))[1:]  # the duration
+
+
+def _after_dotenv(words: list[str], env: list[tuple[str, str]]) -> list[str]:
+    if "--" in words:
+        return words[words.index("--") + 1 :]
+    return _skip_options(words, frozenset({"-e", "-f", "-v", "-c", "-r", "--file", "--environments"}))
+
+
+_XVFB_RUN_VALUE_OPTIONS = frozenset(
+    {"-s", "--server-args", "-n", "--server-num", "-e", "--error-file", "-f", "--auth-file", "-p", "--xauth-protocol", "-w", "--wait"}
+)
+_PLAIN_WRAPPER = _options_wrapper(frozenset())
+
+# Wrapper program -> the words of the command it runs.
+_WRAPPERS: dict[str, Callable[[list[str], list[tuple[str, str]]], list[str]]] = {
+    "sudo": _options_wrapper(frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"})),
+    "env": _after_env,
+    "cross-env": _after_cross_env,
+    "cross-env-shell": _after_cross_env,
+    **dict.fromkeys(("time", "nohup", "command", "exec", "builtin", "call", "stdbuf", "unbuffer"), _PLAIN_WRAPPER),
+    "xargs": _after_xargs,
+    "nice": _options_wrapper(frozenset({"-n"})),
+    "timeout": _after_timeout,
+    "xvfb-run": _options_wrapper(_XVFB_RUN_VALUE_OPTIONS),
+    "dotenv": _after_dotenv,
+    "dotenv-cli": _after_dotenv,
+    "env-cmd": _after_dotenv,
+}
+
+
+def option_value(args: list[str], *names: str) -> str | None:
     """The value of ``--name value`` / ``--name=value`` (last one wins)."""
     value = None
     for i, arg in enumerate(args):
@@ -114,7 +138,7 @@ def _runtime_value(value: str) -> bool:
     return "$" in value
 
 
-def _flag(args: list[str], *names: str) -> bool | None:
+def flag_state(args: list[str], *names: str) -> bool | None:
     """``True``/``False`` for ``--x``, ``--x=true|false``, ``--no-x``; ``None`` when absent.
 
     ``--x=${{ ... }}`` / ``--x=$VAR`` is decided at run time: it reads as ``None`` (unknown), so
@@ -151,7 +175,7 @@ def _env_value(env: list[tuple[str, str]], name: str) -> str | None:
     return None
 
 
-def _subcommand(args: list[str], value_flags: frozenset[str]) -> tuple[str | None, list[str], list[str]]:
+def subcommand(args: list[str], value_flags: frozenset[str]) -> tuple[str | None, list[str], list[str]]:
     """(first positional, the words after it, the flags before it)."""
     i = 0
     while i < len(args):
@@ -165,7 +189,8 @@ def _subcommand(args: list[str], value_flags: frozenset[str]) -> tuple[str | Non
     return None, [], args
 
 
-def _positionals(args: list[str], value_flags: frozenset[str]) -> list[str]:
+def positional_args(args: list[str], value_flags: frozenset[str]) -> list[str]:
+    """The positional arguments (``value_flags`` take the next word as their value)."""
     out = []
     i = 0
     while i < len(args):
@@ -181,7 +206,7 @@ def _positionals(args: list[str], value_flags: frozenset[str]) -> list[str]:
     return out
 
 
-def _package_name(spec: str) -> tuple[str, str | None]:
+def split_package_spec(spec: str) -> tuple[str, str | None]:
     """``@scope/name@1.2`` -> (``@scope/name``, ``1.2``); no version -> (name, None)."""
     if spec.startswith("@"):
         head, sep, version = spec[1:].partition("@")
@@ -190,8 +215,9 @@ def _package_name(spec: str) -> tuple[str, str | None]:
     return name, (version if sep else None)
 
 
-def _is_dry_run(args: list[str], env: list[tuple[str, str]], short: bool = False) -> bool:
-    flag = _flag(args, "--dry-run")
+def is_dry_run(args: list[str], env: list[tuple[str, str]], short: bool = False) -> bool:
+    """``--dry-run`` (``-d`` too when ``short``) or ``npm_config_dry_run``."""
+    flag = flag_state(args, "--dry-run")
     if flag is None and short and "-d" in args:
         flag = True
     if flag is None:
@@ -199,16 +225,19 @@ def _is_dry_run(args: list[str], env: list[tuple[str, str]], short: bool = False
     return bool(flag)
 
 
-def _provenance(args: list[str], env: list[tuple[str, str]]) -> bool | None:
-    flag = _flag(args, "--provenance")
+def provenance_setting(args: list[str], env: list[tuple[str, str]]) -> bool | None:
+    """``--provenance`` / ``npm_config_provenance``; ``None`` when neither is set."""
+    flag = flag_state(args, "--provenance")
     return flag if flag is not None else _env_flag(env, "npm_config_provenance")
 
 
-def _registry(args: list[str], env: list[tuple[str, str]]) -> str | None:
-    return _option(args, "--registry") or _env_value(env, "npm_config_registry")
+def registry_setting(args: list[str], env: list[tuple[str, str]]) -> str | None:
+    """``--registry`` / ``npm_config_registry``."""
+    return option_value(args, "--registry") or _env_value(env, "npm_config_registry")
 
 
-def _is_global(args: list[str]) -> bool:
-    if "-g" in args or _flag(args, "--global"):
+def is_global(args: list[str]) -> bool:
+    """``-g``, ``--global`` or ``--location=global``."""
+    if "-g" in args or flag_state(args, "--global"):
         return True
-    return _option(args, "--location") == "global"
+    return option_value(args, "--location") == "global"
