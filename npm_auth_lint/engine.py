@@ -14,11 +14,11 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from npm_auth_lint.config import Config
-from npm_auth_lint.model import Finding, Location, ParseError, Project, Reference
-from npm_auth_lint.parsers import PARSERS, Parsed
+from npm_auth_lint.model import Finding, Location, NodeVersionFile, ParseError, Pipeline, Project, Reference
+from npm_auth_lint.parsers import AUX_PARSERS, PARSERS, Parsed, version_files
 from npm_auth_lint.parsers.git_config import read_origin
 from npm_auth_lint.plugins import all_rules
 from npm_auth_lint.rule import Rule
@@ -71,10 +71,13 @@ def build_project(workspace: Workspace, files: Sequence[str], progress: Progress
         except FileReadError as exc:
             parts.append(Parsed(parse_errors=(ParseError(Location(rel, exc.line, exc.column), exc.message),)))
         parsed_from.append(rel)
+    # Files that matter only when something refers to them; one that cannot be read is absent.
     aux = {rel: text for rel in workspace.aux_files() if (text := workspace.try_read(rel)) is not None}
+    aux_parts = [AUX_PARSERS[PurePosixPath(rel).name](workspace, rel) for rel in aux]
+    pipelines = tuple(p for part in parts for p in part.pipelines)
     return Project(
         root=str(workspace.root),
-        pipelines=tuple(p for part in parts for p in part.pipelines),
+        pipelines=pipelines,
         npmrcs=tuple(n for part in parts for n in part.npmrcs),
         packages=tuple(p for part in parts for p in part.packages),
         references=_references(parts, parsed_from),
@@ -82,7 +85,26 @@ def build_project(workspace: Workspace, files: Sequence[str], progress: Progress
         workspace_patterns=tuple(w for part in parts for w in part.workspace_patterns),
         remote=read_origin(workspace.root),
         files={**aux, **workspace.texts},
+        version_files=_version_files(workspace, pipelines, [v for part in (*parts, *aux_parts) for v in part.version_files]),
+        release_configs=tuple(c for part in (*parts, *aux_parts) for c in part.release_configs),
     )
+
+
+def _version_files(workspace: Workspace, pipelines: Sequence[Pipeline], parsed: list[NodeVersionFile]) -> tuple[NodeVersionFile, ...]:
+    """The parsed version files, and setup-node's reading of any other file read that a step's
+    `node-version-file` (or a `volta.extends`) names: setup-node reads whatever file it is given."""
+    texts = workspace.texts
+    found: dict[str, NodeVersionFile] = {}
+    for version_file in parsed:
+        found.setdefault(version_file.path, version_file)
+    pending = version_files.named_paths(pipelines, parsed)
+    while pending:
+        rel = pending.pop()
+        if rel in found or rel not in texts:
+            continue  # a file never read is not in the repository as scanned
+        found[rel] = version_files.parse(rel, texts[rel])
+        pending.extend(version_files.named_paths((), (found[rel],)))
+    return tuple(found.values())
 
 
 def _references(parts: Sequence[Parsed], parsed_from: Sequence[str]) -> tuple[Reference, ...]:

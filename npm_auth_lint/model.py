@@ -166,6 +166,69 @@ class PackageJson:
 
 
 @dataclass(frozen=True)
+class Flag:
+    """A boolean setting from a configuration file together with where its value is written."""
+
+    value: bool
+    location: Location
+
+
+@dataclass(frozen=True)
+class NodeVersionFile:
+    """What actions/setup-node reads from a file named as its ``node-version-file``.
+
+    setup-node decides by content, not by file name (a package.json, a ``mise.toml``, a
+    ``.nvmrc``-style first line, else the whole trimmed text), so every such file has the same
+    shape. ``node`` is the version spec it reads, located at the first line that holds it;
+    ``volta_extends`` is the ``volta.extends`` path of a package.json that pins no Node itself,
+    which setup-node follows, with ``extends_path`` the repository path it names.
+    ``error`` locates a ``mise.toml`` that is not valid TOML (setup-node then reads its lines).
+    """
+
+    path: str
+    node: Text | None = None
+    volta_extends: Text | None = None
+    extends_path: str | None = None
+    error: ParseError | None = None
+
+
+class ReleaseConfigSource(str, enum.Enum):
+    """Where a semantic-release configuration is written."""
+
+    PACKAGE_JSON = "package.json"  # the `release` key
+    RC_FILE = "rc-file"  # .releaserc (JSON or YAML), .releaserc.json/.yaml/.yml
+    JAVASCRIPT = "javascript"  # .releaserc.js/.cjs/.mjs, release.config.js/.cjs/.mjs: not read
+
+
+@dataclass(frozen=True)
+class ReleasePlugin:
+    """One entry of a semantic-release ``plugins`` list: ``"name"`` or ``["name", {options}]``."""
+
+    location: Location
+    name: str | None  # None when the entry names no plugin as a string
+    npm_publish: Flag | None = None  # the entry's `npmPublish` option, when it is a boolean
+
+
+@dataclass(frozen=True)
+class ReleaseConfig:
+    """A semantic-release configuration in one place of the repository.
+
+    ``readable`` is False for a JavaScript configuration and for JSON/YAML that does not parse
+    or is not a mapping (``error`` then says why, located). ``npm_publish`` is the top-level
+    ``npmPublish`` when it is a boolean; ``plugins`` is None when no ``plugins`` list is given
+    (semantic-release's default plugins apply).
+    """
+
+    path: str
+    source: ReleaseConfigSource
+    location: Location  # the file's start, or package.json's `release` key
+    readable: bool = True
+    npm_publish: Flag | None = None
+    plugins: tuple[ReleasePlugin, ...] | None = None
+    error: ParseError | None = None
+
+
+@dataclass(frozen=True)
 class GitRemote:
     """The origin remote read from ``.git/config``."""
 
@@ -294,6 +357,8 @@ class Step:
     # the chain of places that brought it in (outermost first).
     via: tuple[Location, ...] = ()
     condition: str | None = None  # GitHub's step `if:` as written
+    # The trailing comment of the `uses:` line (`@<sha> # v4.1.0` -> "v4.1.0"), located at its text.
+    uses_comment: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -370,14 +435,43 @@ class Project:
     # Workspace package globs (repository-relative) from pnpm-workspace.yaml and lerna.json;
     # package.json `workspaces` stay on each PackageJson (relative to its folder).
     workspace_patterns: tuple[Text, ...] = ()
-    # Plain text of other files the analysis may consult (e.g. `.nvmrc`), by repository path.
+    # Plain text of every file read, by repository path: only for what scans text by nature
+    # (committed tokens, suppression comments, baseline fingerprints). Analysis reads the
+    # parsed fields above and below.
     files: Mapping[str, str] = field(default_factory=frozen_map)
+    # What setup-node would read from each file a `node-version-file` may name (version files,
+    # package.json files, and other files read that a workflow names as one).
+    version_files: tuple[NodeVersionFile, ...] = ()
+    # semantic-release configurations (.releaserc*, release.config.*, package.json `release`).
+    release_configs: tuple[ReleaseConfig, ...] = ()
 
     def jobs(self) -> Iterator[tuple[Pipeline, Job]]:
         for pipeline in self.pipelines:
             for job in pipeline.jobs:
                 if not job.hidden:
                     yield pipeline, job
+
+    def version_file(self, path: str) -> NodeVersionFile | None:
+        """setup-node's reading of the file at ``path`` (repository-relative), if it was read."""
+        return self._version_files_by_path.get(path)
+
+    @cached_property
+    def _version_files_by_path(self) -> dict[str, NodeVersionFile]:
+        index: dict[str, NodeVersionFile] = {}
+        for version_file in self.version_files:
+            index.setdefault(version_file.path, version_file)
+        return index
+
+    def release_config(self, path: str) -> ReleaseConfig | None:
+        """The semantic-release configuration written in ``path``, if there is one."""
+        return self._release_configs_by_path.get(path)
+
+    @cached_property
+    def _release_configs_by_path(self) -> dict[str, ReleaseConfig]:
+        index: dict[str, ReleaseConfig] = {}
+        for config in self.release_configs:
+            index.setdefault(config.path, config)
+        return index
 
     def package_at(self, directory: str) -> PackageJson | None:
         """The package.json in ``directory`` (repository-relative, '' for the root)."""

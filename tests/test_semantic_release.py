@@ -5,11 +5,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from npm_auth_lint.analysis.semantic_release import publishes_to_npm
-from npm_auth_lint.model import Project, frozen_map
+from npm_auth_lint.model import Project
+from npm_auth_lint.parsers import semantic_release
 
 
 def project(files: dict[str, str]) -> Project:
-    return Project(root="/repo", files=frozen_map(files))
+    """A project with the semantic-release configurations the parsers read from ``files``."""
+    configs = []
+    for path, text in files.items():
+        name = path.rpartition("/")[2]
+        if name == "package.json":
+            config = semantic_release.parse_package_json(path, text)
+        elif name in semantic_release.RC_FILES:
+            config = semantic_release.parse_rc_file(path, text)
+        else:
+            assert name in semantic_release.JAVASCRIPT_FILES, name
+            config = semantic_release.parse_javascript(path, text)
+        if config is not None:
+            configs.append(config)
+    return Project(root="/repo", release_configs=tuple(configs))
 
 
 @pytest.mark.parametrize(

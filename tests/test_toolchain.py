@@ -18,7 +18,6 @@ from npm_auth_lint.toolchain import (
     is_node_image,
     meets_node_floor,
     meets_npm_floor,
-    node_spec_from_file,
     oldest_node_meeting_floors,
     ranges,
     release_data,
@@ -26,7 +25,6 @@ from npm_auth_lint.toolchain import (
     resolve_node_spec,
     resolve_npm_spec,
     upgrade_advice,
-    volta_extends,
 )
 from npm_auth_lint.toolchain.data import parse_release_data
 
@@ -221,59 +219,6 @@ def test_bundled_npm():
     assert bundled_npm("16") == ("10.0.0", NpmBound.BELOW)
     assert bundled_npm("22.4.5") is None  # inside the table's range but not a release
     assert bundled_npm("not a version") is None
-
-
-# --- node-version-file -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "spec"),
-    [
-        ("v20.11.1\n", "20.11.1"),
-        ("v20.11.1\r\n", "20.11.1"),
-        ("\ufeffv20.11.1\n", "v20.11.1"),  # JavaScript's \s has the BOM: trimmed content wins
-        ("lts/iron\n", "lts/iron"),
-        ("22\n", "22"),
-        ("# pinned\n22\n", "22"),
-        ("python 3.12.1\nnodejs 24.5.0\n", "24.5.0"),  # .tool-versions
-        ("node 24\n", "24"),
-        ('[tools]\nnode = "24"\n', "24"),  # mise.toml
-        ('[tools]\nnode = { version = "22.14" }\n', "22.14"),
-        ('[tools]\nnode = ["24", "22"]\n', None),
-        ('{"volta": {"node": "20.11.1"}, "engines": {"node": ">=18"}}', "20.11.1"),
-        (
-            '{"devEngines": {"runtime": {"name": "node", "version": ">=22.14"}}, "engines": {"node": "18"}}',
-            ">=22.14",
-        ),
-        (
-            '{"devEngines": {"runtime": [{"name": "bun", "version": "1"},'
-            ' {"name": "Node", "version": "^24"}]}}',
-            "^24",
-        ),
-        ('{"devEngines": {"runtime": {"name": "node"}}, "engines": {"node": ">=20 <23"}}', ">=20 <23"),
-        ('{"engines": {"node": ">=20 <23"}}', ">=20 <23"),
-        ('{"volta": {"node": 22}}', "22"),
-        ('{"name": "x"}', None),  # JSON without a version: setup-node stops there
-        ("[1, 2]", None),
-        ("", None),
-        ("  \n", None),
-    ],
-)
-def test_node_spec_from_file(text, spec):
-    assert node_spec_from_file(text) == spec
-
-
-def test_nvmrc_resolves_end_to_end():
-    assert resolved(node_spec_from_file("v20.11.1\n")) == ("20.11.1", "10.2.4", NpmBound.EXACT)
-
-
-def test_volta_extends():
-    child = '{"name": "pkg", "volta": {"extends": "../../package.json"}}'
-    assert node_spec_from_file(child) is None
-    assert volta_extends(child) == "../../package.json"
-    assert volta_extends('{"volta": {"node": "20", "extends": "../package.json"}}') is None
-    assert volta_extends('{"engines": {"node": "20"}, "volta": {"extends": "x.json"}}') is None
-    assert volta_extends("v20\n") is None
 
 
 # --- container images ------------------------------------------------------------------------
@@ -482,10 +427,6 @@ def test_resolvers_never_raise_on_text(text):
     npm = resolve_npm_spec(text, None)
     assert npm.explanation and (npm.version is None or npm.version[:1].isdigit())
     assert resolve_npm_spec(text, text).explanation
-    spec = node_spec_from_file(text)
-    assert spec is None or (isinstance(spec, str) and spec)  # JS trim(): "\x1f" is kept, as setup-node keeps it
-    extends = volta_extends(text)
-    assert extends is None or (isinstance(extends, str) and extends)
     bundled = bundled_npm(text)
     assert bundled is None or bundled[0][:1].isdigit()
     assert isinstance(meets_npm_floor(text), bool) and isinstance(meets_node_floor(text), bool)
@@ -496,33 +437,6 @@ def test_resolvers_never_raise_on_text(text):
 def test_resolve_node_spec_never_raises_on_numbers(value):
     result = resolve_node_spec(value)
     assert result is None or result.version
-
-
-_json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
-    ),
-    max_leaves=12,
-)
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    st.fixed_dictionaries(
-        {},
-        optional={
-            "volta": _json_values,
-            "devEngines": st.fixed_dictionaries({}, optional={"runtime": _json_values}) | _json_values,
-            "engines": _json_values,
-        },
-    )
-)
-def test_version_file_never_raises_on_package_json_shapes(manifest):
-    text = json.dumps(manifest)
-    spec = node_spec_from_file(text)
-    assert spec is None or isinstance(spec, str)
-    assert volta_extends(text) is None or isinstance(volta_extends(text), str)
 
 
 # --- Volta pins (volta-cli/action) ------------------------------------------------------------

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from npm_auth_lint.analysis.facts import JobFacts, NodeSetup, NpmUpgradeFact, PublishFact
 from npm_auth_lint.model import Location, PackageJson, Project, Provider, Text, ValueSourceKind
-from npm_auth_lint.workspace import split_lines
 
 # Publishers with their own registry client: their own OIDC support decides, not npm's.
 OWN_CLIENT = frozenset({"yarn-berry", "yarn-classic", "bun", "lerna", "lerna-lite"})
@@ -67,25 +66,23 @@ def _file_pin(project: Project, setup: NodeSetup, file: Text) -> NodePin | None:
     from npm_auth_lint import toolchain
 
     path = file.value.strip().removeprefix("./")
-    text = project.files.get(path)
-    if text is None:
+    version_file = project.version_file(path)
+    if version_file is None:
         why = f"the `node-version-file` `{path}` is not in the repository as scanned (setup-node fails without it)"
         return NodePin(file.value, file.location, f"node-version-file {path} (not found)", None, why)
-    spec = toolchain.node_spec_from_file(text)
+    spec = version_file.node.value if version_file.node is not None else None
     if path.endswith("package.json"):
         package = project.package_at(path.rpartition("/")[0])
         location = _package_node_line(package) if package is not None else None
-        if spec is None:
-            extends = toolchain.volta_extends(text)
-            if extends:
-                target = _join(path, extends)
-                other = project.files.get(target)
-                spec = toolchain.node_spec_from_file(other) if other else None
-                other_package = project.package_at(target.rpartition("/")[0])
-                location = _package_node_line(other_package) if other_package else location
+        if spec is None and version_file.extends_path is not None:
+            target = version_file.extends_path  # setup-node follows `volta.extends`
+            other = project.version_file(target)
+            spec = other.node.value if other is not None and other.node is not None else None
+            other_package = project.package_at(target.rpartition("/")[0])
+            location = _package_node_line(other_package) if other_package else location
         where = location or Location(path, 1, 1)
     else:
-        where = _line_of(path, text, spec)
+        where = version_file.node.location if version_file.node is not None else Location(path, 1, 1)
     if spec is None:
         return NodePin(file.value, file.location, f"node-version-file {path}", None, f"`{path}` holds no Node version setup-node can read")
     return NodePin(spec, where, f"node-version-file {path}", toolchain.resolve_node_spec(spec))
@@ -143,13 +140,6 @@ def _package_node_line(package: PackageJson) -> Location | None:
     if "node" in package.engines:
         return package.engines["node"].location
     return None
-
-
-def _line_of(path: str, text: str, spec: str | None) -> Location:
-    for number, line in enumerate(split_lines(text), start=1):
-        if spec and spec in line:
-            return Location(path, number, line.index(spec) + 1)
-    return Location(path, 1, 1)
 
 
 def _env_pin(facts: JobFacts, setup: NodeSetup, version: Text, name: str) -> NodePin:

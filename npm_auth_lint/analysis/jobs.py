@@ -67,7 +67,6 @@ from npm_auth_lint.model import (
 from npm_auth_lint.analysis.job_toolchain import volta_pins
 from npm_auth_lint.redact import redact
 from npm_auth_lint.shell import split_script
-from npm_auth_lint.workspace import split_lines
 
 NPM_AUDIENCE = "npm:registry.npmjs.org"
 # Publishers that publish the workspace's packages rather than the current one; the
@@ -79,7 +78,6 @@ _WORKSPACE_PUBLISHERS = frozenset(
 _READS_NPM_TOKEN = frozenset({cmds.Tool.SEMANTIC_RELEASE.value})
 _PROJECT_NPMRC = re.compile(r"^(?:\./)?(?:\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY|PWD)\}?/)?\.npmrc$")
 _USER_NPMRC = re.compile(r"^(?:~|\$\{?HOME\}?|/root|/home/[^/]+|\$\{?NPM_CONFIG_USERCONFIG\}?|\$\{?RUNNER_TEMP\}?/\.npmrc)(?:/\.npmrc)?$", re.I)
-_TRAILING_COMMENT = re.compile(r"#\s*(.*)$")
 
 
 @dataclass
@@ -254,18 +252,6 @@ class _JobWalker:
 
     # Actions ----------------------------------------------------------------------------
 
-    def _uses_comment(self, step: Step) -> str | None:
-        assert step.uses is not None
-        text = self.project.files.get(step.uses.location.path)
-        if text is None:
-            return None
-        lines = split_lines(text)
-        line = step.uses.location.line
-        if 0 < line <= len(lines):
-            match = _TRAILING_COMMENT.search(lines[line - 1].partition(step.uses.value)[2])
-            return match.group(1) if match else None
-        return None
-
     def _action(self, index: int, step: Step, env: dict[str, EnvVar]) -> None:
         assert step.uses is not None
         ref = cmds.classify_action(step.uses.value)
@@ -313,8 +299,8 @@ class _JobWalker:
         if ref.condition is not None and ref.condition not in inputs:
             return  # changesets/action without `publish:` only opens version PRs
         version = ref.ref or ""
-        if cmds.ref_version(version) is None and (comment := self._uses_comment(step)):
-            version = comment.removeprefix("tag=")  # `@<sha> # v1.7.0`: the tag the SHA pins
+        if cmds.ref_version(version) is None and step.uses_comment is not None:
+            version = step.uses_comment.value.removeprefix("tag=")  # `@<sha> # v1.7.0`: the tag the SHA pins
         pin = ToolPin(ref.publisher or ref.raw, version, step.uses.location)
         directory = self._step_dir(step)
         package = package_for_dir(self.project, directory)

@@ -1,25 +1,31 @@
 """File parsers. Each turns one repository file into parts of the model.
 
 A parser is ``parse(workspace, path) -> Parsed``; pipeline parsers may read other files of the
-workspace (local actions, reusable workflows, includes) through ``workspace.read``.
+workspace (local actions, reusable workflows, includes) through ``workspace.read``. ``PARSERS``
+holds the parser of each kind of linted file; ``AUX_PARSERS`` (by file name) those of the files
+that only matter when something refers to them (Node version files, semantic-release
+configuration), which the engine parses when they are in the repository.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from npm_auth_lint import yamlio
 from npm_auth_lint.model import (
     Location,
+    NodeVersionFile,
     NpmrcFile,
     NpmrcKind,
     PackageJson,
     ParseError,
     Pipeline,
     Reference,
+    ReleaseConfig,
     Text,
 )
+from npm_auth_lint.parsers import semantic_release
 from npm_auth_lint.workspace import Kind, Workspace
 
 
@@ -31,6 +37,8 @@ class Parsed:
     references: tuple[Reference, ...] = ()
     parse_errors: tuple[ParseError, ...] = ()
     workspace_patterns: tuple[Text, ...] = ()
+    version_files: tuple[NodeVersionFile, ...] = ()
+    release_configs: tuple[ReleaseConfig, ...] = ()
 
 
 Parser = Callable[[Workspace, str], Parsed]
@@ -58,12 +66,17 @@ def _yarnrc_yml(workspace: Workspace, path: str) -> Parsed:
 
 
 def _package_json(workspace: Workspace, path: str) -> Parsed:
-    from npm_auth_lint.parsers import package_json
+    """The package, and what setup-node and semantic-release read from the same text (they read
+    it their own way, even when it is not a valid package.json)."""
+    from npm_auth_lint.parsers import package_json, version_files
 
-    result = package_json.parse(path, workspace.read(path))
+    text = workspace.read(path)
+    result = package_json.parse(path, text)
+    release = semantic_release.parse_package_json(path, text)
+    others = Parsed(version_files=(version_files.parse(path, text),), release_configs=(release,) if release else ())
     if isinstance(result, ParseError):
-        return Parsed(parse_errors=(result,))
-    return Parsed(packages=(result,))
+        return replace(others, parse_errors=(result,))
+    return replace(others, packages=(result,))
 
 
 def _github_workflow(workspace: Workspace, path: str) -> Parsed:
@@ -118,4 +131,28 @@ PARSERS: dict[Kind, Parser] = {
     Kind.GITHUB_ACTION: _yaml_only,
     Kind.GITLAB_CI: _gitlab,
     Kind.CIRCLECI: _circleci,
+}
+
+
+def _version_file(workspace: Workspace, path: str) -> Parsed:
+    from npm_auth_lint.parsers import version_files
+
+    return Parsed(version_files=(version_files.parse(path, workspace.read(path)),))
+
+
+def _release_rc(workspace: Workspace, path: str) -> Parsed:
+    return Parsed(release_configs=(semantic_release.parse_rc_file(path, workspace.read(path)),))
+
+
+def _release_javascript(workspace: Workspace, path: str) -> Parsed:
+    return Parsed(release_configs=(semantic_release.parse_javascript(path, workspace.read(path)),))
+
+
+VERSION_FILE_NAMES = (".nvmrc", ".node-version", ".tool-versions", "mise.toml", ".mise.toml")
+
+# By file name: the names discovery collects as ``workspace.AUX_NAMES``.
+AUX_PARSERS: dict[str, Parser] = {
+    **{name: _version_file for name in VERSION_FILE_NAMES},
+    **{name: _release_rc for name in semantic_release.RC_FILES},
+    **{name: _release_javascript for name in semantic_release.JAVASCRIPT_FILES},
 }

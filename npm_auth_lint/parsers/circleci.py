@@ -73,6 +73,7 @@ from npm_auth_lint.parsers.circleci_expr import (
     unresolved,
 )
 from npm_auth_lint.parsers.circleci_orbs import OrbSource, find_source, parse_orb_ref
+from npm_auth_lint.parsers.uses_comment import uses_comment
 from npm_auth_lint.shell import split_script
 from npm_auth_lint.workspace import Workspace, split_lines
 
@@ -772,7 +773,9 @@ class _Expander:
         if isinstance(found, str):
             self.reference(location, found)
             inputs = self.inputs(args, ctx)
-            out.append(Step(location=location, uses=Text(qualified, location), inputs=inputs, via=ctx.via))
+            uses = Text(qualified, location)
+            comment = uses_comment(self.path, self.lines, uses)
+            out.append(Step(location=location, uses=uses, inputs=inputs, via=ctx.via, uses_comment=comment))
             return
         ident = ("commands", found.namespace, key.rpartition("/")[2])
         if ident in ctx.active or ctx.depth > MAX_NESTING or not isinstance(found.body, dict):
@@ -798,6 +801,7 @@ class _Expander:
                 location=location,
                 commands=tuple(c for s in collected for c in s.commands),
                 uses=Text(qualified, location),
+                uses_comment=uses_comment(self.path, self.lines, Text(qualified, location)),
                 inputs=self.inputs(args, ctx),
                 env=tuple(e for s in collected for e in s.env),
                 working_directory=directory,

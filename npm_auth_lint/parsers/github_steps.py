@@ -31,6 +31,7 @@ from npm_auth_lint.parsers.github_common import (
     texts,
     value_location,
 )
+from npm_auth_lint.parsers.uses_comment import uses_comment
 from npm_auth_lint.shell import split_script
 
 
@@ -86,6 +87,7 @@ def _step(state: State, item: yamlio.YMap, where: Location, context: StepContext
                 working_directory="",  # actions start in the workspace; defaults.run is for `run` only
                 via=context.via,
                 condition=condition,
+                uses_comment=uses_comment(path, context.source.lines, uses),
             ),
         )
     shell = get_text(item, "shell")

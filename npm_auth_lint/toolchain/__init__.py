@@ -1,9 +1,10 @@
 """Provider-neutral Node/npm version resolution for the toolchain rules and every CI provider.
 
-Resolves what a CI job runs (``node-version`` specs, ``node-version-file`` contents, container
-images, ``npm install -g npm@X`` upgrades) against the packaged release table, and checks the
-result against the versions trusted publishing needs. Every function that takes user text returns
-None (or an unresolved result) for text it cannot use; none raises.
+Resolves what a CI job runs (``node-version`` specs, including those the parsers read from a
+``node-version-file``, container images, ``npm install -g npm@X`` upgrades) against the packaged
+release table, and checks the result against the versions trusted publishing needs. Every
+function that takes user text returns None (or an unresolved result) for text it cannot use;
+none raises.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from npm_auth_lint.toolchain.floors import (
 from npm_auth_lint.toolchain.images import ImageFamily, is_node_image, resolve_docker_image
 from npm_auth_lint.toolchain.node import NodeResolution, NpmBound, bundled_npm, resolve_node_spec
 from npm_auth_lint.toolchain.npm import NpmResolution, resolve_npm_spec
-from npm_auth_lint.toolchain.version_file import node_spec_from_file, volta_extends
 
 __all__ = [
     "NODE_OIDC_FLOOR",
@@ -48,7 +48,6 @@ __all__ = [
     "is_node_image",
     "meets_node_floor",
     "meets_npm_floor",
-    "node_spec_from_file",
     "npm_floor",
     "oldest_node_meeting_floors",
     "release_data",
@@ -56,5 +55,4 @@ __all__ = [
     "resolve_node_spec",
     "resolve_npm_spec",
     "upgrade_advice",
-    "volta_extends",
 ]

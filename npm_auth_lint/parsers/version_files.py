@@ -1,22 +1,29 @@
-"""What actions/setup-node reads from a ``node-version-file``.
+"""Node version files as actions/setup-node reads them (``node-version-file``).
 
 Mirrors ``getNodeVersionFromFile`` (``src/util.ts``): setup-node decides by content, not by file
 name. JSON (package.json): ``volta.node``, then a ``devEngines.runtime`` entry named ``node``
 (object or array), then ``engines.node``, then it follows ``volta.extends`` (see
-:func:`volta_extends`); any other JSON object yields nothing. Else TOML (``mise.toml``):
-``[tools] node`` as a string or ``{version = ...}``. Else the first line matching
-``^(?:node(js)?\\s+)?v?(?<version>[^\\s]+)$`` (``.nvmrc``, ``.node-version``, ``.tool-versions``),
-else the whole trimmed content.
+:attr:`~npm_auth_lint.model.NodeVersionFile.volta_extends`); any other JSON object yields
+nothing. Else TOML (``mise.toml``): ``[tools] node`` as a string or ``{version = ...}``. Else the
+first line matching ``^(?:node(js)?\\s+)?v?(?<version>[^\\s]+)$`` (``.nvmrc``, ``.node-version``,
+``.tool-versions``), else the whole trimmed content.
+
+:func:`parse` turns one file into a :class:`~npm_auth_lint.model.NodeVersionFile`; it never
+raises. setup-node reports no position, so a value is located at the first line holding it.
 """
 
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import sys
+from collections.abc import Iterable
 from typing import Any
 
+from npm_auth_lint.model import Location, NodeVersionFile, ParseError, Pipeline, Text
 from npm_auth_lint.toolchain.ranges import spec_text
+from npm_auth_lint.workspace import split_lines
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -101,14 +108,12 @@ def _from_mise_toml(text: str) -> tuple[bool, str | None]:
     return True, node if isinstance(node, str) else None
 
 
-def node_spec_from_file(text: str) -> str | None:
+def _spec(text: str) -> str | None:
     """The node-version spec setup-node reads from a version file's text; None if it gets none.
 
-    For a package.json that only has ``volta.extends``, this returns None: load the file
-    :func:`volta_extends` names and call this again on its text.
+    For a package.json that only has ``volta.extends``, this is None: setup-node then reads the
+    file :func:`_volta_extends` names.
     """
-    if not isinstance(text, str):
-        return None
     manifest = _parse_json_object(text)
     if manifest is not None:
         try:
@@ -124,10 +129,8 @@ def node_spec_from_file(text: str) -> str | None:
     return spec or None
 
 
-def volta_extends(text: str) -> str | None:
+def _volta_extends(text: str) -> str | None:
     """The path in ``volta.extends`` when setup-node would follow it (relative to the file's folder)."""
-    if not isinstance(text, str):
-        return None
     manifest = _parse_json_object(text)
     if manifest is None:
         return None
@@ -139,3 +142,76 @@ def volta_extends(text: str) -> str | None:
     if decided or not _truthy(extends) or not isinstance(extends, str):
         return None
     return extends
+
+
+def _line_of(path: str, text: str, value: str) -> Location:
+    """The first line holding ``value`` (where a reader of the file sees it), else the file's start."""
+    for number, line in enumerate(split_lines(text), start=1):
+        if value and value in line:
+            return Location(path, number, line.index(value) + 1)
+    return Location(path, 1, 1)
+
+
+def _join(base_file: str, relative: str) -> str:
+    """``relative`` resolved against the folder of ``base_file``, as a repository path."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base_file), relative)).lstrip("./")
+
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+MISE_NAMES = frozenset({"mise.toml", ".mise.toml"})
+
+
+def _toml_error(path: str, text: str) -> ParseError | None:
+    """A ``mise.toml`` that is not TOML: mise refuses it (setup-node reads it line by line)."""
+    if posixpath.basename(path) not in MISE_NAMES:
+        return None
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        position = _TOML_POSITION.search(message)
+        line, column = (int(position.group(1)), int(position.group(2))) if position else (1, 1)
+        return ParseError(Location(path, line, column), f"invalid TOML: {_TOML_POSITION.sub('', message).strip()}")
+    except RecursionError:
+        return ParseError(Location(path, 1, 1), "invalid TOML: nested too deeply")
+    return None
+
+
+def parse(path: str, text: str) -> NodeVersionFile:
+    """What setup-node reads from ``text``, the content of the repository file ``path``."""
+    if not isinstance(text, str):
+        return NodeVersionFile(path)
+    spec = _spec(text)
+    extends = _volta_extends(text)
+    return NodeVersionFile(
+        path=path,
+        node=Text(spec, _line_of(path, text, spec)) if spec else None,
+        volta_extends=Text(extends, _line_of(path, text, extends)) if extends else None,
+        extends_path=_join(path, extends) if extends else None,
+        error=_toml_error(path, text),
+    )
+
+
+def node_version_file_path(value: str) -> str:
+    """The repository path a ``node-version-file`` input names (as the analysis looks it up)."""
+    return value.strip().removeprefix("./")
+
+
+def named_paths(pipelines: Iterable[Pipeline], parsed: Iterable[NodeVersionFile]) -> list[str]:
+    """Paths that a step's ``node-version-file`` or a parsed file's ``volta.extends`` names.
+
+    Whatever file they name, setup-node reads it by content; the engine parses those of them it
+    read for other reasons too (a workflow naming ``lerna.json``, say), so that every file the
+    analysis may look up is there.
+    """
+    named: dict[str, None] = {}
+    for pipeline in pipelines:
+        for job in pipeline.jobs:
+            for step in job.steps:
+                value = step.inputs.get("node-version-file")
+                if value is not None:
+                    named.setdefault(node_version_file_path(value.value))
+    for version_file in parsed:
+        if version_file.extends_path is not None:
+            named.setdefault(version_file.extends_path)
+    return list(named)
