@@ -7,7 +7,7 @@ column). Rules never see YAML or JSON: a parser turns each file into these froze
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -348,6 +348,17 @@ class Pipeline:
         return self.entry or self.path
 
 
+def included_files(pipelines: Iterable[Pipeline]) -> frozenset[str]:
+    """The files that another pipeline composes in (a GitLab ``include:``) or starts as a child
+    pipeline: they run as part of that pipeline only, never as a pipeline of their own."""
+    return frozenset(
+        source
+        for pipeline in pipelines
+        for source in pipeline.sources
+        if source != pipeline.path or pipeline.entry is not None
+    )
+
+
 @dataclass(frozen=True)
 class Reference:
     """Something that may change the result but cannot be followed locally."""
@@ -378,6 +389,11 @@ class Project:
             for job in pipeline.jobs:
                 if not job.hidden:
                     yield pipeline, job
+
+    @cached_property
+    def included_files(self) -> frozenset[str]:
+        """See :func:`included_files`."""
+        return included_files(self.pipelines)
 
     def package_at(self, directory: str) -> PackageJson | None:
         """The package.json in ``directory`` (repository-relative, '' for the root)."""

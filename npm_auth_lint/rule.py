@@ -2,8 +2,16 @@
 
 A rule is a small class: metadata as class attributes, its user documentation as the class
 docstring (ruff's headings: What it does / Why is this bad? / Example / Use instead /
-References), and one generator, :meth:`Rule.check`, over the :class:`~npm_auth_lint.model.Project`.
-The engine stamps configured severities afterwards, so a rule only states its default.
+References), and one generator, :meth:`Rule.check`, over a :class:`Context`:
+
+- ``ctx.project`` — the :class:`~npm_auth_lint.model.Project` (every parsed file, located);
+- ``ctx.facts`` — the :class:`~npm_auth_lint.analysis.Analysis` the engine computed once for
+  the project (publishing jobs, their credentials, targets, toolchains and blockers).
+
+The engine applies policy afterwards: configured severities, ignores, suppressions, and it drops
+duplicate findings (same location, rule and message; a rule with ``one_per_line`` keeps only its
+first finding on a line), so a rule states its default severity and need not track what it
+already reported.
 """
 
 from __future__ import annotations
@@ -11,13 +19,23 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import ClassVar
 
+from npm_auth_lint.analysis import Analysis
 from npm_auth_lint.model import Confidence, Finding, Location, Project, Related, Severity
 
 DOCS_URL = "https://github.com/npm-auth-lint/npm-auth-lint/blob/main/README.md"
 
 REQUIRED_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule reads: the project and the facts the analysis derived from it."""
+
+    project: Project
+    facts: Analysis
 
 
 class Rule:
@@ -30,9 +48,12 @@ class Rule:
     tags: ClassVar[tuple[str, ...]] = ()
     # GitHub code scanning's "security-severity" (0.1-10.0).
     security_severity: ClassVar[float] = 5.0
+    # The engine keeps only the first finding of this rule on a line (path and line, any column
+    # or message): for rules that reach one line through several jobs or publishes.
+    one_per_line: ClassVar[bool] = False
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        """Yield the findings of this rule on ``project``."""
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        """Yield the findings of this rule on ``ctx.project`` / ``ctx.facts``."""
         raise NotImplementedError  # pragma: no cover - every rule overrides it
 
     def finding(

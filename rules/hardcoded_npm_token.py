@@ -49,11 +49,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
 from npm_auth_lint.credential_sources import is_credential_name, is_literal_credential, looks_like_token
-from npm_auth_lint.model import Finding, Location, NpmrcEntry, NpmrcKind, Project, Severity, ValueSourceKind
+from npm_auth_lint.model import Finding, Location, NpmrcEntry, NpmrcKind, Severity, ValueSourceKind
 from npm_auth_lint.redact import NPM_TOKEN
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.rule import Context, Rule
 
 NPMRC_SECRET_KEYS = frozenset({"_authToken", "_auth", "_password"})
 YARNRC_YML_SECRET_KEYS = frozenset({"npmAuthToken", "npmAuthIdent"})
@@ -80,7 +79,7 @@ class HardcodedNpmToken(Rule):
     tags = ("secrets", "credentials")
     security_severity = 9.1
 
-    def check(self, project: Project) -> Iterator[Finding]:
+    def check(self, ctx: Context) -> Iterator[Finding]:
         reported: set[tuple[str, int]] = set()
 
         def once(location: Location) -> bool:
@@ -90,13 +89,13 @@ class HardcodedNpmToken(Rule):
             reported.add(key)
             return True
 
-        for npmrc in project.npmrcs:
+        for npmrc in ctx.project.npmrcs:
             secret_keys = YARNRC_YML_SECRET_KEYS if npmrc.kind is NpmrcKind.YARNRC_YML else NPMRC_SECRET_KEYS
             for entry in npmrc.entries:
                 if entry.key in secret_keys and is_literal_credential(entry.value) and once(entry.value_location):
                     yield self.finding(entry.value_location, _npmrc_message(entry, npmrc.kind), secrets=(entry.value,))
 
-        for _pipeline, job in project.jobs():
+        for _pipeline, job in ctx.project.jobs():
             for env in (*job.env, *(e for step in job.steps for e in step.env)):
                 if env.source.kind is not ValueSourceKind.LITERAL:
                     continue
@@ -109,7 +108,7 @@ class HardcodedNpmToken(Rule):
                             secrets=(env.value,),
                         )
 
-        analysis = analyze(project)
+        analysis = ctx.facts
         for publish in analysis.publishes:
             credential = publish.credential
             if credential is None or credential.source.kind is not ValueSourceKind.LITERAL:
@@ -140,7 +139,7 @@ class HardcodedNpmToken(Rule):
                         "pass it from the CI provider's secret store instead",
                     )
 
-        for path, text in sorted(project.files.items()):
+        for path, text in sorted(ctx.project.files.items()):
             if "npm_" not in text:
                 continue  # the common case: skip the regex over every line
             for match in NPM_TOKEN.finditer(text):

@@ -53,9 +53,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
-from npm_auth_lint.model import Finding, Location, NpmrcEntry, NpmrcFile, NpmrcKind, Project, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, Location, NpmrcEntry, NpmrcFile, NpmrcKind, Severity
+from npm_auth_lint.rule import Context, Rule
 
 # Keys that must be nerf-darted (`//host/:key`) per npm's config docs.
 SCOPED_ONLY = frozenset({"_authToken", "_auth", "_password", "username", "certfile", "keyfile", "email"})
@@ -119,8 +118,8 @@ class LegacyNpmrcAuth(Rule):
     tags = ("credentials", "configuration")
     security_severity = 5.3
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        jobs = analyze(project).jobs
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        jobs = ctx.facts.jobs
         written = [
             NpmrcFile(path=write.location.path, kind=write.kind, entries=write.entries, written_by=write.location)
             for job in jobs
@@ -138,7 +137,7 @@ class LegacyNpmrcAuth(Rule):
                     "setup-node's `always-auth` input writes the obsolete `always-auth=true` into the npmrc (npm ignores it "
                     "since npm 7, and setup-node removed the input in v6.1.0); delete it",
                 )
-        for npmrc in (*project.npmrcs, *written):
+        for npmrc in (*ctx.project.npmrcs, *written):
             messages = _yarnrc_yml_messages(npmrc) if npmrc.kind is NpmrcKind.YARNRC_YML else _npmrc_messages(npmrc)
             for entry, message in messages:
                 if (entry.location, entry.raw_key) in seen:

@@ -70,11 +70,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
 from npm_auth_lint.analysis.advice import id_token_fix
 from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.model import Finding, Project, Provider, Related, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, Provider, Related, Severity
+from npm_auth_lint.rule import Context, Rule
 
 
 class MissingIdToken(Rule):
@@ -84,9 +83,9 @@ class MissingIdToken(Rule):
     tags = ("oidc", "trusted-publishing")
     security_severity = 5.0
 
-    def check(self, project: Project) -> Iterator[Finding]:
+    def check(self, ctx: Context) -> Iterator[Finding]:
         reported: set[tuple[str, int, str]] = set()
-        publishes = analyze(project).publishes
+        publishes = ctx.facts.publishes
         # Grouped once: looking them up per reported job would be quadratic in jobs.
         needing_token: dict[int, list[PublishFact]] = {}
         for publish in publishes:

@@ -48,10 +48,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
 from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.model import Finding, Project, Related, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, Related, Severity
+from npm_auth_lint.rule import Context, Rule
 
 
 class OidcTokenFallback(Rule):
@@ -61,9 +60,9 @@ class OidcTokenFallback(Rule):
     tags = ("oidc", "credentials")
     security_severity = 5.0
 
-    def check(self, project: Project) -> Iterator[Finding]:
+    def check(self, ctx: Context) -> Iterator[Finding]:
         seen: set[tuple[str, int]] = set()
-        analysis = analyze(project)
+        analysis = ctx.facts
         for publish in analysis.publishes:
             if not publish.is_npmjs or not analysis.attempts_oidc(publish):
                 continue  # no exchange is tried: the token is the credential (use-trusted-publishing)

@@ -40,10 +40,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze, not_viable_reason
+from npm_auth_lint.analysis import not_viable_reason
 from npm_auth_lint.analysis.advice import node_pin_example
-from npm_auth_lint.model import Finding, Project, Related, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, Related, Severity
+from npm_auth_lint.rule import Context, Rule
 
 
 class OutdatedNode(Rule):
@@ -53,9 +53,9 @@ class OutdatedNode(Rule):
     tags = ("toolchain", "trusted-publishing")
     security_severity = 4.0
 
-    def check(self, project: Project) -> Iterator[Finding]:
+    def check(self, ctx: Context) -> Iterator[Finding]:
         seen: set[tuple[str, int, int]] = set()
-        analysis = analyze(project)
+        analysis = ctx.facts
         toolchains = analysis.toolchains
         if not toolchains:
             return

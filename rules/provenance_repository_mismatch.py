@@ -47,10 +47,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
 from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.model import Finding, GitRemote, Location, PackageJson, Project, Provider, Related, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, GitRemote, Location, PackageJson, Provider, Related, Severity
+from npm_auth_lint.rule import Context, Rule
 
 _SHORTHAND = re.compile(r"^(?:(github|gitlab|bitbucket):)?([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)$")
 _URL = re.compile(r"^(?:git\+)?(?:[a-z+]+://)?(?:[^@/]+@)?(?P<host>[^/:]+)(?::\d+)?[/:](?P<path>.+?)(?:\.git)?/?$")
@@ -98,11 +97,11 @@ class ProvenanceRepositoryMismatch(Rule):
     tags = ("provenance", "supply-chain")
     security_severity = 3.5
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        expected = _remote_slug(project.remote) if project.remote else None
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        expected = _remote_slug(ctx.project.remote) if ctx.project.remote else None
         reported: set[str] = set()
         problems: dict[str, str | None] = {}  # per package.json: judged once, however many publishes
-        for publish in analyze(project).publishes:
+        for publish in ctx.facts.publishes:
             if not publish.is_npmjs or publish.provenance is False:
                 continue
             explicit = publish.provenance is True

@@ -46,9 +46,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
-from npm_auth_lint.model import EnvScope, Finding, Project, Related, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import EnvScope, Finding, Related, Severity
+from npm_auth_lint.rule import Context, Rule
 
 _SCOPE_WORDS = {EnvScope.GLOBAL: "workflow/global", EnvScope.JOB: "job"}
 
@@ -60,9 +59,9 @@ class PublishTokenExposed(Rule):
     tags = ("credentials", "supply-chain")
     security_severity = 7.0
 
-    def check(self, project: Project) -> Iterator[Finding]:
+    def check(self, ctx: Context) -> Iterator[Finding]:
         seen: set[tuple[str, int]] = set()
-        for job in analyze(project).jobs:
+        for job in ctx.facts.jobs:
             if not job.publishes:
                 continue
             runs_other_code = job.installs or job.runs_code

@@ -40,10 +40,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
 from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.model import Finding, Project, Related, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, Related, Severity
+from npm_auth_lint.rule import Context, Rule
 
 
 class SharedPublishInstallToken(Rule):
@@ -53,8 +52,8 @@ class SharedPublishInstallToken(Rule):
     tags = ("credentials", "least-privilege")
     security_severity = 5.0
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        analysis = analyze(project)
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        analysis = ctx.facts
         publish_by_identity: dict[tuple[str, str], PublishFact] = {}
         for publish in sorted(analysis.publishes, key=lambda p: p.location):
             for credential in (publish.credential, *publish.fallback_credentials):

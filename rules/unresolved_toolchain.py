@@ -40,12 +40,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint import commands as cmds
-from npm_auth_lint.analysis import analyze, pin_can_reach
+from npm_auth_lint.analysis import pin_can_reach
 from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.analysis.advice import node_pin_example
 from npm_auth_lint.analysis.job_toolchain import npm_state, publisher_kind
-from npm_auth_lint.model import Finding, Project, Provider, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, Provider, Severity
+from npm_auth_lint.rule import Context, Rule
 
 
 class UnresolvedToolchain(Rule):
@@ -55,9 +55,9 @@ class UnresolvedToolchain(Rule):
     tags = ("toolchain",)
     security_severity = 1.0
 
-    def check(self, project: Project) -> Iterator[Finding]:
+    def check(self, ctx: Context) -> Iterator[Finding]:
         seen: set[tuple[str, str]] = set()
-        for facts, chain in analyze(project).toolchains:
+        for facts, chain in ctx.facts.toolchains:
             publish = chain.publish
             key = (publish.pipeline.path, publish.job.id)
             if key in seen:

@@ -1,6 +1,7 @@
 """Provider-neutral analysis of the model: publishing jobs, their credentials and blockers.
 
-Rules call :func:`analyze` (cached per project), then read facts; none of them walks steps.
+The engine calls :func:`analyze` once per project and passes the :class:`Analysis` to every
+rule as ``ctx.facts``; rules read facts, none of them walks steps.
 """
 
 from __future__ import annotations
@@ -129,35 +130,22 @@ def not_viable_reason(analysis: Analysis, publish: PublishFact) -> str:
     return "; ".join(b.reason for b in analysis.blockers(publish) if b.platform)
 
 
-_CACHE: dict[int, tuple[Project, Analysis]] = {}
-
-
 def analyze(project: Project) -> Analysis:
-    """The analysis of ``project``, computed once however many rules ask."""
-    cached = _CACHE.get(id(project))
-    if cached is not None and cached[0] is project:
-        return cached[1]
+    """The facts of ``project``: every job that runs as a pipeline of its own, walked once.
+
+    The engine calls it once per project and hands the result to every rule (``ctx.facts``).
+    """
     called = {job.called_file for _, job in project.jobs() if job.called_file}
-    # A file that another pipeline includes, or starts as a child pipeline (GitLab), runs as
-    # part of that pipeline only: it is not also analysed as a pipeline of its own.
-    included = {
-        source
-        for pipeline in project.pipelines
-        for source in pipeline.sources
-        if source != pipeline.path or pipeline.entry is not None
-    }
+    included = project.included_files
     jobs = tuple(
         analyze_job(project, pipeline, job)
         for pipeline, job in project.jobs()
         # A reusable workflow that a local workflow calls is analysed through its caller.
         if not (pipeline.reusable_only and pipeline.path in called)
+        # A file another pipeline includes runs as part of that pipeline only.
         and not (pipeline.path in included and pipeline.entry is None)
     )
-    result = Analysis(project, jobs)
-    if len(_CACHE) > 8:
-        _CACHE.clear()
-    _CACHE[id(project)] = (project, result)
-    return result
+    return Analysis(project, jobs)
 
 
 # ------------------------------------------------------------------------------------------
