@@ -22,7 +22,7 @@ from npm_auth_lint.model import Finding, Location, ParseError, Project, Referenc
 from npm_auth_lint.parsers import PARSERS, Parsed
 from npm_auth_lint.parsers.git_config import read_origin
 from npm_auth_lint.plugins import all_rules
-from npm_auth_lint.rule import Context, Rule
+from npm_auth_lint.rule import Context, Repeats, Rule
 from npm_auth_lint.workspace import FileReadError, Workspace, classify, find_root, matches_glob, split_lines
 
 LOG = logging.getLogger(__name__)
@@ -123,18 +123,22 @@ def run_rules(ctx: Context, rules: Iterable[type[Rule]]) -> tuple[list[Finding],
             LOG.debug("rule %s crashed", rule_class.id, exc_info=True)
             errors.append(f"internal error in rule {rule_class.id}: {type(exc).__name__}: {exc}")
             continue
-        findings.extend(_once(found, per_line=rule_class.one_per_line))
+        findings.extend(_once(found, rule_class.repeats))
     return findings, errors
 
 
-def _once(findings: Iterable[Finding], *, per_line: bool) -> list[Finding]:
-    """The findings without repeats, first one kept: a line reached through two jobs (a shared
-    template, a reusable workflow with two callers) is reported once. Repeats are the same
-    location and message, or, for a rule with ``one_per_line``, the same path and line."""
+def _once(findings: Iterable[Finding], repeats: Repeats) -> list[Finding]:
+    """One rule's findings without repeats (see :class:`~npm_auth_lint.rule.Repeats`), the first
+    one kept: a line reached through two jobs is reported once."""
     kept: dict[tuple[object, ...], Finding] = {}
     for finding in findings:
         where = finding.location
-        key: tuple[object, ...] = (where.path, where.line) if per_line else (where, finding.message)
+        if repeats is Repeats.SAME_LINE:
+            key: tuple[object, ...] = (where.path, where.line)
+        elif repeats is Repeats.SAME_LOCATION:
+            key = (where,)
+        else:
+            key = (where, finding.message)
         kept.setdefault(key, finding)
     return list(kept.values())
 
@@ -251,7 +255,7 @@ def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | N
         suppressions.extend(found)
     root = next(iter(groups), Path.cwd())
     return LintResult(
-        findings=tuple(sorted(_dedupe(findings))),
+        findings=tuple(sorted(findings)),
         rules=rules,
         root=root,
         files_scanned=files_scanned,
@@ -261,12 +265,4 @@ def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | N
         suppressions=tuple(suppressions),
         unlintable=tuple(unlintable),
     )
-
-
-def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
-    # Finding equality ignores the message (it orders by location and rule); dedupe on all three.
-    seen: dict[tuple[Location, str, str], Finding] = {}
-    for finding in findings:
-        seen.setdefault((finding.location, finding.rule_id, finding.message), finding)
-    return list(seen.values())
 

@@ -9,13 +9,13 @@ References), and one generator, :meth:`Rule.check`, over a :class:`Context`:
   the project (publishing jobs, their credentials, targets, toolchains and blockers).
 
 The engine applies policy afterwards: configured severities, ignores, suppressions, and it drops
-duplicate findings (same location, rule and message; a rule with ``one_per_line`` keeps only its
-first finding on a line), so a rule states its default severity and need not track what it
-already reported.
+repeated findings (see :class:`Repeats`), so a rule states its default severity and need not
+track what it already reported.
 """
 
 from __future__ import annotations
 
+import enum
 import inspect
 import re
 from collections.abc import Iterable, Iterator
@@ -28,6 +28,18 @@ from npm_auth_lint.model import Confidence, Finding, Location, Project, Related,
 DOCS_URL = "https://github.com/npm-auth-lint/npm-auth-lint/blob/main/README.md"
 
 REQUIRED_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
+
+
+class Repeats(enum.Enum):
+    """Which findings of one rule the engine takes as repeats of an earlier one (and drops).
+
+    A line is often reached more than once: a template shared by two jobs, a reusable workflow
+    with two callers, a publish with several credentials in scope.
+    """
+
+    SAME_MESSAGE = "same-message"  # same location and message (every rule)
+    SAME_LOCATION = "same-location"  # same path, line and column, whatever the message
+    SAME_LINE = "same-line"  # same path and line, whatever the column or message
 
 
 @dataclass(frozen=True)
@@ -48,9 +60,8 @@ class Rule:
     tags: ClassVar[tuple[str, ...]] = ()
     # GitHub code scanning's "security-severity" (0.1-10.0).
     security_severity: ClassVar[float] = 5.0
-    # The engine keeps only the first finding of this rule on a line (path and line, any column
-    # or message): for rules that reach one line through several jobs or publishes.
-    one_per_line: ClassVar[bool] = False
+    # What the engine drops as a repeat: it keeps the first finding of each location/line.
+    repeats: ClassVar[Repeats] = Repeats.SAME_MESSAGE
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         """Yield the findings of this rule on ``ctx.project`` / ``ctx.facts``."""

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.model import Finding, Location, NpmrcEntry, NpmrcFile, NpmrcKind, Severity
+from npm_auth_lint.model import Finding, NpmrcEntry, NpmrcFile, NpmrcKind, Severity
 from npm_auth_lint.rule import Context, Rule
 
 # Keys that must be nerf-darted (`//host/:key`) per npm's config docs.
@@ -125,13 +125,11 @@ class LegacyNpmrcAuth(Rule):
             for job in jobs
             for write in job.npmrc_writes
         ]
-        seen: set[tuple[Location, str]] = set()
         for job in jobs:
             for setup in job.node_setups:
                 flag = setup.always_auth
-                if flag is None or flag.value.strip().lower() != "true" or (flag.location, "always-auth") in seen:
+                if flag is None or flag.value.strip().lower() != "true":
                     continue
-                seen.add((flag.location, "always-auth"))
                 yield self.finding(
                     flag.location,
                     "setup-node's `always-auth` input writes the obsolete `always-auth=true` into the npmrc (npm ignores it "
@@ -140,9 +138,6 @@ class LegacyNpmrcAuth(Rule):
         for npmrc in (*ctx.project.npmrcs, *written):
             messages = _yarnrc_yml_messages(npmrc) if npmrc.kind is NpmrcKind.YARNRC_YML else _npmrc_messages(npmrc)
             for entry, message in messages:
-                if (entry.location, entry.raw_key) in seen:
-                    continue  # a script inherited by two jobs writes the same line once
-                seen.add((entry.location, entry.raw_key))
                 if npmrc.written_by is not None:
                     message = f"this command writes an npmrc setting: {message}"
                 yield self.finding(entry.location, message, secrets=(entry.value,) if entry.key in ("_auth", "_password", "npmAuthIdent") else ())

@@ -50,7 +50,7 @@ from collections.abc import Iterator
 
 from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.model import Finding, Related, Severity
-from npm_auth_lint.rule import Context, Rule
+from npm_auth_lint.rule import Context, Repeats, Rule
 
 
 class OidcTokenFallback(Rule):
@@ -59,18 +59,15 @@ class OidcTokenFallback(Rule):
     severity = Severity.WARNING
     tags = ("oidc", "credentials")
     security_severity = 5.0
+    # One finding per credential line, however many publishes it reaches.
+    repeats = Repeats.SAME_LINE
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        seen: set[tuple[str, int]] = set()
         analysis = ctx.facts
         for publish in analysis.publishes:
             if not publish.is_npmjs or not analysis.attempts_oidc(publish):
                 continue  # no exchange is tried: the token is the credential (use-trusted-publishing)
             for credential in publish.fallback_credentials:
-                key = (credential.location.path, credential.location.line)
-                if key in seen:
-                    continue
-                seen.add(key)
                 yield self.finding(
                     credential.location,
                     f"job `{publish.job.id}` has the OIDC ID token{_purpose(publish)}, so npm (>= 11.5.1) tries trusted publishing first, "

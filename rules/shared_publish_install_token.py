@@ -42,7 +42,7 @@ from collections.abc import Iterator
 
 from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.model import Finding, Related, Severity
-from npm_auth_lint.rule import Context, Rule
+from npm_auth_lint.rule import Context, Repeats, Rule
 
 
 class SharedPublishInstallToken(Rule):
@@ -51,6 +51,8 @@ class SharedPublishInstallToken(Rule):
     severity = Severity.WARNING
     tags = ("credentials", "least-privilege")
     security_severity = 5.0
+    # One finding per install line, however many shared credentials it uses.
+    repeats = Repeats.SAME_LINE
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         analysis = ctx.facts
@@ -59,15 +61,12 @@ class SharedPublishInstallToken(Rule):
             for credential in (publish.credential, *publish.fallback_credentials):
                 if credential is not None and credential.identity is not None:
                     publish_by_identity.setdefault(credential.identity, publish)
-        seen: set[tuple[str, int]] = set()
         for job in analysis.jobs:
             for install in job.installs:
                 for credential in install.credentials:
                     publish = publish_by_identity.get(credential.identity) if credential.identity else None
-                    key = (install.location.path, install.location.line)
-                    if publish is None or key in seen:
+                    if publish is None:
                         continue
-                    seen.add(key)
                     kind = "secret" if credential.identity and credential.identity[0] == "secret" else "CI variable"
                     yield self.finding(
                         install.location,
