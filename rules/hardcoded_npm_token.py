@@ -49,6 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from npm_auth_lint.analysis.facts import CredentialChannel
 from npm_auth_lint.credential_sources import is_credential_name, is_literal_credential, looks_like_token
 from npm_auth_lint.model import Finding, Location, NpmrcEntry, NpmrcKind, Severity, ValueSourceKind
 from npm_auth_lint.redact import NPM_TOKEN
@@ -113,7 +114,7 @@ class HardcodedNpmToken(Rule):
                     "npmjs.com and pass it from the CI provider's secret store instead (or publish with trusted publishing)",
                     secrets=(value,),
                 )
-            elif value is None and credential.via.startswith("the `--"):
+            elif value is None and credential.channel is CredentialChannel.CLI_FLAG:
                 # `npm publish --//registry.npmjs.org/:_authToken=<literal>`: a token on the command line.
                 yield self.finding(
                     credential.location,

@@ -71,7 +71,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint.analysis.advice import id_token_fix
-from npm_auth_lint.analysis.facts import PublishFact
+from npm_auth_lint.analysis.facts import PublishFact, TargetOrigin
 from npm_auth_lint.model import Finding, Provider, Related, Severity
 from npm_auth_lint.rule import Context, Rule
 
@@ -117,7 +117,7 @@ class MissingIdToken(Rule):
                 )
             else:
                 why = "relies on trusted publishing (it has no token)" if publish.relies_on_oidc else f"requests provenance ({publish.provenance_via})"
-                if publish.target_via.startswith("npm's default registry: "):
+                if publish.target_origin is TargetOrigin.NPM_DEFAULT_BESIDE_SCOPED:
                     why = f"publishes to npmjs ({publish.target_via}) and {why}"
                 problem = token.problem or "the ID token is not available"
                 message = f"`{publish.display}` in job `{job.id}` {why}, but {problem}: {id_token_fix(job)}"

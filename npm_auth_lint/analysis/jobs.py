@@ -26,12 +26,14 @@ from npm_auth_lint.analysis.credentials import (
 )
 from npm_auth_lint.analysis.facts import (
     Credential,
+    CredentialChannel,
     InstallFact,
     JobFacts,
     NodeSetup,
     NpmrcWriteFact,
     NpmUpgradeFact,
     PublishFact,
+    TargetOrigin,
     ToolPin,
 )
 from npm_auth_lint.analysis.packages import (
@@ -177,6 +179,7 @@ def _settings_npm_token(provider: Provider, where: Location) -> Credential | Non
         ValueSource(ValueSourceKind.VARIABLE, "NPM_TOKEN"),
         where,
         "NPM_TOKEN (read by semantic-release; not set in the file, so a CI/CD variable or context)",
+        CredentialChannel.ENVIRONMENT,
         variable="NPM_TOKEN",
         defined_in_file=False,
     )
@@ -232,7 +235,9 @@ class _JobWalker:
         level = tuple(
             credential
             for variable in self.job.env
-            if (credential := long_lived(Credential(variable.source, variable.location, variable.name, variable=variable.name, scope=variable.scope)))
+            if (credential := long_lived(Credential(
+                variable.source, variable.location, variable.name, CredentialChannel.JOB_ENV, variable=variable.name, scope=variable.scope,
+            )))
         )
         return JobFacts(
             pipeline=self.pipeline,
@@ -334,9 +339,12 @@ class _JobWalker:
         if ref.publisher == "JS-DevTools/npm-publish":
             token = inputs.get("token")
             if token is not None:
-                credential = value_credential(token.value, token.location, "the action's `token` input", env, self.provider)
+                credential = value_credential(token.value, token.location, "the action's `token` input", env, self.provider, CredentialChannel.ACTION_INPUT)
             target_text = inputs.get("registry")
-            target, target_via = (target_text.value, "the action's `registry` input") if target_text else (NPMJS, "the action's default registry")
+            if target_text is not None:
+                target, origin, target_via = target_text.value, TargetOrigin.ACTION_INPUT, "the action's `registry` input"
+            else:
+                target, origin, target_via = NPMJS, TargetOrigin.ACTION_DEFAULT, "the action's default registry"
             package_input = inputs.get("package")
             if package_input is not None:
                 folder = package_input.value.removesuffix("package.json").rstrip("/")
@@ -344,7 +352,7 @@ class _JobWalker:
             provenance_input = inputs.get("provenance")
             provenance = (provenance_input.value.strip().lower() == "true", "the action's `provenance` input") if provenance_input else (None, None)
         else:
-            target, target_via = publish_target(self.project, inner, env, self.state, package, directory)
+            target, origin, target_via = publish_target(self.project, inner, env, self.state, package, directory)
             credential = npm_credential(target, env, self._layers(directory), self.provider)
             if credential is None or not credential.is_long_lived:
                 credential = env_credential("NPM_TOKEN", env, f"read by {ref.publisher or ref.raw}") or credential
@@ -352,7 +360,7 @@ class _JobWalker:
         tool = inner.tool.value if inner is not None else f"action:{ref.publisher or ref.raw}"
         recursive = inner is not None and inner.recursive
         self._add_publish(
-            index, step, step.uses.location, tool, ref.publisher or ref.raw, target, target_via,
+            index, step, step.uses.location, tool, ref.publisher or ref.raw, (target, origin, target_via),
             credential, provenance, package, recursive, None,
             pin if inner is None else tool_pin(inner.tool_package, self.project, package), None, env,
             action_pin=pin,
@@ -437,16 +445,18 @@ class _JobWalker:
         credential: Credential | None = None
         auth_entries = [e for e in result.entries if e.key in ("_authToken", "_auth", "_password", "npmAuthToken", "npmAuthIdent")]
         for entry in auth_entries:
-            credential = value_credential(entry.value, location, f"written to {target} at line {location.line}", env, self.provider)
+            credential = value_credential(entry.value, location, f"written to {target} at line {location.line}", env, self.provider, CredentialChannel.NPMRC_WRITE)
             if credential is not None:
                 break
         if credential is None and result.literal_credential:
-            credential = value_credential(result.literal_credential, location, f"written to {target}", env, self.provider)
+            credential = value_credential(result.literal_credential, location, f"written to {target}", env, self.provider, CredentialChannel.NPMRC_WRITE)
         if credential is not None and credential.variable in result.kept_references:
             credential = None  # the file holds `${VAR}`, not the token: npm expands it when it reads the file
         whole = _whole_file_reference(result) if result.kind is NpmrcKind.NPMRC else None
         if credential is None and whole is not None:
-            credential = value_credential(whole, location, f"the whole npmrc, written to {target} at line {location.line}", env, self.provider)
+            credential = value_credential(
+                whole, location, f"the whole npmrc, written to {target} at line {location.line}", env, self.provider, CredentialChannel.NPMRC_WRITE,
+            )
         self.out.writes.append(
             NpmrcWriteFact(index, location, target, long_lived(credential), _display(result.command, "npmrc write"), result.kind, result.entries)
         )
@@ -483,7 +493,7 @@ class _JobWalker:
         """The credential a written value already holds when the shell expanded it while writing."""
         if not expanded_when_written(result.command.text, value):
             return None
-        credential = value_credential(value, location, via, env, self.provider)
+        credential = value_credential(value, location, via, env, self.provider, CredentialChannel.NPMRC)
         return replace(credential, written_at=location) if credential is not None else None
 
     def _command_publish(
@@ -504,12 +514,12 @@ class _JobWalker:
             package = selected_package(self.project, result.workspace, env, directory) or package
         root = self.project.package_at("")
         result = cmds.refine_tool(result, {**(root.dependencies if root else {}), **(package.dependencies if package else {})})
-        target, target_via = publish_target(self.project, result, env, self.state, package, directory)
+        target, origin, target_via = publish_target(self.project, result, env, self.state, package, directory)
         tool = result.tool.value
         flag = _credential_flag(result.script_command or result.command, target)
         if flag is not None:
             # npm reads `--//host/:_authToken=x` as config given on the command line: it wins.
-            credential = value_credential(flag[1], result.command.location, f"the `{flag[0]}` flag", env, self.provider)
+            credential = value_credential(flag[1], result.command.location, f"the `{flag[0]}` flag", env, self.provider, CredentialChannel.CLI_FLAG)
         elif tool == cmds.Tool.YARN_BERRY.value:
             credential = self._yarn_credential(env, target)
         else:
@@ -528,7 +538,7 @@ class _JobWalker:
             id_token = self._circleci_id_token(id_token_here)
         self._add_publish(
             index, step, result.command.location, tool, _script_display(result, tool),
-            target, target_via, credential, provenance, package, result.recursive, result.command, pin,
+            (target, origin, target_via), credential, provenance, package, result.recursive, result.command, pin,
             script_location, env, id_token=id_token,
         )
 
@@ -566,7 +576,7 @@ class _JobWalker:
                     continue
                 if entry.scope and entry.scope.startswith("//") and host_scope and not host_scope.startswith(entry.scope.rstrip("/") + "/"):
                     continue
-                return value_credential(entry.value, entry.location, f"{npmrc.path} npmAuthToken", env, self.provider)
+                return value_credential(entry.value, entry.location, f"{npmrc.path} npmAuthToken", env, self.provider, CredentialChannel.NPMRC)
         return None
 
     def _add_publish(
@@ -576,8 +586,7 @@ class _JobWalker:
         location: Location,
         tool: str,
         display: str,
-        target: str,
-        target_via: str,
+        target: tuple[str, TargetOrigin, str],
         credential: Credential | None,
         provenance: tuple[bool | None, str | None],
         package: PackageJson | None,
@@ -610,8 +619,9 @@ class _JobWalker:
                 location=location,
                 tool=tool,
                 display=display,
-                target=target,
-                target_via=target_via,
+                target=target[0],
+                target_origin=target[1],
+                target_via=target[2],
                 credential=long_lived(credential),
                 fallback_credentials=in_scope,
                 provenance=provenance[0],
