@@ -67,10 +67,12 @@ class OidcTokenFallback(Rule):
         for publish in analysis.publishes:
             if not publish.is_npmjs or not analysis.attempts_oidc(publish):
                 continue  # no exchange is tried: the token is the credential (use-trusted-publishing)
+            from npm_auth_lint.toolchain import NPM_OIDC_FLOOR  # ~40 ms of imports: only when one is reported
+
             for credential in publish.fallback_credentials:
                 yield self.finding(
                     credential.location,
-                    f"job `{publish.job.id}` has the OIDC ID token{_purpose(publish)}, so npm (>= 11.5.1) tries trusted publishing first, "
+                    f"job `{publish.job.id}` has the OIDC ID token{_purpose(publish)}, so npm (>= {NPM_OIDC_FLOOR}) tries trusted publishing first, "
                     f"but {credential.describe()} is also in scope "
                     f"for `{publish.display}`: if the OIDC exchange fails npm silently publishes with it (or fails with a "
                     "misleading E404); remove it from the publishing job and revoke it once an OIDC release went through",

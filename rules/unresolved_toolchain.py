@@ -85,7 +85,9 @@ class UnresolvedToolchain(Rule):
             if reason is None:
                 continue
             seen.add(key)
-            floor = "11.11.0" if publish.provider is Provider.CIRCLECI else "11.5.1"
+            from npm_auth_lint import toolchain  # ~40 ms of imports: only when something is reported
+
+            floor = toolchain.npm_floor(publish.provider is Provider.CIRCLECI)
             if own_client:
                 advice = "its own version decides whether trusted publishing works: check it supports OIDC"
             elif npm_unknown:
@@ -94,7 +96,7 @@ class UnresolvedToolchain(Rule):
                 example = node_pin_example(publish.provider)
                 if publish.provider is Provider.GITHUB:
                     example = "actions/setup-node `node-version: 24`, or a `node:24` image"
-                advice = f"pin it in the job (e.g. {example}) so trusted publishing gets npm >= {floor} and Node >= 22.14.0"
+                advice = f"pin it in the job (e.g. {example}) so trusted publishing gets npm >= {floor} and Node >= {toolchain.NODE_OIDC_FLOOR}"
             yield self.finding(
                 publish.location,
                 f"the toolchain of `{publish.display}` in job `{publish.job.id}` cannot be determined: {reason}; {advice}",

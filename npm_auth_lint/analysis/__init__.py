@@ -6,7 +6,6 @@ rule as ``ctx.facts``; rules read facts, none of them walks steps.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -110,7 +109,7 @@ class Analysis:
         return []
 
     def npm_too_old(self, publish: PublishFact) -> bool:
-        """An npm on PATH that never tries OIDC (< 11.5.1; < 11.11.0 on CircleCI) for this publish."""
+        """An npm on PATH that never tries OIDC (below the npm floor of toolchain.floors) for this publish."""
         from npm_auth_lint.analysis.job_toolchain import npm_state, publisher_kind
 
         if publisher_kind(publish) != "npm":
@@ -151,29 +150,15 @@ def analyze(project: Project) -> Analysis:
 # ------------------------------------------------------------------------------------------
 # Blockers
 
-_VERSION = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
-
-
 def pin_can_reach(pin: str, minimum: str) -> bool | None:
-    """Can a dependency range resolve to ``minimum`` or newer? None if unknown.
-
-    Evaluated with npm's range semantics: ``^8.1.0``, ``<9`` and ``8.0.0 - 8.9.0`` cannot reach
-    9.0.0; ``^4.8.0`` can reach 4.9.0; ``>=8``, ``*`` and ``latest`` can. A range can reach the
-    minimum when one of a few candidates does satisfy it: the minimum, every version the range
-    names and the next minor and major of each, and a very large version.
-    """
+    """Can a dependency range resolve to ``minimum`` or newer? None if unknown (a dist-tag, a
+    workspace/file/git dependency, no range)."""
     from npm_auth_lint.toolchain import ranges
 
     text = pin.strip()
     if text in ("latest", "next", "") or text.startswith(("workspace:", "npm:", "file:", "link:", "git", "http")):
         return None
-    if not ranges.is_valid_range(text):
-        return None
-    candidates = {minimum, "99999.0.0"}
-    for match in _VERSION.finditer(text):
-        major, minor, patch = (int(part) if part is not None else 0 for part in match.groups())
-        candidates.update({f"{major}.{minor}.{patch}", f"{major}.{minor + 1}.0", f"{major + 1}.0.0"})
-    return any(ranges.at_least(v, minimum) and ranges.satisfies(v, text) for v in candidates)
+    return ranges.can_reach(text, minimum)
 
 
 def _blockers(project: Project, publish: PublishFact) -> list[Blocker]:
@@ -217,9 +202,11 @@ def _pin_blocker(publish: PublishFact, key: str, pin: ToolPin | None, *, action:
     if support is None:
         return []
     if support.never:
+        from npm_auth_lint.toolchain import npm_floor
+
         return [Blocker(
             publish.location, f"`{publish.display}` does not support trusted publishing ({support.note or 'no OIDC'})", False,
-            f"publish with `npm publish` (npm >= {'11.11.0' if publish.job.provider is Provider.CIRCLECI else '11.5.1'}) instead",
+            f"publish with `npm publish` (npm >= {npm_floor(publish.job.provider is Provider.CIRCLECI)}) instead",
         )]
     minimum = support.minimum
     if publish.job.provider is Provider.CIRCLECI and support.circleci_minimum:
@@ -236,5 +223,8 @@ def _pin_blocker(publish: PublishFact, key: str, pin: ToolPin | None, *, action:
 
 
 def _action_ref_reaches(ref: str, minimum: str) -> bool | None:
+    """Whether an action ref (``v1`` floats over 1.x) can be ``minimum`` or newer; None if unknown."""
+    from npm_auth_lint.toolchain import ranges
+
     version = cmds.ref_version(ref)
-    return cmds.version_at_least(version, minimum)
+    return None if version is None else ranges.can_reach(".".join(map(str, version)), minimum)

@@ -9,7 +9,7 @@ Entry points:
 - :func:`classify` — one command; :func:`classify_script` — the commands of one shell in
   order, which also joins ``NPM_ID_TOKEN=$(circleci run oidc get ...)`` with a later
   ``export NPM_ID_TOKEN``.
-- :func:`classify_action` / :func:`ref_version` / :func:`version_at_least` — ``uses:`` values.
+- :func:`classify_action` / :func:`ref_version` — ``uses:`` values.
 - :data:`OIDC_PUBLISHER_SUPPORT` — which publisher supports trusted publishing from which version.
 
 Package scripts: ``npm run X`` (and the pnpm/yarn/bun forms, ``npm test``/``start``) follow the
@@ -45,7 +45,7 @@ from __future__ import annotations
 
 # Importing the handlers fills the dispatch table (see npm_auth_lint.commands.dispatch).
 from npm_auth_lint.commands import handlers  # noqa: F401
-from npm_auth_lint.commands.actions import ActionKind, ActionRef, classify_action, ref_version, version_at_least
+from npm_auth_lint.commands.actions import ActionKind, ActionRef, classify_action, ref_version
 from npm_auth_lint.commands.context import ScriptLookup
 from npm_auth_lint.commands.dispatch import classify, classify_script
 from npm_auth_lint.commands.oidc_support import OIDC_PUBLISHER_SUPPORT, OidcSupport
@@ -90,5 +90,4 @@ __all__ = [
     "ref_version",
     "refine_tool",
     "script_lookup",
-    "version_at_least",
 ]

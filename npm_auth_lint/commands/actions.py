@@ -1,5 +1,5 @@
 """GitHub Actions ``uses:`` values: :func:`classify_action` parses one into an :class:`ActionRef`;
-:func:`ref_version` and :func:`version_at_least` read and compare the version of its ref."""
+:func:`ref_version` reads the version of its ref (``toolchain.ranges.can_reach`` compares it)."""
 
 from __future__ import annotations
 
@@ -106,18 +106,3 @@ def ref_version(ref: str, comment: str | None = None) -> tuple[int, ...] | None:
     if match is None:
         return None
     return tuple(int(part) for part in match.group(1).split("."))
-
-
-def version_at_least(version: tuple[int, ...] | None, minimum: str) -> bool | None:
-    """Whether ``version`` is at least ``minimum``; ``None`` when unknown.
-
-    A partial version is a floating tag (``v1`` = the newest 1.x): it counts as at least the
-    minimum when some release it can resolve to is, i.e. missing parts are taken as unbounded.
-    """
-    if version is None:
-        return None
-    wanted = tuple(int(p) for p in minimum.split("."))
-    for have, need in zip(version, wanted):
-        if have != need:
-            return have > need
-    return True

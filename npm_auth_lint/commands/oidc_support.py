@@ -29,10 +29,11 @@ class OidcSupport:
 OIDC_PUBLISHER_SUPPORT: Mapping[str, OidcSupport] = {
     s.key: s
     for s in (
-        OidcSupport("npm", "npm", "11.5.1", circleci_minimum="11.11.0", source="npm-facts.md §1, §4"),
+        # npm's own floors (and Node's) live in toolchain.floors, read from the release data.
+        OidcSupport("npm", "npm", None, uses_npm_cli=True, source="npm-facts.md §1, §4 (floors: toolchain.floors)"),
         OidcSupport(
             "pnpm", "pnpm", "11.0.0", uses_npm_cli=True, source="npm-facts.md §4 (pnpm/pnpm publish.ts)",
-            note="pnpm 10 runs `npm publish`: needs npm >= 11.5.1 on PATH; pnpm 11 does the exchange itself",
+            note="pnpm 10 runs `npm publish`: needs an npm on PATH that meets npm's floor; pnpm 11 does the exchange itself",
         ),
         OidcSupport(
             "yarn-berry", "yarn", "4.10.0", source="npm-facts.md §4 (yarnpkg/berry#6898, #6911)",
@@ -47,7 +48,7 @@ OIDC_PUBLISHER_SUPPORT: Mapping[str, OidcSupport] = {
             note="bundles its own npm; OIDC only for the official registry",
         ),
         OidcSupport("changesets/action", "changesets/action", "1.7.0", source="npm-facts.md §4 (changesets/action PR #545)", note="<= 1.6 writes `_authToken=undefined` to ~/.npmrc"),
-        OidcSupport("JS-DevTools/npm-publish", "JS-DevTools/npm-publish", "4.1.0", uses_npm_cli=True, source="npm-facts.md §4 (PR #247)", note="also needs npm >= 11.5.1"),
+        OidcSupport("JS-DevTools/npm-publish", "JS-DevTools/npm-publish", "4.1.0", uses_npm_cli=True, source="npm-facts.md §4 (PR #247)", note="also needs an npm that meets npm's floor"),
         OidcSupport("changesets", "@changesets/cli", None, uses_npm_cli=True, source="npm-facts.md §4", note="`changeset publish` runs the package manager's publish"),
         OidcSupport("np", "np", None, uses_npm_cli=True, source="npm-facts.md §4 (sindresorhus/np#771)", note="its `npm whoami` check failed under OIDC until fixes of 2026-01 (release unconfirmed)"),
         OidcSupport("release-it", "release-it", None, uses_npm_cli=True, source="npm-facts.md §4", note="needs `npm.skipChecks: true` under OIDC"),
