@@ -45,7 +45,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint.analysis import not_viable_reason
-from npm_auth_lint.analysis.job_toolchain import npm_state, publisher_kind
+from npm_auth_lint.analysis.job_toolchain import npm_state
+from npm_auth_lint.knowledge.publishing import PublisherKind
 from npm_auth_lint.model import Finding, Related, Severity
 from npm_auth_lint.rule import Context, Rule
 
@@ -67,7 +68,7 @@ class OutdatedNpm(Rule):
 
         for facts, chain in toolchains:
             publish = chain.publish
-            if publisher_kind(publish) != "npm":
+            if publish.kind is not PublisherKind.NPM_CLI:
                 continue
             floor = toolchain.npm_floor(chain.circleci)
             where = " on CircleCI" if chain.circleci else ""

@@ -43,7 +43,8 @@ from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis import pin_can_reach
 from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.analysis.advice import node_pin_example
-from npm_auth_lint.analysis.job_toolchain import npm_state, publisher_kind
+from npm_auth_lint.analysis.job_toolchain import npm_state
+from npm_auth_lint.knowledge.publishing import PublisherKind
 from npm_auth_lint.model import Finding, Provider, Severity
 from npm_auth_lint.rule import Context, Rule
 
@@ -63,15 +64,15 @@ class UnresolvedToolchain(Rule):
             if key in seen:
                 continue
             reason = chain.unresolved
-            never = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.tool)
+            never = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.publisher)
             own_client = False
             npm_unknown = False
-            if reason is None and publisher_kind(publish) == "own" and not (never and never.never) and not _version_decides(publish):
+            if reason is None and publish.kind is PublisherKind.OWN_CLIENT and not (never and never.never) and not _version_decides(publish):
                 # (Publishers that never do OIDC, like bun, or whose pinned version tells, are
                 # oidc-blocker's and use-trusted-publishing's to report.)
                 reason = f"`{publish.display}` publishes with its own registry client, not the npm CLI"
                 own_client = True
-            if reason is None and publisher_kind(publish) == "npm":
+            if reason is None and publish.kind is PublisherKind.NPM_CLI:
                 states = [state for pin in chain.pins if (state := npm_state(facts, chain, pin)) is not None]
                 unknown = next((state for state in states if state.version is None and state.upgrade is not None), None)
                 if unknown is not None and unknown.upgrade is not None:
@@ -106,7 +107,7 @@ class UnresolvedToolchain(Rule):
 def _version_decides(publish: PublishFact) -> bool:
     """Whether the publisher's pinned version (a dependency, `packageManager`, Volta) tells if it
     does trusted publishing, so there is nothing left to check by hand."""
-    support = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.tool)
+    support = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.publisher)
     pin = publish.tool_pin
     if support is None or pin is None or support.minimum is None:
         return False

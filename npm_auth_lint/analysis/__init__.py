@@ -13,6 +13,7 @@ from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis.facts import JobFacts, PublishFact, ToolPin
 from npm_auth_lint.analysis.jobs import analyze_job
 from npm_auth_lint.analysis.job_toolchain import PublishToolchain
+from npm_auth_lint.knowledge.publishing import PublisherKind
 from npm_auth_lint.model import Hosting, Location, Project, Provider
 
 __all__ = ["Analysis", "Blocker", "analyze", "not_viable_reason"]
@@ -79,7 +80,7 @@ class Analysis:
         """The Node/npm upgrade trusted publishing needs for ``publish`` (empty when none)."""
         from npm_auth_lint import toolchain
         from npm_auth_lint.analysis.advice import node_pin_example
-        from npm_auth_lint.analysis.job_toolchain import npm_state, publisher_kind
+        from npm_auth_lint.analysis.job_toolchain import npm_state
 
         circleci = publish.provider is Provider.CIRCLECI
         oldest = toolchain.oldest_node_meeting_floors(circleci)
@@ -88,12 +89,12 @@ class Analysis:
             old_node = [p for p in chain.pins if p.resolution is not None and not toolchain.meets_node_floor(p.resolution.version)]
             if old_node:
                 pin = old_node[0]
-                npm_too = f" and npm >= {floor}" if publisher_kind(publish) == "npm" else ""
+                npm_too = f" and npm >= {floor}" if publish.kind is PublisherKind.NPM_CLI else ""
                 return [
                     f"Upgrade Node to {oldest} or newer (e.g. {node_pin_example(publish.provider, pin.source, pin.location.path)}): `{pin.text}` gives Node "
                     f"{pin.resolution.version}; trusted publishing needs Node >= {toolchain.NODE_OIDC_FLOOR}{npm_too}"  # type: ignore[union-attr]
                 ]
-            if publisher_kind(publish) != "npm":
+            if publish.kind is not PublisherKind.NPM_CLI:
                 return []
             for pin in chain.pins:
                 state = npm_state(facts, chain, pin)
@@ -110,9 +111,9 @@ class Analysis:
 
     def npm_too_old(self, publish: PublishFact) -> bool:
         """An npm on PATH that never tries OIDC (below the npm floor of toolchain.floors) for this publish."""
-        from npm_auth_lint.analysis.job_toolchain import npm_state, publisher_kind
+        from npm_auth_lint.analysis.job_toolchain import npm_state
 
-        if publisher_kind(publish) != "npm":
+        if publish.kind is not PublisherKind.NPM_CLI:
             return False
         for job, chain in self._toolchains_of(publish):
             from npm_auth_lint import toolchain
@@ -193,7 +194,7 @@ def _publisher_blockers(publish: PublishFact) -> list[Blocker]:
     found: list[Blocker] = []
     if publish.action_pin is not None:
         found += _pin_blocker(publish, publish.action_pin.package, publish.action_pin, action=True)
-    found += _pin_blocker(publish, publish.tool.removeprefix("action:"), publish.tool_pin, action=publish.tool.startswith("action:"))
+    found += _pin_blocker(publish, publish.publisher, publish.tool_pin, action=publish.tool is None)
     return found
 
 

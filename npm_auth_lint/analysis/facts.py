@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 
 from npm_auth_lint.analysis.registry_urls import is_npmjs
+from npm_auth_lint.commands import Tool
+from npm_auth_lint.knowledge.publishing import PublisherKind, publisher_kind_of
 from npm_auth_lint.model import (
     Command,
     EnvScope,
@@ -112,7 +114,8 @@ class PublishFact:
     step: Step
     step_index: int
     location: Location  # the publish command's line, or the publishing action's `uses:` line
-    tool: str  # commands.Tool value, or "action:<owner>/<repo>"
+    tool: Tool | None  # the publishing tool; None when a publishing action publishes by itself
+    publisher_action: str | None  # then: that action's key in the publisher table
     display: str  # what to call it in messages ("npm publish", "changesets/action")
     target: str  # the registry URL it publishes to
     target_via: str  # where the target came from, in words
@@ -131,6 +134,16 @@ class PublishFact:
     @property
     def is_npmjs(self) -> bool:
         return is_npmjs(self.target)
+
+    @property
+    def publisher(self) -> str:
+        """The publisher's key in the publisher table (knowledge.publishing.PUBLISHERS)."""
+        return self.tool.value if self.tool is not None else self.publisher_action or ""
+
+    @property
+    def kind(self) -> PublisherKind:
+        """Whose registry client publishes: npm's CLI, a bundled npm, or the tool's own."""
+        return publisher_kind_of(self.publisher)
 
     @property
     def relies_on_oidc(self) -> bool:
