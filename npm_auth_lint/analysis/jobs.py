@@ -122,6 +122,18 @@ class _State:
 
 
 @dataclass
+class _Shell:
+    """What one shell (a `run:`/`script:` block) carries from command to command."""
+
+    index: int
+    step: Step
+    directory: str  # follows `cd`
+    env: dict[str, EnvVar]  # the step's environment plus this shell's exports
+    unexported: dict[str, cmds.IdTokenExport] = field(default_factory=dict)  # set, not yet exported
+    id_token_here: Location | None = None  # where this shell exported the npm ID token
+
+
+@dataclass
 class _Collector:
     publishes: list[PublishFact] = field(default_factory=list)
     installs: list[InstallFact] = field(default_factory=list)
@@ -441,58 +453,70 @@ class _JobWalker:
         return [*_project_layers(self.project, directory), *self.state.layers]
 
     def _script(self, index: int, step: Step, env: dict[str, EnvVar]) -> None:
-        directory = self._step_dir(step)
-        shell_env = dict(env)
-        unexported: dict[str, cmds.IdTokenExport] = {}
-        id_token_here: Location | None = None
+        shell = _Shell(index, step, self._step_dir(step), dict(env))
         for command in step.commands:
             if command.words[:1] == ("cd",) and len(command.words) >= 2:
-                moved = join_dir(directory, command.words[1])
+                moved = join_dir(shell.directory, command.words[1])
                 if moved is not None:
-                    directory = moved
+                    shell.directory = moved
                 continue
-            package = package_for_dir(self.project, directory)
-            command_env = dict(shell_env)
+            package = package_for_dir(self.project, shell.directory)
+            command_env = dict(shell.env)
             for name, value in command.assignments:
-                command_env[name] = runtime_var(name, value, command.location, self.provider, shell_env)
+                command_env[name] = runtime_var(name, value, command.location, self.provider, shell.env)
             for result in cmds.classify(command, cmds.script_lookup(package)):
-                if isinstance(result, cmds.Publish):
-                    self._command_publish(index, step, result, command_env, package, directory, id_token_here)
-                elif isinstance(result, cmds.Install):
-                    self._install(index, step, command.location, _display(command, result.tool), command_env, directory)
-                    self.out.runs_code.append(command.location)
-                elif isinstance(result, cmds.NpmUpgrade):
-                    self.out.upgrades.append(
-                        NpmUpgradeFact(index, command.location, result.spec, result.method, " ".join(command.words[:4]), result.method == "npx")
-                    )
-                elif isinstance(result, cmds.Login):
-                    self.out.logins.append((command.location, _display(command, result.tool)))
-                elif isinstance(result, cmds.NpmrcWrite):
-                    self._npmrc_write(index, result, command_env)
-                elif isinstance(result, cmds.IdTokenExport):
-                    if result.target is cmds.ExportTarget.UNEXPORTED:
-                        unexported[result.name] = result
-                    elif result.name == "NPM_ID_TOKEN" and result.audience == NPM_AUDIENCE:
-                        if result.target is cmds.ExportTarget.BASH_ENV:
-                            self.state.id_token_exported = command.location
-                        elif not result.via_scripts:
-                            id_token_here = command.location
-                elif isinstance(result, cmds.EnvExport):
-                    token = unexported.get(result.name)
-                    if token is not None and result.value is None and result.target is cmds.ExportTarget.SHELL:
-                        if token.name == "NPM_ID_TOKEN" and token.audience == NPM_AUDIENCE:
-                            id_token_here = command.location
-                        continue
-                    if result.value is None or result.via_scripts and not result.target.persists:
-                        continue
-                    variable = runtime_var(result.name, result.value, command.location, self.provider, shell_env)
-                    if result.target.persists:
-                        self.state.env[result.name] = variable
-                        shell_env[result.name] = variable
-                    elif result.target is cmds.ExportTarget.SHELL:
-                        shell_env[result.name] = variable
-                elif isinstance(result, cmds.RunsCode):
-                    self.out.runs_code.append(command.location)
+                self._command_result(shell, command, result, command_env, package)
+
+    def _command_result(
+        self, shell: _Shell, command: Command, result: cmds.Classified, env: dict[str, EnvVar], package: PackageJson | None
+    ) -> None:
+        """Record what one classified command does."""
+        index, step = shell.index, shell.step
+        if isinstance(result, cmds.Publish):
+            self._command_publish(index, step, result, env, package, shell.directory, shell.id_token_here)
+        elif isinstance(result, cmds.Install):
+            self._install(index, step, command.location, _display(command, result.tool), env, shell.directory)
+            self.out.runs_code.append(command.location)
+        elif isinstance(result, cmds.NpmUpgrade):
+            self.out.upgrades.append(
+                NpmUpgradeFact(index, command.location, result.spec, result.method, " ".join(command.words[:4]), result.method == "npx")
+            )
+        elif isinstance(result, cmds.Login):
+            self.out.logins.append((command.location, _display(command, result.tool)))
+        elif isinstance(result, cmds.NpmrcWrite):
+            self._npmrc_write(index, result, env)
+        elif isinstance(result, cmds.IdTokenExport):
+            self._id_token_export(shell, command, result)
+        elif isinstance(result, cmds.EnvExport):
+            self._env_export(shell, command, result)
+        elif isinstance(result, cmds.RunsCode):
+            self.out.runs_code.append(command.location)
+
+    def _id_token_export(self, shell: _Shell, command: Command, result: cmds.IdTokenExport) -> None:
+        """``NPM_ID_TOKEN=$(circleci run oidc get ...)``: exported to later steps (``$BASH_ENV``),
+        to this shell, or set and exported by a later ``export``."""
+        if result.target is cmds.ExportTarget.UNEXPORTED:
+            shell.unexported[result.name] = result
+        elif result.name == "NPM_ID_TOKEN" and result.audience == NPM_AUDIENCE:
+            if result.target is cmds.ExportTarget.BASH_ENV:
+                self.state.id_token_exported = command.location
+            elif not result.via_scripts:
+                shell.id_token_here = command.location
+
+    def _env_export(self, shell: _Shell, command: Command, result: cmds.EnvExport) -> None:
+        token = shell.unexported.get(result.name)
+        if token is not None and result.value is None and result.target is cmds.ExportTarget.SHELL:
+            if token.name == "NPM_ID_TOKEN" and token.audience == NPM_AUDIENCE:
+                shell.id_token_here = command.location
+            return
+        if result.value is None or result.via_scripts and not result.target.persists:
+            return  # an export inside a package script dies with the script's process
+        variable = runtime_var(result.name, result.value, command.location, self.provider, shell.env)
+        if result.target.persists:
+            self.state.env[result.name] = variable
+            shell.env[result.name] = variable
+        elif result.target is cmds.ExportTarget.SHELL:
+            shell.env[result.name] = variable
 
     def _install(self, index: int, step: Step, location: Location, display: str, env: dict[str, EnvVar], directory: str) -> None:
         credentials: list[Credential] = []
