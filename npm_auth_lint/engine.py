@@ -137,6 +137,8 @@ def _once(findings: Iterable[Finding], repeats: Repeats) -> list[Finding]:
             key: tuple[object, ...] = (where.path, where.line)
         elif repeats is Repeats.SAME_LOCATION:
             key = (where,)
+        elif repeats is Repeats.SAME_SUBJECT:
+            key = finding.subject or (where, finding.message)
         else:
             key = (where, finding.message)
         kept.setdefault(key, finding)

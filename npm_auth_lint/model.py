@@ -435,3 +435,6 @@ class Finding:
     related: tuple[Related, ...] = field(compare=False, default=())
     # Text of secrets that appear in the message or snippet; reporters redact them.
     secrets: tuple[str, ...] = field(compare=False, default=())
+    # What the finding is about, for a rule that reports each subject once (a job, a package):
+    # the engine keeps the first finding of each subject (rule.Repeats.SAME_SUBJECT). Not shown.
+    subject: tuple[str, ...] = field(compare=False, default=())

@@ -40,6 +40,7 @@ class Repeats(enum.Enum):
     SAME_MESSAGE = "same-message"  # same location and message (every rule)
     SAME_LOCATION = "same-location"  # same path, line and column, whatever the message
     SAME_LINE = "same-line"  # same path and line, whatever the column or message
+    SAME_SUBJECT = "same-subject"  # same ``Finding.subject`` (a job, a package), wherever it is
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,12 @@ class Rule:
         related: Iterable[Related] = (),
         secrets: Iterable[str] = (),
         confidence: Confidence | None = None,
+        subject: tuple[str, ...] = (),
     ) -> Finding:
-        """A finding pre-filled with this rule's id, default severity and confidence."""
+        """A finding pre-filled with this rule's id, default severity and confidence.
+
+        ``subject`` names what the finding is about for a rule with ``Repeats.SAME_SUBJECT``.
+        """
         return Finding(
             location=location,
             rule_id=self.id,
@@ -86,6 +91,7 @@ class Rule:
             confidence=confidence or self.confidence,
             related=tuple(related),
             secrets=tuple(s for s in secrets if s),
+            subject=subject,
         )
 
     # Documentation ---------------------------------------------------------------------------

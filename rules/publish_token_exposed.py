@@ -85,10 +85,10 @@ class PublishTokenExposed(Rule):
                 if c is not None
             }
             for write in job.npmrc_writes:
-                credential = write.credential
-                if credential is None:
+                written = write.credential
+                if written is None:
                     continue
-                if (credential.identity or (credential.location.path, str(credential.location.line))) not in publish_credentials:
+                if (written.identity or (written.location.path, str(written.location.line))) not in publish_credentials:
                     continue  # e.g. a read-only install token written for `npm ci`: that is its job
                 later = [i for i in job.installs if i.step_index > write.step_index or (i.step_index == write.step_index and i.location.line > write.location.line)]
                 if not later:

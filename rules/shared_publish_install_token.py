@@ -64,14 +64,14 @@ class SharedPublishInstallToken(Rule):
         for job in analysis.jobs:
             for install in job.installs:
                 for credential in install.credentials:
-                    publish = publish_by_identity.get(credential.identity) if credential.identity else None
-                    if publish is None:
+                    shared = publish_by_identity.get(credential.identity) if credential.identity else None
+                    if shared is None:
                         continue
                     kind = "secret" if credential.identity and credential.identity[0] == "secret" else "CI variable"
                     yield self.finding(
                         install.location,
                         f"`{install.display}` installs with {kind} {credential.source.name}, the same credential "
-                        f"`{publish.display}` publishes with; give installs a read-only granular token (e.g. "
+                        f"`{shared.display}` publishes with; give installs a read-only granular token (e.g. "
                         f"NPM_READ_TOKEN) and publish with trusted publishing or a separate write token",
-                        related=[Related(publish.location, "the publish that uses the same credential")],
+                        related=[Related(shared.location, "the publish that uses the same credential")],
                     )

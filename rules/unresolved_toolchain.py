@@ -46,7 +46,7 @@ from npm_auth_lint.analysis.advice import node_pin_example
 from npm_auth_lint.analysis.job_toolchain import npm_state
 from npm_auth_lint.knowledge.publishing import PublisherKind
 from npm_auth_lint.model import Finding, Provider, Severity
-from npm_auth_lint.rule import Context, Rule
+from npm_auth_lint.rule import Context, Repeats, Rule
 
 
 class UnresolvedToolchain(Rule):
@@ -55,14 +55,12 @@ class UnresolvedToolchain(Rule):
     severity = Severity.NOTE
     tags = ("toolchain",)
     security_severity = 1.0
+    # One finding per job: its first publish whose toolchain cannot be determined.
+    repeats = Repeats.SAME_SUBJECT
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        seen: set[tuple[str, str]] = set()
         for facts, chain in ctx.facts.toolchains:
             publish = chain.publish
-            key = (publish.pipeline.path, publish.job.id)
-            if key in seen:
-                continue
             reason = chain.unresolved
             never = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.publisher)
             own_client = False
@@ -85,7 +83,6 @@ class UnresolvedToolchain(Rule):
                     npm_unknown = True
             if reason is None:
                 continue
-            seen.add(key)
             from npm_auth_lint import toolchain  # ~40 ms of imports: only when something is reported
 
             floor = toolchain.npm_floor(publish.provider is Provider.CIRCLECI)
@@ -101,6 +98,7 @@ class UnresolvedToolchain(Rule):
             yield self.finding(
                 publish.location,
                 f"the toolchain of `{publish.display}` in job `{publish.job.id}` cannot be determined: {reason}; {advice}",
+                subject=(publish.pipeline.path, publish.job.id),
             )
 
 

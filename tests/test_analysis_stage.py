@@ -138,3 +138,24 @@ def test_context_is_frozen(repo) -> None:
     ctx = Context(result.projects[0], result.analyses[0])
     with pytest.raises(AttributeError):
         ctx.facts = result.analyses[0]  # type: ignore[misc]
+
+
+class _PerJob(Rule):
+    """Reports each job once."""
+
+    id = "per-job"
+    severity = Severity.NOTE
+    repeats = Repeats.SAME_SUBJECT
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        yield self.finding(Location("a", 1, 1), "job a, first publish", subject=("a",))
+        yield self.finding(Location("a", 9, 1), "job a, second publish", subject=("a",))  # dropped
+        yield self.finding(Location("a", 9, 1), "job b", subject=("b",))
+        yield self.finding(Location("c", 1, 1), "no subject")  # only exact repeats dropped
+        yield self.finding(Location("c", 1, 1), "no subject")
+
+
+def test_engine_keeps_one_finding_per_subject(repo) -> None:
+    result = lint([repo({})], Config())
+    findings, _ = run_rules(Context(result.projects[0], result.analyses[0]), [_PerJob])
+    assert [f.message for f in findings] == ["job a, first publish", "job b", "no subject"]
