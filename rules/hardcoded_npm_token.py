@@ -83,12 +83,21 @@ class HardcodedNpmToken(Rule):
     security_severity = 9.1
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        # In this order: where a line is reached twice, the first finding is the one kept.
+        yield from self._npmrc_entries(ctx)
+        yield from self._ci_env_values(ctx)
+        yield from self._publish_credentials(ctx)
+        yield from self._npmrc_writes(ctx)
+        yield from self._plain_text(ctx)
+
+    def _npmrc_entries(self, ctx: Context) -> Iterator[Finding]:
         for npmrc in ctx.project.npmrcs:
             secret_keys = YARNRC_YML_SECRET_KEYS if npmrc.kind is NpmrcKind.YARNRC_YML else NPMRC_SECRET_KEYS
             for entry in npmrc.entries:
                 if entry.key in secret_keys and is_literal_credential(entry.value):
                     yield self.finding(entry.value_location, _npmrc_message(entry, npmrc.kind), secrets=(entry.value,))
 
+    def _ci_env_values(self, ctx: Context) -> Iterator[Finding]:
         for _pipeline, job in ctx.project.jobs():
             for env in (*job.env, *(e for step in job.steps for e in step.env)):
                 if env.source.kind is not ValueSourceKind.LITERAL:
@@ -101,8 +110,9 @@ class HardcodedNpmToken(Rule):
                         secrets=(env.value,),
                     )
 
-        analysis = ctx.facts
-        for publish in analysis.publishes:
+    def _publish_credentials(self, ctx: Context) -> Iterator[Finding]:
+        """A literal token given to a publish as an action input or on its command line."""
+        for publish in ctx.facts.publishes:
             credential = publish.credential
             if credential is None or credential.source.kind is not ValueSourceKind.LITERAL:
                 continue
@@ -122,7 +132,8 @@ class HardcodedNpmToken(Rule):
                     "on npmjs.com and pass it from the CI provider's secret store instead (or publish with trusted publishing)",
                 )
 
-        for job_facts in analysis.jobs:
+    def _npmrc_writes(self, ctx: Context) -> Iterator[Finding]:
+        for job_facts in ctx.facts.jobs:
             for write in job_facts.npmrc_writes:
                 credential = write.credential
                 if credential is not None and credential.source.kind is ValueSourceKind.LITERAL:
@@ -132,6 +143,8 @@ class HardcodedNpmToken(Rule):
                         "pass it from the CI provider's secret store instead",
                     )
 
+    def _plain_text(self, ctx: Context) -> Iterator[Finding]:
+        """An npm token anywhere in a file the tool read (a rule that scans text by nature)."""
         for path, text in sorted(ctx.project.files.items()):
             if "npm_" not in text:
                 continue  # the common case: skip the regex over every line
