@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis import Analysis
@@ -159,3 +161,26 @@ def test_engine_keeps_one_finding_per_subject(repo) -> None:
     result = lint([repo({})], Config())
     findings, _ = run_rules(Context(result.projects[0], result.analyses[0]), [_PerJob])
     assert [f.message for f in findings] == ["job a, first publish", "job b", "no subject"]
+
+
+def _floating_tag_at_least(version: tuple[int, ...], minimum: str) -> bool:
+    """The rule for action refs, stated directly: ``v1`` stands for its newest 1.x, so missing
+    parts are unbounded; compare part by part."""
+    for have, need in zip(version, (int(p) for p in minimum.split("."))):
+        if have != need:
+            return have > need
+    return True
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.integers(0, 30), min_size=1, max_size=3),
+    st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(0, 30)),
+)
+def test_ref_versions_compare_through_ranges(version: list[int], minimum: tuple[int, int, int]) -> None:
+    """Action refs are compared with the same range code as dependency pins, and agree with
+    the floating-tag rule."""
+    from npm_auth_lint.toolchain.ranges import can_reach
+
+    floor = ".".join(map(str, minimum))
+    assert can_reach(".".join(map(str, version)), floor) is _floating_tag_at_least(tuple(version), floor)
