@@ -199,7 +199,7 @@ def run_lint(
         files_scanned=result.files_scanned,
         version=npm_auth_lint.__version__,
         # The strategy report is shown by text (unless --quiet/--statistics), JSON and SARIF only.
-        extra=strategy_sections(result.projects) if _shows_strategy(output_format, quiet, statistics) else {},
+        extra=strategy_sections(result.analyses) if _shows_strategy(output_format, quiet, statistics) else {},
     )
     color = output is None and output_format is Format.text and _use_color(sys.stdout)
     renderer = REPORTERS[output_format.value]
@@ -228,11 +228,11 @@ def _shows_strategy(output_format: Format, quiet: bool, statistics: bool) -> boo
     return not (output_format is Format.text and (quiet or statistics))
 
 
-def strategy_sections(projects: Sequence[object]) -> dict[str, object]:
+def strategy_sections(analyses: Sequence[object]) -> dict[str, object]:
     """The strategy report for Report.extra: data for JSON/SARIF, text for the text format."""
     from npm_auth_lint.strategy import render_text, strategy, to_data
 
-    strategies = [s for project in projects for s in strategy(project)]  # type: ignore[arg-type]
+    strategies = [s for analysis in analyses for s in strategy(analysis)]  # type: ignore[arg-type]
     if not strategies:
         return {}
     return {"strategy": to_data(strategies), "strategy_text": render_text(strategies)}
@@ -299,7 +299,7 @@ def show_strategy(
         raise UsageError("strategy supports --format text or json")
     config = build_config(find_root(targets[0]), None, no_config, (), ())
     result = run_engine(list(targets), config)
-    strategies = [s for project in result.projects for s in strategy(project)]
+    strategies = [s for analysis in result.analyses for s in strategy(analysis)]
     # The same redaction and escaping as the lint reporters: the strategy quotes publish
     # commands and job names as written, and those may hold a token or a terminal escape.
     secrets = tuple({secret for finding in result.findings for secret in finding.secrets})

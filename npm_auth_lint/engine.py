@@ -16,12 +16,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from npm_auth_lint.analysis import Analysis, analyze
 from npm_auth_lint.config import Config
-from npm_auth_lint.model import Finding, Location, NodeVersionFile, ParseError, Pipeline, Project, Reference
+from npm_auth_lint.model import Finding, Location, NodeVersionFile, ParseError, Pipeline, Project, Reference, included_files
 from npm_auth_lint.parsers import AUX_PARSERS, PARSERS, Parsed, version_files
 from npm_auth_lint.parsers.git_config import read_origin
 from npm_auth_lint.plugins import all_rules
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.rule import Context, Repeats, Rule
 from npm_auth_lint.workspace import FileReadError, Workspace, classify, find_root, matches_glob, split_lines
 
 LOG = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class LintResult:
     root: Path
     files_scanned: int
     projects: tuple[Project, ...]
+    analyses: tuple[Analysis, ...]  # the facts of each project, in the order of ``projects``
     internal_errors: tuple[str, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
     unlintable: tuple[str, ...] = ()  # files named on the command line that the tool does not read
@@ -111,13 +113,7 @@ def _references(parts: Sequence[Parsed], parsed_from: Sequence[str]) -> tuple[Re
     """Every part's references, once each, leaving out those of a GitLab file that another
     pipeline includes: parsed on its own it lacks what its includer defines (an `extends:`
     target, for one), and the includer already reports what the file refers to."""
-    included = {
-        source
-        for part in parts
-        for pipeline in part.pipelines
-        for source in pipeline.sources
-        if source != pipeline.path or pipeline.entry is not None
-    }
+    included = included_files(p for part in parts for p in part.pipelines)
     seen: dict[tuple[Location, str], Reference] = {}
     for part, rel in zip(parts, parsed_from):
         if rel in included:
@@ -135,19 +131,40 @@ def _unique_errors(errors: Iterable[ParseError]) -> tuple[ParseError, ...]:
     return tuple(sorted(seen.values(), key=lambda e: e.location))
 
 
-def run_rules(project: Project, rules: Iterable[type[Rule]]) -> tuple[list[Finding], list[str]]:
-    """Every finding of every rule; a rule that crashes is reported, not fatal."""
+def run_rules(ctx: Context, rules: Iterable[type[Rule]]) -> tuple[list[Finding], list[str]]:
+    """Every finding of every rule over one analysed project, each reported once; a rule that
+    crashes is reported, not fatal."""
     findings: list[Finding] = []
     errors: list[str] = []
     for rule_class in rules:
         if rule_class.id in ENGINE_RULES:
             continue
         try:
-            findings.extend(rule_class().check(project))
+            found = list(rule_class().check(ctx))
         except Exception as exc:  # a bug in one rule must not lose the rest of the run
             LOG.debug("rule %s crashed", rule_class.id, exc_info=True)
             errors.append(f"internal error in rule {rule_class.id}: {type(exc).__name__}: {exc}")
+            continue
+        findings.extend(_once(found, rule_class.repeats))
     return findings, errors
+
+
+def _once(findings: Iterable[Finding], repeats: Repeats) -> list[Finding]:
+    """One rule's findings without repeats (see :class:`~npm_auth_lint.rule.Repeats`), the first
+    one kept: a line reached through two jobs is reported once."""
+    kept: dict[tuple[object, ...], Finding] = {}
+    for finding in findings:
+        where = finding.location
+        if repeats is Repeats.SAME_LINE:
+            key: tuple[object, ...] = (where.path, where.line)
+        elif repeats is Repeats.SAME_LOCATION:
+            key = (where,)
+        elif repeats is Repeats.SAME_SUBJECT:
+            key = finding.subject or (where, finding.message)
+        else:
+            key = (where, finding.message)
+        kept.setdefault(key, finding)
+    return list(kept.values())
 
 
 def parse_error_findings(project: Project, rule: type[Rule]) -> list[Finding]:
@@ -234,6 +251,7 @@ def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | N
     unused_rule = by_id.get(UNUSED_SUPPRESSION)
     findings: list[Finding] = []
     projects: list[Project] = []
+    analyses: list[Analysis] = []
     internal: list[str] = []
     suppressions: list[Suppression] = []
     unlintable: list[str] = []
@@ -248,7 +266,9 @@ def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | N
         projects.append(project)
         if progress is not None:
             progress("checking", len(files), len(files))
-        raw, errors = run_rules(project, rules)
+        facts = analyze(project)  # once per project: every rule reads the same facts
+        analyses.append(facts)
+        raw, errors = run_rules(Context(project, facts), rules)
         internal.extend(errors)
         if parse_rule is not None and config.is_enabled(PARSE_ERROR):
             raw.extend(parse_error_findings(project, parse_rule))
@@ -259,21 +279,14 @@ def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | N
         suppressions.extend(found)
     root = next(iter(groups), Path.cwd())
     return LintResult(
-        findings=tuple(sorted(_dedupe(findings))),
+        findings=tuple(sorted(findings)),
         rules=rules,
         root=root,
         files_scanned=files_scanned,
         projects=tuple(projects),
+        analyses=tuple(analyses),
         internal_errors=tuple(internal),
         suppressions=tuple(suppressions),
         unlintable=tuple(unlintable),
     )
-
-
-def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
-    # Finding equality ignores the message (it orders by location and rule); dedupe on all three.
-    seen: dict[tuple[Location, str, str], Finding] = {}
-    for finding in findings:
-        seen.setdefault((finding.location, finding.rule_id, finding.message), finding)
-    return list(seen.values())
 

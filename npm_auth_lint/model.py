@@ -7,7 +7,7 @@ column). Rules never see YAML or JSON: a parser turns each file into these froze
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -413,6 +413,17 @@ class Pipeline:
         return self.entry or self.path
 
 
+def included_files(pipelines: Iterable[Pipeline]) -> frozenset[str]:
+    """The files that another pipeline composes in (a GitLab ``include:``) or starts as a child
+    pipeline: they run as part of that pipeline only, never as a pipeline of their own."""
+    return frozenset(
+        source
+        for pipeline in pipelines
+        for source in pipeline.sources
+        if source != pipeline.path or pipeline.entry is not None
+    )
+
+
 @dataclass(frozen=True)
 class Reference:
     """Something that may change the result but cannot be followed locally."""
@@ -473,6 +484,11 @@ class Project:
             index.setdefault(config.path, config)
         return index
 
+    @cached_property
+    def included_files(self) -> frozenset[str]:
+        """See :func:`included_files`."""
+        return included_files(self.pipelines)
+
     def package_at(self, directory: str) -> PackageJson | None:
         """The package.json in ``directory`` (repository-relative, '' for the root)."""
         return self._packages_by_dir.get(directory)
@@ -513,3 +529,6 @@ class Finding:
     related: tuple[Related, ...] = field(compare=False, default=())
     # Text of secrets that appear in the message or snippet; reporters redact them.
     secrets: tuple[str, ...] = field(compare=False, default=())
+    # What the finding is about, for a rule that reports each subject once (a job, a package):
+    # the engine keeps the first finding of each subject (rule.Repeats.SAME_SUBJECT). Not shown.
+    subject: tuple[str, ...] = field(compare=False, default=())

@@ -2,22 +2,53 @@
 
 A rule is a small class: metadata as class attributes, its user documentation as the class
 docstring (ruff's headings: What it does / Why is this bad? / Example / Use instead /
-References), and one generator, :meth:`Rule.check`, over the :class:`~npm_auth_lint.model.Project`.
-The engine stamps configured severities afterwards, so a rule only states its default.
+References), and one generator, :meth:`Rule.check`, over a :class:`Context`:
+
+- ``ctx.project`` — the :class:`~npm_auth_lint.model.Project` (every parsed file, located);
+- ``ctx.facts`` — the :class:`~npm_auth_lint.analysis.Analysis` the engine computed once for
+  the project (publishing jobs, their credentials, targets, toolchains and blockers).
+
+The engine applies policy afterwards: configured severities, ignores, suppressions, and it drops
+repeated findings (see :class:`Repeats`), so a rule states its default severity and need not
+track what it already reported.
 """
 
 from __future__ import annotations
 
+import enum
 import inspect
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import ClassVar
 
+from npm_auth_lint.analysis import Analysis
 from npm_auth_lint.model import Confidence, Finding, Location, Project, Related, Severity
 
 DOCS_URL = "https://github.com/npm-auth-lint/npm-auth-lint/blob/main/README.md"
 
 REQUIRED_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
+
+
+class Repeats(enum.Enum):
+    """Which findings of one rule the engine takes as repeats of an earlier one (and drops).
+
+    A line is often reached more than once: a template shared by two jobs, a reusable workflow
+    with two callers, a publish with several credentials in scope.
+    """
+
+    SAME_MESSAGE = "same-message"  # same location and message (every rule)
+    SAME_LOCATION = "same-location"  # same path, line and column, whatever the message
+    SAME_LINE = "same-line"  # same path and line, whatever the column or message
+    SAME_SUBJECT = "same-subject"  # same ``Finding.subject`` (a job, a package), wherever it is
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule reads: the project and the facts the analysis derived from it."""
+
+    project: Project
+    facts: Analysis
 
 
 class Rule:
@@ -30,9 +61,11 @@ class Rule:
     tags: ClassVar[tuple[str, ...]] = ()
     # GitHub code scanning's "security-severity" (0.1-10.0).
     security_severity: ClassVar[float] = 5.0
+    # What the engine drops as a repeat: it keeps the first finding of each location/line.
+    repeats: ClassVar[Repeats] = Repeats.SAME_MESSAGE
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        """Yield the findings of this rule on ``project``."""
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        """Yield the findings of this rule on ``ctx.project`` / ``ctx.facts``."""
         raise NotImplementedError  # pragma: no cover - every rule overrides it
 
     def finding(
@@ -44,8 +77,12 @@ class Rule:
         related: Iterable[Related] = (),
         secrets: Iterable[str] = (),
         confidence: Confidence | None = None,
+        subject: tuple[str, ...] = (),
     ) -> Finding:
-        """A finding pre-filled with this rule's id, default severity and confidence."""
+        """A finding pre-filled with this rule's id, default severity and confidence.
+
+        ``subject`` names what the finding is about for a rule with ``Repeats.SAME_SUBJECT``.
+        """
         return Finding(
             location=location,
             rule_id=self.id,
@@ -54,6 +91,7 @@ class Rule:
             confidence=confidence or self.confidence,
             related=tuple(related),
             secrets=tuple(s for s in secrets if s),
+            subject=subject,
         )
 
     # Documentation ---------------------------------------------------------------------------

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from npm_auth_lint.analysis import Analysis, analyze
+from npm_auth_lint.analysis import Analysis
 from npm_auth_lint.analysis.advice import id_token_fix
 from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.model import GitRemote, Project, Provider
+from npm_auth_lint.model import GitRemote, Provider
 
 
 class PublishingPath(str, enum.Enum):
@@ -197,9 +197,9 @@ def _unique(items: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def strategy(project: Project) -> list[PipelineStrategy]:
-    """One entry per publishing pipeline (entry CI file + job), in file and line order."""
-    analysis = analyze(project)
+def strategy(analysis: Analysis) -> list[PipelineStrategy]:
+    """One entry per publishing pipeline (entry CI file + job), in file and line order, from the
+    analysis the engine computed for the project (``LintResult.analyses``)."""
     groups: dict[tuple[str, str], list[PublishFact]] = {}
     for publish in sorted(analysis.publishes, key=lambda p: p.location):
         groups.setdefault((publish.pipeline.entry_file, publish.job.id), []).append(publish)
@@ -214,7 +214,7 @@ def strategy(project: Project) -> list[PipelineStrategy]:
         if npmjs and path is not PublishingPath.TOKEN_NOT_VIABLE:
             # No package.json found (a tarball, a folder from a variable): still show the values,
             # with the package as a placeholder rather than a guess.
-            settings = (_settings(npmjs[0], names or ("<package>",), project.remote),)
+            settings = (_settings(npmjs[0], names or ("<package>",), analysis.project.remote),)
         out.append(
             PipelineStrategy(
                 file=entry,

@@ -49,11 +49,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
+from npm_auth_lint.analysis.facts import CredentialChannel
 from npm_auth_lint.credential_sources import is_credential_name, is_literal_credential, looks_like_token
-from npm_auth_lint.model import Finding, Location, NpmrcEntry, NpmrcKind, Project, Severity, ValueSourceKind
+from npm_auth_lint.model import Finding, Location, NpmrcEntry, NpmrcKind, Severity, ValueSourceKind
 from npm_auth_lint.redact import NPM_TOKEN
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.rule import Context, Repeats, Rule
 
 NPMRC_SECRET_KEYS = frozenset({"_authToken", "_auth", "_password"})
 YARNRC_YML_SECRET_KEYS = frozenset({"npmAuthToken", "npmAuthIdent"})
@@ -78,51 +78,53 @@ class HardcodedNpmToken(Rule):
     id = "hardcoded-npm-token"
     severity = Severity.ERROR
     tags = ("secrets", "credentials")
+    # One finding per line: a token reached as an npmrc entry, an env value and plain text alike.
+    repeats = Repeats.SAME_LINE
     security_severity = 9.1
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        reported: set[tuple[str, int]] = set()
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        # In this order: where a line is reached twice, the first finding is the one kept.
+        yield from self._npmrc_entries(ctx)
+        yield from self._ci_env_values(ctx)
+        yield from self._publish_credentials(ctx)
+        yield from self._npmrc_writes(ctx)
+        yield from self._plain_text(ctx)
 
-        def once(location: Location) -> bool:
-            key = (location.path, location.line)
-            if key in reported:
-                return False
-            reported.add(key)
-            return True
-
-        for npmrc in project.npmrcs:
+    def _npmrc_entries(self, ctx: Context) -> Iterator[Finding]:
+        for npmrc in ctx.project.npmrcs:
             secret_keys = YARNRC_YML_SECRET_KEYS if npmrc.kind is NpmrcKind.YARNRC_YML else NPMRC_SECRET_KEYS
             for entry in npmrc.entries:
-                if entry.key in secret_keys and is_literal_credential(entry.value) and once(entry.value_location):
+                if entry.key in secret_keys and is_literal_credential(entry.value):
                     yield self.finding(entry.value_location, _npmrc_message(entry, npmrc.kind), secrets=(entry.value,))
 
-        for _pipeline, job in project.jobs():
+    def _ci_env_values(self, ctx: Context) -> Iterator[Finding]:
+        for _pipeline, job in ctx.project.jobs():
             for env in (*job.env, *(e for step in job.steps for e in step.env)):
                 if env.source.kind is not ValueSourceKind.LITERAL:
                     continue
                 if (is_credential_name(env.name) and is_literal_credential(env.value)) or looks_like_token(env.value):
-                    if once(env.location):
-                        yield self.finding(
-                            env.location,
-                            f"{env.name} is set to a literal credential in the CI configuration; revoke it on "
-                            f"npmjs.com and pass it from the CI provider's secret store instead",
-                            secrets=(env.value,),
-                        )
+                    yield self.finding(
+                        env.location,
+                        f"{env.name} is set to a literal credential in the CI configuration; revoke it on "
+                        f"npmjs.com and pass it from the CI provider's secret store instead",
+                        secrets=(env.value,),
+                    )
 
-        analysis = analyze(project)
-        for publish in analysis.publishes:
+    def _publish_credentials(self, ctx: Context) -> Iterator[Finding]:
+        """A literal token given to a publish as an action input or on its command line."""
+        for publish in ctx.facts.publishes:
             credential = publish.credential
             if credential is None or credential.source.kind is not ValueSourceKind.LITERAL:
                 continue
             value = next((text.value for text in publish.step.inputs.values() if text.location == credential.location), None)
-            if value is not None and is_literal_credential(value) and once(credential.location):
+            if value is not None and is_literal_credential(value):
                 yield self.finding(
                     credential.location,
                     f"`{publish.display}` gets a literal credential as an input in the CI configuration; revoke it on "
                     "npmjs.com and pass it from the CI provider's secret store instead (or publish with trusted publishing)",
                     secrets=(value,),
                 )
-            elif value is None and credential.via.startswith("the `--") and once(credential.location):
+            elif value is None and credential.channel is CredentialChannel.CLI_FLAG:
                 # `npm publish --//registry.npmjs.org/:_authToken=<literal>`: a token on the command line.
                 yield self.finding(
                     credential.location,
@@ -130,27 +132,29 @@ class HardcodedNpmToken(Rule):
                     "on npmjs.com and pass it from the CI provider's secret store instead (or publish with trusted publishing)",
                 )
 
-        for job_facts in analysis.jobs:
+    def _npmrc_writes(self, ctx: Context) -> Iterator[Finding]:
+        for job_facts in ctx.facts.jobs:
             for write in job_facts.npmrc_writes:
                 credential = write.credential
-                if credential is not None and credential.source.kind is ValueSourceKind.LITERAL and once(write.location):
+                if credential is not None and credential.source.kind is ValueSourceKind.LITERAL:
                     yield self.finding(
                         write.location,
                         f"`{write.display}` writes a literal credential into {write.target}; revoke it on npmjs.com and "
                         "pass it from the CI provider's secret store instead",
                     )
 
-        for path, text in sorted(project.files.items()):
+    def _plain_text(self, ctx: Context) -> Iterator[Finding]:
+        """An npm token anywhere in a file the tool read (a rule that scans text by nature)."""
+        for path, text in sorted(ctx.project.files.items()):
             if "npm_" not in text:
                 continue  # the common case: skip the regex over every line
             for match in NPM_TOKEN.finditer(text):
                 start = match.start()
                 line_start = text.rfind("\n", 0, start) + 1
                 location = Location(path, text.count("\n", 0, start) + 1, start - line_start + 1)
-                if once(location):
-                    yield self.finding(
-                        location,
-                        "npm access token committed in plain text; revoke it on npmjs.com and keep "
-                        "credentials in the CI provider's secret store",
-                        secrets=(match.group(0),),
-                    )
+                yield self.finding(
+                    location,
+                    "npm access token committed in plain text; revoke it on npmjs.com and keep "
+                    "credentials in the CI provider's secret store",
+                    secrets=(match.group(0),),
+                )

@@ -35,9 +35,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
-from npm_auth_lint.model import Finding, Project, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, Severity
+from npm_auth_lint.rule import Context, Rule
 
 
 class LegacyNpmLogin(Rule):
@@ -47,8 +46,8 @@ class LegacyNpmLogin(Rule):
     tags = ("credentials",)
     security_severity = 6.5
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        for job in analyze(project).jobs:
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for job in ctx.facts.jobs:
             for location, display in job.logins:
                 yield self.finding(
                     location,

@@ -53,9 +53,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
-from npm_auth_lint.model import Finding, Location, NpmrcEntry, NpmrcFile, NpmrcKind, Project, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, NpmrcEntry, NpmrcFile, NpmrcKind, Severity
+from npm_auth_lint.rule import Context, Rule
 
 # Keys that must be nerf-darted (`//host/:key`) per npm's config docs.
 SCOPED_ONLY = frozenset({"_authToken", "_auth", "_password", "username", "certfile", "keyfile", "email"})
@@ -119,31 +118,26 @@ class LegacyNpmrcAuth(Rule):
     tags = ("credentials", "configuration")
     security_severity = 5.3
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        jobs = analyze(project).jobs
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        jobs = ctx.facts.jobs
         written = [
             NpmrcFile(path=write.location.path, kind=write.kind, entries=write.entries, written_by=write.location)
             for job in jobs
             for write in job.npmrc_writes
         ]
-        seen: set[tuple[Location, str]] = set()
         for job in jobs:
             for setup in job.node_setups:
                 flag = setup.always_auth
-                if flag is None or flag.value.strip().lower() != "true" or (flag.location, "always-auth") in seen:
+                if flag is None or flag.value.strip().lower() != "true":
                     continue
-                seen.add((flag.location, "always-auth"))
                 yield self.finding(
                     flag.location,
                     "setup-node's `always-auth` input writes the obsolete `always-auth=true` into the npmrc (npm ignores it "
                     "since npm 7, and setup-node removed the input in v6.1.0); delete it",
                 )
-        for npmrc in (*project.npmrcs, *written):
+        for npmrc in (*ctx.project.npmrcs, *written):
             messages = _yarnrc_yml_messages(npmrc) if npmrc.kind is NpmrcKind.YARNRC_YML else _npmrc_messages(npmrc)
             for entry, message in messages:
-                if (entry.location, entry.raw_key) in seen:
-                    continue  # a script inherited by two jobs writes the same line once
-                seen.add((entry.location, entry.raw_key))
                 if npmrc.written_by is not None:
                     message = f"this command writes an npmrc setting: {message}"
                 yield self.finding(entry.location, message, secrets=(entry.value,) if entry.key in ("_auth", "_password", "npmAuthIdent") else ())

@@ -70,11 +70,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
 from npm_auth_lint.analysis.advice import id_token_fix
-from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.model import Finding, Project, Provider, Related, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.analysis.facts import PublishFact, TargetOrigin
+from npm_auth_lint.model import Finding, Provider, Related, Severity
+from npm_auth_lint.rule import Context, Repeats, Rule
 
 
 class MissingIdToken(Rule):
@@ -83,10 +82,11 @@ class MissingIdToken(Rule):
     severity = Severity.ERROR
     tags = ("oidc", "trusted-publishing")
     security_severity = 5.0
+    # One finding per job and ID-token line, for the first publish that needs the token.
+    repeats = Repeats.SAME_SUBJECT
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        reported: set[tuple[str, int, str]] = set()
-        publishes = analyze(project).publishes
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        publishes = ctx.facts.publishes
         # Grouped once: looking them up per reported job would be quadratic in jobs.
         needing_token: dict[int, list[PublishFact]] = {}
         for publish in publishes:
@@ -107,10 +107,6 @@ class MissingIdToken(Rule):
                 continue
             if not needs_token and not sigstore_missing:
                 continue
-            key = (token.anchor.path, token.anchor.line, job.id)
-            if key in reported:
-                continue
-            reported.add(key)
             if sigstore_missing:
                 message = (
                     f"`{publish.display}` in job `{job.id}` requests provenance ({publish.provenance_via}), which on "
@@ -118,9 +114,9 @@ class MissingIdToken(Rule):
                 )
             else:
                 why = "relies on trusted publishing (it has no token)" if publish.relies_on_oidc else f"requests provenance ({publish.provenance_via})"
-                if publish.target_via.startswith("npm's default registry: "):
+                if publish.target_origin is TargetOrigin.NPM_DEFAULT_BESIDE_SCOPED:
                     why = f"publishes to npmjs ({publish.target_via}) and {why}"
                 problem = token.problem or "the ID token is not available"
                 message = f"`{publish.display}` in job `{job.id}` {why}, but {problem}: {id_token_fix(job)}"
             related = [Related(p.location, f"`{p.display}` needs the ID token") for p in needing_token.get(id(job), ())]
-            yield self.finding(token.anchor, message, related=related)
+            yield self.finding(token.anchor, message, related=related, subject=(token.anchor.path, str(token.anchor.line), job.id))

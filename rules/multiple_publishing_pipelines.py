@@ -37,10 +37,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
 from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.model import Finding, Location, Project, Related, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, Location, Related, Severity
+from npm_auth_lint.rule import Context, Rule
 
 
 def _pipeline_key(publish: PublishFact) -> tuple[str, str]:
@@ -59,9 +58,9 @@ class MultiplePublishingPipelines(Rule):
     tags = ("trusted-publishing",)
     security_severity = 3.0
 
-    def check(self, project: Project) -> Iterator[Finding]:
+    def check(self, ctx: Context) -> Iterator[Finding]:
         by_package: dict[str, list[PublishFact]] = defaultdict(list)
-        for publish in analyze(project).publishes:
+        for publish in ctx.facts.publishes:
             if not publish.is_npmjs:
                 continue
             for package in publish.packages:

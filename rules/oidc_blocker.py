@@ -58,9 +58,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
-from npm_auth_lint.model import Finding, Project, Related, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, Related, Severity
+from npm_auth_lint.rule import Context, Rule
 
 
 class OidcBlocker(Rule):
@@ -70,8 +69,8 @@ class OidcBlocker(Rule):
     tags = ("oidc", "trusted-publishing")
     security_severity = 4.0
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        analysis = analyze(project)
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        analysis = ctx.facts
         for publish in analysis.publishes:
             if not publish.relies_on_oidc:
                 continue

@@ -48,10 +48,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
 from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.model import Finding, Project, Related, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, Related, Severity
+from npm_auth_lint.rule import Context, Repeats, Rule
 
 
 class OidcTokenFallback(Rule):
@@ -60,21 +59,20 @@ class OidcTokenFallback(Rule):
     severity = Severity.WARNING
     tags = ("oidc", "credentials")
     security_severity = 5.0
+    # One finding per credential line, however many publishes it reaches.
+    repeats = Repeats.SAME_LINE
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        seen: set[tuple[str, int]] = set()
-        analysis = analyze(project)
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        analysis = ctx.facts
         for publish in analysis.publishes:
             if not publish.is_npmjs or not analysis.attempts_oidc(publish):
                 continue  # no exchange is tried: the token is the credential (use-trusted-publishing)
+            from npm_auth_lint.toolchain import NPM_OIDC_FLOOR  # ~40 ms of imports: only when one is reported
+
             for credential in publish.fallback_credentials:
-                key = (credential.location.path, credential.location.line)
-                if key in seen:
-                    continue
-                seen.add(key)
                 yield self.finding(
                     credential.location,
-                    f"job `{publish.job.id}` has the OIDC ID token{_purpose(publish)}, so npm (>= 11.5.1) tries trusted publishing first, "
+                    f"job `{publish.job.id}` has the OIDC ID token{_purpose(publish)}, so npm (>= {NPM_OIDC_FLOOR}) tries trusted publishing first, "
                     f"but {credential.describe()} is also in scope "
                     f"for `{publish.display}`: if the OIDC exchange fails npm silently publishes with it (or fails with a "
                     "misleading E404); remove it from the publishing job and revoke it once an OIDC release went through",

@@ -40,10 +40,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze, not_viable_reason
+from npm_auth_lint.analysis import not_viable_reason
 from npm_auth_lint.analysis.advice import node_pin_example
-from npm_auth_lint.model import Finding, Project, Related, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, Related, Severity
+from npm_auth_lint.rule import Context, Repeats, Rule
 
 
 class OutdatedNode(Rule):
@@ -52,10 +52,11 @@ class OutdatedNode(Rule):
     severity = Severity.ERROR
     tags = ("toolchain", "trusted-publishing")
     security_severity = 4.0
+    # One finding per Node pin, however many publishes run on it.
+    repeats = Repeats.SAME_LOCATION
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        seen: set[tuple[str, int, int]] = set()
-        analysis = analyze(project)
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        analysis = ctx.facts
         toolchains = analysis.toolchains
         if not toolchains:
             return
@@ -67,10 +68,6 @@ class OutdatedNode(Rule):
                 node = pin.resolution
                 if node is None or toolchain.meets_node_floor(node.version):
                     continue
-                key = (pin.location.path, pin.location.line, pin.location.column)
-                if key in seen:
-                    continue
-                seen.add(key)
                 oidc = publish.relies_on_oidc
                 oldest = toolchain.oldest_node_meeting_floors(chain.circleci)
                 bundled, _ = toolchain.bundled_npm(oldest) or ("", None)

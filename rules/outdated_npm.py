@@ -44,10 +44,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze, not_viable_reason
-from npm_auth_lint.analysis.job_toolchain import npm_state, publisher_kind
-from npm_auth_lint.model import Finding, Project, Related, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.analysis import not_viable_reason
+from npm_auth_lint.analysis.job_toolchain import npm_state
+from npm_auth_lint.knowledge.publishing import PublisherKind
+from npm_auth_lint.model import Finding, Related, Severity
+from npm_auth_lint.rule import Context, Repeats, Rule
 
 
 class OutdatedNpm(Rule):
@@ -56,10 +57,11 @@ class OutdatedNpm(Rule):
     severity = Severity.ERROR
     tags = ("toolchain", "trusted-publishing")
     security_severity = 4.0
+    # One finding per job, npm version and line that sets it, however many publishes run it.
+    repeats = Repeats.SAME_SUBJECT
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        reported: set[tuple[str, str | None, str]] = set()
-        analysis = analyze(project)
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        analysis = ctx.facts
         toolchains = analysis.toolchains
         if not toolchains:
             return
@@ -67,7 +69,7 @@ class OutdatedNpm(Rule):
 
         for facts, chain in toolchains:
             publish = chain.publish
-            if publisher_kind(publish) != "npm":
+            if publish.kind is not PublisherKind.NPM_CLI:
                 continue
             floor = toolchain.npm_floor(chain.circleci)
             where = " on CircleCI" if chain.circleci else ""
@@ -78,10 +80,6 @@ class OutdatedNpm(Rule):
                 too_old = state.version is not None and not toolchain.meets_npm_floor(state.version, chain.circleci)
                 if state.upgrade_problem is None and not too_old:
                     continue
-                key = (f"{publish.job.id}@{publish.pipeline.path}", state.version, str(state.location))
-                if key in reported:
-                    continue
-                reported.add(key)
                 oidc = publish.relies_on_oidc
                 node = pin.resolution
                 advice = toolchain.upgrade_advice(node.version if node else None, circleci=chain.circleci)
@@ -104,6 +102,7 @@ class OutdatedNpm(Rule):
                     state.location,
                     message,
                     severity=Severity.ERROR if oidc else Severity.WARNING,
+                    subject=(f"{publish.job.id}@{publish.pipeline.path}", str(state.version), str(state.location)),
                     related=[
                         Related(publish.location, "the publish that runs this npm"),
                         *([Related(pin.location, f"the Node pin `{pin.text}`")] if pin.location != state.location else []),

@@ -37,8 +37,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.model import Finding, Project, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, Severity
+from npm_auth_lint.rule import Context, Rule
 
 
 class ParseErrorRule(Rule):
@@ -48,7 +48,7 @@ class ParseErrorRule(Rule):
     tags = ("correctness",)
     security_severity = 4.0
 
-    def check(self, project: Project) -> Iterator[Finding]:
+    def check(self, ctx: Context) -> Iterator[Finding]:
         # The engine turns the parsers' errors into findings of this rule, so that files
         # which fail to parse are known before any other rule's findings are filtered.
         return iter(())

@@ -47,10 +47,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
 from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.model import Finding, GitRemote, Location, PackageJson, Project, Provider, Related, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, GitRemote, Location, PackageJson, Provider, Related, Severity
+from npm_auth_lint.rule import Context, Repeats, Rule
 
 _SHORTHAND = re.compile(r"^(?:(github|gitlab|bitbucket):)?([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)$")
 _URL = re.compile(r"^(?:git\+)?(?:[a-z+]+://)?(?:[^@/]+@)?(?P<host>[^/:]+)(?::\d+)?[/:](?P<path>.+?)(?:\.git)?/?$")
@@ -97,26 +96,26 @@ class ProvenanceRepositoryMismatch(Rule):
     severity = Severity.ERROR
     tags = ("provenance", "supply-chain")
     security_severity = 3.5
+    # One finding per package.json, however many publishes ship it with provenance.
+    repeats = Repeats.SAME_SUBJECT
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        expected = _remote_slug(project.remote) if project.remote else None
-        reported: set[str] = set()
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        expected = _remote_slug(ctx.project.remote) if ctx.project.remote else None
         problems: dict[str, str | None] = {}  # per package.json: judged once, however many publishes
-        for publish in analyze(project).publishes:
+        for publish in ctx.facts.publishes:
             if not publish.is_npmjs or publish.provenance is False:
                 continue
             explicit = publish.provenance is True
             if not explicit and not _automatic(publish):
                 continue
             for package in publish.packages:
-                if package.private or package.path in reported:
+                if package.private:
                     continue
                 if package.path not in problems:
                     problems[package.path] = self._problem(package, expected)
                 problem = problems[package.path]
                 if problem is None:
                     continue
-                reported.add(package.path)
                 how = f"explicitly ({publish.provenance_via})" if explicit else "automatically (trusted publishing on a public repository)"
                 yield self.finding(
                     self._where(package),
@@ -125,6 +124,7 @@ class ProvenanceRepositoryMismatch(Rule):
                     + (f": set it to \"git+https://{expected[0]}/{expected[1]}.git\"" if expected else ""),
                     severity=Severity.ERROR if explicit else Severity.WARNING,
                     related=[Related(publish.location, "the publish with provenance")],
+                    subject=(package.path,),
                 )
 
     @staticmethod

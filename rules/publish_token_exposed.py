@@ -46,9 +46,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
-from npm_auth_lint.model import EnvScope, Finding, Project, Related, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import EnvScope, Finding, Related, Severity
+from npm_auth_lint.rule import Context, Repeats, Rule
 
 _SCOPE_WORDS = {EnvScope.GLOBAL: "workflow/global", EnvScope.JOB: "job"}
 
@@ -59,10 +58,11 @@ class PublishTokenExposed(Rule):
     severity = Severity.WARNING
     tags = ("credentials", "supply-chain")
     security_severity = 7.0
+    # One finding per credential or write line, however many publishes it reaches.
+    repeats = Repeats.SAME_LINE
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        seen: set[tuple[str, int]] = set()
-        for job in analyze(project).jobs:
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for job in ctx.facts.jobs:
             if not job.publishes:
                 continue
             runs_other_code = job.installs or job.runs_code
@@ -70,10 +70,6 @@ class PublishTokenExposed(Rule):
                 for credential in publish.fallback_credentials:
                     if credential.scope not in _SCOPE_WORDS or not credential.defined_in_file or not runs_other_code:
                         continue
-                    key = (credential.location.path, credential.location.line)
-                    if key in seen:
-                        continue
-                    seen.add(key)
                     first = (job.installs[0].location if job.installs else job.runs_code[0])
                     yield self.finding(
                         credential.location,
@@ -89,16 +85,14 @@ class PublishTokenExposed(Rule):
                 if c is not None
             }
             for write in job.npmrc_writes:
-                credential = write.credential
-                if credential is None:
+                written = write.credential
+                if written is None:
                     continue
-                if (credential.identity or (credential.location.path, str(credential.location.line))) not in publish_credentials:
+                if (written.identity or (written.location.path, str(written.location.line))) not in publish_credentials:
                     continue  # e.g. a read-only install token written for `npm ci`: that is its job
                 later = [i for i in job.installs if i.step_index > write.step_index or (i.step_index == write.step_index and i.location.line > write.location.line)]
-                key = (write.location.path, write.location.line)
-                if not later or key in seen:
+                if not later:
                     continue
-                seen.add(key)
                 yield self.finding(
                     write.location,
                     f"`{write.display}` writes the publish token into {write.target} before `{later[0].display}`, whose "

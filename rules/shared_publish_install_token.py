@@ -40,10 +40,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
 from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.model import Finding, Project, Related, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, Related, Severity
+from npm_auth_lint.rule import Context, Repeats, Rule
 
 
 class SharedPublishInstallToken(Rule):
@@ -52,28 +51,27 @@ class SharedPublishInstallToken(Rule):
     severity = Severity.WARNING
     tags = ("credentials", "least-privilege")
     security_severity = 5.0
+    # One finding per install line, however many shared credentials it uses.
+    repeats = Repeats.SAME_LINE
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        analysis = analyze(project)
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        analysis = ctx.facts
         publish_by_identity: dict[tuple[str, str], PublishFact] = {}
         for publish in sorted(analysis.publishes, key=lambda p: p.location):
             for credential in (publish.credential, *publish.fallback_credentials):
                 if credential is not None and credential.identity is not None:
                     publish_by_identity.setdefault(credential.identity, publish)
-        seen: set[tuple[str, int]] = set()
         for job in analysis.jobs:
             for install in job.installs:
                 for credential in install.credentials:
-                    publish = publish_by_identity.get(credential.identity) if credential.identity else None
-                    key = (install.location.path, install.location.line)
-                    if publish is None or key in seen:
+                    shared = publish_by_identity.get(credential.identity) if credential.identity else None
+                    if shared is None:
                         continue
-                    seen.add(key)
                     kind = "secret" if credential.identity and credential.identity[0] == "secret" else "CI variable"
                     yield self.finding(
                         install.location,
                         f"`{install.display}` installs with {kind} {credential.source.name}, the same credential "
-                        f"`{publish.display}` publishes with; give installs a read-only granular token (e.g. "
+                        f"`{shared.display}` publishes with; give installs a read-only granular token (e.g. "
                         f"NPM_READ_TOKEN) and publish with trusted publishing or a separate write token",
-                        related=[Related(publish.location, "the publish that uses the same credential")],
+                        related=[Related(shared.location, "the publish that uses the same credential")],
                     )

@@ -42,9 +42,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
-from npm_auth_lint.model import Finding, NpmrcKind, Project, Provider, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, NpmrcKind, Provider, Severity
+from npm_auth_lint.rule import Context, Rule
 
 
 class TokenWrittenToNpmrc(Rule):
@@ -54,8 +53,8 @@ class TokenWrittenToNpmrc(Rule):
     tags = ("credentials", "secrets")
     security_severity = 5.5
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        for job in analyze(project).jobs:
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for job in ctx.facts.jobs:
             for write in job.npmrc_writes:
                 credential = write.credential
                 if credential is None:

@@ -33,8 +33,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.model import Finding, Project, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, Severity
+from npm_auth_lint.rule import Context, Rule
 
 
 class UnresolvedReference(Rule):
@@ -44,8 +44,8 @@ class UnresolvedReference(Rule):
     tags = ("coverage",)
     security_severity = 1.0
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        for reference in project.references:
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for reference in ctx.project.references:
             yield self.finding(
                 reference.location,
                 f"{reference.what}: npm-auth-lint cannot follow it locally, so what it does is not checked",

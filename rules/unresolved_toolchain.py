@@ -40,12 +40,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint import commands as cmds
-from npm_auth_lint.analysis import analyze, pin_can_reach
+from npm_auth_lint.analysis import pin_can_reach
 from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.analysis.advice import node_pin_example
-from npm_auth_lint.analysis.job_toolchain import npm_state, publisher_kind
-from npm_auth_lint.model import Finding, Project, Provider, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.analysis.job_toolchain import npm_state
+from npm_auth_lint.knowledge.publishing import PublisherKind
+from npm_auth_lint.model import Finding, Provider, Severity
+from npm_auth_lint.rule import Context, Repeats, Rule
 
 
 class UnresolvedToolchain(Rule):
@@ -54,24 +55,22 @@ class UnresolvedToolchain(Rule):
     severity = Severity.NOTE
     tags = ("toolchain",)
     security_severity = 1.0
+    # One finding per job: its first publish whose toolchain cannot be determined.
+    repeats = Repeats.SAME_SUBJECT
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        seen: set[tuple[str, str]] = set()
-        for facts, chain in analyze(project).toolchains:
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for facts, chain in ctx.facts.toolchains:
             publish = chain.publish
-            key = (publish.pipeline.path, publish.job.id)
-            if key in seen:
-                continue
             reason = chain.unresolved
-            never = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.tool)
+            never = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.publisher)
             own_client = False
             npm_unknown = False
-            if reason is None and publisher_kind(publish) == "own" and not (never and never.never) and not _version_decides(publish):
+            if reason is None and publish.kind is PublisherKind.OWN_CLIENT and not (never and never.never) and not _version_decides(publish):
                 # (Publishers that never do OIDC, like bun, or whose pinned version tells, are
                 # oidc-blocker's and use-trusted-publishing's to report.)
                 reason = f"`{publish.display}` publishes with its own registry client, not the npm CLI"
                 own_client = True
-            if reason is None and publisher_kind(publish) == "npm":
+            if reason is None and publish.kind is PublisherKind.NPM_CLI:
                 states = [state for pin in chain.pins if (state := npm_state(facts, chain, pin)) is not None]
                 unknown = next((state for state in states if state.version is None and state.upgrade is not None), None)
                 if unknown is not None and unknown.upgrade is not None:
@@ -84,8 +83,9 @@ class UnresolvedToolchain(Rule):
                     npm_unknown = True
             if reason is None:
                 continue
-            seen.add(key)
-            floor = "11.11.0" if publish.provider is Provider.CIRCLECI else "11.5.1"
+            from npm_auth_lint import toolchain  # ~40 ms of imports: only when something is reported
+
+            floor = toolchain.npm_floor(publish.provider is Provider.CIRCLECI)
             if own_client:
                 advice = "its own version decides whether trusted publishing works: check it supports OIDC"
             elif npm_unknown:
@@ -94,17 +94,18 @@ class UnresolvedToolchain(Rule):
                 example = node_pin_example(publish.provider)
                 if publish.provider is Provider.GITHUB:
                     example = "actions/setup-node `node-version: 24`, or a `node:24` image"
-                advice = f"pin it in the job (e.g. {example}) so trusted publishing gets npm >= {floor} and Node >= 22.14.0"
+                advice = f"pin it in the job (e.g. {example}) so trusted publishing gets npm >= {floor} and Node >= {toolchain.NODE_OIDC_FLOOR}"
             yield self.finding(
                 publish.location,
                 f"the toolchain of `{publish.display}` in job `{publish.job.id}` cannot be determined: {reason}; {advice}",
+                subject=(publish.pipeline.path, publish.job.id),
             )
 
 
 def _version_decides(publish: PublishFact) -> bool:
     """Whether the publisher's pinned version (a dependency, `packageManager`, Volta) tells if it
     does trusted publishing, so there is nothing left to check by hand."""
-    support = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.tool)
+    support = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.publisher)
     pin = publish.tool_pin
     if support is None or pin is None or support.minimum is None:
         return False

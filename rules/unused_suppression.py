@@ -29,8 +29,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.model import Finding, Project, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, Severity
+from npm_auth_lint.rule import Context, Rule
 
 
 class UnusedSuppression(Rule):
@@ -40,6 +40,6 @@ class UnusedSuppression(Rule):
     tags = ("maintainability",)
     security_severity = 2.0
 
-    def check(self, project: Project) -> Iterator[Finding]:
+    def check(self, ctx: Context) -> Iterator[Finding]:
         # The engine reports these: only it knows which suppressions matched a finding.
         return iter(())

@@ -71,10 +71,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.analysis import analyze
 from npm_auth_lint.analysis.advice import switch_to_oidc
-from npm_auth_lint.model import Finding, Project, Related, Severity
-from npm_auth_lint.rule import Rule
+from npm_auth_lint.model import Finding, Related, Severity
+from npm_auth_lint.rule import Context, Rule
 
 
 class UseTrustedPublishing(Rule):
@@ -84,8 +83,8 @@ class UseTrustedPublishing(Rule):
     tags = ("credentials", "supply-chain")
     security_severity = 6.0
 
-    def check(self, project: Project) -> Iterator[Finding]:
-        analysis = analyze(project)
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        analysis = ctx.facts
         for publish in analysis.publishes:
             credential = publish.credential
             if not publish.is_npmjs or credential is None:

@@ -26,10 +26,10 @@ from npm_auth_lint.commands import (
     ref_version,
     refine_tool,
     script_lookup,
-    version_at_least,
 )
 from npm_auth_lint.model import Command, Location, NpmrcKind, PackageJson, Text, frozen_map
 from npm_auth_lint.shell import split_script
+from npm_auth_lint.toolchain.ranges import can_reach
 
 
 def run(script: str, *, scripts: dict[str, str] | None = None, shell: str | None = None, first_line: int = 20):
@@ -804,14 +804,23 @@ def test_ref_version(ref, comment, version):
     assert ref_version(ref, comment) == version
 
 
-def test_action_version_and_minimum():
-    action = classify_action("changesets/action@v1.6.4")
-    assert version_at_least(action.version(), OIDC_PUBLISHER_SUPPORT["changesets/action"].minimum) is False
-    assert version_at_least(classify_action("changesets/action@v1").version(), "1.7.0") is True
-    assert version_at_least((1, 7, 0), "1.7.0") is True
-    assert version_at_least((4,), "4.1.0") is True
-    assert version_at_least((3,), "4.1.0") is False
-    assert version_at_least(None, "4.1.0") is None
+@pytest.mark.parametrize(
+    ("uses", "minimum", "reaches"),
+    [
+        ("changesets/action@v1.6.4", "1.7.0", False),
+        ("changesets/action@v1", "1.7.0", True),  # a floating major tag: its newest 1.x
+        ("changesets/action@v1.7.0", "1.7.0", True),
+        ("JS-DevTools/npm-publish@v4", "4.1.0", True),
+        ("JS-DevTools/npm-publish@v4.0", "4.1.0", False),
+        ("JS-DevTools/npm-publish@v4.1", "4.1.5", True),
+        ("JS-DevTools/npm-publish@v3", "4.1.0", False),
+        ("JS-DevTools/npm-publish@v5", "4.1.0", True),
+    ],
+)
+def test_action_version_reaches_minimum(uses, minimum, reaches):
+    version = classify_action(uses).version()
+    assert version is not None
+    assert can_reach(".".join(map(str, version)), minimum) is reaches
 
 
 def test_support_table_matches_the_facts():
@@ -824,7 +833,8 @@ def test_support_table_matches_the_facts():
     assert table["JS-DevTools/npm-publish"].minimum == "4.1.0"
     assert table["yarn-berry"].minimum == "4.10.0"
     assert table["pnpm"].minimum == "11.0.0" and table["pnpm"].uses_npm_cli
-    assert (table["npm"].minimum, table["npm"].circleci_minimum) == ("11.5.1", "11.11.0")
+    # npm's floors have one source, toolchain.floors (tests/test_toolchain*.py check them).
+    assert table["npm"].minimum is None and not table["npm"].never
     assert all(support.source for support in table.values())
 
 

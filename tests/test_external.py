@@ -82,8 +82,8 @@ class DemoRule(Rule):
     id = "demo-word"
     severity = Severity.NOTE
 
-    def check(self, project):
-        for npmrc in project.npmrcs:
+    def check(self, ctx):
+        for npmrc in ctx.project.npmrcs:
             for entry in npmrc.entries:
                 if "demo" in entry.key:
                     yield self.finding(entry.location, "the demo plugin found the word demo")

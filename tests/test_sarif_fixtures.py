@@ -32,7 +32,7 @@ def validator():
 def test_fixture_sarif_is_valid(case: Path, tmp_path: Path, validator) -> None:
     root = materialize(case, tmp_path / "repo")
     result = lint([root], Config())
-    report = Report(result.findings, result.rules, result.root, result.files_scanned, "0.1.0", strategy_sections(result.projects))
+    report = Report(result.findings, result.rules, result.root, result.files_scanned, "0.1.0", strategy_sections(result.analyses))
     log = json.loads(sarif_reporter.render(report))
     errors = sorted(validator.iter_errors(log), key=lambda e: list(e.path))
     assert [e.message for e in errors] == []

@@ -16,7 +16,7 @@ ORIGIN = '[remote "origin"]\n\turl = git@github.com:Acme/Widget.git\n'
 
 
 def strategies_of(root: Path):
-    return [s for project in lint([root], Config()).projects for s in strategy(project)]
+    return [s for analysis in lint([root], Config()).analyses for s in strategy(analysis)]
 
 
 def test_token_pipeline_migrates_with_exact_settings(tmp_path: Path) -> None:

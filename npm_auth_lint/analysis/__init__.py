@@ -1,11 +1,11 @@
 """Provider-neutral analysis of the model: publishing jobs, their credentials and blockers.
 
-Rules call :func:`analyze` (cached per project), then read facts; none of them walks steps.
+The engine calls :func:`analyze` once per project and passes the :class:`Analysis` to every
+rule as ``ctx.facts``; rules read facts, none of them walks steps.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -13,6 +13,7 @@ from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis.facts import JobFacts, PublishFact, ToolPin
 from npm_auth_lint.analysis.jobs import analyze_job
 from npm_auth_lint.analysis.job_toolchain import PublishToolchain
+from npm_auth_lint.knowledge.publishing import PublisherKind
 from npm_auth_lint.model import Hosting, Location, Project, Provider
 
 __all__ = ["Analysis", "Blocker", "analyze", "not_viable_reason"]
@@ -79,7 +80,7 @@ class Analysis:
         """The Node/npm upgrade trusted publishing needs for ``publish`` (empty when none)."""
         from npm_auth_lint import toolchain
         from npm_auth_lint.analysis.advice import node_pin_example
-        from npm_auth_lint.analysis.job_toolchain import npm_state, publisher_kind
+        from npm_auth_lint.analysis.job_toolchain import npm_state
 
         circleci = publish.provider is Provider.CIRCLECI
         oldest = toolchain.oldest_node_meeting_floors(circleci)
@@ -88,12 +89,12 @@ class Analysis:
             old_node = [p for p in chain.pins if p.resolution is not None and not toolchain.meets_node_floor(p.resolution.version)]
             if old_node:
                 pin = old_node[0]
-                npm_too = f" and npm >= {floor}" if publisher_kind(publish) == "npm" else ""
+                npm_too = f" and npm >= {floor}" if publish.kind is PublisherKind.NPM_CLI else ""
                 return [
                     f"Upgrade Node to {oldest} or newer (e.g. {node_pin_example(publish.provider, pin.source, pin.location.path)}): `{pin.text}` gives Node "
                     f"{pin.resolution.version}; trusted publishing needs Node >= {toolchain.NODE_OIDC_FLOOR}{npm_too}"  # type: ignore[union-attr]
                 ]
-            if publisher_kind(publish) != "npm":
+            if publish.kind is not PublisherKind.NPM_CLI:
                 return []
             for pin in chain.pins:
                 state = npm_state(facts, chain, pin)
@@ -109,10 +110,10 @@ class Analysis:
         return []
 
     def npm_too_old(self, publish: PublishFact) -> bool:
-        """An npm on PATH that never tries OIDC (< 11.5.1; < 11.11.0 on CircleCI) for this publish."""
-        from npm_auth_lint.analysis.job_toolchain import npm_state, publisher_kind
+        """An npm on PATH that never tries OIDC (below the npm floor of toolchain.floors) for this publish."""
+        from npm_auth_lint.analysis.job_toolchain import npm_state
 
-        if publisher_kind(publish) != "npm":
+        if publish.kind is not PublisherKind.NPM_CLI:
             return False
         for job, chain in self._toolchains_of(publish):
             from npm_auth_lint import toolchain
@@ -129,63 +130,36 @@ def not_viable_reason(analysis: Analysis, publish: PublishFact) -> str:
     return "; ".join(b.reason for b in analysis.blockers(publish) if b.platform)
 
 
-_CACHE: dict[int, tuple[Project, Analysis]] = {}
-
-
 def analyze(project: Project) -> Analysis:
-    """The analysis of ``project``, computed once however many rules ask."""
-    cached = _CACHE.get(id(project))
-    if cached is not None and cached[0] is project:
-        return cached[1]
+    """The facts of ``project``: every job that runs as a pipeline of its own, walked once.
+
+    The engine calls it once per project and hands the result to every rule (``ctx.facts``).
+    """
     called = {job.called_file for _, job in project.jobs() if job.called_file}
-    # A file that another pipeline includes, or starts as a child pipeline (GitLab), runs as
-    # part of that pipeline only: it is not also analysed as a pipeline of its own.
-    included = {
-        source
-        for pipeline in project.pipelines
-        for source in pipeline.sources
-        if source != pipeline.path or pipeline.entry is not None
-    }
+    included = project.included_files
     jobs = tuple(
         analyze_job(project, pipeline, job)
         for pipeline, job in project.jobs()
         # A reusable workflow that a local workflow calls is analysed through its caller.
         if not (pipeline.reusable_only and pipeline.path in called)
+        # A file another pipeline includes runs as part of that pipeline only.
         and not (pipeline.path in included and pipeline.entry is None)
     )
-    result = Analysis(project, jobs)
-    if len(_CACHE) > 8:
-        _CACHE.clear()
-    _CACHE[id(project)] = (project, result)
-    return result
+    return Analysis(project, jobs)
 
 
 # ------------------------------------------------------------------------------------------
 # Blockers
 
-_VERSION = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
-
-
 def pin_can_reach(pin: str, minimum: str) -> bool | None:
-    """Can a dependency range resolve to ``minimum`` or newer? None if unknown.
-
-    Evaluated with npm's range semantics: ``^8.1.0``, ``<9`` and ``8.0.0 - 8.9.0`` cannot reach
-    9.0.0; ``^4.8.0`` can reach 4.9.0; ``>=8``, ``*`` and ``latest`` can. A range can reach the
-    minimum when one of a few candidates does satisfy it: the minimum, every version the range
-    names and the next minor and major of each, and a very large version.
-    """
+    """Can a dependency range resolve to ``minimum`` or newer? None if unknown (a dist-tag, a
+    workspace/file/git dependency, no range)."""
     from npm_auth_lint.toolchain import ranges
 
     text = pin.strip()
     if text in ("latest", "next", "") or text.startswith(("workspace:", "npm:", "file:", "link:", "git", "http")):
         return None
-    if not ranges.is_valid_range(text):
-        return None
-    candidates = {minimum, "99999.0.0"}
-    for match in _VERSION.finditer(text):
-        major, minor, patch = (int(part) if part is not None else 0 for part in match.groups())
-        candidates.update({f"{major}.{minor}.{patch}", f"{major}.{minor + 1}.0", f"{major + 1}.0.0"})
-    return any(ranges.at_least(v, minimum) and ranges.satisfies(v, text) for v in candidates)
+    return ranges.can_reach(text, minimum)
 
 
 def _blockers(project: Project, publish: PublishFact) -> list[Blocker]:
@@ -220,7 +194,7 @@ def _publisher_blockers(publish: PublishFact) -> list[Blocker]:
     found: list[Blocker] = []
     if publish.action_pin is not None:
         found += _pin_blocker(publish, publish.action_pin.package, publish.action_pin, action=True)
-    found += _pin_blocker(publish, publish.tool.removeprefix("action:"), publish.tool_pin, action=publish.tool.startswith("action:"))
+    found += _pin_blocker(publish, publish.publisher, publish.tool_pin, action=publish.tool is None)
     return found
 
 
@@ -229,9 +203,11 @@ def _pin_blocker(publish: PublishFact, key: str, pin: ToolPin | None, *, action:
     if support is None:
         return []
     if support.never:
+        from npm_auth_lint.toolchain import npm_floor
+
         return [Blocker(
             publish.location, f"`{publish.display}` does not support trusted publishing ({support.note or 'no OIDC'})", False,
-            f"publish with `npm publish` (npm >= {'11.11.0' if publish.job.provider is Provider.CIRCLECI else '11.5.1'}) instead",
+            f"publish with `npm publish` (npm >= {npm_floor(publish.job.provider is Provider.CIRCLECI)}) instead",
         )]
     minimum = support.minimum
     if publish.job.provider is Provider.CIRCLECI and support.circleci_minimum:
@@ -248,5 +224,8 @@ def _pin_blocker(publish: PublishFact, key: str, pin: ToolPin | None, *, action:
 
 
 def _action_ref_reaches(ref: str, minimum: str) -> bool | None:
+    """Whether an action ref (``v1`` floats over 1.x) can be ``minimum`` or newer; None if unknown."""
+    from npm_auth_lint.toolchain import ranges
+
     version = cmds.ref_version(ref)
-    return cmds.version_at_least(version, minimum)
+    return None if version is None else ranges.can_reach(".".join(map(str, version)), minimum)

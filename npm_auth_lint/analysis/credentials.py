@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from npm_auth_lint.analysis.facts import Credential
+from npm_auth_lint.analysis.facts import Credential, CredentialChannel
 from npm_auth_lint.analysis.registry_urls import nerf_dart, scope_matches
 from npm_auth_lint.credential_sources import JOB_TOKENS, SETUP_NODE_PLACEHOLDER, classify_value
 from npm_auth_lint.envref import env_references
@@ -65,8 +65,12 @@ def value_credential(
     via: str,
     env: Mapping[str, EnvVar],
     provider: Provider,
+    channel: CredentialChannel,
 ) -> Credential | None:
-    """What an npmrc-style value (``${VAR}``, ``$VAR``, ``${{ secrets.X }}`` or a literal) holds."""
+    """What an npmrc-style value (``${VAR}``, ``$VAR``, ``${{ secrets.X }}`` or a literal) holds.
+
+    ``channel`` is how the value reaches the tool; a value read through an environment
+    variable reaches it through the environment."""
     text = value.strip().strip("\"'")
     if not text:
         return None
@@ -74,24 +78,26 @@ def value_credential(
     if secret:
         name = secret.group(1)
         kind = ValueSourceKind.JOB_TOKEN if name == "GITHUB_TOKEN" else ValueSourceKind.SECRET
-        return Credential(ValueSource(kind, name), where, via)
+        return Credential(ValueSource(kind, name), where, via, channel)
     names = env_references(text) or tuple(m.group(1) or m.group(2) for m in _SHELL_REF.finditer(text))
     if not names:
         source = classify_value(text, provider)
         if text == SETUP_NODE_PLACEHOLDER:
             source = ValueSource(ValueSourceKind.PLACEHOLDER)
-        return Credential(source, where, via)
+        return Credential(source, where, via, channel)
     name = names[0]
     variable = env.get(name)
     if variable is not None:
-        return Credential(variable.source, variable.location, f"{name} ({via})", variable=name, scope=variable.scope)
+        return Credential(variable.source, variable.location, f"{name} ({via})", CredentialChannel.ENVIRONMENT, variable=name, scope=variable.scope)
     if name in JOB_TOKENS:
-        return Credential(ValueSource(ValueSourceKind.JOB_TOKEN, name), where, via, variable=name)
+        return Credential(ValueSource(ValueSourceKind.JOB_TOKEN, name), where, via, channel, variable=name)
     if provider is Provider.GITHUB:
         # On GitHub nothing is in the environment unless the workflow puts it there.
         return None
     # GitLab and CircleCI put project/group variables and contexts in every job's environment.
-    return Credential(ValueSource(ValueSourceKind.VARIABLE, name), where, f"{name} ({via})", variable=name, defined_in_file=False)
+    return Credential(
+        ValueSource(ValueSourceKind.VARIABLE, name), where, f"{name} ({via})", CredentialChannel.ENVIRONMENT, variable=name, defined_in_file=False
+    )
 
 
 def npm_credential(
@@ -104,7 +110,10 @@ def npm_credential(
     for name, variable in env.items():
         match = _ENV_AUTH.match(name)
         if match and (match.group(1) is None or scope_matches(match.group(1), registry)):
-            return Credential(variable.source, variable.location, f"{name} (npm reads npm_config_* variables)", variable=name, scope=variable.scope)
+            return Credential(
+                variable.source, variable.location, f"{name} (npm reads npm_config_* variables)", CredentialChannel.ENVIRONMENT,
+                variable=name, scope=variable.scope,
+            )
     for level in ("project", "user"):
         for layer in (layer for layer in reversed(layers) if layer.level == level):
             matching = [line for line in lines_for(layer, registry) if line.key in AUTH_KEYS]
@@ -117,7 +126,7 @@ def line_credential(line: AuthLine, env: Mapping[str, EnvVar], provider: Provide
     """What an npmrc auth line holds for a step with environment ``env``."""
     if line.written is not None:
         return line.written
-    return value_credential(line.value, line.location, line.via, env, provider)
+    return value_credential(line.value, line.location, line.via, env, provider, CredentialChannel.NPMRC)
 
 
 def expanded_when_written(command_text: str, value: str) -> bool:
@@ -150,7 +159,7 @@ def env_credential(name: str, env: Mapping[str, EnvVar], via: str) -> Credential
     variable = env.get(name)
     if variable is None:
         return None
-    return Credential(variable.source, variable.location, f"{name} ({via})", variable=name, scope=variable.scope)
+    return Credential(variable.source, variable.location, f"{name} ({via})", CredentialChannel.ENVIRONMENT, variable=name, scope=variable.scope)
 
 
 def setup_node_layer(registry_url: str, location: Location) -> NpmrcLayer:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from npm_auth_lint.analysis.registry_urls import is_npmjs
+from npm_auth_lint.commands import Tool
+from npm_auth_lint.knowledge.publishing import PublisherKind, publisher_kind_of
 from npm_auth_lint.model import (
     Command,
     EnvScope,
@@ -23,13 +26,40 @@ from npm_auth_lint.model import (
 )
 
 
+class CredentialChannel(enum.Enum):
+    """How a credential reaches the tool (its :attr:`Credential.source` says what it is)."""
+
+    ENVIRONMENT = "environment"  # the tool reads an environment variable (``via`` starts with its name)
+    NPMRC = "npmrc"  # an auth line of an npmrc or .yarnrc.yml in effect (committed, setup-node's, written)
+    NPMRC_WRITE = "npmrc-write"  # the value a CI command writes into an npmrc/yarnrc
+    CLI_FLAG = "cli-flag"  # npm config on the command line (``--//host/:_authToken=...``)
+    ACTION_INPUT = "action-input"  # a publishing action's input (``token:``)
+    JOB_ENV = "job-env"  # set in the job's or the file's environment, whoever reads it
+
+
+class TargetOrigin(enum.Enum):
+    """Where a publish's registry comes from (spec: "Publish target"); ``target_via`` words it."""
+
+    REGISTRY_FLAG = "registry-flag"  # --registry
+    ENVIRONMENT = "environment"  # NPM_CONFIG_REGISTRY
+    SETUP_NODE = "setup-node"  # setup-node registry-url (possibly for the package's @scope)
+    PUBLISH_CONFIG = "publish-config"  # package.json publishConfig.registry
+    NPMRC = "npmrc"  # a `registry=` line written earlier in the job, or in a committed .npmrc
+    ACTION_INPUT = "action-input"  # a publishing action's `registry` input
+    ACTION_DEFAULT = "action-default"  # a publishing action's default registry
+    NPM_DEFAULT = "npm-default"  # npm's default registry
+    # npm's default registry, although setup-node set a registry-url for other @scopes only.
+    NPM_DEFAULT_BESIDE_SCOPED = "npm-default-beside-scoped"
+
+
 @dataclass(frozen=True)
 class Credential:
     """A registry credential in effect for a step, and the line that puts it in scope."""
 
     source: ValueSource  # secret NPM_TOKEN, CI variable, literal, job token, placeholder
     location: Location  # the env key, action input, npmrc line or write command
-    via: str  # how it reaches the tool, e.g. "NODE_AUTH_TOKEN (setup-node registry-url)"
+    via: str  # how it reaches the tool, in words, e.g. "NODE_AUTH_TOKEN (setup-node registry-url)"
+    channel: CredentialChannel
     variable: str | None = None  # the environment variable that carries it, when one does
     scope: EnvScope | None = None  # where an environment variable was set
     defined_in_file: bool = True  # False for CI variables referenced but defined in settings
@@ -60,7 +90,7 @@ class Credential:
     def describe(self) -> str:
         """What it is and how it reaches the tool, e.g. "secret NPM_TOKEN via NODE_AUTH_TOKEN (...)"."""
         via = self.via
-        if self.source.name and via.startswith(f"{self.source.name} ("):
+        if self.channel is CredentialChannel.ENVIRONMENT and self.source.name and self.variable == self.source.name:
             via = via[len(self.source.name) + 1 :]  # "secret NPM_TOKEN (read by ...)": no echo
             return f"{self.source_phrase()} {via}"
         return f"{self.source_phrase()} via {via}"
@@ -84,10 +114,12 @@ class PublishFact:
     step: Step
     step_index: int
     location: Location  # the publish command's line, or the publishing action's `uses:` line
-    tool: str  # commands.Tool value, or "action:<owner>/<repo>"
+    tool: Tool | None  # the publishing tool; None when a publishing action publishes by itself
+    publisher_action: str | None  # then: that action's key in the publisher table
     display: str  # what to call it in messages ("npm publish", "changesets/action")
     target: str  # the registry URL it publishes to
-    target_via: str  # where the target came from
+    target_via: str  # where the target came from, in words
+    target_origin: TargetOrigin
     credential: Credential | None  # the long-lived credential it authenticates with, if any
     fallback_credentials: tuple[Credential, ...]  # every long-lived credential in scope
     provenance: bool | None  # explicitly on / off; None when npm's default applies
@@ -102,6 +134,16 @@ class PublishFact:
     @property
     def is_npmjs(self) -> bool:
         return is_npmjs(self.target)
+
+    @property
+    def publisher(self) -> str:
+        """The publisher's key in the publisher table (knowledge.publishing.PUBLISHERS)."""
+        return self.tool.value if self.tool is not None else self.publisher_action or ""
+
+    @property
+    def kind(self) -> PublisherKind:
+        """Whose registry client publishes: npm's CLI, a bundled npm, or the tool's own."""
+        return publisher_kind_of(self.publisher)
 
     @property
     def relies_on_oidc(self) -> bool:

@@ -16,10 +16,6 @@ from dataclasses import dataclass
 from npm_auth_lint.analysis.facts import JobFacts, NodeSetup, NpmUpgradeFact, PublishFact
 from npm_auth_lint.model import Location, PackageJson, Project, Provider, Text, ValueSourceKind
 
-# Publishers with their own registry client: their own OIDC support decides, not npm's.
-OWN_CLIENT = frozenset({"yarn-berry", "yarn-classic", "bun", "lerna", "lerna-lite"})
-# semantic-release's npm plugin bundles its own npm (^11.6.2 since 13.x).
-BUNDLES_NPM = frozenset({"semantic-release", "action:semantic-release"})
 
 _MATRIX = re.compile(r"^\$\{\{\s*matrix\.([A-Za-z0-9_.-]+)\s*\}\}$")
 _ENV = re.compile(r"^\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
@@ -326,12 +322,3 @@ def npm_state(facts: JobFacts, chain: PublishToolchain, pin: NodePin) -> NpmStat
     if upgraded.version is None:
         return NpmState(None, False, upgraded.explanation, last.location, last)
     return NpmState(upgraded.version, upgraded.version_bound.value == "exact", upgraded.explanation, last.location, last)
-
-
-def publisher_kind(publish: PublishFact) -> str:
-    """"npm" when the npm on PATH publishes, "bundled" / "own" otherwise."""
-    if publish.tool in BUNDLES_NPM:
-        return "bundled"
-    if publish.tool in OWN_CLIENT:
-        return "own"
-    return "npm"

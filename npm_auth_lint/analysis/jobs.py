@@ -9,6 +9,7 @@ effect (setup-node's user npmrc, npmrc files written by scripts) and npm upgrade
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from npm_auth_lint import commands as cmds
@@ -26,12 +27,14 @@ from npm_auth_lint.analysis.credentials import (
 )
 from npm_auth_lint.analysis.facts import (
     Credential,
+    CredentialChannel,
     InstallFact,
     JobFacts,
     NodeSetup,
     NpmrcWriteFact,
     NpmUpgradeFact,
     PublishFact,
+    TargetOrigin,
     ToolPin,
 )
 from npm_auth_lint.analysis.packages import (
@@ -65,19 +68,39 @@ from npm_auth_lint.model import (
     ValueSourceKind,
 )
 from npm_auth_lint.analysis.job_toolchain import volta_pins
+from npm_auth_lint.knowledge.publishing import ORB_COMMANDS, KnownAction
 from npm_auth_lint.redact import redact
 from npm_auth_lint.shell import split_script
 
 NPM_AUDIENCE = "npm:registry.npmjs.org"
 # Publishers that publish the workspace's packages rather than the current one; the
 # changesets/action sub-action `changesets/action/publish` has no `publish:` script to read.
-_WORKSPACE_PUBLISHERS = frozenset(
-    {cmds.Tool.LERNA.value, cmds.Tool.LERNA_LITE.value, cmds.Tool.CHANGESETS.value, cmds.Tool.NX.value, "action:changesets/action"}
-)
+# (A publishing action that does so says it in the known-actions table: `publishes_workspace`.)
+_WORKSPACE_TOOLS = frozenset({cmds.Tool.LERNA, cmds.Tool.LERNA_LITE, cmds.Tool.CHANGESETS, cmds.Tool.NX})
 # Tools that read NPM_TOKEN from the environment and write their own npmrc with it.
-_READS_NPM_TOKEN = frozenset({cmds.Tool.SEMANTIC_RELEASE.value})
+_READS_NPM_TOKEN = frozenset({cmds.Tool.SEMANTIC_RELEASE})
 _PROJECT_NPMRC = re.compile(r"^(?:\./)?(?:\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY|PWD)\}?/)?\.npmrc$")
 _USER_NPMRC = re.compile(r"^(?:~|\$\{?HOME\}?|/root|/home/[^/]+|\$\{?NPM_CONFIG_USERCONFIG\}?|\$\{?RUNNER_TEMP\}?/\.npmrc)(?:/\.npmrc)?$", re.I)
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A publish step as found, before the job's ID token and packages are filled in."""
+
+    location: Location  # the publish command's line, or the publishing action's `uses:` line
+    tool: cmds.Tool | None  # the publishing tool; None when an action publishes by itself
+    publisher_action: str | None  # then: the action's key in the publisher table
+    display: str
+    target: tuple[str, TargetOrigin, str]  # registry URL, where it comes from, that in words
+    credential: Credential | None
+    provenance: tuple[bool | None, str | None]
+    package: PackageJson | None
+    workspace: bool  # publishes the workspace's packages rather than `package`
+    command: Command | None = None
+    tool_pin: ToolPin | None = None
+    action_pin: ToolPin | None = None
+    script_location: Location | None = None
+    id_token: IdToken | None = None
 
 
 @dataclass
@@ -94,6 +117,18 @@ class _State:
     yarn_lines: list[AuthLine] = field(default_factory=list)  # npmAuthToken written to a .yarnrc.yml
     # `registry=` / `@scope:registry=` lines written to an npmrc by a script: (scope, url, where).
     registries: list[tuple[str | None, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Shell:
+    """What one shell (a `run:`/`script:` block) carries from command to command."""
+
+    index: int
+    step: Step
+    directory: str  # follows `cd`
+    env: dict[str, EnvVar]  # the step's environment plus this shell's exports
+    unexported: dict[str, cmds.IdTokenExport] = field(default_factory=dict)  # set, not yet exported
+    id_token_here: Location | None = None  # where this shell exported the npm ID token
 
 
 @dataclass
@@ -142,6 +177,11 @@ def _script_display(result: cmds.Publish, fallback: str) -> str:
     return f"{_display(result.command, fallback)} → {_display(result.script_command, fallback)}"
 
 
+def _input(inputs: Mapping[str, Text], name: str | None) -> Text | None:
+    """An action's input by the name the known-actions table gives (None: no such input)."""
+    return inputs.get(name) if name is not None else None
+
+
 def _enabled(value: Text | None) -> bool:
     """An action input that switches something on: present and not ``false`` (``run_install: false``)."""
     return value is not None and value.value.strip().lower() not in ("", "false", "null", "0", "no")
@@ -175,6 +215,7 @@ def _settings_npm_token(provider: Provider, where: Location) -> Credential | Non
         ValueSource(ValueSourceKind.VARIABLE, "NPM_TOKEN"),
         where,
         "NPM_TOKEN (read by semantic-release; not set in the file, so a CI/CD variable or context)",
+        CredentialChannel.ENVIRONMENT,
         variable="NPM_TOKEN",
         defined_in_file=False,
     )
@@ -230,7 +271,9 @@ class _JobWalker:
         level = tuple(
             credential
             for variable in self.job.env
-            if (credential := long_lived(Credential(variable.source, variable.location, variable.name, variable=variable.name, scope=variable.scope)))
+            if (credential := long_lived(Credential(
+                variable.source, variable.location, variable.name, CredentialChannel.JOB_ENV, variable=variable.name, scope=variable.scope,
+            )))
         )
         return JobFacts(
             pipeline=self.pipeline,
@@ -253,96 +296,142 @@ class _JobWalker:
     # Actions ----------------------------------------------------------------------------
 
     def _action(self, index: int, step: Step, env: dict[str, EnvVar]) -> None:
+        """A ``uses:`` step: what its row in the known-actions table says it does."""
         assert step.uses is not None
         ref = cmds.classify_action(step.uses.value)
-        inputs = step.inputs
-        if ref.kind is cmds.ActionKind.SETUP_NODE:
-            registry = inputs.get("registry-url")
-            self.out.node_setups.append(
-                NodeSetup(
-                    index, "setup-node", inputs.get("node-version"), inputs.get("node-version-file"), registry, ref.ref,
-                    always_auth=inputs.get("always-auth"),
-                )
-            )
-            if registry is not None and registry.value.strip():
-                scope = setup_node_scope(inputs.get("scope"), registry.value.strip(), self.project)
-                if scope is None:
-                    self.state.registry_url = registry.value.strip()
-                else:
-                    self.state.scoped_registries[scope] = registry.value.strip()
-                self.state.layers.append(setup_node_layer(registry.value.strip(), registry.location))
-                # setup-node exports NODE_AUTH_TOKEN to every later step: the step's own value,
-                # or (v4-v6) a placeholder.
-                own = next((v for v in step.env if v.name == "NODE_AUTH_TOKEN"), None)
-                if own is not None:
-                    self.state.env["NODE_AUTH_TOKEN"] = replace(own, scope=EnvScope.RUNTIME)
+        if ref.known is not None and ref.kind is cmds.ActionKind.SETUP_NODE:
+            self._setup_node(index, step, ref.known, ref.ref)
             return
-        if ref.kind is cmds.ActionKind.SETUP_VOLTA:
-            # volta-cli/action installs `node-version`, else Volta runs the Node that package.json
-            # (`package-json-path`, by default the checkout root's) pins in `volta.node`.
-            manifest = inputs.get("package-json-path") or Text("package.json", step.uses.location)
-            self.out.node_setups.append(NodeSetup(index, "volta", inputs.get("node-version"), manifest))
-            npm = inputs.get("npm-version")
-            if npm is None or not npm.value.strip():
-                npm = volta_pins(self.project, manifest.value)[1]  # Volta's npm shim runs a pinned npm
-            if npm is not None and npm.value.strip():
-                self.out.upgrades.append(NpmUpgradeFact(index, npm.location, npm.value.strip(), "volta", f"volta npm@{npm.value.strip()}"))
+        if ref.known is not None and ref.kind is cmds.ActionKind.SETUP_VOLTA:
+            self._setup_volta(index, step, ref.known)
             return
-        if self.provider is Provider.CIRCLECI and step.uses.value.endswith("/install") and "node-version" in inputs:
-            # The circleci/node orb's node/install: installs that Node (and, in orb 4.x, an npm).
-            self.out.node_setups.append(NodeSetup(index, "orb", inputs.get("node-version")))
-        if ref.kind is cmds.ActionKind.INSTALL and (ref.condition is None or _enabled(inputs.get(ref.condition))):
+        if self.provider is Provider.CIRCLECI:
+            self._orb_command(index, step)
+        if ref.kind is cmds.ActionKind.INSTALL and (ref.condition is None or _enabled(step.inputs.get(ref.condition))):
             self._install(index, step, step.uses.location, ref.raw.split("@")[0], env, self._step_dir(step))
+        elif ref.known is not None and ref.kind is cmds.ActionKind.PUBLISH:
+            self._action_publish(index, step, ref, ref.known, env)
+
+    def _setup_node(self, index: int, step: Step, known: KnownAction, action_ref: str | None) -> None:
+        inputs = step.inputs
+        registry = _input(inputs, known.registry_input)
+        self.out.node_setups.append(
+            NodeSetup(
+                index, "setup-node", _input(inputs, known.node_version_input), _input(inputs, known.node_version_file_input),
+                registry, action_ref, always_auth=_input(inputs, known.always_auth_input),
+            )
+        )
+        if registry is None or not registry.value.strip():
             return
-        if ref.kind is not cmds.ActionKind.PUBLISH:
-            return
-        if ref.condition is not None and ref.condition not in inputs:
-            return  # changesets/action without `publish:` only opens version PRs
+        url = registry.value.strip()
+        scope = setup_node_scope(_input(inputs, known.scope_input), url, self.project)
+        if scope is None:
+            self.state.registry_url = url
+        else:
+            self.state.scoped_registries[scope] = url
+        self.state.layers.append(setup_node_layer(url, registry.location))
+        # setup-node exports NODE_AUTH_TOKEN to every later step: the step's own value,
+        # or (v4-v6) a placeholder.
+        own = next((v for v in step.env if v.name == "NODE_AUTH_TOKEN"), None)
+        if own is not None:
+            self.state.env["NODE_AUTH_TOKEN"] = replace(own, scope=EnvScope.RUNTIME)
+
+    def _setup_volta(self, index: int, step: Step, known: KnownAction) -> None:
+        # volta-cli/action installs `node-version`, else Volta runs the Node that package.json
+        # (`package-json-path`, by default the checkout root's) pins in `volta.node`.
+        assert step.uses is not None
+        inputs = step.inputs
+        manifest = _input(inputs, known.node_version_file_input) or Text("package.json", step.uses.location)
+        self.out.node_setups.append(NodeSetup(index, "volta", _input(inputs, known.node_version_input), manifest))
+        npm = _input(inputs, known.npm_version_input)
+        if npm is None or not npm.value.strip():
+            npm = volta_pins(self.project, manifest.value)[1]  # Volta's npm shim runs a pinned npm
+        if npm is not None and npm.value.strip():
+            self.out.upgrades.append(NpmUpgradeFact(index, npm.location, npm.value.strip(), "volta", f"volta npm@{npm.value.strip()}"))
+
+    def _orb_command(self, index: int, step: Step) -> None:
+        """A CircleCI orb command that installs Node (the circleci/node orb's ``node/install``;
+        in orb 4.x it installs an npm too)."""
+        assert step.uses is not None
+        for orb in ORB_COMMANDS:
+            if step.uses.value.endswith(orb.suffix) and orb.node_version_input in step.inputs:
+                self.out.node_setups.append(NodeSetup(index, "orb", step.inputs.get(orb.node_version_input)))
+                return
+
+    def _action_pin(self, step: Step, ref: cmds.ActionRef) -> ToolPin:
+        """The publishing action and the version its ref pins (`@<sha> # v1.7.0`: the comment's tag)."""
+        assert step.uses is not None
         version = ref.ref or ""
         if cmds.ref_version(version) is None and step.uses_comment is not None:
             version = step.uses_comment.value.removeprefix("tag=")  # `@<sha> # v1.7.0`: the tag the SHA pins
-        pin = ToolPin(ref.publisher or ref.raw, version, step.uses.location)
+        return ToolPin(ref.publisher or ref.raw, version, step.uses.location)
+
+    def _script_input_publish(self, text: Text, package: PackageJson | None) -> cmds.Publish | None:
+        """The first publish of the shell script an action runs (changesets/action `publish:`)."""
+        commands = split_script(text.value, path=text.location.path, first_line=text.location.line)
+        scripts = cmds.script_lookup(package)
+        for command in commands:
+            found = [r for r in cmds.classify(command, scripts) if isinstance(r, cmds.Publish)]
+            if found:
+                return found[0]
+        return None
+
+    def _action_publish(self, index: int, step: Step, ref: cmds.ActionRef, known: KnownAction, env: dict[str, EnvVar]) -> None:
+        assert step.uses is not None
+        inputs = step.inputs
+        if ref.condition is not None and ref.condition not in inputs:
+            return  # changesets/action without `publish:` only opens version PRs
+        pin = self._action_pin(step, ref)
         directory = self._step_dir(step)
         package = package_for_dir(self.project, directory)
         inner: cmds.Publish | None = None
-        if ref.condition == "publish":
-            text = inputs["publish"]
-            commands = split_script(text.value, path=text.location.path, first_line=text.location.line)
-            scripts = cmds.script_lookup(package)
-            for command in commands:
-                found = [r for r in cmds.classify(command, scripts) if isinstance(r, cmds.Publish)]
-                if found:
-                    inner = found[0]
-                    break
+        if known.script_input is not None and ref.condition == known.script_input:
+            inner = self._script_input_publish(inputs[known.script_input], package)
             if inner is None:
-                return  # the `publish` script does not publish (e.g. only tags)
-        credential: Credential | None = None
-        if ref.publisher == "JS-DevTools/npm-publish":
-            token = inputs.get("token")
-            if token is not None:
-                credential = value_credential(token.value, token.location, "the action's `token` input", env, self.provider)
-            target_text = inputs.get("registry")
-            target, target_via = (target_text.value, "the action's `registry` input") if target_text else (NPMJS, "the action's default registry")
-            package_input = inputs.get("package")
-            if package_input is not None:
-                folder = package_input.value.removesuffix("package.json").rstrip("/")
-                package = package_for_dir(self.project, join_dir(directory, folder) or directory)
-            provenance_input = inputs.get("provenance")
-            provenance = (provenance_input.value.strip().lower() == "true", "the action's `provenance` input") if provenance_input else (None, None)
+                return  # the script does not publish (e.g. only tags)
+        name = ref.publisher or ref.raw
+        if known.token_input is not None:  # the action publishes with its own inputs
+            credential, target, package, provenance = self._own_inputs(known, inputs, env, directory, package)
         else:
-            target, target_via = publish_target(self.project, inner, env, self.state, package, directory)
-            credential = npm_credential(target, env, self._layers(directory), self.provider)
-            if credential is None or not credential.is_long_lived:
-                credential = env_credential("NPM_TOKEN", env, f"read by {ref.publisher or ref.raw}") or credential
+            target = publish_target(self.project, inner, env, self.state, package, directory)
+            credential = npm_credential(target[0], env, self._layers(directory), self.provider)
+            if known.env_token is not None and (credential is None or not credential.is_long_lived):
+                credential = env_credential(known.env_token, env, f"read by {name}") or credential
             provenance = provenance_request(inner, env, package, self.project)
-        tool = inner.tool.value if inner is not None else f"action:{ref.publisher or ref.raw}"
-        recursive = inner is not None and inner.recursive
-        self._add_publish(
-            index, step, step.uses.location, tool, ref.publisher or ref.raw, target, target_via,
-            credential, provenance, package, recursive, None,
-            pin if inner is None else tool_pin(inner.tool_package, self.project, package), None, env,
-            action_pin=pin,
-        )
+        if inner is not None:  # the action runs a publishing tool: the tool is the publisher
+            found = _Found(
+                step.uses.location, inner.tool, None, name, target, credential, provenance, package,
+                workspace=inner.recursive or inner.tool in _WORKSPACE_TOOLS,
+                tool_pin=tool_pin(inner.tool_package, self.project, package), action_pin=pin,
+            )
+        else:
+            found = _Found(
+                step.uses.location, None, name, name, target, credential, provenance, package,
+                workspace=known.publishes_workspace, tool_pin=pin, action_pin=pin,
+            )
+        self._add_publish(index, step, found)
+
+    def _own_inputs(
+        self, known: KnownAction, inputs: Mapping[str, Text], env: dict[str, EnvVar], directory: str, package: PackageJson | None
+    ) -> tuple[Credential | None, tuple[str, TargetOrigin, str], PackageJson | None, tuple[bool | None, str | None]]:
+        """Credential, target, package and provenance of an action that publishes with its own
+        registry client, read from its inputs (JS-DevTools/npm-publish)."""
+        credential: Credential | None = None
+        token = _input(inputs, known.token_input)
+        if token is not None:
+            credential = value_credential(token.value, token.location, f"the action's `{known.token_input}` input", env, self.provider, CredentialChannel.ACTION_INPUT)
+        registry = _input(inputs, known.registry_input)
+        if registry is not None:
+            target = (registry.value, TargetOrigin.ACTION_INPUT, f"the action's `{known.registry_input}` input")
+        else:
+            target = (NPMJS, TargetOrigin.ACTION_DEFAULT, "the action's default registry")
+        folder_input = _input(inputs, known.package_input)
+        if folder_input is not None:
+            folder = folder_input.value.removesuffix("package.json").rstrip("/")
+            package = package_for_dir(self.project, join_dir(directory, folder) or directory)
+        flag = _input(inputs, known.provenance_input)
+        provenance = (flag.value.strip().lower() == "true", f"the action's `{known.provenance_input}` input") if flag else (None, None)
+        return credential, target, package, provenance
 
     # Scripts ----------------------------------------------------------------------------
 
@@ -350,58 +439,70 @@ class _JobWalker:
         return [*_project_layers(self.project, directory), *self.state.layers]
 
     def _script(self, index: int, step: Step, env: dict[str, EnvVar]) -> None:
-        directory = self._step_dir(step)
-        shell_env = dict(env)
-        unexported: dict[str, cmds.IdTokenExport] = {}
-        id_token_here: Location | None = None
+        shell = _Shell(index, step, self._step_dir(step), dict(env))
         for command in step.commands:
             if command.words[:1] == ("cd",) and len(command.words) >= 2:
-                moved = join_dir(directory, command.words[1])
+                moved = join_dir(shell.directory, command.words[1])
                 if moved is not None:
-                    directory = moved
+                    shell.directory = moved
                 continue
-            package = package_for_dir(self.project, directory)
-            command_env = dict(shell_env)
+            package = package_for_dir(self.project, shell.directory)
+            command_env = dict(shell.env)
             for name, value in command.assignments:
-                command_env[name] = runtime_var(name, value, command.location, self.provider, shell_env)
+                command_env[name] = runtime_var(name, value, command.location, self.provider, shell.env)
             for result in cmds.classify(command, cmds.script_lookup(package)):
-                if isinstance(result, cmds.Publish):
-                    self._command_publish(index, step, result, command_env, package, directory, id_token_here)
-                elif isinstance(result, cmds.Install):
-                    self._install(index, step, command.location, _display(command, result.tool), command_env, directory)
-                    self.out.runs_code.append(command.location)
-                elif isinstance(result, cmds.NpmUpgrade):
-                    self.out.upgrades.append(
-                        NpmUpgradeFact(index, command.location, result.spec, result.method, " ".join(command.words[:4]), result.method == "npx")
-                    )
-                elif isinstance(result, cmds.Login):
-                    self.out.logins.append((command.location, _display(command, result.tool)))
-                elif isinstance(result, cmds.NpmrcWrite):
-                    self._npmrc_write(index, result, command_env)
-                elif isinstance(result, cmds.IdTokenExport):
-                    if result.target is cmds.ExportTarget.UNEXPORTED:
-                        unexported[result.name] = result
-                    elif result.name == "NPM_ID_TOKEN" and result.audience == NPM_AUDIENCE:
-                        if result.target is cmds.ExportTarget.BASH_ENV:
-                            self.state.id_token_exported = command.location
-                        elif not result.via_scripts:
-                            id_token_here = command.location
-                elif isinstance(result, cmds.EnvExport):
-                    token = unexported.get(result.name)
-                    if token is not None and result.value is None and result.target is cmds.ExportTarget.SHELL:
-                        if token.name == "NPM_ID_TOKEN" and token.audience == NPM_AUDIENCE:
-                            id_token_here = command.location
-                        continue
-                    if result.value is None or result.via_scripts and not result.target.persists:
-                        continue
-                    variable = runtime_var(result.name, result.value, command.location, self.provider, shell_env)
-                    if result.target.persists:
-                        self.state.env[result.name] = variable
-                        shell_env[result.name] = variable
-                    elif result.target is cmds.ExportTarget.SHELL:
-                        shell_env[result.name] = variable
-                elif isinstance(result, cmds.RunsCode):
-                    self.out.runs_code.append(command.location)
+                self._command_result(shell, command, result, command_env, package)
+
+    def _command_result(
+        self, shell: _Shell, command: Command, result: cmds.Classified, env: dict[str, EnvVar], package: PackageJson | None
+    ) -> None:
+        """Record what one classified command does."""
+        index, step = shell.index, shell.step
+        if isinstance(result, cmds.Publish):
+            self._command_publish(index, step, result, env, package, shell.directory, shell.id_token_here)
+        elif isinstance(result, cmds.Install):
+            self._install(index, step, command.location, _display(command, result.tool), env, shell.directory)
+            self.out.runs_code.append(command.location)
+        elif isinstance(result, cmds.NpmUpgrade):
+            self.out.upgrades.append(
+                NpmUpgradeFact(index, command.location, result.spec, result.method, " ".join(command.words[:4]), result.method == "npx")
+            )
+        elif isinstance(result, cmds.Login):
+            self.out.logins.append((command.location, _display(command, result.tool)))
+        elif isinstance(result, cmds.NpmrcWrite):
+            self._npmrc_write(index, result, env)
+        elif isinstance(result, cmds.IdTokenExport):
+            self._id_token_export(shell, command, result)
+        elif isinstance(result, cmds.EnvExport):
+            self._env_export(shell, command, result)
+        elif isinstance(result, cmds.RunsCode):
+            self.out.runs_code.append(command.location)
+
+    def _id_token_export(self, shell: _Shell, command: Command, result: cmds.IdTokenExport) -> None:
+        """``NPM_ID_TOKEN=$(circleci run oidc get ...)``: exported to later steps (``$BASH_ENV``),
+        to this shell, or set and exported by a later ``export``."""
+        if result.target is cmds.ExportTarget.UNEXPORTED:
+            shell.unexported[result.name] = result
+        elif result.name == "NPM_ID_TOKEN" and result.audience == NPM_AUDIENCE:
+            if result.target is cmds.ExportTarget.BASH_ENV:
+                self.state.id_token_exported = command.location
+            elif not result.via_scripts:
+                shell.id_token_here = command.location
+
+    def _env_export(self, shell: _Shell, command: Command, result: cmds.EnvExport) -> None:
+        token = shell.unexported.get(result.name)
+        if token is not None and result.value is None and result.target is cmds.ExportTarget.SHELL:
+            if token.name == "NPM_ID_TOKEN" and token.audience == NPM_AUDIENCE:
+                shell.id_token_here = command.location
+            return
+        if result.value is None or result.via_scripts and not result.target.persists:
+            return  # an export inside a package script dies with the script's process
+        variable = runtime_var(result.name, result.value, command.location, self.provider, shell.env)
+        if result.target.persists:
+            self.state.env[result.name] = variable
+            shell.env[result.name] = variable
+        elif result.target is cmds.ExportTarget.SHELL:
+            shell.env[result.name] = variable
 
     def _install(self, index: int, step: Step, location: Location, display: str, env: dict[str, EnvVar], directory: str) -> None:
         credentials: list[Credential] = []
@@ -423,16 +524,18 @@ class _JobWalker:
         credential: Credential | None = None
         auth_entries = [e for e in result.entries if e.key in ("_authToken", "_auth", "_password", "npmAuthToken", "npmAuthIdent")]
         for entry in auth_entries:
-            credential = value_credential(entry.value, location, f"written to {target} at line {location.line}", env, self.provider)
+            credential = value_credential(entry.value, location, f"written to {target} at line {location.line}", env, self.provider, CredentialChannel.NPMRC_WRITE)
             if credential is not None:
                 break
         if credential is None and result.literal_credential:
-            credential = value_credential(result.literal_credential, location, f"written to {target}", env, self.provider)
+            credential = value_credential(result.literal_credential, location, f"written to {target}", env, self.provider, CredentialChannel.NPMRC_WRITE)
         if credential is not None and credential.variable in result.kept_references:
             credential = None  # the file holds `${VAR}`, not the token: npm expands it when it reads the file
         whole = _whole_file_reference(result) if result.kind is NpmrcKind.NPMRC else None
         if credential is None and whole is not None:
-            credential = value_credential(whole, location, f"the whole npmrc, written to {target} at line {location.line}", env, self.provider)
+            credential = value_credential(
+                whole, location, f"the whole npmrc, written to {target} at line {location.line}", env, self.provider, CredentialChannel.NPMRC_WRITE,
+            )
         self.out.writes.append(
             NpmrcWriteFact(index, location, target, long_lived(credential), _display(result.command, "npmrc write"), result.kind, result.entries)
         )
@@ -469,7 +572,7 @@ class _JobWalker:
         """The credential a written value already holds when the shell expanded it while writing."""
         if not expanded_when_written(result.command.text, value):
             return None
-        credential = value_credential(value, location, via, env, self.provider)
+        credential = value_credential(value, location, via, env, self.provider, CredentialChannel.NPMRC)
         return replace(credential, written_at=location) if credential is not None else None
 
     def _command_publish(
@@ -490,33 +593,34 @@ class _JobWalker:
             package = selected_package(self.project, result.workspace, env, directory) or package
         root = self.project.package_at("")
         result = cmds.refine_tool(result, {**(root.dependencies if root else {}), **(package.dependencies if package else {})})
-        target, target_via = publish_target(self.project, result, env, self.state, package, directory)
-        tool = result.tool.value
-        flag = _credential_flag(result.script_command or result.command, target)
+        target = publish_target(self.project, result, env, self.state, package, directory)
+        tool = result.tool
+        flag = _credential_flag(result.script_command or result.command, target[0])
         if flag is not None:
             # npm reads `--//host/:_authToken=x` as config given on the command line: it wins.
-            credential = value_credential(flag[1], result.command.location, f"the `{flag[0]}` flag", env, self.provider)
-        elif tool == cmds.Tool.YARN_BERRY.value:
-            credential = self._yarn_credential(env, target)
+            credential = value_credential(flag[1], result.command.location, f"the `{flag[0]}` flag", env, self.provider, CredentialChannel.CLI_FLAG)
+        elif tool is cmds.Tool.YARN_BERRY:
+            credential = self._yarn_credential(env, target[0])
         else:
-            credential = npm_credential(target, env, self._layers(directory), self.provider)
-            if tool == cmds.Tool.BUN.value and credential is None:
+            credential = npm_credential(target[0], env, self._layers(directory), self.provider)
+            if tool is cmds.Tool.BUN and credential is None:
                 credential = env_credential("NPM_CONFIG_TOKEN", env, "read by bun")
         if tool in _READS_NPM_TOKEN and (credential is None or not credential.is_long_lived):
             credential = env_credential("NPM_TOKEN", env, "read by semantic-release") or credential
             if long_lived(credential) is None and not self._id_token_wired(id_token_here):
                 credential = _settings_npm_token(self.provider, result.command.location) or credential
-        provenance = provenance_request(result, env, package, self.project)
-        pin = tool_pin(result.tool_package, self.project, package)
-        script_location = result.via_scripts[0][1] if result.via_scripts else None
         id_token = self.job.id_token
         if self.provider is Provider.CIRCLECI:
             id_token = self._circleci_id_token(id_token_here)
-        self._add_publish(
-            index, step, result.command.location, tool, _script_display(result, tool),
-            target, target_via, credential, provenance, package, result.recursive, result.command, pin,
-            script_location, env, id_token=id_token,
-        )
+        self._add_publish(index, step, _Found(
+            result.command.location, tool, None, _script_display(result, tool.value), target, credential,
+            provenance_request(result, env, package, self.project), package,
+            workspace=result.recursive or tool in _WORKSPACE_TOOLS,
+            command=result.command,
+            tool_pin=tool_pin(result.tool_package, self.project, package),
+            script_location=result.via_scripts[0][1] if result.via_scripts else None,
+            id_token=id_token,
+        ))
 
     def _id_token_wired(self, here: Location | None) -> bool:
         """Whether the npm ID token reaches this publish (GitLab ``id_tokens``, CircleCI export)."""
@@ -552,61 +656,45 @@ class _JobWalker:
                     continue
                 if entry.scope and entry.scope.startswith("//") and host_scope and not host_scope.startswith(entry.scope.rstrip("/") + "/"):
                     continue
-                return value_credential(entry.value, entry.location, f"{npmrc.path} npmAuthToken", env, self.provider)
+                return value_credential(entry.value, entry.location, f"{npmrc.path} npmAuthToken", env, self.provider, CredentialChannel.NPMRC)
         return None
 
-    def _add_publish(
-        self,
-        index: int,
-        step: Step,
-        location: Location,
-        tool: str,
-        display: str,
-        target: str,
-        target_via: str,
-        credential: Credential | None,
-        provenance: tuple[bool | None, str | None],
-        package: PackageJson | None,
-        recursive: bool,
-        command: Command | None,
-        pin: ToolPin | None,
-        script_location: Location | None,
-        env: dict[str, EnvVar],
-        *,
-        id_token: IdToken | None = None,
-        action_pin: ToolPin | None = None,
-    ) -> None:
-        if recursive or tool in _WORKSPACE_PUBLISHERS:
+    def _add_publish(self, index: int, step: Step, found: _Found) -> None:
+        package = found.package
+        if found.workspace:
             packages = workspace_packages(self.project, self.project.package_at("") or package)
         else:
             packages = (package,) if package is not None and not package.private else ()
+        id_token = found.id_token
         if id_token is None and self.provider is not Provider.CIRCLECI:
             id_token = self.job.id_token
         if id_token is None and self.provider is Provider.CIRCLECI:
             id_token = self._circleci_id_token(None)
         # Only a credential the tool will actually use counts: an NPM_TOKEN that nothing reads
         # (npm itself never reads it) is not a fallback.
-        in_scope = (long_lived(credential),) if long_lived(credential) is not None else ()
+        credential = long_lived(found.credential)
         self.out.publishes.append(
             PublishFact(
                 pipeline=self.pipeline,
                 job=self.job,
                 step=step,
                 step_index=index,
-                location=location,
-                tool=tool,
-                display=display,
-                target=target,
-                target_via=target_via,
-                credential=long_lived(credential),
-                fallback_credentials=in_scope,
-                provenance=provenance[0],
-                provenance_via=provenance[1],
+                location=found.location,
+                tool=found.tool,
+                publisher_action=found.publisher_action,
+                display=found.display,
+                target=found.target[0],
+                target_origin=found.target[1],
+                target_via=found.target[2],
+                credential=credential,
+                fallback_credentials=(credential,) if credential is not None else (),
+                provenance=found.provenance[0],
+                provenance_via=found.provenance[1],
                 packages=packages,
-                command=command,
-                tool_pin=pin,
-                action_pin=action_pin,
-                script_location=script_location,
+                command=found.command,
+                tool_pin=found.tool_pin,
+                action_pin=found.action_pin,
+                script_location=found.script_location,
                 id_token=id_token,
             )
         )

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from npm_auth_lint import commands as cmds
+from npm_auth_lint.analysis.facts import TargetOrigin
 from npm_auth_lint.analysis.registry_urls import NPMJS
 from npm_auth_lint.model import EnvVar, NpmrcKind, PackageJson, Project, Text, ValueSourceKind
 
@@ -79,36 +80,37 @@ def publish_target(
     state: JobRegistries,
     package: PackageJson | None,
     directory: str,
-) -> tuple[str, str]:
-    """The registry a publish writes to and where that comes from (spec: "Publish target")."""
+) -> tuple[str, TargetOrigin, str]:
+    """The registry a publish writes to, where that comes from, and that in words (spec:
+    "Publish target")."""
     if result is not None and result.registry:
-        return result.registry, "--registry"
+        return result.registry, TargetOrigin.REGISTRY_FLAG, "--registry"
     for name in ("NPM_CONFIG_REGISTRY", "npm_config_registry"):
         variable = env.get(name)
         if variable is not None and variable.source.kind is ValueSourceKind.LITERAL:
-            return variable.value, f"{name} at line {variable.location.line}"
+            return variable.value, TargetOrigin.ENVIRONMENT, f"{name} at line {variable.location.line}"
     name = package.name.value if package is not None and package.name is not None else ""
     scope = name.split("/")[0].lower() if name.startswith("@") else None
     if scope is not None and scope in state.scoped_registries:
-        return state.scoped_registries[scope], f"setup-node registry-url (for {scope})"
+        return state.scoped_registries[scope], TargetOrigin.SETUP_NODE, f"setup-node registry-url (for {scope})"
     if package is None and state.scoped_registries and not state.registry_url:
         # Which package publishes is unknown: the scoped registry it was set up for is likelier
         # than npm's default.
         found_scope, url = next(reversed(state.scoped_registries.items()))
-        return url, f"setup-node registry-url (for {found_scope})"
+        return url, TargetOrigin.SETUP_NODE, f"setup-node registry-url (for {found_scope})"
     if state.registry_url:
-        return state.registry_url, "setup-node registry-url"
+        return state.registry_url, TargetOrigin.SETUP_NODE, "setup-node registry-url"
     if package is not None and "registry" in package.publish_config:
         text = package.publish_config["registry"]
-        return text.value, f"publishConfig.registry in {package.path}"
+        return text.value, TargetOrigin.PUBLISH_CONFIG, f"publishConfig.registry in {package.path}"
     found = registry_from_written(state.registries, package) or registry_from_npmrc(project, directory, package)
     if found:
-        return found
+        return found[0], TargetOrigin.NPMRC, found[1]
     if state.scoped_registries:
         scopes = ", ".join(sorted(state.scoped_registries))
         # Say why the job's own registry-url is not the target: a common surprise.
-        return NPMJS, f"npm's default registry: setup-node's registry-url is only for {scopes} packages"
-    return NPMJS, "npm's default registry"
+        return NPMJS, TargetOrigin.NPM_DEFAULT_BESIDE_SCOPED, f"npm's default registry: setup-node's registry-url is only for {scopes} packages"
+    return NPMJS, TargetOrigin.NPM_DEFAULT, "npm's default registry"
 
 
 

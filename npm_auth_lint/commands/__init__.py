@@ -9,7 +9,7 @@ Entry points:
 - :func:`classify` — one command; :func:`classify_script` — the commands of one shell in
   order, which also joins ``NPM_ID_TOKEN=$(circleci run oidc get ...)`` with a later
   ``export NPM_ID_TOKEN``.
-- :func:`classify_action` / :func:`ref_version` / :func:`version_at_least` — ``uses:`` values.
+- :func:`classify_action` / :func:`ref_version` — ``uses:`` values.
 - :data:`OIDC_PUBLISHER_SUPPORT` — which publisher supports trusted publishing from which version.
 
 Package scripts: ``npm run X`` (and the pnpm/yarn/bun forms, ``npm test``/``start``) follow the
@@ -43,7 +43,7 @@ Modules, one job each (each imports only those above it in this list):
 
 from __future__ import annotations
 
-from npm_auth_lint.commands.actions import ActionKind, ActionRef, classify_action, ref_version, version_at_least
+from npm_auth_lint.commands.actions import ActionKind, ActionRef, classify_action, ref_version
 from npm_auth_lint.commands.dispatch import ScriptLookup
 from npm_auth_lint.commands.handlers import classify, classify_script
 from npm_auth_lint.commands.nested import script_lookup
@@ -88,5 +88,4 @@ __all__ = [
     "ref_version",
     "refine_tool",
     "script_lookup",
-    "version_at_least",
 ]

@@ -1,39 +1,21 @@
 """GitHub Actions ``uses:`` values: :func:`classify_action` parses one into an :class:`ActionRef`;
-:func:`ref_version` and :func:`version_at_least` read and compare the version of its ref."""
+:func:`ref_version` reads the version of its ref (``toolchain.ranges.can_reach`` compares it)."""
 
 from __future__ import annotations
 
-import enum
 import re
 from dataclasses import dataclass
 
+from npm_auth_lint.knowledge.publishing import KNOWN_ACTIONS, ActionKind, KnownAction
 
-class ActionKind(str, enum.Enum):
-    SETUP_NODE = "setup-node"
-    SETUP_VOLTA = "setup-volta"  # volta-cli/action: Node from `node-version` or package.json `volta`
-    PUBLISH = "publish"  # publishes (changesets/action only with a `publish` input)
-    INSTALL = "install"  # installs dependencies (pnpm/action-setup only with `run_install`)
-    LOCAL = "local"  # ./path
-    DOCKER = "docker"  # docker://image
-    OTHER = "other"
-
-
-_ACTIONS = {
-    "actions/setup-node": (ActionKind.SETUP_NODE, None),
-    "volta-cli/action": (ActionKind.SETUP_VOLTA, None),
-    "js-devtools/npm-publish": (ActionKind.PUBLISH, "JS-DevTools/npm-publish"),
-    "changesets/action": (ActionKind.PUBLISH, "changesets/action"),
-    "cycjimmy/semantic-release-action": (ActionKind.PUBLISH, "semantic-release"),
-    "codfish/semantic-release-action": (ActionKind.PUBLISH, "semantic-release"),
-    "bahmutov/npm-install": (ActionKind.INSTALL, None),
-    "pnpm/action-setup": (ActionKind.INSTALL, None),
-}
+__all__ = ["ActionKind", "ActionRef", "KnownAction", "classify_action", "ref_version"]
 
 
 @dataclass(frozen=True)
 class ActionRef:
     """A parsed ``uses:`` value.
 
+    ``known`` is the action's row of :data:`~npm_auth_lint.knowledge.publishing.KNOWN_ACTIONS`;
     ``publisher`` is the key of :data:`OIDC_PUBLISHER_SUPPORT` for a publishing action.
     ``condition`` says when the kind applies only with an input (``publish``, ``run_install``).
     """
@@ -46,6 +28,7 @@ class ActionRef:
     ref: str | None = None
     publisher: str | None = None
     condition: str | None = None
+    known: KnownAction | None = None
 
     @property
     def name(self) -> str | None:
@@ -71,15 +54,17 @@ def classify_action(uses: str) -> ActionRef:
         return ActionRef(raw=raw, kind=ActionKind.OTHER, ref=ref or None)
     owner, repo = parts[0], parts[1]
     path = "/".join(parts[2:]) or None
-    kind, publisher = _ACTIONS.get(f"{owner}/{repo}".lower(), (ActionKind.OTHER, None))
-    condition = None
-    if (owner + "/" + repo).lower() == "changesets/action":
-        condition = "publish"
-        if path:  # changesets/action/version, /select-mode ... only the /publish sub-action publishes
-            kind, publisher, condition = (ActionKind.PUBLISH, publisher, None) if path == "publish" else (ActionKind.OTHER, None, None)
-    elif (owner + "/" + repo).lower() == "pnpm/action-setup":
-        condition = "run_install"
-    return ActionRef(raw=raw, kind=kind, owner=owner, repo=repo, path=path, ref=ref or None, publisher=publisher, condition=condition)
+    known = KNOWN_ACTIONS.get(f"{owner}/{repo}".lower())
+    if known is None:
+        return ActionRef(raw=raw, kind=ActionKind.OTHER, owner=owner, repo=repo, path=path, ref=ref or None)
+    kind, publisher, condition = known.kind, known.publisher, known.only_with
+    if path and known.publishing_sub_action is not None:
+        # changesets/action/version, /select-mode ... only the /publish sub-action publishes (always).
+        kind, publisher, condition = (kind, publisher, None) if path == known.publishing_sub_action else (ActionKind.OTHER, None, None)
+    return ActionRef(
+        raw=raw, kind=kind, owner=owner, repo=repo, path=path, ref=ref or None, publisher=publisher, condition=condition,
+        known=known if kind is not ActionKind.OTHER else None,
+    )
 
 
 _SHA = re.compile(r"^[0-9a-fA-F]{40}$")
@@ -106,18 +91,3 @@ def ref_version(ref: str, comment: str | None = None) -> tuple[int, ...] | None:
     if match is None:
         return None
     return tuple(int(part) for part in match.group(1).split("."))
-
-
-def version_at_least(version: tuple[int, ...] | None, minimum: str) -> bool | None:
-    """Whether ``version`` is at least ``minimum``; ``None`` when unknown.
-
-    A partial version is a floating tag (``v1`` = the newest 1.x): it counts as at least the
-    minimum when some release it can resolve to is, i.e. missing parts are taken as unbounded.
-    """
-    if version is None:
-        return None
-    wanted = tuple(int(p) for p in minimum.split("."))
-    for have, need in zip(version, wanted):
-        if have != need:
-            return have > need
-    return True

@@ -136,6 +136,27 @@ def at_least(version: str, floor: str) -> bool:
     return full is not None and compare(full, floor) >= 0
 
 
+_VERSION_IN_SPEC = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
+
+
+def can_reach(spec: str, minimum: str) -> bool | None:
+    """Can range ``spec`` resolve to ``minimum`` or newer? None when it is not a range.
+
+    ``^8.1.0``, ``<9`` and ``8.0.0 - 8.9.0`` cannot reach 9.0.0; ``^4.8.0`` can reach 4.9.0;
+    ``>=8`` and ``*`` can; a partial version is a floating tag (``1`` reaches 1.7.0). The range
+    reaches the minimum when one of a few candidates satisfies both: the minimum, every version
+    the range names and the next minor and major of each, and a very large version.
+    """
+    text = spec.strip()
+    if not is_valid_range(text):
+        return None
+    candidates = {minimum, "99999.0.0"}
+    for match in _VERSION_IN_SPEC.finditer(text):
+        major, minor, patch = (int(part) if part is not None else 0 for part in match.groups())
+        candidates.update({f"{major}.{minor}.{patch}", f"{major}.{minor + 1}.0", f"{major + 1}.0.0"})
+    return any(at_least(v, minimum) and satisfies(v, text) for v in candidates)
+
+
 def spec_text(spec: object) -> str | None:
     """A node-version value as the runner sees it (YAML numbers become strings), else None."""
     if isinstance(spec, bool):
