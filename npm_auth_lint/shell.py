@@ -236,8 +236,9 @@ class _PosixParser:
             if self.heredocs:
                 self._read_heredocs()
             return (_OP, pos, pos + 1, "\n", False)
-        if test and ch in "&|()<>!":
-            # Inside [[ ]], these are operators of the test, not of the shell.
+        if test and ch in "&|()<>":
+            # Inside [[ ]], these are operators of the test, not of the shell. (`!` is no
+            # operator character: `!=` is one word, and a lone `!` is a word anyway.)
             two = src[pos : pos + 2]
             size = 2 if two in ("&&", "||") else 1
             self.pos = pos + size
@@ -312,7 +313,7 @@ class _PosixParser:
                     pos = self.pos
                     continue
                 if ch == "(" and _ARRAY_START.match(src[start:pos]):
-                    close = self._balanced(pos, stop_at_newline=False)
+                    close = self._group(pos, level, stop_at_newline=False)
                     parts.append(src[pos:close])
                     pos = close
                     continue
@@ -326,6 +327,31 @@ class _PosixParser:
             quoted = quoted or piece_quoted
         self.pos = pos
         return (_WORD, start, pos, "".join(parts), quoted)
+
+    def _regex_word(self, level: int) -> tuple[int, int, str]:
+        """The operand of ``=~`` in ``[[ ]]``: ``(``, ``)`` and ``|`` belong to the regex, and
+        backslashes stay (they escape for the regex); quotes are removed. (start, end, value)."""
+        self._skip_blanks()
+        src, end = self.src, self.end
+        start = pos = self.pos
+        parts: list[str] = []
+        depth = 0
+        while pos < end:
+            ch = src[pos]
+            if ch == "\n" or (ch in _BLANK and depth == 0) or (ch == ")" and depth == 0):
+                break
+            if ch == "\\":
+                parts.append(src[pos : pos + 2])
+                pos += 2
+                continue
+            if ch in "'\"$`":
+                pos = self._word_piece(pos, parts, level)[0]
+                continue
+            depth += 1 if ch == "(" else -1 if ch == ")" else 0
+            parts.append(ch)
+            pos += 1
+        self.pos = pos
+        return start, pos, "".join(parts)
 
     def _word_piece(self, pos: int, parts: list[str], level: int) -> tuple[int, bool]:
         """Read the quoted string, escape or expansion at ``pos``; returns (end, quoted)."""
@@ -471,7 +497,7 @@ class _PosixParser:
             self.pos = self._braced(start + 2, level)
         elif nxt == "(":
             if src[start + 2 : start + 3] == "(":
-                self.pos = self._balanced(start + 1, stop_at_newline=False)
+                self.pos = self._group(start + 1, level, stop_at_newline=False)
             else:
                 self.pos = start + 1
                 self._substitution(start + 1, level)
@@ -527,6 +553,59 @@ class _PosixParser:
             else:
                 pos += 1
         return end
+
+    def _group(self, pos: int, level: int, *, stop_at_newline: bool) -> int:
+        """The end of the parenthesised group opening at ``pos`` (arithmetic, arrays).
+
+        The group's text is not parsed, but the commands of substitutions inside it are read:
+        ``$(( $(date +%s) - 60 ))``, ``TAGS=($(list_tags))``.
+        """
+        if self.depth >= _MAX_DEPTH:
+            return self._balanced(pos, stop_at_newline=stop_at_newline)
+        self.depth += 1
+        try:
+            return self._group_body(pos, level, stop_at_newline=stop_at_newline)
+        finally:
+            self.depth -= 1
+
+    def _group_body(self, pos: int, level: int, *, stop_at_newline: bool) -> int:
+        src, end = self.src, self.end
+        depth = 0
+        scratch: list[str] = []
+        while pos < end:
+            ch = src[pos]
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    return pos + 1
+            elif ch == "\\":
+                pos += 1
+            elif ch == "\n" and stop_at_newline:
+                return pos
+            elif ch in "'\"$`":
+                pos = self._group_piece(pos, scratch, level)
+                continue
+            pos += 1
+        return end
+
+    def _group_piece(self, pos: int, scratch: list[str], level: int) -> int:
+        """Skip a quoted string or an expansion inside a group, reading its substitutions."""
+        src = self.src
+        ch = src[pos]
+        if ch == "'":
+            return self._single_quoted(pos + 1, scratch)
+        if ch == '"':
+            return self._double_quoted(pos + 1, scratch, level)
+        if ch == "$" and src[pos + 1 : pos + 2] not in ("(", "{"):
+            return pos + 1
+        self.pos = pos
+        if ch == "$":
+            self._dollar(level)
+        else:
+            self._backtick(level)
+        return self.pos
 
     def _balanced(self, pos: int, *, stop_at_newline: bool) -> int:
         """The end of the parenthesised group opening at ``pos`` (arithmetic, arrays), no parsing."""
@@ -652,7 +731,7 @@ class _ListReader:
     def _end_pipeline(self, frame: _Frame) -> None:
         if frame.feeders:
             for b in self._members(frame):
-                b.piped_from.extend(frame.feeders)
+                b.piped_from[:0] = frame.feeders  # outer feeders first: the nearest stays last
             frame.feeders = []
         frame.elem_start = len(self.out)
 
@@ -660,7 +739,7 @@ class _ListReader:
         members = self._members(frame)
         if frame.feeders:
             for b in members:
-                b.piped_from.extend(frame.feeders)
+                b.piped_from[:0] = frame.feeders  # outer feeders first: the nearest stays last
         frame.feeders = (frame.feeders + [tuple(b.words) for b in members])[-_MAX_FEEDERS:]
         frame.elem_start = len(self.out)
 
@@ -709,6 +788,11 @@ class _ListReader:
         self.cur.end = stop
         if value == "]]" and not quoted:
             self.test = False
+        elif value == "=~" and not quoted:
+            start, stop, regex = self.parser._regex_word(self.level)
+            if stop > start:
+                self.cur.words.append(regex)
+                self.cur.end = stop
 
     def _for_header_word(self, value: str, quoted: bool) -> None:
         """``for NAME [in WORDS]; do``: ``do`` ends the header after a separator or right after NAME."""
@@ -849,7 +933,7 @@ class _ListReader:
                 return
         self.after_function = False
         if cur is None and parser.src[parser.pos : parser.pos + 1] == "(":
-            parser.pos = parser._balanced(start, stop_at_newline=True)  # (( arithmetic ))
+            parser.pos = parser._group(start, self.level, stop_at_newline=True)  # (( arithmetic ))
             return
         self._finish()
         self._open("subshell")

@@ -262,6 +262,14 @@ def test_pipe_into_loop_body():
     assert commands[2].piped_from == (("ls", "packages"),)
 
 
+def test_pipeline_inside_a_piped_loop_keeps_the_nearest_feeder_last():
+    # Found comparing with tree-sitter-bash (appsemble): the loop's feeders came after the inner
+    # pipeline's, so `piped_from[-1]` named `ls`, not `base64` that really feeds `tee`.
+    commands = split('ls | while read -r p; do echo "$p" | base64 -d | tee .npmrc; done')
+    assert commands[4].words == ("tee", ".npmrc")
+    assert commands[4].piped_from == (("ls",), ("echo", "$p"), ("base64", "-d"))
+
+
 # ---- redirects and heredocs -------------------------------------------------------------------
 
 
@@ -380,6 +388,45 @@ def test_double_bracket_test_with_operators_is_one_command():
     commands = split('[[ "$A" < "$B" || ( -z $C ) ]] && npm publish')
     assert commands[0].words == ("[[", "$A", "<", "$B", "||", "(", "-z", "$C", ")", "]]")
     assert commands[0].redirects == ()
+    assert commands[1].words == ("npm", "publish")
+
+
+def test_regex_operand_keeps_its_parentheses_and_backslashes():
+    commands = split(r'[[ ! $URL =~ github\.com[:/]pnpm/pnpm(\.git)?$ ]] && npm publish')
+    assert commands[0].words == ("[[", "!", "$URL", "=~", r"github\.com[:/]pnpm/pnpm(\.git)?$", "]]")
+    assert commands[1].words == ("npm", "publish")
+    assert split('[[ $a =~ ^"x y"(a|b)$ ]]')[0].words == ("[[", "$a", "=~", "^x y(a|b)$", "]]")
+
+
+def test_substitutions_inside_arithmetic_and_arrays_are_commands():
+    # Found comparing with tree-sitter-bash on real scripts (appsemble, playwright): the text of
+    # `$(( ))`, `(( ))` and `( )` arrays was skipped, with the commands substituted inside it.
+    commands = split(
+        """\
+        cutoff="$(( $(date -u +%s) - DAYS * 86400 ))"
+        local TAGS=($(tags_for "$FLAVOR") `more`)
+        (( n = $(count) + 1 ))
+        echo done
+        """
+    )
+    assert words(commands) == [
+        ("date", "-u", "+%s"),
+        (),
+        ("tags_for", "$FLAVOR"),
+        ("more",),
+        ("local", 'TAGS=($(tags_for "$FLAVOR") `more`)'),
+        ("count",),
+        ("echo", "done"),
+    ]
+    assert commands[1].assignments == (("cutoff", "$(( $(date -u +%s) - DAYS * 86400 ))"),)
+    assert [where(c) for c in commands] == [(10, 23), (10, 9), (11, 23), (11, 44), (11, 9), (12, 18), (13, 9)]
+
+
+def test_not_equal_inside_double_brackets_is_one_word():
+    # Found comparing with tree-sitter-bash on real workflows (pnpm, typescript-eslint): `!=` was
+    # read as the words `!` and `=`.
+    commands = split('if [[ $TYPE != canary && ! -f x ]]; then npm publish; fi')
+    assert commands[0].words == ("[[", "$TYPE", "!=", "canary", "&&", "!", "-f", "x", "]]")
     assert commands[1].words == ("npm", "publish")
 
 
