@@ -9,7 +9,13 @@ that are everyday CI shell (``[[ ]]``, ``case``, arrays, ``$(( ))``, ``<<-'EOF'`
 anyway. This parser is lenient instead: it never raises, keeps going after syntax errors, and only
 tracks as much grammar as finding commands needs (compound commands, pipelines, redirects,
 heredocs, substitutions). It makes one pass over the text; command substitutions are parsed in
-place, recursively, up to a nesting limit.
+place, recursively, up to a nesting limit. tree-sitter-bash was evaluated against it on ~2,400
+real CI blocks and kept out: no better on correctness or positions, slower once its tree is turned
+into commands, and a start-up cost (``docs/shell-parser.md``, ``scripts/compare_shell_parsers.py``).
+
+The grammar lives in :class:`_ListReader` (one handler per construct: ``[[ ]]``, for/case
+headers and patterns, reserved words, assignments, redirects, operators, subshells and function
+definitions); the lexer in :class:`_PosixParser` reads words, quotes and expansions.
 
 Conventions of the result:
 
