@@ -382,8 +382,8 @@ class _TreeWalk:
                     self.statement(child, level)  # `cat <<EOF | next`: the pipeline goes on here
             return found
         if node.type == "herestring_redirect":
-            target = [c for c in node.named_children]
-            return [("<<<", self.value(target[-1]) if target else "")]
+            words = node.named_children
+            return [("<<<", self.value(words[-1]) if words else "")]
         descriptor, op, target = "", "", ""
         for child in node.children:
             field = node.field_name_for_child(node.children.index(child))

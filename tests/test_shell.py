@@ -699,3 +699,71 @@ def test_long_script_is_linear():
     large_time = time.perf_counter() - started
     assert len(commands) == 2000 * 5
     assert large_time < max(small_time, 0.005) * 30
+
+
+# ---- constructs tree-sitter-bash gets wrong (docs/shell-parser.md): they must stay right here ---
+
+
+def test_word_with_expansion_after_at_sign_and_slash_stays_one_word():
+    commands = split("git remote set-url origin https://x-access-token:$GITHUB_TOKEN@github.com/$REPO.git")
+    assert commands[0].words[-1] == "https://x-access-token:$GITHUB_TOKEN@github.com/$REPO.git"
+
+
+def test_redirect_after_a_pipeline_belongs_to_its_last_command_only():
+    commands = split('echo "$NPMRC_B64" | base64 -d > ~/.npmrc\n[[ -n "$P" ]] && kill "$P" 2>/dev/null || true')
+    assert [c.redirects for c in commands] == [(), ((">", "~/.npmrc"),), (), (("2>", "/dev/null"),), ()]
+
+
+def test_or_list_after_a_redirected_pipeline_is_not_a_pipeline_member():
+    commands = split("gh api x 2>&1 | sed a | sed b >> \"$F\" || true")
+    assert commands[-1].words == ("true",)
+    assert commands[-1].piped_from == ()
+    assert commands[2].piped_from == (("gh", "api", "x"), ("sed", "a"))
+
+
+# ---- the comparison script's block extraction (scripts/compare_shell_parsers.py) --------------
+
+
+def _compare_script():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "compare_shell_parsers.py"
+    spec = importlib.util.spec_from_file_location("compare_shell_parsers", path)
+    module = importlib.util.module_from_spec(spec)
+    import sys
+
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_comparison_extracts_blocks_of_every_platform_the_way_each_reads_its_yaml():
+    compare = _compare_script()
+    github = compare.blocks_of(
+        "t",
+        ".github/workflows/r.yml",
+        "jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: npm publish\n"
+        "      - uses: actions/github-script@v7\n        with:\n          script: console.log(1)\n"
+        "      - run: Write-Host x\n        shell: pwsh\n"
+        "  w:\n    runs-on: windows-latest\n    steps:\n      - run: dir\n",
+    )
+    assert [(b.key, b.text) for b in github] == [("run", "npm publish")]
+    gitlab = compare.blocks_of("t", ".gitlab-ci.yml", "j:\n  script:\n    - npm ci\n    - [npm test]\n")
+    assert [b.text for b in gitlab] == ["npm ci", "npm test"]
+    circle = compare.blocks_of(
+        "t", ".circleci/config.yml", "jobs:\n  b:\n    steps:\n      - run: echo a\n"
+        "      - run:\n          command: npm publish --tag << parameters.tag >>\n",
+    )
+    assert [b.text for b in circle] == ["echo a", "npm publish --tag " + "_" * len("<< parameters.tag >>")]
+    fixtures = compare.fixture_blocks()
+    assert {b.key for b in fixtures} == {"run", "script", "command"}
+    assert len(fixtures) > 300
+
+
+def test_tree_sitter_bash_agrees_with_ours_on_the_fixtures():
+    pytest.importorskip("tree_sitter_bash")
+    compare = _compare_script()
+    outcomes = compare.compare(compare.fixture_blocks(), repeat=1)
+    assert [o.block.path for o in outcomes if o.only_ours or o.only_theirs] == []
