@@ -454,40 +454,46 @@ class _PosixParser:
         return pos
 
     def _ansi_c(self, pos: int, parts: list[str]) -> int:
+        """The body of ``$'...'`` starting at ``pos``, decoded into ``parts``; returns its end."""
         src, end = self.src, self.end
+        pieces: list[str | int] = []  # an int is a byte written as `\xHH` or `\ooo`
         while pos < end:
             ch = src[pos]
             if ch == "'":
-                return pos + 1
+                pos += 1
+                break
             if ch != "\\" or pos + 1 >= end:
-                parts.append(ch)
+                pieces.append(ch)
                 pos += 1
                 continue
-            nxt = src[pos + 1]
-            if nxt in _ANSI_ESCAPES:
-                parts.append(_ANSI_ESCAPES[nxt])
-                pos += 2
-            elif nxt in "xuU":
-                width = {"x": 2, "u": 4, "U": 8}[nxt]
-                digits = re.match(rf"[0-9A-Fa-f]{{1,{width}}}", src[pos + 2 : pos + 2 + width])
-                if digits:
-                    code = int(digits.group(0), 16)
-                    parts.append(chr(code) if code < 0x110000 else "\ufffd")
-                    pos += 2 + len(digits.group(0))
-                else:
-                    parts.append("\\" + nxt)
-                    pos += 2
-            elif nxt in "01234567":
-                digits = re.match(r"[0-7]{1,3}", src[pos + 1 : pos + 4])
-                parts.append(chr(int(digits.group(0), 8)))  # type: ignore[union-attr]
-                pos += 1 + len(digits.group(0))  # type: ignore[union-attr]
-            elif nxt == "c" and pos + 2 < end:
-                parts.append(chr(ord(src[pos + 2]) & 0x1F))
-                pos += 3
-            else:
-                parts.append("\\" + nxt)
-                pos += 2
+            piece, pos = self._ansi_escape(pos)
+            pieces.append(piece)
+        parts.append(_join_ansi(pieces))
         return pos
+
+    def _ansi_escape(self, pos: int) -> tuple[str | int, int]:
+        """The backslash escape at ``pos`` inside ``$'...'``: (character or byte, end)."""
+        src, end = self.src, self.end
+        nxt = src[pos + 1]
+        if nxt in _ANSI_ESCAPES:
+            return _ANSI_ESCAPES[nxt], pos + 2
+        if nxt in "xuU":
+            width = {"x": 2, "u": 4, "U": 8}[nxt]
+            digits = re.match(rf"[0-9A-Fa-f]{{1,{width}}}", src[pos + 2 : pos + 2 + width])
+            if not digits:
+                return "\\" + nxt, pos + 2
+            code = int(digits.group(0), 16)
+            stop = pos + 2 + len(digits.group(0))
+            if nxt == "x":
+                return code, stop
+            return (chr(code) if code < 0x110000 else "\ufffd"), stop
+        if nxt in "01234567":
+            digits = re.match(r"[0-7]{1,3}", src[pos + 1 : pos + 4])
+            code = int(digits.group(0), 8)  # type: ignore[union-attr]
+            return (code if code < 0x100 else chr(code)), pos + 1 + len(digits.group(0))  # type: ignore[union-attr]
+        if nxt == "c" and pos + 2 < end:
+            return chr(ord(src[pos + 2]) & 0x1F), pos + 3
+        return "\\" + nxt, pos + 2
 
     def _dollar(self, level: int) -> str:
         """Read an expansion at ``self.pos`` (a ``$``); returns its text as written."""
@@ -962,6 +968,25 @@ def _closing_quote(src: str, pos: int, end: int) -> int:
             return pos
         pos += 2 if ch == "\\" else 1
     return end
+
+
+def _join_ansi(pieces: list[str | int]) -> str:
+    """Join decoded ``$'...'`` pieces: runs of bytes are read as UTF-8, as a terminal would
+    (``$'\\xef\\xbb\\xbf'`` is the BOM), or byte by byte when they are not UTF-8."""
+    out: list[str] = []
+    run = bytearray()
+    for piece in [*pieces, ""]:
+        if isinstance(piece, int):
+            run.append(piece)
+            continue
+        if run:
+            try:
+                out.append(run.decode("utf-8"))
+            except UnicodeDecodeError:
+                out.append(run.decode("latin-1"))
+            run = bytearray()
+        out.append(piece)
+    return "".join(out)
 
 
 def _assignment_value(word: str) -> str:

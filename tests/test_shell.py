@@ -93,6 +93,13 @@ def test_quote_removal_keeps_expansions_as_written():
     assert command.words == ("echo", "a b", "c $d", "e\tf", "${NPM_TOKEN}", "$NPM_TOKEN", "x y", 'q"r', "loc")
 
 
+def test_ansi_c_byte_escapes_that_spell_utf8_decode_to_one_character():
+    # bash writes the bytes; read as UTF-8 (playwright: `sed $'s/\xef\xbb\xbf//g'`) they are the
+    # BOM. Bytes that are no UTF-8 stay one character each, as before.
+    (command,) = split(r"""sed $'s/\xef\xbb\xbf//g' $'\303\251' $'\xff\x41' $'\u00e9\x'""")
+    assert command.words == ("sed", "s/\ufeff//g", "\u00e9", "\u00ffA", "\u00e9\\x")
+
+
 def test_github_expressions_are_opaque_even_with_spaces_and_quotes():
     commands = split(
         """\
