@@ -93,6 +93,13 @@ def test_quote_removal_keeps_expansions_as_written():
     assert command.words == ("echo", "a b", "c $d", "e\tf", "${NPM_TOKEN}", "$NPM_TOKEN", "x y", 'q"r', "loc")
 
 
+def test_ansi_c_byte_escapes_that_spell_utf8_decode_to_one_character():
+    # bash writes the bytes; read as UTF-8 (playwright: `sed $'s/\xef\xbb\xbf//g'`) they are the
+    # BOM. Bytes that are no UTF-8 stay one character each, as before.
+    (command,) = split(r"""sed $'s/\xef\xbb\xbf//g' $'\303\251' $'\xff\x41' $'\u00e9\x'""")
+    assert command.words == ("sed", "s/\ufeff//g", "\u00e9", "\u00ffA", "\u00e9\\x")
+
+
 def test_github_expressions_are_opaque_even_with_spaces_and_quotes():
     commands = split(
         """\
@@ -262,6 +269,14 @@ def test_pipe_into_loop_body():
     assert commands[2].piped_from == (("ls", "packages"),)
 
 
+def test_pipeline_inside_a_piped_loop_keeps_the_nearest_feeder_last():
+    # Found comparing with tree-sitter-bash (appsemble): the loop's feeders came after the inner
+    # pipeline's, so `piped_from[-1]` named `ls`, not `base64` that really feeds `tee`.
+    commands = split('ls | while read -r p; do echo "$p" | base64 -d | tee .npmrc; done')
+    assert commands[4].words == ("tee", ".npmrc")
+    assert commands[4].piped_from == (("ls",), ("echo", "$p"), ("base64", "-d"))
+
+
 # ---- redirects and heredocs -------------------------------------------------------------------
 
 
@@ -380,6 +395,45 @@ def test_double_bracket_test_with_operators_is_one_command():
     commands = split('[[ "$A" < "$B" || ( -z $C ) ]] && npm publish')
     assert commands[0].words == ("[[", "$A", "<", "$B", "||", "(", "-z", "$C", ")", "]]")
     assert commands[0].redirects == ()
+    assert commands[1].words == ("npm", "publish")
+
+
+def test_regex_operand_keeps_its_parentheses_and_backslashes():
+    commands = split(r'[[ ! $URL =~ github\.com[:/]pnpm/pnpm(\.git)?$ ]] && npm publish')
+    assert commands[0].words == ("[[", "!", "$URL", "=~", r"github\.com[:/]pnpm/pnpm(\.git)?$", "]]")
+    assert commands[1].words == ("npm", "publish")
+    assert split('[[ $a =~ ^"x y"(a|b)$ ]]')[0].words == ("[[", "$a", "=~", "^x y(a|b)$", "]]")
+
+
+def test_substitutions_inside_arithmetic_and_arrays_are_commands():
+    # Found comparing with tree-sitter-bash on real scripts (appsemble, playwright): the text of
+    # `$(( ))`, `(( ))` and `( )` arrays was skipped, with the commands substituted inside it.
+    commands = split(
+        """\
+        cutoff="$(( $(date -u +%s) - DAYS * 86400 ))"
+        local TAGS=($(tags_for "$FLAVOR") `more`)
+        (( n = $(count) + 1 ))
+        echo done
+        """
+    )
+    assert words(commands) == [
+        ("date", "-u", "+%s"),
+        (),
+        ("tags_for", "$FLAVOR"),
+        ("more",),
+        ("local", 'TAGS=($(tags_for "$FLAVOR") `more`)'),
+        ("count",),
+        ("echo", "done"),
+    ]
+    assert commands[1].assignments == (("cutoff", "$(( $(date -u +%s) - DAYS * 86400 ))"),)
+    assert [where(c) for c in commands] == [(10, 23), (10, 9), (11, 23), (11, 44), (11, 9), (12, 18), (13, 9)]
+
+
+def test_not_equal_inside_double_brackets_is_one_word():
+    # Found comparing with tree-sitter-bash on real workflows (pnpm, typescript-eslint): `!=` was
+    # read as the words `!` and `=`.
+    commands = split('if [[ $TYPE != canary && ! -f x ]]; then npm publish; fi')
+    assert commands[0].words == ("[[", "$TYPE", "!=", "canary", "&&", "!", "-f", "x", "]]")
     assert commands[1].words == ("npm", "publish")
 
 
@@ -652,3 +706,71 @@ def test_long_script_is_linear():
     large_time = time.perf_counter() - started
     assert len(commands) == 2000 * 5
     assert large_time < max(small_time, 0.005) * 30
+
+
+# ---- constructs tree-sitter-bash gets wrong (docs/shell-parser.md): they must stay right here ---
+
+
+def test_word_with_expansion_after_at_sign_and_slash_stays_one_word():
+    commands = split("git remote set-url origin https://x-access-token:$GITHUB_TOKEN@github.com/$REPO.git")
+    assert commands[0].words[-1] == "https://x-access-token:$GITHUB_TOKEN@github.com/$REPO.git"
+
+
+def test_redirect_after_a_pipeline_belongs_to_its_last_command_only():
+    commands = split('echo "$NPMRC_B64" | base64 -d > ~/.npmrc\n[[ -n "$P" ]] && kill "$P" 2>/dev/null || true')
+    assert [c.redirects for c in commands] == [(), ((">", "~/.npmrc"),), (), (("2>", "/dev/null"),), ()]
+
+
+def test_or_list_after_a_redirected_pipeline_is_not_a_pipeline_member():
+    commands = split("gh api x 2>&1 | sed a | sed b >> \"$F\" || true")
+    assert commands[-1].words == ("true",)
+    assert commands[-1].piped_from == ()
+    assert commands[2].piped_from == (("gh", "api", "x"), ("sed", "a"))
+
+
+# ---- the comparison script's block extraction (scripts/compare_shell_parsers.py) --------------
+
+
+def _compare_script():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "compare_shell_parsers.py"
+    spec = importlib.util.spec_from_file_location("compare_shell_parsers", path)
+    module = importlib.util.module_from_spec(spec)
+    import sys
+
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_comparison_extracts_blocks_of_every_platform_the_way_each_reads_its_yaml():
+    compare = _compare_script()
+    github = compare.blocks_of(
+        "t",
+        ".github/workflows/r.yml",
+        "jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: npm publish\n"
+        "      - uses: actions/github-script@v7\n        with:\n          script: console.log(1)\n"
+        "      - run: Write-Host x\n        shell: pwsh\n"
+        "  w:\n    runs-on: windows-latest\n    steps:\n      - run: dir\n",
+    )
+    assert [(b.key, b.text) for b in github] == [("run", "npm publish")]
+    gitlab = compare.blocks_of("t", ".gitlab-ci.yml", "j:\n  script:\n    - npm ci\n    - [npm test]\n")
+    assert [b.text for b in gitlab] == ["npm ci", "npm test"]
+    circle = compare.blocks_of(
+        "t", ".circleci/config.yml", "jobs:\n  b:\n    steps:\n      - run: echo a\n"
+        "      - run:\n          command: npm publish --tag << parameters.tag >>\n",
+    )
+    assert [b.text for b in circle] == ["echo a", "npm publish --tag " + "_" * len("<< parameters.tag >>")]
+    fixtures = compare.fixture_blocks()
+    assert {b.key for b in fixtures} == {"run", "script", "command"}
+    assert len(fixtures) > 300
+
+
+def test_tree_sitter_bash_agrees_with_ours_on_the_fixtures():
+    pytest.importorskip("tree_sitter_bash")
+    compare = _compare_script()
+    outcomes = compare.compare(compare.fixture_blocks(), repeat=1)
+    assert [o.block.path for o in outcomes if o.only_ours or o.only_theirs] == []
