@@ -419,3 +419,8 @@ class Finding:
     related: tuple[Related, ...] = field(compare=False, default=())
     # Text of secrets that appear in the message or snippet; reporters redact them.
     secrets: tuple[str, ...] = field(compare=False, default=())
+    # Optional structure for the text output: ``title`` the short problem, ``help`` the change to
+    # make. ``message`` stays the whole story (JSON, SARIF, concise); the text output shows
+    # title and help when a rule gives them and the message's other sentences as a note.
+    title: str = field(compare=False, default="")
+    help: str = field(compare=False, default="")

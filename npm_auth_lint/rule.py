@@ -44,8 +44,14 @@ class Rule:
         related: Iterable[Related] = (),
         secrets: Iterable[str] = (),
         confidence: Confidence | None = None,
+        title: str = "",
+        help: str = "",
     ) -> Finding:
-        """A finding pre-filled with this rule's id, default severity and confidence."""
+        """A finding pre-filled with this rule's id, default severity and confidence.
+
+        ``title`` (the problem in a few words) and ``help`` (the change to make) are optional;
+        the text output shows them instead of splitting ``message`` for display.
+        """
         return Finding(
             location=location,
             rule_id=self.id,
@@ -54,6 +60,8 @@ class Rule:
             confidence=confidence or self.confidence,
             related=tuple(related),
             secrets=tuple(s for s in secrets if s),
+            title=title,
+            help=help,
         )
 
     # Documentation ---------------------------------------------------------------------------
