@@ -198,10 +198,12 @@ def _window(width: int, marks: Iterable[tuple[int, int]]) -> tuple[int, int]:
     return start, start + MAX_WIDTH
 
 
-def _merge(annotations: Iterable[tuple[int, int, Annotation]]) -> list[tuple[int, int, str, bool]]:
-    """Annotations at the same place become one mark with both labels; marks never overlap."""
+def _merge(raw: str, annotations: Sequence[Annotation]) -> list[tuple[int, int, str, bool]]:
+    """The character spans to mark on ``raw``: annotations at the same place become one mark with
+    both labels, and a span ends (without trailing blanks) where the next one starts."""
     merged: dict[int, tuple[int, list[str], bool]] = {}
-    for start, end, annotation in annotations:
+    for annotation in annotations:
+        start, end = span(raw, annotation.location.column)
         old_end, labels, primary = merged.get(start, (end, [], False))
         if annotation.label and annotation.label not in labels:
             labels.append(annotation.label)
@@ -210,9 +212,11 @@ def _merge(annotations: Iterable[tuple[int, int, Annotation]]) -> list[tuple[int
     out = []
     for index, start in enumerate(starts):
         end, labels, primary = merged[start]
-        if index + 1 < len(starts):
-            end = min(end, starts[index + 1])
-        out.append((start, max(end, start + 1), "; ".join(labels), primary))
+        if index + 1 < len(starts) and end > starts[index + 1]:
+            end = starts[index + 1]
+            while end > start + 1 and raw[end - 1].isspace():
+                end -= 1
+        out.append((start, end, "; ".join(labels), primary))
     return out
 
 
@@ -220,13 +224,12 @@ def _marks_for_line(
     raw: str, shown: DisplayLine, annotations: Sequence[Annotation]
 ) -> tuple[list[_Mark], str]:
     """The marks of one line in display columns of its shown text, and that text."""
-    placed = []
-    for annotation in annotations:
-        first, last = span(raw, annotation.location.column)
+    merged = []
+    for first, last, label, primary in _merge(raw, annotations):
         start = shown.column(first)
+        # A span past the line's end (a point after its last character) keeps its width there.
         end = shown.column(last) if last <= len(raw) else shown.width + (last - len(raw))
-        placed.append((start, max(end, start + 1), annotation))
-    merged = _merge(placed)
+        merged.append((start, max(end, start + 1), label, primary))
     window_start, window_end = _window(shown.width, ((s, e) for s, e, _, _ in merged))
     cut_left, cut_right = window_start > 0, window_end < shown.width
     text = (ELLIPSIS if cut_left else "") + shown.text(window_start, window_end) + (ELLIPSIS if cut_right else "")
@@ -251,17 +254,15 @@ def _marker_rows(marks: Sequence[_Mark], paint: Paint) -> list[str]:
     def style(mark: _Mark) -> str:
         return "primary" if mark.primary else "secondary"
 
-    def place(row: list[str], column: int, text: str) -> None:
-        row.extend(" " * (column - len(row)))
-        row.append(text)
-
-    row: list[str] = []
+    row = ""
+    column = 0
     for mark in marks:
-        place(row, mark.start, paint(("^" if mark.primary else "-") * (mark.end - mark.start), style(mark)))
+        row += " " * (mark.start - column) + paint(("^" if mark.primary else "-") * (mark.end - mark.start), style(mark))
+        column = mark.end
     last = marks[-1]
     if last.label:
-        row.append(" " + paint(last.label, style(last)))
-    rows = ["".join(row)]
+        row += " " + paint(last.label, style(last))
+    rows = [row]
     hanging = [mark for mark in marks[:-1] if mark.label]
     if hanging:
         rows.append(_pipes(hanging, paint, style))
