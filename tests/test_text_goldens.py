@@ -67,3 +67,12 @@ def test_concise_output_is_the_fixture_golden(rule_id: str, case: str, tmp_path:
     # expected.txt leaves out the related locations, which concise indents under each finding.
     own = [line for line in lines if not line.startswith("  ")]
     assert own == (FIXTURES / rule_id / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+
+
+def test_readme_examples_are_real_output() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    case = ("missing-id-token", "github-job-permissions")
+    full = goldens.golden_path(*case).read_text(encoding="utf-8").rstrip("\n")
+    one_line = (FIXTURES.joinpath(*case) / "expected.txt").read_text(encoding="utf-8").rstrip("\n")
+    assert f"```text\n{full}\n```" in readme
+    assert f"```text\n{one_line}\n```" in readme
