@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -307,6 +308,25 @@ def test_snippets_are_redacted_with_every_secret_of_the_report(root: Path) -> No
     assert NPM_TOKEN not in output and literal not in output
     assert_marked(output, 1, "npm_****")
     assert "password: **** # here" in output
+
+
+def test_a_huge_line_with_secrets_renders_quickly_and_marks_the_mask(root: Path) -> None:
+    filler = '"k": "v", ' * 10_000
+    line = f'{{{filler}"_authToken": "{NPM_TOKEN}", {filler}"x": "npm_{"Q" * 36}", "end": 1}}'
+    write(root, {"package.json": line + "\n"})
+    started = time.monotonic()
+    output = render(root, [note(Location("package.json", 1, line.index("npm_Q") + 1), "x")])
+    assert time.monotonic() - started < 10  # linear: well under a second; quadratic: minutes
+    assert NPM_TOKEN not in output and "npm_Q" not in output
+    assert_marked(output, 1, "npm_****")
+
+
+def test_labels_and_paths_escape_terminal_controls(root: Path) -> None:
+    write(root, {".npmrc": "a=b\n"})
+    finding = note(Location(".npmrc", 1, 1), "x\x1b[2J", related=[Related(Location(".npmrc", 1, 3), "label \x1b]0;pwn\x07"), Related(Location("gone\x1b.yml", 1, 1), "\x9b")])
+    output = render(root, [finding])
+    assert CONTROL.search(output) is None
+    assert "label \\x1b]0;pwn\\x07" in output and "gone\\x1b.yml:1:1: \\x9b" in output
 
 
 # Colour -----------------------------------------------------------------------------------------

@@ -102,7 +102,7 @@ def _annotations(group: Sequence[Finding], wordings: Sequence[Wording]) -> dict[
         by_file.setdefault(location.path, []).append(Annotation(location, label, primary=True))
     for finding, wording in zip(group, wordings):
         for related, label in zip(finding.related, wording.labels):
-            by_file.setdefault(related.location.path, []).append(Annotation(related.location, label))
+            by_file.setdefault(related.location.path, []).append(Annotation(related.location, printable(label)))
     return by_file
 
 
