@@ -204,7 +204,6 @@ class Row:
 
     number: str
     text: str
-    source: bool = False  # a source line (the gutter shows its number)
 
 
 def _window(width: int, marks: Iterable[tuple[int, int]]) -> tuple[int, int]:
@@ -325,7 +324,7 @@ def file_rows(
             rows.append(Row("...", ""))
         raw = sources.line(path, number) or ""
         marks, text = _marks_for_line(raw, display_line(raw, secrets), by_line[number])
-        rows.append(Row(str(number), text, source=True))
+        rows.append(Row(str(number), text))
         rows.extend(Row("", marker) for marker in _marker_rows(marks, paint))
         previous = number
     return rows, missing
@@ -337,4 +336,4 @@ def _context_row(path: str, number: int, sources: SourceFiles, secrets: Sequence
         return []
     shown = display_line(raw, secrets)
     text = shown.text(0, MAX_WIDTH) + (ELLIPSIS if shown.width > MAX_WIDTH else "")
-    return [Row(str(number), text, source=True)]
+    return [Row(str(number), text)]
