@@ -260,6 +260,16 @@ def test_wide_characters_and_escapes_keep_marks_aligned(root: Path) -> None:
     assert marks.index("^") == width
 
 
+def test_a_cut_through_a_wide_character_keeps_marks_aligned(root: Path) -> None:
+    for shift in range(4):
+        line = "x" * shift + "名" * 150 + " TARGET " + "b" * 150
+        write(root, {"wide.yml": line + "\n"})
+        output = render(root, [note(Location("wide.yml", 1, line.index("TARGET") + 1), "x")])
+        row, marks = source_and_marks(output, 1)
+        prefix = row[: row.index("TARGET")]
+        assert marks.index("^") == sum(2 if char == "名" else 1 for char in prefix), (shift, row)
+
+
 def test_a_column_past_the_end_of_the_line_marks_the_line_end(root: Path) -> None:
     write(root, {".npmrc": "always-auth=true\n"})
     output = render(root, [note(Location(".npmrc", 1, 40), "x")])

@@ -93,12 +93,15 @@ class DisplayLine:
         return sum(width for _, width in self.cells)
 
     def text(self, start: int, end: int) -> str:
-        """The cells that lie wholly in display columns [start, end)."""
+        """The cells that lie wholly in display columns [start, end); a wide character cut by
+        ``start`` leaves blanks, so that what follows stays in its column."""
         out: list[str] = []
         column = 0
         for text, width in self.cells:
             if column >= start and column + width <= end:
                 out.append(text)
+            elif column < start < column + width:
+                out.append(" " * (column + width - start))
             column += width
         return "".join(out)
 
