@@ -27,6 +27,7 @@ PROG = "npm-auth-lint"
 
 class Format(str, enum.Enum):
     text = "text"
+    concise = "concise"
     json = "json"
     sarif = "sarif"
     github = "github"
@@ -201,9 +202,10 @@ def run_lint(
         # The strategy report is shown by text (unless --quiet/--statistics), JSON and SARIF only.
         extra=strategy_sections(result.analyses) if _shows_strategy(output_format, quiet, statistics) else {},
     )
-    color = output is None and output_format is Format.text and _use_color(sys.stdout)
+    human = output_format in (Format.text, Format.concise)
+    color = output is None and human and _use_color(sys.stdout)
     renderer = REPORTERS[output_format.value]
-    if output_format is Format.text:
+    if human:
         text = renderer(report, color=color, quiet=quiet, statistics=statistics)
     else:
         text = renderer(report)
@@ -225,7 +227,7 @@ def run_lint(
 def _shows_strategy(output_format: Format, quiet: bool, statistics: bool) -> bool:
     if output_format is Format.github:
         return False
-    return not (output_format is Format.text and (quiet or statistics))
+    return not (output_format in (Format.text, Format.concise) and (quiet or statistics))
 
 
 def strategy_sections(analyses: Sequence[object]) -> dict[str, object]:

@@ -532,3 +532,8 @@ class Finding:
     # What the finding is about, for a rule that reports each subject once (a job, a package):
     # the engine keeps the first finding of each subject (rule.Repeats.SAME_SUBJECT). Not shown.
     subject: tuple[str, ...] = field(compare=False, default=())
+    # Optional structure for the text output: ``title`` the short problem, ``help`` the change to
+    # make. ``message`` stays the whole story (JSON, SARIF, concise); the text output shows
+    # title and help when a rule gives them and the message's other sentences as a note.
+    title: str = field(compare=False, default="")
+    help: str = field(compare=False, default="")

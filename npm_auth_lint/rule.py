@@ -78,10 +78,14 @@ class Rule:
         secrets: Iterable[str] = (),
         confidence: Confidence | None = None,
         subject: tuple[str, ...] = (),
+        title: str = "",
+        help: str = "",
     ) -> Finding:
         """A finding pre-filled with this rule's id, default severity and confidence.
 
         ``subject`` names what the finding is about for a rule with ``Repeats.SAME_SUBJECT``.
+        ``title`` (the problem in a few words) and ``help`` (the change to make) are optional;
+        the text output shows them instead of splitting ``message`` for display.
         """
         return Finding(
             location=location,
@@ -92,6 +96,8 @@ class Rule:
             related=tuple(related),
             secrets=tuple(s for s in secrets if s),
             subject=subject,
+            title=title,
+            help=help,
         )
 
     # Documentation ---------------------------------------------------------------------------

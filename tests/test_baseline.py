@@ -86,8 +86,10 @@ def test_fingerprints_survive_line_shifts(lines: list[str], shift: int) -> None:
 
 def test_quiet_and_statistics(repo, capsys) -> None:
     root = repo({".npmrc": LEGACY, "sub/.npmrc": "always-auth=true\n"})
-    _, out, _ = run([str(root), "--quiet"], capsys)
+    _, out, _ = run([str(root), "--quiet", "--format", "concise"], capsys)
     assert out.count("\n") == 4 and "Found" not in out
+    _, out, _ = run([str(root), "--quiet"], capsys)
+    assert out.count("warning[legacy-npmrc-auth]") == 4 and "Found" not in out
     _, out, _ = run([str(root), "--statistics"], capsys)
     assert out.splitlines()[0].split() == ["4", "legacy-npmrc-auth", "warning"]
     assert out.splitlines()[-1].startswith("Found 4 problems")

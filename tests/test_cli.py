@@ -30,10 +30,15 @@ def test_issue_done_when_leaky_repository(leaky: Path, capsys, monkeypatch) -> N
     monkeypatch.chdir(leaky)
     code, out, err = run(["."], capsys)
     assert code == 1
+    assert "error[hardcoded-npm-token]: " in out and " --> .npmrc:1:34\n" in out
+    assert "warning[legacy-npmrc-auth]: " in out and " --> .npmrc:2:1\n" in out
+    assert TOKEN not in out + err
+    assert out.rstrip().endswith("in 1 file.")
+    code, out, err = run([".", "--format", "concise"], capsys)
+    assert code == 1
     assert ".npmrc:1:34: error [hardcoded-npm-token]" in out
     assert ".npmrc:2:1: warning [legacy-npmrc-auth]" in out
     assert TOKEN not in out + err
-    assert out.rstrip().endswith("in 1 file.")
 
 
 def test_clean_repository_exits_0(repo, capsys) -> None:

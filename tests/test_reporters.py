@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from npm_auth_lint.fingerprint import line_hashes
 from npm_auth_lint.model import Confidence, Finding, Location, Related, Severity
 from npm_auth_lint.reporters import FORMATS, REPORTERS, Report
+from npm_auth_lint.reporters import concise as concise_reporter
 from npm_auth_lint.reporters import github as github_reporter
 from npm_auth_lint.reporters import json as json_reporter
 from npm_auth_lint.reporters import sarif as sarif_reporter
@@ -262,8 +263,10 @@ def schema_errors(validator: jsonschema.protocols.Validator, document: object) -
 # Golden files ------------------------------------------------------------------------------
 
 GOLDEN_CASES = [
-    ("report.txt", lambda report: text_reporter.render(report)),
-    ("report-color.txt", lambda report: text_reporter.render(report, color=True)),
+    ("report-text.txt", lambda report: text_reporter.render(report)),
+    ("report-text-color.txt", lambda report: text_reporter.render(report, color=True)),
+    ("report-concise.txt", lambda report: concise_reporter.render(report)),
+    ("report-concise-color.txt", lambda report: concise_reporter.render(report, color=True)),
     ("report.json", json_reporter.render),
     ("report.sarif", sarif_reporter.render),
     ("report-github.txt", github_reporter.render),
@@ -276,7 +279,8 @@ def test_golden(root: Path, name: str, render) -> None:
 
 
 def test_goldens_hold_no_secret() -> None:
-    paths = sorted(GOLDEN.iterdir())
+    # The fixtures' text goldens (tests/golden/fixtures/) are checked by tests/test_text_goldens.py.
+    paths = sorted(path for path in GOLDEN.iterdir() if path.is_file())
     assert [path.name for path in paths] == sorted(name for name, _ in GOLDEN_CASES)
     for path in paths:
         assert NPM_TOKEN not in path.read_text(encoding="utf-8"), path
@@ -286,12 +290,13 @@ def test_goldens_hold_no_secret() -> None:
 
 
 def test_registry_names_every_format(root: Path) -> None:
-    assert set(REPORTERS) == set(FORMATS) == {"text", "json", "sarif", "github"}
+    assert set(REPORTERS) == set(FORMATS) == {"text", "concise", "json", "sarif", "github"}
     report = make_report(root)
     assert REPORTERS["json"](report) == json_reporter.render(report)
     assert REPORTERS["sarif"](report) == sarif_reporter.render(report)
     assert REPORTERS["github"](report) == github_reporter.render(report)
     assert REPORTERS["text"](report, color=True) == text_reporter.render(report, color=True)
+    assert REPORTERS["concise"](report, color=True) == concise_reporter.render(report, color=True)
 
 
 def test_registry_imports_no_reporter_until_used() -> None:
@@ -304,11 +309,12 @@ def test_registry_imports_no_reporter_until_used() -> None:
     assert out.stdout.strip() == "[]"
 
 
-# Text ------------------------------------------------------------------------------------
+# Concise ---------------------------------------------------------------------------------
+# (the default text format has its own tests in tests/test_text_output.py)
 
 
-def test_text_lines_and_summary(root: Path) -> None:
-    lines = text_reporter.render(make_report(root, extra={})).splitlines()
+def test_concise_lines_and_summary(root: Path) -> None:
+    lines = concise_reporter.render(make_report(root, extra={})).splitlines()
     assert lines[0] == (
         ".github/workflows/release.yml:6:3: warning [dummy-missing-id-token] "
         "job `publish` publishes to npm without `id-token: write`"
@@ -325,34 +331,36 @@ def test_text_lines_and_summary(root: Path) -> None:
         (1, 1, "Found 1 problem (1 error, 0 warnings, 0 notes) in 1 file."),
     ],
 )
-def test_text_summary_wording(root: Path, findings: int, files: int, expected: str) -> None:
+def test_summary_wording(root: Path, findings: int, files: int, expected: str) -> None:
     chosen = [f for f in sample_findings() if f.severity is Severity.ERROR][:findings]
-    output = text_reporter.render(make_report(root, findings=chosen, extra={}, files_scanned=files))
-    assert output.splitlines()[-1] == expected
+    for reporter in (concise_reporter, text_reporter):
+        output = reporter.render(make_report(root, findings=chosen, extra={}, files_scanned=files))
+        assert output.splitlines()[-1] == expected
 
 
-def test_text_colour_only_when_asked(root: Path) -> None:
+def test_concise_colour_only_when_asked(root: Path) -> None:
     report = make_report(root)
-    assert "\033" not in text_reporter.render(report)
-    coloured = text_reporter.render(report, color=True)
+    assert "\033" not in concise_reporter.render(report)
+    coloured = concise_reporter.render(report, color=True)
     assert "\033[31merror\033[0m" in coloured
     assert "\033[33mwarning\033[0m" in coloured
     assert "\033[2m[dummy-unresolved]\033[0m" in coloured
     assert "\033[1m.npmrc:2:1:\033[0m" in coloured
 
 
-def test_text_strategy_follows_summary_verbatim(root: Path) -> None:
-    output = text_reporter.render(make_report(root))
+@pytest.mark.parametrize("reporter", [concise_reporter, text_reporter], ids=["concise", "text"])
+def test_strategy_follows_summary_verbatim(root: Path, reporter) -> None:
+    output = reporter.render(make_report(root))
     summary = "Found 4 problems (1 error, 2 warnings, 1 note) in 12 files."
     assert output.endswith(f"{summary}\n\n{STRATEGY_TEXT}")
-    assert "Publishing strategy" not in text_reporter.render(make_report(root, extra={"strategy": STRATEGY}))
+    assert "Publishing strategy" not in reporter.render(make_report(root, extra={"strategy": STRATEGY}))
 
 
-def test_text_escapes_terminal_controls(root: Path) -> None:
+def test_concise_escapes_terminal_controls(root: Path) -> None:
     finding = DummyUnresolved().finding(
         Location("a\x1b]0;pwn\x07.yml", 1, 1), "title \x1b[2J\x9b gone \u202e evil\nnext line"
     )
-    output = text_reporter.render(make_report(root, findings=[finding], extra={}))
+    output = concise_reporter.render(make_report(root, findings=[finding], extra={}))
     assert "\x1b" not in output and "\x07" not in output and "\x9b" not in output
     assert "\u202e" not in output
     assert "a\\x1b]0;pwn\\x07.yml:1:1: note [dummy-unresolved] title \\x1b[2J\\x9b gone \\u202e evil\n    next line\n" in output

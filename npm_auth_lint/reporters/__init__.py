@@ -34,7 +34,7 @@ class Report:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github")
+FORMATS: tuple[str, ...] = ("text", "concise", "json", "sarif", "github")
 
 
 def _lazy(name: str) -> Callable[..., str]:

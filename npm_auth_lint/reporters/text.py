@@ -1,98 +1,207 @@
-"""Human-readable output: one ``path:line:col: level [rule-id] message`` line per finding."""
+"""The default ``text`` format: each finding as a diagnostic people read at a glance.
+
+::
+
+    error[missing-id-token]: `npm publish` in job `publish` relies on trusted publishing ...
+     --> .github/workflows/release.yml:5:5
+      |
+    5 |     permissions:
+      |     ^^^^^^^^^^^
+    ...
+    8 |       - run: npm publish --provenance
+      |              ------------------------ `npm publish --provenance` needs the ID token
+      |
+      = help: add `id-token: write` to the `permissions` of job `publish`
+
+The layout is rustc's and zizmor's (ruff's ``full`` output is the same family): a title line, the
+location, the source with the finding's span marked ``^`` and related places marked ``-`` and
+labelled (other files under ``:::``), then ``= note:`` and ``= help:``. Findings on the same line
+share one snippet. The summary and the strategy report follow, as in the ``concise`` format.
+"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable, Iterator, Sequence
 
 from npm_auth_lint.model import Finding, Location, Severity
 from npm_auth_lint.reporters import Report
 from npm_auth_lint.reporters.common import all_secrets, clean, summary_line
+from npm_auth_lint.reporters.concise import STRATEGY_TEXT_KEY, _statistics_lines, printable
+from npm_auth_lint.reporters.snippets import Annotation, Row, SourceFiles, file_rows
+from npm_auth_lint.reporters.wording import Source, Wording, word
+
+__all__ = ["printable", "render"]  # printable: callers that escape text import it from here
 
 _RESET = "\033[0m"
-_BOLD = "\033[1m"
-_DIM = "\033[2m"
-_LEVEL_COLORS = {
-    Severity.ERROR: "\033[31m",  # red
-    Severity.WARNING: "\033[33m",  # yellow
-    Severity.NOTE: "\033[34m",  # blue
+# rustc's palette: bold level colours, bold bright blue for the gutter and related places.
+_STYLES = {
+    "error": "\033[1;91m",
+    "warning": "\033[1;33m",
+    "note": "\033[1;92m",
+    "secondary": "\033[1;94m",
+    "gutter": "\033[1;94m",
+    "bold": "\033[1m",
 }
-_RELATED_LABEL = "note"
-_CONTINUATION = "    "
-STRATEGY_TEXT_KEY = "strategy_text"
 
 
-def printable(text: str) -> str:
-    """``text`` with control characters (bar tab and newline) shown as escapes, not executed.
+class _Painter:
+    """ANSI styling (or none); ``primary`` is the colour of the group's most severe finding."""
 
-    Messages quote the scanned files, and a committed ANSI or OSC sequence must not be able to
-    rewrite the user's terminal.
+    def __init__(self, color: bool, level: Severity = Severity.ERROR) -> None:
+        self.color = color
+        self.level = level
+
+    def __call__(self, text: str, style: str) -> str:
+        if not self.color or not text:
+            return text
+        code = _STYLES[self.level.value if style == "primary" else style]
+        return f"{code}{text}{_RESET}"
+
+
+def groups(findings: Iterable[Finding]) -> Iterator[list[Finding]]:
+    """Consecutive findings on the same line of the same file (the report is sorted)."""
+    group: list[Finding] = []
+    for finding in findings:
+        if group and (finding.location.path, finding.location.line) != (
+            group[0].location.path,
+            group[0].location.line,
+        ):
+            yield group
+            group = []
+        group.append(finding)
+    if group:
+        yield group
+
+
+def _wordings(group: Sequence[Finding]) -> list[Wording]:
+    sources = []
+    for finding in group:
+        secrets = finding.secrets
+        sources.append(
+            Source(
+                title=clean(finding.title, secrets),
+                help=clean(finding.help, secrets),
+                message=clean(finding.message, secrets),
+                labels=tuple(clean(related.message, secrets) for related in finding.related),
+            )
+        )
+    return word(sources)
+
+
+def _annotations(group: Sequence[Finding], wordings: Sequence[Wording]) -> dict[str, list[Annotation]]:
+    """The places to mark, by file: the group's own file first, then the others as they come.
+
+    When several findings share the line, each mark is labelled with the rules it belongs to.
     """
-    return _CONTROL.sub(_escape, text)
+    rules_at: dict[Location, list[str]] = {}
+    for finding in group:
+        rules_at.setdefault(finding.location, []).append(finding.rule_id)
+    by_file: dict[str, list[Annotation]] = {}
+    for location, rule_ids in rules_at.items():
+        label = printable(", ".join(rule_ids)) if len(group) > 1 else ""
+        by_file.setdefault(location.path, []).append(Annotation(location, label, primary=True))
+    for finding, wording in zip(group, wordings):
+        for related, label in zip(finding.related, wording.labels):
+            by_file.setdefault(related.location.path, []).append(Annotation(related.location, printable(label)))
+    return by_file
 
 
-# C0 (bar tab and newline), DEL and C1 controls, and the bidi overrides that make text read
-# differently on screen (one regex pass: a loop over every character was a quarter of a run).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _escape(match: re.Match[str]) -> str:
-    point = ord(match.group())
-    return f"\\x{point:02x}" if point <= 0xFF else f"\\u{point:04x}"
-
-
-def _paint(text: str, code: str, color: bool) -> str:
-    return f"{code}{text}{_RESET}" if color else text
-
-
-def _indent_continuation(text: str) -> str:
-    return text.replace("\n", "\n" + _CONTINUATION)
-
-
-def _where(location: Location, color: bool) -> str:
-    return _paint(f"{printable(clean(str(location)))}:", _BOLD, color)
-
-
-def _finding_lines(finding: Finding, color: bool) -> list[str]:
-    level = _paint(finding.severity.value, _LEVEL_COLORS[finding.severity], color)
-    rule = _paint(f"[{printable(finding.rule_id)}]", _DIM, color)
-    message = _indent_continuation(printable(clean(finding.message, finding.secrets)))
-    lines = [f"{_where(finding.location, color)} {level} {rule} {message}"]
-    label = _paint(f"{_RELATED_LABEL}:", _LEVEL_COLORS[Severity.NOTE], color)
-    for related in finding.related:
-        text = _indent_continuation(printable(clean(related.message, finding.secrets)))
-        lines.append(f"  {_where(related.location, color)} {label} {text}")
-    return lines
-
-
-def _statistics_lines(report: Report, color: bool) -> list[str]:
-    """ruff-style counts: one line per rule that fired, most frequent first."""
-    counts: dict[str, int] = {}
-    levels: dict[str, Severity] = {}
-    for finding in report.findings:
-        counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1
-        if finding.rule_id not in levels or finding.severity.rank > levels[finding.rule_id].rank:
-            levels[finding.rule_id] = finding.severity
-    width = max((len(str(n)) for n in counts.values()), default=1)
-    rule_width = max((len(r) for r in counts), default=1)
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+def _titles(group: Sequence[Finding], wordings: Sequence[Wording], paint: _Painter) -> list[str]:
+    """``level[rule]: title`` per finding; findings of one level with the same title share it."""
+    heads: list[tuple[Severity, str, list[str]]] = []
+    for finding, wording in zip(group, wordings):
+        if heads and heads[-1][:2] == (finding.severity, wording.title):
+            heads[-1][2].append(finding.rule_id)
+        else:
+            heads.append((finding.severity, wording.title, [finding.rule_id]))
     return [
-        f"{n:>{width}}  {printable(rule):<{rule_width}}  {_paint(levels[rule].value, _LEVEL_COLORS[levels[rule]], color)}"
-        for rule, n in ordered
+        paint(f"{severity.value}[{printable(', '.join(rule_ids))}]", severity.value)
+        + paint(f": {printable(title)}", "bold")
+        for severity, title, rule_ids in heads
     ]
 
 
-def render(report: Report, color: bool = False, quiet: bool = False, statistics: bool = False) -> str:
-    """The findings (or, with ``statistics``, counts per rule), the summary line and any
-    pre-rendered strategy text; ``quiet`` leaves only the findings. ANSI colour on request."""
+def _where(location: Location, secrets: Sequence[str]) -> str:
+    return printable(clean(str(location), secrets))
+
+
+def _field(pad: str, name: str, text: str, paint: _Painter) -> list[str]:
+    """``= note: text`` under the gutter; further lines of ``text`` line up after the colon."""
+    head = f"{pad} {paint('=', 'gutter')} {paint(name, 'bold')}: "
+    indent = " " * (len(pad) + len(name) + 5)
+    lines = printable(text).split("\n")
+    return [head + lines[0], *(indent + line for line in lines[1:])]
+
+
+def _snippet_lines(
+    group: Sequence[Finding], wordings: Sequence[Wording], sources: SourceFiles, secrets: Sequence[str], paint: _Painter
+) -> tuple[list[tuple[str, str, list[Row]]], list[Annotation]]:
+    """Each file's path, the location its header names and its rows; and the related places
+    that have no source line to show."""
+    files: list[tuple[str, str, list[Row]]] = []
+    missing: list[Annotation] = []
+    for path, annotations in _annotations(group, wordings).items():
+        rows, unshown = file_rows(path, annotations, sources, secrets, paint)
+        missing.extend(annotation for annotation in unshown if not annotation.primary)
+        if rows:
+            first = min(annotation.location for annotation in annotations if annotation not in unshown)
+            files.append((path, _where(first, secrets), rows))
+    return files, missing
+
+
+def _group_lines(group: Sequence[Finding], sources: SourceFiles, secrets: Sequence[str], color: bool) -> list[str]:
+    """One finding (or several on the same line) as a titled snippet with its notes."""
+    paint = _Painter(color, max((finding.severity for finding in group), key=lambda s: s.rank))
+    wordings = _wordings(group)
+    files, missing = _snippet_lines(group, wordings, sources, secrets, paint)
+    numbers = [row.number for _, _, rows in files for row in rows if row.number != "..."]
+    numbers.append(str(group[0].location.line))
+    pad = " " * max(len(number) for number in numbers)
+    gutter = paint("|", "gutter")
+    lines = _titles(group, wordings, paint)
+    primary = group[0].location
+    lines.append(f"{pad}{paint('-->', 'gutter')} {_where(primary, secrets)}")
+    for index, (path, where, rows) in enumerate(files):
+        if index or path != primary.path:
+            lines.append(f"{pad}{paint(':::', 'gutter')} {where}")
+        lines.append(f"{pad} {gutter}")
+        for row in rows:
+            number = paint(row.number.rjust(len(pad)), "gutter") if row.number else pad
+            text = f" {row.text}" if row.text else ""
+            lines.append((f"{number} {gutter}{text}" if row.number != "..." else paint("...", "gutter")).rstrip())
+    if files:
+        lines.append(f"{pad} {gutter}")
+    for annotation in missing:
+        where = _where(annotation.location, secrets)
+        lines.extend(_field(pad, "note", f"{where}: {annotation.label}" if annotation.label else where, paint))
+    for finding, wording in zip(group, wordings):
+        tag = f"[{printable(finding.rule_id)}]" if len(group) > 1 else ""
+        if wording.note:
+            lines.extend(_field(pad, f"note{tag}", wording.note, paint))
+        if wording.help:
+            lines.extend(_field(pad, f"help{tag}", wording.help, paint))
+    return lines
+
+
+def finding_lines(report: Report, color: bool = False) -> list[str]:
+    """Every finding of ``report`` as diagnostics, a blank line after each."""
+    sources = SourceFiles(report.root)
+    secrets = all_secrets(report)
     lines: list[str] = []
-    if statistics:
-        lines.extend(_statistics_lines(report, color))
-    else:
-        for finding in report.findings:
-            lines.extend(_finding_lines(finding, color))
+    for group in groups(report.findings):
+        lines.extend(_group_lines(group, sources, secrets, color))
+        lines.append("")
+    return lines
+
+
+def render(report: Report, color: bool = False, quiet: bool = False, statistics: bool = False) -> str:
+    """The findings as diagnostics (or, with ``statistics``, counts per rule), the summary line
+    and any pre-rendered strategy text; ``quiet`` leaves only the findings. ANSI colour on
+    request."""
+    lines = _statistics_lines(report, color) if statistics else finding_lines(report, color)
     if quiet:
         return "".join(f"{line}\n" for line in lines)
-    lines.append(_paint(summary_line(report), _BOLD, color))
+    lines.append(_Painter(color)(summary_line(report), "bold"))
     strategy = report.extra.get(STRATEGY_TEXT_KEY)
     if isinstance(strategy, str) and strategy.strip():
         # Redacted with every finding's secrets: the strategy report belongs to no single finding.
