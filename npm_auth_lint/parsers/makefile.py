@@ -137,7 +137,9 @@ class Makefile:
         """The rules that make ``target``: all of them for ``::``; for ``:``, one rule with the
         prerequisites of all and the last recipe (make overrides an earlier one)."""
         rules = [rule for rule in self.rules if target in rule.targets]
-        if not rules or rules[0].double_colon:
+        if not rules:
+            return ()
+        if rules[0].double_colon:
             return tuple(rules)
         with_recipe = [rule for rule in rules if rule.recipe]
         base = with_recipe[-1] if with_recipe else rules[0]
@@ -148,6 +150,26 @@ class Makefile:
                 order_only=tuple(dict.fromkeys(p for r in rules for p in r.order_only)),
                 target_variables=tuple(v for r in rules for v in r.target_variables),
             ),
+        )
+
+    def pattern_rule_for(self, target: str) -> Rule | None:
+        """The first pattern rule (``npm-publis%:``) whose target pattern matches ``target``, with
+        the stem put into its prerequisites; the match-anything ``%`` last, as make tries it."""
+        candidates = [
+            (rule, pattern, stem)
+            for rule in self.rules
+            for pattern in rule.targets
+            if "%" in pattern and not rule.target_variables and (stem := _stem(pattern, target)) is not None
+        ]
+        candidates.sort(key=lambda c: c[1] == "%")
+        if not candidates:
+            return None
+        rule, _, stem = candidates[0]
+        return replace(
+            rule,
+            targets=(target,),
+            prerequisites=tuple(p.replace("%", stem, 1) for p in rule.prerequisites),
+            order_only=tuple(p.replace("%", stem, 1) for p in rule.order_only),
         )
 
     def expand(
@@ -751,6 +773,11 @@ class _Walker:
         if key in self.done:
             return
         rules = mk.rules_for(target)
+        if not rules and (required or target in mk.phony):
+            # Pattern rules only for goals and phony targets: for a file prerequisite make would
+            # also need to know which files exist.
+            pattern = mk.pattern_rule_for(target)
+            rules = (pattern,) if pattern is not None else ()
         if not rules:
             if required:
                 self.notes.append(ScriptNote(where, NoteKind.UNRESOLVED, f"no rule for target {target} in {mk.path}"))
