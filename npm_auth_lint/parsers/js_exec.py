@@ -22,7 +22,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from npm_auth_lint.model import Location
@@ -80,6 +80,14 @@ class ExecCall:
     cwd: str | None = None  # a literal ``{cwd: '...'}`` option
     uses_shell: bool = False  # ``{shell: true}`` on an argv form: the argv is joined and run by a shell
     text: str = ""  # the call as written, first 200 characters
+    # Set on a call to a local function that passes its argument on to a command runner
+    # (``const run = (cmd) => execSync(cmd, {stdio: 'inherit'})``; ``run('npm publish')``):
+    # the function's name and where its runner call is.
+    wrapper: str | None = None
+    wrapper_location: Location | None = None
+    # Set on that runner call inside the wrapper: its command is the wrapper's parameter, and
+    # the calls of the wrapper are reported with their own commands.
+    forwarded: bool = False
 
     @property
     def words(self) -> tuple[str, ...] | None:
@@ -150,6 +158,7 @@ class _Finder:
         self.bindings: dict[str, tuple[str, str]] = {}
         self.constants: dict[str, Any] = {}  # name -> str | tuple (array) of literal values
         self.redeclared: set[str] = set()
+        self.declared: set[str] = set()
         self.zx_globals = False
         self.shelljs_globals = False
 
@@ -161,7 +170,9 @@ class _Finder:
             self.bind(node)
         for name in self.redeclared:
             self.constants.pop(name, None)
-        calls = [call for node in nodes if node.type == "call_expression" for call in self.call(node)]
+        call_nodes = [node for node in nodes if node.type == "call_expression"]
+        found = [(node, call) for node in call_nodes for call in self.call(node)]
+        calls = self.with_wrappers(call_nodes, found)
         notes = []
         if root.has_error:
             bad = _first_error(root)
@@ -194,6 +205,9 @@ class _Finder:
 
     def bind_import(self, node: Any) -> None:
         source = node.child_by_field_name("source")
+        require = next((c for c in node.named_children if c.type == "import_require_clause"), None)
+        if source is None and require is not None:  # TypeScript ``import cp = require('x')``
+            source = require.child_by_field_name("source")
         name = self.string_value(source) if source is not None else None
         if name == "zx/globals":
             self.zx_globals = True
@@ -202,6 +216,10 @@ class _Finder:
         module = _MODULES.get(name or "")
         if module is None:
             return
+        if require is not None:
+            ident = require.named_children[:1]
+            if ident and ident[0].type == "identifier":
+                self.bindings[self.text_of(ident[0])] = (module, "default" if module == "execa" else "*")
         for clause in (c for c in node.named_children if c.type == "import_clause"):
             for part in clause.named_children:
                 if part.type == "identifier":  # default import
@@ -237,8 +255,14 @@ class _Finder:
         if promisified is not None:
             self.bindings[name] = promisified
             return
-        if name in self.constants or name in self.bindings and self.bindings[name][0] == "const":
-            self.redeclared.add(name)
+        if value.type == "member_expression" or (value.type == "identifier" and self.text_of(value) in self.bindings):
+            alias = self.callee(value)  # ``const execSync = require('child_process').execSync``
+            if alias is not None:
+                self.bindings[name] = alias
+                return
+        if name in self.declared:
+            self.redeclared.add(name)  # declared twice (another scope): not a constant
+        self.declared.add(name)
         literal = self.literal(value)
         if literal is not None and _is_const(node):
             self.constants[name] = literal
@@ -365,10 +389,126 @@ class _Finder:
                 rest, more = self.array(args[1])
                 computed |= more
                 option_at = 2
+            elif len(args) > 1 and _unwrap(args[1]).type != "object":  # an array built at run time
+                rest, computed, option_at = (self.marker(_unwrap(args[1])),), True, 2
             if len(args) > option_at:
                 cwd, uses_shell = self.options(args[option_at])
             argv = (program, *rest)
         return ExecCall(self.loc(node), api, form, shell, argv, computed, cwd, uses_shell, self.text_of(node)[:200])
+
+    # -- local wrapper functions ----------------------------------------------------------------
+
+    def with_wrappers(self, call_nodes: list[Any], found: list[tuple[Any, ExecCall]]) -> list[ExecCall]:
+        """``found`` plus the calls of local functions that hand a parameter to a runner, a few
+        levels deep (a wrapper of a wrapper)."""
+        found = list(found)
+        known: set[str] = set()
+        for _ in range(_WRAPPER_LEVELS):
+            new: dict[str, _Wrapper] = {}
+            for index, (node, call) in enumerate(found):
+                wrapper = self.wrapper_of(node, call)
+                if wrapper is not None and wrapper.name not in known:
+                    new.setdefault(wrapper.name, wrapper)
+                    found[index] = (node, replace(call, forwarded=True))
+            if not new:
+                break
+            known.update(new)
+            found.extend((node, call) for node in call_nodes for call in self.wrapper_call(node, new))
+        return sorted((call for _, call in found), key=lambda c: (c.location.line, c.location.column))
+
+    def wrapper_of(self, node: Any, call: ExecCall) -> _Wrapper | None:
+        """The wrapper ``call`` is the runner of: a named function whose parameters make up
+        part of the command (``${param}`` markers)."""
+        function = _enclosing_function(node)
+        if function is None:
+            return None
+        name = self.function_name(function)
+        params = tuple(self.parameters(function))
+        pieces = (call.shell,) if call.shell is not None else call.argv or ()
+        markers = {m for piece in pieces for m in _MARKER.findall(piece)}
+        if name is None or not markers & set(params):
+            return None
+        return _Wrapper(name, call, params)
+
+    def parameters(self, function: Any) -> list[str]:
+        params = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+        if params is None:
+            return []
+        if params.type == "identifier":  # ``cmd => ...``
+            return [self.text_of(params)]
+        names = []
+        for param in params.named_children:
+            target = param.child_by_field_name("pattern") or param.child_by_field_name("left") or param
+            names.append(self.text_of(target) if target.type == "identifier" else "")
+        return names
+
+    def function_name(self, function: Any) -> str | None:
+        name = function.child_by_field_name("name")
+        if name is not None and function.type in ("function_declaration", "method_definition", "generator_function_declaration"):
+            return self.text_of(name)
+        parent = function.parent
+        if parent is not None and parent.type == "variable_declarator":
+            target = parent.child_by_field_name("name")
+            return self.text_of(target) if target is not None and target.type == "identifier" else None
+        return None
+
+    def wrapper_call(self, node: Any, wrappers: dict[str, _Wrapper]) -> Iterator[ExecCall]:
+        function, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+        if function is None or args is None or args.type != "arguments":
+            return
+        function = _unwrap(function)
+        if function.type == "member_expression":  # ``this.run(...)`` for a method wrapper
+            obj, prop = function.child_by_field_name("object"), function.child_by_field_name("property")
+            if obj is None or prop is None or obj.type != "this":
+                return
+            function = prop
+        wrapper = wrappers.get(self.text_of(function)) if function.type in ("identifier", "property_identifier") else None
+        if wrapper is None or _enclosing_function(node) is not None and self.function_name(_enclosing_function(node)) == wrapper.name:
+            return
+        given = [a for a in args.named_children if a.type != "comment"]
+        values = dict(zip(wrapper.params, given))
+        inner = wrapper.call
+        computed = False
+
+        def fill(piece: str) -> str:
+            nonlocal computed
+
+            def one(match: re.Match[str]) -> str:
+                nonlocal computed
+                if match.group(1) not in values:
+                    computed = True  # a marker of the runner's own, or a parameter not passed
+                    return match.group(0)
+                value, unknown = self.string_parts(values[match.group(1)])
+                computed |= unknown
+                return value
+
+            return _MARKER.sub(one, piece)
+
+        shell = fill(inner.shell) if inner.shell is not None else None
+        argv = None
+        if inner.argv is not None:
+            items: list[str] = []
+            for piece in inner.argv:
+                param = _MARKER.fullmatch(piece)
+                passed = values.get(param.group(1)) if param else None
+                if passed is not None and self.array_like(passed):  # ``spawn(bin, args)``
+                    more, unknown = self.array(passed)
+                    items.extend(more)
+                    computed |= unknown
+                else:
+                    items.append(fill(piece))
+            argv = tuple(items)
+        yield replace(
+            inner,
+            location=self.loc(node),
+            shell=shell,
+            argv=argv,
+            computed=computed,
+            text=self.text_of(node)[:200],
+            wrapper=wrapper.name,
+            wrapper_location=inner.location,
+            forwarded=False,
+        )
 
     # -- values -------------------------------------------------------------------------------
 
@@ -493,6 +633,29 @@ class _Finder:
             elif name == "shell":
                 shell = self.text_of(value) not in ("false", "undefined", "null", "0", "''", '""')
         return cwd, shell
+
+
+_WRAPPER_LEVELS = 3
+_MARKER = re.compile(r"\$\{([A-Za-z_$][A-Za-z0-9_$]*)\}")
+_FUNCTION_TYPES = frozenset(
+    {"function_declaration", "function_expression", "function", "arrow_function", "method_definition", "generator_function_declaration"}
+)
+
+
+@dataclass(frozen=True)
+class _Wrapper:
+    name: str
+    call: ExecCall  # the runner call inside it
+    params: tuple[str, ...]  # the function's parameter names, in order ("" for a pattern)
+
+
+def _enclosing_function(node: Any) -> Any | None:
+    parent = node.parent
+    while parent is not None:
+        if parent.type in _FUNCTION_TYPES:
+            return parent
+        parent = parent.parent
+    return None
 
 
 def _walk(root: Any) -> Iterator[Any]:
