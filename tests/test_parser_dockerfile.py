@@ -63,7 +63,10 @@ def test_arg_without_default_is_unresolved_and_noted() -> None:
     assert first.unresolved == ("NODE",) and first.image == "node:${NODE}"
     assert second.image == "node:20" and second.resolved
     assert third.unresolved == ("OTHER",)
-    assert [(n.kind, n.location.line) for n in df.notes] == [(NoteKind.UNRESOLVED, 2), (NoteKind.UNRESOLVED, 4)]
+    assert [(n.kind, n.location.line) for n in df.notes] == [
+        (NoteKind.UNRESOLVED, 2),
+        (NoteKind.UNRESOLVED, 4),
+    ]
 
 
 def test_args_after_first_from_do_not_apply_and_plus_form() -> None:
@@ -86,14 +89,19 @@ def test_continuations_comments_heredocs_and_escape_directive() -> None:
         """
     )
     df = parse_dockerfile("Dockerfile", text)
-    assert [f.image for f in df.froms] == ["mcr.microsoft.com/windows/servercore:ltsc2022", "node@sha256:abcd"]
+    assert [f.image for f in df.froms] == [
+        "mcr.microsoft.com/windows/servercore:ltsc2022",
+        "node@sha256:abcd",
+    ]
     assert df.froms[0].location.line == 2 and df.froms[1].location.line == 8
     assert df.froms[1].base == BaseImage("node", None, "sha256:abcd")
 
 
 def test_split_image_with_registry_port() -> None:
     assert split_image("localhost:5000/org/img") == BaseImage("localhost:5000/org/img", None, None)
-    assert split_image("ghcr.io:443/org/node:20-alpine@sha256:ab") == BaseImage("ghcr.io:443/org/node", "20-alpine", "sha256:ab")
+    assert split_image("ghcr.io:443/org/node:20-alpine@sha256:ab") == BaseImage(
+        "ghcr.io:443/org/node", "20-alpine", "sha256:ab"
+    )
 
 
 def test_broken_and_large_inputs() -> None:
@@ -102,7 +110,9 @@ def test_broken_and_large_inputs() -> None:
     assert parse_dockerfile("Dockerfile", "#" * 1_000_001).notes[0].kind is NoteKind.SKIPPED
 
 
-_ALPHABET = st.sampled_from(list("FROMARGas $:{}-+\\`#=\n\t\"'@/") + ["FROM ", "ARG ", " AS ", "<<EOF", "EOF", "${X:-1}"])
+_ALPHABET = st.sampled_from(
+    list("FROMARGas $:{}-+\\`#=\n\t\"'@/") + ["FROM ", "ARG ", " AS ", "<<EOF", "EOF", "${X:-1}"]
+)
 
 
 @settings(max_examples=300, deadline=None)

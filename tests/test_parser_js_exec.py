@@ -19,7 +19,9 @@ def calls(path: str, source: str):
 
 
 def summary(path: str, source: str):
-    return [(c.location.line, c.location.column, c.api, c.shell, c.argv, c.computed) for c in calls(path, source)]
+    return [
+        (c.location.line, c.location.column, c.api, c.shell, c.argv, c.computed) for c in calls(path, source)
+    ]
 
 
 def test_commonjs_release_script_with_destructured_and_member_require() -> None:
@@ -63,7 +65,11 @@ def test_esm_typescript_imports_namespace_default_and_options() -> None:
     assert first.location == Location("scripts/publish.ts", 6, 18)
     assert first.argv == ("npm", "publish", "--access", "public", "--tag", "${distTag}")
     assert first.computed and first.uses_shell and first.cwd is None  # cwd is a variable
-    assert (second.api, second.shell, second.computed) == ("child_process.execSync", "pnpm publish --no-git-checks", False)
+    assert (second.api, second.shell, second.computed) == (
+        "child_process.execSync",
+        "pnpm publish --no-git-checks",
+        False,
+    )
     assert third.cwd == "dist"
 
 
@@ -78,7 +84,12 @@ def test_execa_forms() -> None:
         await x$`npm publish --tag ${tag} ${'--provenance'}`
         """
     a, b, c, d = calls("scripts/publish.mts", source)
-    assert (a.api, a.argv, a.computed, a.cwd) == ("execa.execa", ("npm", "publish", "--access", "public", "--tag", "${tag}"), True, "pkg")
+    assert (a.api, a.argv, a.computed, a.cwd) == (
+        "execa.execa",
+        ("npm", "publish", "--access", "public", "--tag", "${tag}"),
+        True,
+        "pkg",
+    )
     assert b.api == "execa.sync" and b.argv == ("npm", "publish", "--registry", "${options.registry}")
     assert (c.form, c.shell) == ("command", "npm publish --dry-run")
     assert d.form == "template-argv" and d.argv == ("npm", "publish", "--tag", "${tag}", "--provenance")
@@ -118,7 +129,9 @@ def test_zx_scripts_with_and_without_import() -> None:
         (6, "zx.$", "npm whoami", False),
     ]
     assert found[3].cwd == "packages/sdk"
-    imported = calls("publish.mjs", "import { $, fs } from 'zx/core'\nawait $`npx pnpm -r publish --access public`\n")
+    imported = calls(
+        "publish.mjs", "import { $, fs } from 'zx/core'\nawait $`npx pnpm -r publish --access public`\n"
+    )
     assert imported[0].shell == "npx pnpm -r publish --access public"
 
 
@@ -158,7 +171,9 @@ def test_local_wrappers_and_promisify() -> None:
     found = calls("scripts/release.js", source)
     runner = next(c for c in found if c.location.line == 7)
     assert runner.forwarded and runner.shell == "${command}"
-    wrapped = [(c.location.line, c.wrapper, c.shell or " ".join(c.argv), c.computed) for c in found if c.wrapper]
+    wrapped = [
+        (c.location.line, c.wrapper, c.shell or " ".join(c.argv), c.computed) for c in found if c.wrapper
+    ]
     assert wrapped == [
         (10, "run", "npm publish --tag ${tag}", True),
         (11, "run", "npm run build", False),
@@ -166,7 +181,9 @@ def test_local_wrappers_and_promisify() -> None:
         (13, "publish", "npm publish --tag next", False),
     ]
     assert next(c for c in found if c.wrapper == "spawnIn").cwd == "dist"
-    assert next(c for c in found if c.wrapper == "run").wrapper_location == Location("scripts/release.js", 7, 3)
+    assert next(c for c in found if c.wrapper == "run").wrapper_location == Location(
+        "scripts/release.js", 7, 3
+    )
     assert found[-1].api == "child_process.exec" and found[-1].shell == "npm publish"
 
 
@@ -194,8 +211,14 @@ def test_constants_declared_twice_are_not_substituted() -> None:
 @pytest.mark.parametrize(
     ("path", "source"),
     [
-        ("App.jsx", "import {execSync} from 'child_process'\nconst A = () => <div onClick={() => execSync('npm publish')} />\n"),
-        ("App.tsx", "import {execSync} from 'child_process'\nconst A = (): JSX.Element => <b>{execSync('npm publish') as any}</b>\n"),
+        (
+            "App.jsx",
+            "import {execSync} from 'child_process'\nconst A = () => <div onClick={() => execSync('npm publish')} />\n",
+        ),
+        (
+            "App.tsx",
+            "import {execSync} from 'child_process'\nconst A = (): JSX.Element => <b>{execSync('npm publish') as any}</b>\n",
+        ),
         ("a.cts", "import cp = require('child_process')\nconst x: number = 1\ncp.execSync('npm publish')\n"),
     ],
 )
@@ -232,7 +255,18 @@ def test_large_files_skipped_and_language_by_extension() -> None:
 
 
 _JS_ALPHABET = st.sampled_from(
-    list("(){}[];,.'\"`$\\\n =+") + ["execSync", "require('child_process')", "import {$} from 'zx'", "${", "const ", "x", "=>", "function f(c)", "npm publish"]
+    list("(){}[];,.'\"`$\\\n =+")
+    + [
+        "execSync",
+        "require('child_process')",
+        "import {$} from 'zx'",
+        "${",
+        "const ",
+        "x",
+        "=>",
+        "function f(c)",
+        "npm publish",
+    ]
 )
 
 
@@ -250,3 +284,16 @@ def test_never_raises_and_positions_in_range(text: str, path: str) -> None:
 @given(st.text(max_size=200))
 def test_never_raises_on_unicode(text: str) -> None:
     find_exec_calls("a.ts", text)
+
+
+def test_grammars_load_only_when_a_script_is_parsed() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import npm_auth_lint.parsers.js_exec as j; "
+        "assert 'tree_sitter' not in sys.modules; "
+        "j.find_exec_calls('a.js', 'x'); assert 'tree_sitter_javascript' in sys.modules; "
+        "assert 'tree_sitter_typescript' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

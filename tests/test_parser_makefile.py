@@ -80,7 +80,12 @@ def test_prerequisites_run_first_each_once_with_chain() -> None:
         (25, "npm publish --tag latest \\\n  --access public"),
     ]
     first, *_, last = expansion.commands
-    assert [h.label for h in first.chain] == ["target publish", "target test", "target build", "target node_modules"]
+    assert [h.label for h in first.chain] == [
+        "target publish",
+        "target test",
+        "target build",
+        "target node_modules",
+    ]
     assert last.ignore_errors and not last.silent and last.location.column == 2
     assert expansion.commands[2].silent
     assert expansion.notes == ()
@@ -246,8 +251,7 @@ def test_includes_are_noted_and_missing_target_reported() -> None:
 def test_sub_make_options() -> None:
     mk = parse_makefile(
         "Makefile",
-        "x:\n\t$(MAKE) -j 4 --directory=pkg -f release.mk publish VERSION=1.2.3 -s\n"
-        "\tmake -Cdocs\n",
+        "x:\n\t$(MAKE) -j 4 --directory=pkg -f release.mk publish VERSION=1.2.3 -s\n\tmake -Cdocs\n",
     )
     first, second = mk.commands_for("x")
     (sub,) = first.sub_makes
@@ -272,7 +276,10 @@ def test_large_file_is_skipped() -> None:
     assert mk.notes[0].kind is NoteKind.SKIPPED and mk.rules == ()
 
 
-_MAKE_ALPHABET = st.sampled_from(list("ab:=$(){}#\\\t\n ;|%@-+?!,\"'") + ["ifeq", "endif", "else", "define", "endef", "$(MAKE)", "export ", "include "])
+_MAKE_ALPHABET = st.sampled_from(
+    list("ab:=$(){}#\\\t\n ;|%@-+?!,\"'")
+    + ["ifeq", "endif", "else", "define", "endef", "$(MAKE)", "export ", "include "]
+)
 
 
 @settings(max_examples=300, deadline=None)

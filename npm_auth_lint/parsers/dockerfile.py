@@ -111,8 +111,10 @@ def parse_dockerfile(path: str, text: str) -> Dockerfile:
         return Dockerfile(path, notes=(skipped,))
     try:
         return _parse(path, text)
-    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the scan
-        return Dockerfile(path, notes=(ScriptNote(Location(path), NoteKind.PARSE_ERROR, f"not parsed: {exc}"),))
+    except Exception as exc:
+        return Dockerfile(
+            path, notes=(ScriptNote(Location(path), NoteKind.PARSE_ERROR, f"not parsed: {exc}"),)
+        )
 
 
 @dataclass(frozen=True)

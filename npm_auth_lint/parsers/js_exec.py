@@ -28,7 +28,7 @@ from typing import Any
 from npm_auth_lint.model import Location
 from npm_auth_lint.parsers.script_types import NoteKind, ScriptNote, size_note
 
-__all__ = ["ExecCall", "JsExecResult", "JS_EXTENSIONS", "find_exec_calls", "language_for"]
+__all__ = ["JS_EXTENSIONS", "ExecCall", "JsExecResult", "find_exec_calls", "language_for"]
 
 JS_EXTENSIONS = frozenset({".js", ".cjs", ".mjs", ".jsx", ".ts", ".cts", ".mts", ".tsx"})
 
@@ -124,7 +124,7 @@ def find_exec_calls(path: str, text: str, language: str | None = None) -> JsExec
         return JsExecResult(path, notes=(skipped,))
     try:
         return _Finder(path, text, language or language_for(path) or "javascript").run()
-    except Exception as exc:  # noqa: BLE001 - a parser bug or a missing grammar must not stop the scan
+    except Exception as exc:
         note = ScriptNote(Location(path), NoteKind.PARSE_ERROR, f"not parsed: {type(exc).__name__}: {exc}")
         return JsExecResult(path, notes=(note,))
 
@@ -177,7 +177,9 @@ class _Finder:
         if root.has_error:
             bad = _first_error(root)
             where = self.loc(bad) if bad is not None else Location(self.path)
-            notes.append(ScriptNote(where, NoteKind.PARSE_ERROR, "syntax error; the calls around it are still read"))
+            notes.append(
+                ScriptNote(where, NoteKind.PARSE_ERROR, "syntax error; the calls around it are still read")
+            )
         return JsExecResult(self.path, tuple(calls), tuple(notes))
 
     def text_of(self, node: Any) -> str:
@@ -255,7 +257,9 @@ class _Finder:
         if promisified is not None:
             self.bindings[name] = promisified
             return
-        if value.type == "member_expression" or (value.type == "identifier" and self.text_of(value) in self.bindings):
+        if value.type == "member_expression" or (
+            value.type == "identifier" and self.text_of(value) in self.bindings
+        ):
             alias = self.callee(value)  # ``const execSync = require('child_process').execSync``
             if alias is not None:
                 self.bindings[name] = alias
@@ -394,7 +398,9 @@ class _Finder:
             if len(args) > option_at:
                 cwd, uses_shell = self.options(args[option_at])
             argv = (program, *rest)
-        return ExecCall(self.loc(node), api, form, shell, argv, computed, cwd, uses_shell, self.text_of(node)[:200])
+        return ExecCall(
+            self.loc(node), api, form, shell, argv, computed, cwd, uses_shell, self.text_of(node)[:200]
+        )
 
     # -- local wrapper functions ----------------------------------------------------------------
 
@@ -444,7 +450,11 @@ class _Finder:
 
     def function_name(self, function: Any) -> str | None:
         name = function.child_by_field_name("name")
-        if name is not None and function.type in ("function_declaration", "method_definition", "generator_function_declaration"):
+        if name is not None and function.type in (
+            "function_declaration",
+            "method_definition",
+            "generator_function_declaration",
+        ):
             return self.text_of(name)
         parent = function.parent
         if parent is not None and parent.type == "variable_declarator":
@@ -462,8 +472,16 @@ class _Finder:
             if obj is None or prop is None or obj.type != "this":
                 return
             function = prop
-        wrapper = wrappers.get(self.text_of(function)) if function.type in ("identifier", "property_identifier") else None
-        if wrapper is None or _enclosing_function(node) is not None and self.function_name(_enclosing_function(node)) == wrapper.name:
+        wrapper = (
+            wrappers.get(self.text_of(function))
+            if function.type in ("identifier", "property_identifier")
+            else None
+        )
+        if (
+            wrapper is None
+            or (_enclosing_function(node) is not None
+            and self.function_name(_enclosing_function(node)) == wrapper.name)
+        ):
             return
         given = [a for a in args.named_children if a.type != "comment"]
         values = dict(zip(wrapper.params, given))
@@ -520,7 +538,9 @@ class _Finder:
         node = _unwrap(node)
         if node.type == "string":
             return "".join(self.fragment(c) for c in node.named_children)
-        if node.type == "template_string" and not any(c.type == "template_substitution" for c in node.named_children):
+        if node.type == "template_string" and not any(
+            c.type == "template_substitution" for c in node.named_children
+        ):
             return "".join(self.fragment(c) for c in node.named_children)
         return None
 
@@ -584,7 +604,9 @@ class _Finder:
 
     def array_like(self, node: Any) -> bool:
         node = _unwrap(node)
-        return node.type == "array" or (node.type == "identifier" and isinstance(self.constants.get(self.text_of(node)), tuple))
+        return node.type == "array" or (
+            node.type == "identifier" and isinstance(self.constants.get(self.text_of(node)), tuple)
+        )
 
     def array(self, node: Any) -> tuple[tuple[str, ...], bool]:
         node = _unwrap(node)
@@ -595,7 +617,11 @@ class _Finder:
         for item in node.named_children:
             if item.type == "comment":
                 continue
-            if item.type == "spread_element" and item.named_children and self.array_like(item.named_children[0]):
+            if (
+                item.type == "spread_element"
+                and item.named_children
+                and self.array_like(item.named_children[0])
+            ):
                 more, unknown = self.array(item.named_children[0])
                 items.extend(more)
                 computed |= unknown
@@ -638,7 +664,14 @@ class _Finder:
 _WRAPPER_LEVELS = 3
 _MARKER = re.compile(r"\$\{([A-Za-z_$][A-Za-z0-9_$]*)\}")
 _FUNCTION_TYPES = frozenset(
-    {"function_declaration", "function_expression", "function", "arrow_function", "method_definition", "generator_function_declaration"}
+    {
+        "function_declaration",
+        "function_expression",
+        "function",
+        "arrow_function",
+        "method_definition",
+        "generator_function_declaration",
+    }
 )
 
 
@@ -696,7 +729,12 @@ def _unwrap(node: Any) -> Any:
 
 def _is_const(declarator: Any) -> bool:
     parent = declarator.parent
-    return parent is not None and parent.type == "lexical_declaration" and parent.child(0) is not None and parent.child(0).type == "const"
+    return (
+        parent is not None
+        and parent.type == "lexical_declaration"
+        and parent.child(0) is not None
+        and parent.child(0).type == "const"
+    )
 
 
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|.)", re.S)

@@ -207,7 +207,7 @@ def parse_makefile(path: str, text: str) -> Makefile:
         return Makefile(path, notes=(skipped,))
     try:
         return _Reader(path, text).read()
-    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the scan
+    except Exception as exc:
         note = ScriptNote(Location(path), NoteKind.PARSE_ERROR, f"not parsed: {exc}")
         return Makefile(path, notes=(note,))
 
@@ -216,9 +216,11 @@ def parse_makefile(path: str, text: str) -> Makefile:
 # Expansion of ``$(...)`` references
 
 _FUNCTIONS = frozenset(
-    "subst patsubst strip findstring filter filter-out sort word words wordlist firstword lastword "
-    "dir notdir suffix basename addsuffix addprefix join wildcard realpath abspath error warning "
-    "info shell origin flavor foreach if or and call eval file value let intcmp guile".split()
+    (
+        "subst patsubst strip findstring filter filter-out sort word words wordlist firstword lastword "
+        "dir notdir suffix basename addsuffix addprefix join wildcard realpath abspath error warning "
+        "info shell origin flavor foreach if or and call eval file value let intcmp guile"
+    ).split()
 )
 _AUTOMATIC = frozenset("@<^+*?|%")
 
@@ -284,7 +286,7 @@ def _reference(
     depth: int,
 ) -> str:
     head = re.split(r"[\s,]", inner, maxsplit=1)[0]
-    if (head in _FUNCTIONS and len(inner) > len(head)) or ":" in inner and "=" in inner:
+    if (head in _FUNCTIONS and len(inner) > len(head)) or (":" in inner and "=" in inner):
         unresolved.append(written)  # a function or a substitution reference: run-time value
         return written
     name = _expand(inner, lookup, automatic, unresolved, active, depth + 1) if "$" in inner else inner
@@ -407,7 +409,9 @@ class _Reader:
             i = self.step(i)
         self.close_rule()
         if self.conds:
-            self.notes.append(ScriptNote(self.loc(len(self.lines) - 1), NoteKind.PARSE_ERROR, "missing endif"))
+            self.notes.append(
+                ScriptNote(self.loc(len(self.lines) - 1), NoteKind.PARSE_ERROR, "missing endif")
+            )
         return Makefile(
             path=self.path,
             rules=tuple(self.rules),
@@ -480,7 +484,11 @@ class _Reader:
             self.close_rule()
             for name in self.expand(text[len(word) :]).split():
                 self.includes.append((name, self.loc(i)))
-            self.notes.append(ScriptNote(self.loc(i), NoteKind.INCLUDE, f"{word} is not followed: {text[len(word):].strip()}"))
+            self.notes.append(
+                ScriptNote(
+                    self.loc(i), NoteKind.INCLUDE, f"{word} is not followed: {text[len(word) :].strip()}"
+                )
+            )
             return end
         if word in ("vpath", "undefine", "unexport", "endef"):
             if word == "undefine":
@@ -511,7 +519,9 @@ class _Reader:
                     if name in self.variables:
                         self.variables[name] = replace(self.variables[name], exported=True)
                 return
-            self.notes.append(ScriptNote(self.loc(i), NoteKind.PARSE_ERROR, f"not a rule or assignment: {body[:80]}"))
+            self.notes.append(
+                ScriptNote(self.loc(i), NoteKind.PARSE_ERROR, f"not a rule or assignment: {body[:80]}")
+            )
             return
         index, op = sep
         if op in (":", "::"):
@@ -521,14 +531,23 @@ class _Reader:
         self.close_rule()
         column = self.lines[i].find(body[: max(index, 1)].strip()) + 1 or 1
         name = self.expand(body[:index]).strip()
-        variable = self.assign(name, op, body[index + len(op) :].lstrip(), self.loc(i, column), exported, override)
+        variable = self.assign(
+            name, op, body[index + len(op) :].lstrip(), self.loc(i, column), exported, override
+        )
         if variable is not None:
             self.variables[name] = variable
             if name == ".RECIPEPREFIX":
                 self.prefix = variable.value[:1] or "\t"
 
     def assign(
-        self, name: str, op: str, value: str, loc: Location, exported: bool, override: bool, into: Mapping[str, Variable] | None = None
+        self,
+        name: str,
+        op: str,
+        value: str,
+        loc: Location,
+        exported: bool,
+        override: bool,
+        into: Mapping[str, Variable] | None = None,
     ) -> Variable | None:
         into = self.variables if into is None else into
         old = into.get(name) or self.variables.get(name)
@@ -573,11 +592,20 @@ class _Reader:
         if sep is not None:
             self.static_pattern(i, column, targets, rest, sep[0], op, recipe)
             return
-        rule = Rule(targets, prerequisites, tuple(order_only.split()), recipe, self.loc(i, column), op == "::")
+        rule = Rule(
+            targets, prerequisites, tuple(order_only.split()), recipe, self.loc(i, column), op == "::"
+        )
         self.open_rules = [rule]
 
     def static_pattern(
-        self, i: int, column: int, targets: tuple[str, ...], rest: str, index: int, op: str, recipe: tuple[RecipeLine, ...]
+        self,
+        i: int,
+        column: int,
+        targets: tuple[str, ...],
+        rest: str,
+        index: int,
+        op: str,
+        recipe: tuple[RecipeLine, ...],
     ) -> None:
         pattern = self.expand(rest[:index]).strip()
         normal, _, order_only = self.expand(rest[index + 1 :]).partition("|")
@@ -585,7 +613,9 @@ class _Reader:
         for target in targets:
             stem = _stem(pattern, target)
             prereqs = tuple(p.replace("%", stem, 1) if stem is not None else p for p in normal.split())
-            rules.append(Rule((target,), prereqs, tuple(order_only.split()), recipe, self.loc(i, column), op == "::"))
+            rules.append(
+                Rule((target,), prereqs, tuple(order_only.split()), recipe, self.loc(i, column), op == "::")
+            )
         self.open_rules = rules
 
     def target_variable(self, i: int, targets: tuple[str, ...], rest: str, sep: tuple[int, str]) -> None:
@@ -599,7 +629,9 @@ class _Reader:
         sep = _separator(body) or sep
         name = self.expand(body[: sep[0]]).strip()
         scratch: dict[str, Variable] = {}
-        variable = self.assign(name, sep[1], body[sep[0] + len(sep[1]) :].lstrip(), self.loc(i), exported, override, scratch)
+        variable = self.assign(
+            name, sep[1], body[sep[0] + len(sep[1]) :].lstrip(), self.loc(i), exported, override, scratch
+        )
         if variable is not None:
             self.rules.append(Rule(targets, (), (), (), self.loc(i), False, (variable,)))
 
@@ -612,7 +644,9 @@ class _Reader:
         end = self.skip_define(start)
         body = "\n".join(self.lines[start : end - 1])
         if name:
-            variable = self.assign(name, op, body, self.loc(i), "export" in words[:at], "override" in words[:at])
+            variable = self.assign(
+                name, op, body, self.loc(i), "export" in words[:at], "override" in words[:at]
+            )
             if variable is not None:
                 self.variables[name] = variable
         return end
@@ -637,7 +671,9 @@ class _Reader:
             if self.conds:
                 self.conds.pop()
             else:
-                self.notes.append(ScriptNote(self.loc(i), NoteKind.PARSE_ERROR, "endif without a conditional"))
+                self.notes.append(
+                    ScriptNote(self.loc(i), NoteKind.PARSE_ERROR, "endif without a conditional")
+                )
             return
         if word == "else":
             if not self.conds:
@@ -653,7 +689,9 @@ class _Reader:
         if cond.taken is True:
             cond.branch = False
             return
-        value = self.evaluate(i, rest) if rest.split(None, 1)[:1] and rest.split()[0] in _CONDITIONALS else True
+        value = (
+            self.evaluate(i, rest) if rest.split(None, 1)[:1] and rest.split()[0] in _CONDITIONALS else True
+        )
         if cond.taken is None:  # an earlier branch may have run
             cond.branch = None if value is not False else False
         else:
@@ -669,12 +707,13 @@ class _Reader:
         if word in ("ifdef", "ifndef"):
             name = self.expand(arg).strip()
             var = self.variables.get(name)
-            if var is None:
-                result = None  # the environment may define it
-            else:
-                result = bool(var.value)
+            result = None if var is None else bool(var.value)  # None: the environment may set it
             if result is None:
-                self.notes.append(ScriptNote(self.loc(i), NoteKind.UNRESOLVED, f"{text}: not known here; both branches read"))
+                self.notes.append(
+                    ScriptNote(
+                        self.loc(i), NoteKind.UNRESOLVED, f"{text}: not known here; both branches read"
+                    )
+                )
                 return None
             return result if word == "ifdef" else not result
         pair = _condition_args(arg)
@@ -683,7 +722,9 @@ class _Reader:
             return None
         (left, u1), (right, u2) = (expand_text(part, self.lookup) for part in pair)
         if u1 or u2:
-            self.notes.append(ScriptNote(self.loc(i), NoteKind.UNRESOLVED, f"{text}: not known here; both branches read"))
+            self.notes.append(
+                ScriptNote(self.loc(i), NoteKind.UNRESOLVED, f"{text}: not known here; both branches read")
+            )
             return None
         return (left.strip() == right.strip()) == (word == "ifeq")
 
@@ -749,7 +790,9 @@ class _Walker:
         self.stack: list[tuple[str, str]] = []
         self.capped = False
 
-    def lookup_in(self, makefile: Makefile, scoped: Mapping[str, Variable]) -> Callable[[str], Variable | str | None]:
+    def lookup_in(
+        self, makefile: Makefile, scoped: Mapping[str, Variable]
+    ) -> Callable[[str], Variable | str | None]:
         def lookup(name: str) -> Variable | str | None:
             if name in self.overrides:
                 return self.overrides[name]
@@ -763,7 +806,14 @@ class _Walker:
         return lookup
 
     def target(
-        self, mk: Makefile, target: str, chain: tuple[Hop, ...], scoped: dict[str, Variable], depth: int, *, required: bool = False
+        self,
+        mk: Makefile,
+        target: str,
+        chain: tuple[Hop, ...],
+        scoped: dict[str, Variable],
+        depth: int,
+        *,
+        required: bool = False,
     ) -> None:
         key = (mk.path, target)
         where = chain[-1].location if chain else Location(mk.path)
@@ -780,10 +830,16 @@ class _Walker:
             rules = (pattern,) if pattern is not None else ()
         if not rules:
             if required:
-                self.notes.append(ScriptNote(where, NoteKind.UNRESOLVED, f"no rule for target {target} in {mk.path}"))
+                self.notes.append(
+                    ScriptNote(where, NoteKind.UNRESOLVED, f"no rule for target {target} in {mk.path}")
+                )
             return  # a prerequisite without a rule is a file
         if depth > self.max_depth:
-            self.notes.append(ScriptNote(where, NoteKind.DEPTH, f"target {target} not followed: deeper than {self.max_depth}"))
+            self.notes.append(
+                ScriptNote(
+                    where, NoteKind.DEPTH, f"target {target} not followed: deeper than {self.max_depth}"
+                )
+            )
             return
         self.done.add(key)
         self.stack.append(key)
@@ -791,7 +847,15 @@ class _Walker:
             self.rule(mk, target, rule, chain, scoped, depth)
         self.stack.pop()
 
-    def rule(self, mk: Makefile, target: str, rule: Rule, chain: tuple[Hop, ...], scoped: dict[str, Variable], depth: int) -> None:
+    def rule(
+        self,
+        mk: Makefile,
+        target: str,
+        rule: Rule,
+        chain: tuple[Hop, ...],
+        scoped: dict[str, Variable],
+        depth: int,
+    ) -> None:
         hop_chain = (*chain, Hop(f"target {target}", rule.location))
         scoped = {**scoped, **{v.name: self.scoped_value(mk, v, scoped) for v in rule.target_variables}}
         for prerequisite in (*rule.prerequisites, *rule.order_only):
@@ -826,7 +890,9 @@ class _Walker:
     ) -> None:
         if len(self.commands) >= _MAX_COMMANDS:
             if not self.capped:
-                self.notes.append(ScriptNote(line.location, NoteKind.DEPTH, f"stopped after {_MAX_COMMANDS} recipe lines"))
+                self.notes.append(
+                    ScriptNote(line.location, NoteKind.DEPTH, f"stopped after {_MAX_COMMANDS} recipe lines")
+                )
                 self.capped = True
             return
         expanded, unresolved = expand_text(line.text, lookup, automatic)
@@ -851,23 +917,35 @@ class _Walker:
             self.sub_make(mk, sub, chain, depth)
 
     def sub_make(self, mk: Makefile, sub: SubMake, chain: tuple[Hop, ...], depth: int) -> None:
-        label = "make" + (f" -C {sub.directory}" if sub.directory else "") + (f" -f {sub.makefile}" if sub.makefile else "")
+        label = (
+            "make"
+            + (f" -C {sub.directory}" if sub.directory else "")
+            + (f" -f {sub.makefile}" if sub.makefile else "")
+        )
         label += "".join(f" {t}" for t in sub.targets)
         target_mk: Makefile | None = mk
         if sub.directory or sub.makefile:
             target_mk = self.load(sub) if self.load is not None else None
             if target_mk is None:
-                self.notes.append(ScriptNote(sub.location, NoteKind.UNRESOLVED, f"{label}: that Makefile is not followed"))
+                self.notes.append(
+                    ScriptNote(sub.location, NoteKind.UNRESOLVED, f"{label}: that Makefile is not followed")
+                )
                 return
         if depth >= self.max_depth:
-            self.notes.append(ScriptNote(sub.location, NoteKind.DEPTH, f"{label} not followed: deeper than {self.max_depth}"))
+            self.notes.append(
+                ScriptNote(
+                    sub.location, NoteKind.DEPTH, f"{label} not followed: deeper than {self.max_depth}"
+                )
+            )
             return
         saved = self.overrides
         self.overrides = {**saved, **dict(sub.variables)}
         goals = sub.targets or ((target_mk.default_goal,) if target_mk.default_goal else ())
         hop = (*chain, Hop(label, sub.location))
         if not goals:
-            self.notes.append(ScriptNote(sub.location, NoteKind.UNRESOLVED, f"{label}: the Makefile has no target"))
+            self.notes.append(
+                ScriptNote(sub.location, NoteKind.UNRESOLVED, f"{label}: the Makefile has no target")
+            )
         saved_done, self.done = self.done, set()  # a sub-make is a new make process
         for goal in goals:
             self.target(target_mk, goal, hop, {}, depth + 1, required=True)
@@ -884,7 +962,25 @@ def _recipe_prefixes(command: str) -> tuple[str, str]:
     return rest, flags
 
 
-_MAKE_OPTIONS_WITH_ARGUMENT = frozenset({"-C", "-f", "-I", "-o", "-W", "-l", "--directory", "--file", "--makefile", "--include-dir", "--old-file", "--what-if", "--assume-old", "--assume-new", "--new-file"})
+_MAKE_OPTIONS_WITH_ARGUMENT = frozenset(
+    {
+        "-C",
+        "-f",
+        "-I",
+        "-o",
+        "-W",
+        "-l",
+        "--directory",
+        "--file",
+        "--makefile",
+        "--include-dir",
+        "--old-file",
+        "--what-if",
+        "--assume-old",
+        "--assume-new",
+        "--new-file",
+    }
+)
 
 
 def _sub_makes(command: str, location: Location) -> tuple[SubMake, ...]:
