@@ -293,7 +293,14 @@ def test_grammars_load_only_when_a_script_is_parsed() -> None:
     code = (
         "import sys; import npm_auth_lint.parsers.js_exec as j; "
         "assert 'tree_sitter' not in sys.modules; "
-        "j.find_exec_calls('a.js', 'x'); assert 'tree_sitter_javascript' in sys.modules; "
+        "j.find_exec_calls('a.js', 'require(\"child_process\")'); assert 'tree_sitter_javascript' in sys.modules; "
         "assert 'tree_sitter_typescript' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_files_that_name_no_runner_are_not_parsed() -> None:
+    # No runner named: nothing can run, so a syntax error there is not worth a note either.
+    assert find_exec_calls("lib/util.js", "export const f = (x) => x +\n") == find_exec_calls(
+        "lib/util.js", ""
+    )

@@ -24,6 +24,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from npm_auth_lint.model import Location, frozen_map
 from npm_auth_lint.parsers.script_types import NoteKind, ScriptNote, size_note
@@ -133,10 +134,18 @@ class Makefile:
     def targets(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(t for rule in self.rules for t in rule.targets))
 
+    @cached_property
+    def _rule_index(self) -> dict[str, tuple[int, ...]]:
+        index: dict[str, list[int]] = {}
+        for k, rule in enumerate(self.rules):
+            for target in rule.targets:
+                index.setdefault(target, []).append(k)
+        return {target: tuple(ks) for target, ks in index.items()}
+
     def rules_for(self, target: str) -> tuple[Rule, ...]:
         """The rules that make ``target``: all of them for ``::``; for ``:``, one rule with the
         prerequisites of all and the last recipe (make overrides an earlier one)."""
-        rules = [rule for rule in self.rules if target in rule.targets]
+        rules = [self.rules[k] for k in self._rule_index.get(target, ())]
         if not rules:
             return ()
         if rules[0].double_colon:
@@ -983,7 +992,12 @@ _MAKE_OPTIONS_WITH_ARGUMENT = frozenset(
 )
 
 
+_MAKE_WORD = re.compile(r"(?<![\w.-])g?make(?![\w.-])")
+
+
 def _sub_makes(command: str, location: Location) -> tuple[SubMake, ...]:
+    if not _MAKE_WORD.search(command):
+        return ()  # the shell parser costs ~1 ms a line; most recipe lines run no make
     found: list[SubMake] = []
     cwd: str | None = None
     for cmd in split_script(command, path=location.path, first_line=location.line, column=location.column):
