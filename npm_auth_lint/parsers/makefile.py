@@ -142,9 +142,18 @@ class Makefile:
                 index.setdefault(target, []).append(k)
         return {target: tuple(ks) for target, ks in index.items()}
 
+    @cached_property
+    def _merged(self) -> dict[str, tuple[Rule, ...]]:
+        return {}  # rules_for's answers, filled as asked
+
     def rules_for(self, target: str) -> tuple[Rule, ...]:
         """The rules that make ``target``: all of them for ``::``; for ``:``, one rule with the
         prerequisites of all and the last recipe (make overrides an earlier one)."""
+        if target not in self._merged:
+            self._merged[target] = self._rules_for(target)
+        return self._merged[target]
+
+    def _rules_for(self, target: str) -> tuple[Rule, ...]:
         rules = [self.rules[k] for k in self._rule_index.get(target, ())]
         if not rules:
             return ()
@@ -831,6 +840,7 @@ class _Walker:
             return
         if key in self.done:
             return
+        self.done.add(key)  # files (no rule) too: a prerequisite list names them again and again
         rules = mk.rules_for(target)
         if not rules and (required or target in mk.phony):
             # Pattern rules only for goals and phony targets: for a file prerequisite make would
@@ -850,7 +860,6 @@ class _Walker:
                 )
             )
             return
-        self.done.add(key)
         self.stack.append(key)
         for rule in rules:
             self.rule(mk, target, rule, chain, scoped, depth)
@@ -867,8 +876,13 @@ class _Walker:
     ) -> None:
         hop_chain = (*chain, Hop(f"target {target}", rule.location))
         scoped = {**scoped, **{v.name: self.scoped_value(mk, v, scoped) for v in rule.target_variables}}
+        done, stack = self.done, self.stack
         for prerequisite in (*rule.prerequisites, *rule.order_only):
-            self.target(mk, prerequisite, hop_chain, scoped, depth + 1)
+            key = (mk.path, prerequisite)
+            if key not in done or key in stack:  # a quick skip: object lists name hundreds of files
+                self.target(mk, prerequisite, hop_chain, scoped, depth + 1)
+        if not rule.recipe:
+            return
         automatic = {
             "@": target,
             "<": rule.prerequisites[0] if rule.prerequisites else "",
