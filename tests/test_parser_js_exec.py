@@ -304,3 +304,16 @@ def test_files_that_name_no_runner_are_not_parsed() -> None:
     assert find_exec_calls("lib/util.js", "export const f = (x) => x +\n") == find_exec_calls(
         "lib/util.js", ""
     )
+
+
+def test_callback_and_spread_arguments() -> None:
+    source = """\
+        const cp = require('child_process')
+        cp.execFile('npm', (err, out) => out)
+        cp.execFile(...args)
+        cp.spawn('npm publish', { shell: true, cwd: 'pkg' })
+        """
+    first, second, third = calls("a.js", source)
+    assert (first.argv, first.computed) == (("npm",), False)
+    assert (second.argv, second.computed) == (("${...args}",), True)
+    assert (third.argv, third.uses_shell, third.cwd) == (("npm publish",), True, "pkg")

@@ -132,6 +132,8 @@ def find_exec_calls(path: str, text: str, language: str | None = None) -> JsExec
 
 
 _PARSERS: dict[str, tuple[Any, Any]] = {}
+# A second argument of these kinds is options or a callback, not the argument array.
+_NOT_ARGS = frozenset({"object", "arrow_function", "function_expression", "function"})
 _QUERY = "(call_expression) @call (import_statement) @import (variable_declarator) @decl"
 # A file that names none of the runners cannot run a command through them: not parsed at all.
 _MENTIONS = re.compile(r"child_process|execa|shelljs|zx|\$\s*(?:`|\(|\.sync)|Bun\.\$|bun")
@@ -405,7 +407,7 @@ class _Finder:
                 rest, more = self.array(args[1])
                 computed |= more
                 option_at = 2
-            elif len(args) > 1 and _unwrap(args[1]).type != "object":  # an array built at run time
+            elif len(args) > 1 and _unwrap(args[1]).type not in _NOT_ARGS:  # an array built at run time
                 rest, computed, option_at = (self.marker(_unwrap(args[1])),), True, 2
             if len(args) > option_at:
                 cwd, uses_shell = self.options(args[option_at])
