@@ -298,3 +298,22 @@ def test_never_raises_on_arbitrary_text(text: str) -> None:
 @given(st.text(max_size=300))
 def test_never_raises_on_unicode(text: str) -> None:
     parse_makefile("Makefile", text).expand()
+
+
+def test_exported_variables_reach_the_recipe_environment() -> None:
+    mk = parse_makefile(
+        "Makefile",
+        "REGISTRY = https://registry.npmjs.org/\n"
+        "export NPM_CONFIG_REGISTRY = $(REGISTRY)\n"
+        "HIDDEN := x\nexport HIDDEN\nunexport HIDDEN\n"
+        "publish: export NODE_AUTH_TOKEN = $(NPM_TOKEN)\n"
+        "publish:\n\tnpm publish\n"
+        "other:\n\tnpm whoami\n",
+    )
+    (publish,) = mk.commands_for("publish")
+    assert publish.exported == (
+        ("NODE_AUTH_TOKEN", "$(NPM_TOKEN)"),
+        ("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org/"),
+    )
+    (other,) = mk.commands_for("other")
+    assert other.exported == (("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org/"),)

@@ -112,6 +112,9 @@ class MakeCommand:
     always: bool = False  # ``+``
     unresolved: tuple[str, ...] = ()  # references kept as written: ``$(shell ...)``, ``$(TOKEN)``
     sub_makes: tuple[SubMake, ...] = ()
+    # Variables make exports to the recipe's environment (``export NPM_CONFIG_REGISTRY = ..``,
+    # ``T: export TOKEN = ..``), expanded, sorted by name; unknown parts kept as written.
+    exported: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -509,9 +512,11 @@ class _Reader:
             )
             return end
         if word in ("vpath", "undefine", "unexport", "endef"):
-            if word == "undefine":
-                for name in text.split()[1:]:
+            for name in text.split()[1:] if word in ("undefine", "unexport") else ():
+                if word == "undefine":
                     self.variables.pop(name, None)
+                elif name in self.variables:
+                    self.variables[name] = replace(self.variables[name], exported=False)
             return end
         self.assignment_or_rule(i, text)
         return end
@@ -892,8 +897,9 @@ class _Walker:
             "|": " ".join(rule.order_only),
         }
         lookup = self.lookup_in(mk, scoped)
+        exported = _exported(mk, scoped, lookup)
         for line in rule.recipe:
-            self.recipe_line(mk, target, line, hop_chain, lookup, automatic, depth)
+            self.recipe_line(mk, target, line, hop_chain, lookup, automatic, depth, exported)
 
     def scoped_value(self, mk: Makefile, variable: Variable, scoped: Mapping[str, Variable]) -> Variable:
         if variable.flavor != "simple":
@@ -910,6 +916,7 @@ class _Walker:
         lookup: Callable[[str], Variable | str | None],
         automatic: Mapping[str, str],
         depth: int,
+        exported: tuple[tuple[str, str], ...] = (),
     ) -> None:
         if len(self.commands) >= _MAX_COMMANDS:
             if not self.capped:
@@ -934,6 +941,7 @@ class _Walker:
                 always="+" in flags,
                 unresolved=unresolved,
                 sub_makes=sub_makes,
+                exported=exported,
             )
         )
         for sub in sub_makes:
@@ -973,6 +981,20 @@ class _Walker:
         for goal in goals:
             self.target(target_mk, goal, hop, {}, depth + 1, required=True)
         self.overrides, self.done = saved, saved_done
+
+
+def _exported(
+    mk: Makefile, scoped: Mapping[str, Variable], lookup: Callable[[str], Variable | str | None]
+) -> tuple[tuple[str, str], ...]:
+    variables = {**mk.variables, **scoped}
+    pairs = []
+    for name, variable in sorted(variables.items()):
+        if variable.exported and variable.flavor != "shell":
+            value = variable.value if variable.flavor == "simple" else expand_text(variable.value, lookup)[0]
+            pairs.append((name, value))
+        elif variable.exported:
+            pairs.append((name, f"$({name})"))  # ``!=``: the output of a command
+    return tuple(pairs)
 
 
 def _recipe_prefixes(command: str) -> tuple[str, str]:
