@@ -317,3 +317,17 @@ def test_callback_and_spread_arguments() -> None:
     assert (first.argv, first.computed) == (("npm",), False)
     assert (second.argv, second.computed) == (("${...args}",), True)
     assert (third.argv, third.uses_shell, third.cwd) == (("npm publish",), True, "pkg")
+
+
+def test_env_option_entries_and_spread() -> None:
+    source = """\
+        import { execSync, spawnSync } from 'node:child_process'
+        execSync('npm publish', { env: { ...process.env, NODE_AUTH_TOKEN: token, NPM_CONFIG_PROVENANCE: 'true' } })
+        spawnSync('npm', ['publish'], { env: { NPM_TOKEN } })
+        execSync('npm publish', { stdio: 'inherit' })
+        """
+    first, second, third = calls("publish.mjs", source)
+    assert first.env == (("NODE_AUTH_TOKEN", "${token}"), ("NPM_CONFIG_PROVENANCE", "true"))
+    assert first.env_spreads_process_env is True
+    assert second.env == (("NPM_TOKEN", "${NPM_TOKEN}"),) and second.env_spreads_process_env is False
+    assert third.env == () and third.env_spreads_process_env is None

@@ -88,6 +88,17 @@ class ExecCall:
     # Set on that runner call inside the wrapper: its command is the wrapper's parameter, and
     # the calls of the wrapper are reported with their own commands.
     forwarded: bool = False
+    # ``env: {...}`` given to the runner: its literal entries (values with ``${...}`` markers) and
+    # whether it spreads ``process.env`` (child_process and zx replace the environment otherwise;
+    # execa extends it unless ``extendEnv: false``). ``env_spreads_process_env`` is None when no
+    # ``env`` option is written.
+    env: tuple[tuple[str, str], ...] = ()
+    env_spreads_process_env: bool | None = None
+
+    def with_env(self, options: _Options) -> ExecCall:
+        if not options.has_env_option:
+            return self
+        return replace(self, env=options.env, env_spreads_process_env=options.env_spread)
 
     @property
     def words(self) -> tuple[str, ...] | None:
@@ -95,6 +106,15 @@ class ExecCall:
         if self.argv is None:
             return None
         return ("node", *self.argv) if self.form == "node" else self.argv
+
+
+@dataclass(frozen=True)
+class _Options:
+    cwd: str | None = None
+    shell: bool = False
+    env: tuple[tuple[str, str], ...] = ()
+    env_spread: bool = False
+    has_env_option: bool = False
 
 
 @dataclass(frozen=True)
@@ -382,23 +402,25 @@ class _Finder:
         text, computed = self.template(template)
         argv = self.template_argv(template) if form == "template-argv" else None
         options = _unwrap(function)
-        cwd = None
+        opts = _Options()
         if options.type == "call_expression":
             opts_args = options.child_by_field_name("arguments")
             if opts_args is not None and opts_args.named_children:
-                cwd, _ = self.options(opts_args.named_children[0])
-        return ExecCall(self.loc(node), api, form, text, argv, computed, cwd, False, self.text_of(node)[:200])
+                opts = self.options(opts_args.named_children[0])
+        return ExecCall(
+            self.loc(node), api, form, text, argv, computed, opts.cwd, False, self.text_of(node)[:200]
+        ).with_env(opts)
 
     def plain_call(self, node: Any, api: str, form: str, args: list[Any]) -> ExecCall:
         args = [a for a in args if a.type != "comment"]
         computed = not args
-        cwd, uses_shell = None, False
+        opts = _Options()
         shell: str | None = None
         argv: tuple[str, ...] | None = None
         if form in ("shell", "command"):
             shell, computed = self.string_parts(args[0]) if args else ("", True)
             if len(args) > 1:
-                cwd, uses_shell = self.options(args[1])
+                opts = self.options(args[1])
         else:
             program, computed = self.string_parts(args[0]) if args else ("", True)
             rest: tuple[str, ...] = ()
@@ -410,11 +432,12 @@ class _Finder:
             elif len(args) > 1 and _unwrap(args[1]).type not in _NOT_ARGS:  # an array built at run time
                 rest, computed, option_at = (self.marker(_unwrap(args[1])),), True, 2
             if len(args) > option_at:
-                cwd, uses_shell = self.options(args[option_at])
+                opts = self.options(args[option_at])
             argv = (program, *rest)
-        return ExecCall(
-            self.loc(node), api, form, shell, argv, computed, cwd, uses_shell, self.text_of(node)[:200]
+        call = ExecCall(
+            self.loc(node), api, form, shell, argv, computed, opts.cwd, opts.shell, self.text_of(node)[:200]
         )
+        return call.with_env(opts)
 
     # -- local wrapper functions ----------------------------------------------------------------
 
@@ -653,15 +676,13 @@ class _Finder:
         value, computed = self.string_parts(node)
         return None if computed or node.type == "number" else value
 
-    def options(self, node: Any) -> tuple[str | None, bool]:
-        """``{cwd: 'dir', shell: true}`` -> (``dir``, True)."""
+    def options(self, node: Any) -> _Options:
+        """``{cwd: 'dir', shell: true, env: {...process.env, X: 'y'}}``."""
         node = _unwrap(node)
-        cwd, shell = None, False
         if node.type != "object":
-            return cwd, shell
-        for pair in node.named_children:
-            if pair.type != "pair":
-                continue
+            return _Options()
+        cwd, shell, env, spread, has_env = None, False, (), False, False
+        for pair in (p for p in node.named_children if p.type == "pair"):
             key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
             if key is None or value is None:
                 continue
@@ -671,7 +692,26 @@ class _Finder:
                 cwd = None if unknown else cwd
             elif name == "shell":
                 shell = self.text_of(value) not in ("false", "undefined", "null", "0", "''", '""')
-        return cwd, shell
+            elif name == "env":
+                env, spread = self.env_object(_unwrap(value))
+                has_env = True
+        return _Options(cwd, shell, env, spread, has_env)
+
+    def env_object(self, node: Any) -> tuple[tuple[tuple[str, str], ...], bool]:
+        """``{...process.env, NODE_AUTH_TOKEN: token}`` -> ((name, value), ...), spread."""
+        if node.type != "object":  # ``env: process.env`` or a variable
+            return (), self.text_of(node) == "process.env"
+        pairs, spread = [], False
+        for item in node.named_children:
+            if item.type == "spread_element":
+                spread |= self.text_of(item).replace(" ", "") == "...process.env"
+            elif item.type == "pair":
+                key, value = item.child_by_field_name("key"), item.child_by_field_name("value")
+                if key is not None and value is not None:
+                    pairs.append((self.text_of(key).strip("'\""), self.string_parts(value)[0]))
+            elif item.type == "shorthand_property_identifier":
+                pairs.append((self.text_of(item), self.marker(item)))
+        return tuple(pairs), spread
 
 
 _WRAPPER_LEVELS = 3
