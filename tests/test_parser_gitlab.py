@@ -709,9 +709,9 @@ def test_alias_bombs_and_self_containing_aliases_stay_cheap(repo) -> None:
     lines = ['a0: &a0 ["echo x", !reference [.t, script]]']
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
     lines += [".t:\n  script: [echo t]", "job:\n  script: *a8", "rec: &r\n  script: [echo r]\n  nested: *r"]
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a guard against an exponential blow-up (minutes)
     parsed = load(repo({".gitlab-ci.yml": "\n".join(lines) + "\n"}))
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 10
     got = commands(job(parsed, "job"))
     assert len(got) == gitlab.MAX_ITEMS  # 9**8 * 2 items written through aliases, capped
     assert got[:2] == [(("echo", "x"), Location(".gitlab-ci.yml", 1, 11)), (("echo", "t"), Location(".gitlab-ci.yml", 11, 12))]

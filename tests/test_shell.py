@@ -689,23 +689,32 @@ def test_lines_are_exact_for_generated_scripts(lines):
     ],
 )
 def test_pathological_inputs_stay_fast_and_never_raise(script):
-    started = time.perf_counter()
+    # CPU time of this process (not wall time: other processes on the machine don't count). A
+    # guard against catastrophic backtracking (minutes), not a benchmark: scripts/benchmark.py
+    # measures speed.
+    started = time.process_time()
     _PosixParser(script).parse()
     split_script(script, path="p", first_line=1)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 10.0
 
 
 def test_long_script_is_linear():
     block = 'npm ci\nif [[ "$X" == v* ]]; then echo "a=${T}" >> ~/.npmrc; fi\nX=$(cat f) npm publish\n'
     small, large = block * 200, block * 2000
-    started = time.perf_counter()
-    split_script(small, path="p", first_line=1)
-    small_time = time.perf_counter() - started
-    started = time.perf_counter()
-    commands = split_script(large, path="p", first_line=1)
-    large_time = time.perf_counter() - started
-    assert len(commands) == 2000 * 5
-    assert large_time < max(small_time, 0.005) * 30
+
+    def cpu_time(script: str) -> float:
+        # The best of three runs in this process's CPU time: load from other processes and
+        # one-off pauses (a garbage collection) don't make a linear parser look quadratic.
+        times = []
+        for _ in range(3):
+            started = time.process_time()
+            split_script(script, path="p", first_line=1)
+            times.append(time.process_time() - started)
+        return min(times)
+
+    assert len(split_script(large, path="p", first_line=1)) == 2000 * 5
+    # Ten times the input: linear is ~10x; quadratic would be ~100x.
+    assert cpu_time(large) < max(cpu_time(small), 0.005) * 30
 
 
 # ---- constructs tree-sitter-bash gets wrong (docs/shell-parser.md): they must stay right here ---
