@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import os
+from dataclasses import dataclass
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -77,6 +78,9 @@ def lint(
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", metavar="FILE", help="Record the current findings as the baseline and exit 0."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Text format: print the findings only (no summary, no progress)."),
     statistics: bool = typer.Option(False, "--statistics", help="Text format: print how many findings each rule has instead of the findings."),
+    fix: bool = typer.Option(False, "--fix", help="Apply the safe fixes rules offer (edits the files), then report what is left."),
+    diff: bool = typer.Option(False, "--diff", help="Print the fixes as a unified diff instead of writing them; exit 1 when there is one."),
+    unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="With --fix/--diff, also apply fixes that change what a release does."),
     version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True, help="Show the version and exit."),
 ) -> int:
     """Audit how a repository authenticates to npm from CI."""
@@ -93,7 +97,21 @@ def lint(
         write_baseline=write_baseline,
         quiet=quiet,
         statistics=statistics,
+        fix=FixMode(write=fix and not diff, diff=diff, unsafe=unsafe_fixes),
     )
+
+
+@dataclass(frozen=True)
+class FixMode:
+    """``--fix`` (write), ``--diff`` (print, write nothing) and ``--unsafe-fixes``."""
+
+    write: bool = False
+    diff: bool = False
+    unsafe: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self.write or self.diff
 
 
 def build_config(root: Path, config_file: Path | None, no_config: bool, select: Sequence[str], ignore: Sequence[str]) -> Config:
@@ -157,6 +175,7 @@ def run_lint(
     write_baseline: Path | None = None,
     quiet: bool = False,
     statistics: bool = False,
+    fix: FixMode = FixMode(),
 ) -> int:
     from npm_auth_lint import baseline as baselines
     from npm_auth_lint.engine import lint as run_engine
@@ -175,8 +194,13 @@ def run_lint(
         raise UsageError(f"the paths belong to different repositories ({roots[0]}, {roots[1]}): lint one repository per run")
     root = find_root(paths[0])
     config = build_config(root, config_file, no_config, select, ignore)
-    with Progress(enabled=not quiet and _is_tty(sys.stderr)) as progress:
-        result = run_engine(list(paths), config, progress=progress.update)
+    if fix.active:
+        result, diff_code = _run_fixes(paths, config, fix, quiet)
+        if fix.diff:
+            return diff_code
+    else:
+        with Progress(enabled=not quiet and _is_tty(sys.stderr)) as progress:
+            result = run_engine(list(paths), config, progress=progress.update)
     for message in result.internal_errors:
         print(f"{PROG}: {message} (please report this bug)", file=sys.stderr)
     for rel in result.unlintable:
@@ -222,6 +246,31 @@ def run_lint(
     if result.internal_errors:
         return EXIT_USAGE
     return code
+
+
+def _run_fixes(paths: Sequence[Path], config: Config, fix: FixMode, quiet: bool) -> tuple[object, int]:
+    """Apply the fixes (``--fix``) or print them (``--diff``, exit 1 when there is a diff, as
+    ruff does); returns the lint of the fixed files and the ``--diff`` exit status."""
+    from npm_auth_lint.engine import lint_and_fix
+    from npm_auth_lint.fixes import unified_diff, write_texts
+    from npm_auth_lint.reporters.common import clean
+
+    outcome = lint_and_fix(list(paths), config, unsafe=fix.unsafe)
+    files = len(outcome.after)
+    if fix.diff:
+        secrets = {s for finding in outcome.result.findings for s in finding.secrets}
+        sys.stdout.write(clean(unified_diff(outcome.before, outcome.after), secrets))
+        sys.stdout.flush()
+        if not quiet:
+            print(f"{PROG}: would apply {outcome.applied} fix(es) to {files} file(s)", file=sys.stderr)
+        return outcome.result, EXIT_FINDINGS if outcome.after else EXIT_OK
+    try:
+        write_texts(outcome.result.root, outcome.after)
+    except OSError as exc:
+        raise UsageError(f"cannot write a fixed file: {exc.strerror or exc}") from None
+    if not quiet:
+        print(f"{PROG}: applied {outcome.applied} fix(es) to {files} file(s)", file=sys.stderr)
+    return outcome.result, EXIT_OK
 
 
 def _shows_strategy(output_format: Format, quiet: bool, statistics: bool) -> bool:

@@ -242,9 +242,12 @@ def group_by_root(targets: Sequence[Path]) -> dict[Path, list[Path]]:
     return groups
 
 
-def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | None = None) -> LintResult:
+def lint(
+    targets: Sequence[Path], config: Config, progress: ProgressCallback | None = None, overlay: dict[str, str] | None = None
+) -> LintResult:
     """Lint ``targets`` (files or folders) with ``config``; ``progress(phase, done, total)`` is
-    called as files are parsed and rules run, for a progress indicator."""
+    called as files are parsed and rules run, for a progress indicator. ``overlay`` gives the
+    text of files (repository paths) to read instead of what is on disk (fixed, not written)."""
     rules = tuple(r for r in all_rules() if config.is_enabled(r.id))
     by_id = {r.id: r for r in all_rules()}
     parse_rule = by_id.get(PARSE_ERROR)
@@ -259,6 +262,7 @@ def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | N
     groups = group_by_root(targets)
     for root, group in groups.items():
         workspace = Workspace(root)
+        workspace.override(overlay or {})
         files = workspace.discover(group)
         files_scanned += len(files)
         unlintable.extend(workspace.unlintable)
@@ -290,3 +294,45 @@ def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | N
         unlintable=tuple(unlintable),
     )
 
+
+
+@dataclass(frozen=True)
+class FixOutcome:
+    """What ``--fix``/``--diff`` did: the files' texts before and after, how many fixes were
+    applied, and the lint of the fixed texts (what is left)."""
+
+    before: dict[str, str]
+    after: dict[str, str]
+    applied: int
+    result: LintResult
+
+
+MAX_FIX_ROUNDS = 5
+
+
+def lint_and_fix(targets: Sequence[Path], config: Config, *, unsafe: bool = False, progress: ProgressCallback | None = None) -> FixOutcome:
+    """Lint, apply the offered fixes (safe ones, and unsafe ones when ``unsafe``), and lint the
+    fixed text again until no fix applies (at most :data:`MAX_FIX_ROUNDS` rounds): a fix can
+    enable another (the ID token granted, a token becomes a removable fallback). Nothing is
+    written; the caller writes ``after`` (``--fix``) or prints the difference (``--diff``)."""
+    from npm_auth_lint.fixes import apply_fixes
+    from npm_auth_lint.model import Applicability
+
+    allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
+    current: dict[str, str] = {}
+    before: dict[str, str] = {}
+    applied = 0
+    result = lint(targets, config, progress)
+    for _ in range(MAX_FIX_ROUNDS):
+        offered = [f.fix for f in result.findings if f.fix is not None and f.fix.applicability in allowed]
+        texts = {path: text for project in result.projects for path, text in project.files.items()}
+        done = apply_fixes(texts, offered)
+        if not done.texts:
+            break
+        for path in done.texts:
+            before.setdefault(path, texts[path])
+        current.update(done.texts)
+        applied += len(done.fixes)
+        result = lint(targets, config, progress, overlay=current)
+    after = {path: text for path, text in current.items() if text != before[path]}
+    return FixOutcome({path: before[path] for path in after}, after, applied, result)

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from npm_auth_lint.fixes import offers
 from npm_auth_lint.model import Finding, NpmrcEntry, NpmrcFile, NpmrcKind, Severity
 from npm_auth_lint.rule import Context, Rule
 
@@ -134,10 +135,18 @@ class LegacyNpmrcAuth(Rule):
                     flag.location,
                     "setup-node's `always-auth` input writes the obsolete `always-auth=true` into the npmrc (npm ignores it "
                     "since npm 7, and setup-node removed the input in v6.1.0); delete it",
+                    fix=offers.always_auth(ctx.project.files, flag.location, "always-auth"),
                 )
         for npmrc in (*ctx.project.npmrcs, *written):
             messages = _yarnrc_yml_messages(npmrc) if npmrc.kind is NpmrcKind.YARNRC_YML else _npmrc_messages(npmrc)
             for entry, message in messages:
                 if npmrc.written_by is not None:
                     message = f"this command writes an npmrc setting: {message}"
-                yield self.finding(entry.location, message, secrets=(entry.value,) if entry.key in ("_auth", "_password", "npmAuthIdent") else ())
+                # A committed file's `always-auth` line goes; one a CI command writes is left to the user.
+                removable = entry.key == "always-auth" and npmrc.written_by is None and npmrc.kind is NpmrcKind.NPMRC
+                yield self.finding(
+                    entry.location,
+                    message,
+                    secrets=(entry.value,) if entry.key in ("_auth", "_password", "npmAuthIdent") else (),
+                    fix=offers.always_auth(ctx.project.files, entry.location, entry.raw_key) if removable else None,
+                )
