@@ -112,6 +112,14 @@ def _yarnrc_yml_messages(npmrc: NpmrcFile) -> Iterator[tuple[NpmrcEntry, str]]:
             )
 
 
+def _deletable(npmrc: NpmrcFile, entry: NpmrcEntry) -> bool:
+    """Settings whose fix is to delete them (obsolete, or only for npm's removed legacy login)."""
+    if npmrc.kind is NpmrcKind.YARNRC_YML:
+        return entry.key == "npmAlwaysAuth" and entry.scope is None
+    legacy_login = entry.key == "auth-type" and entry.value.strip().lower() == "legacy"
+    return npmrc.kind is NpmrcKind.NPMRC and (entry.key in ("always-auth", "email") or legacy_login)
+
+
 class LegacyNpmrcAuth(Rule):
     __doc__ = __doc__
     id = "legacy-npmrc-auth"
@@ -143,7 +151,7 @@ class LegacyNpmrcAuth(Rule):
                 if npmrc.written_by is not None:
                     message = f"this command writes an npmrc setting: {message}"
                 # A committed file's `always-auth` line goes; one a CI command writes is left to the user.
-                removable = entry.key == "always-auth" and npmrc.written_by is None and npmrc.kind is NpmrcKind.NPMRC
+                removable = npmrc.written_by is None and _deletable(npmrc, entry)
                 yield self.finding(
                     entry.location,
                     message,

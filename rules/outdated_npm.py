@@ -110,5 +110,7 @@ class OutdatedNpm(Rule):
                         Related(publish.location, "the publish that runs this npm"),
                         *([Related(pin.location, f"the Node pin `{pin.text}`")] if pin.location != state.location else []),
                     ],
-                    fix=offers.npm_upgrade(ctx.project.files, publish, advice) if upgrade_fix else None,
+                    fix=offers.npm_upgrade(ctx.project.files, publish, advice)
+                    if upgrade_fix
+                    else offers.npm_upgrade_spec(ctx.project.files, state.upgrade, floor, node.version if node else None),
                 )

@@ -266,9 +266,9 @@ def remove_key_line(files: Mapping[str, str], where: Location, key: str, descrip
     line = source.key_line(where.line)
     if line is None or line.key != key or not line.value or source.block_lines(where.line, line.indent):
         return None
-    owner = owning_key(source, where.line)
+    owner = owning_key(source, where.line) if line.indent else None
     if owner is None:
-        return None
+        return _fix(source.remove_lines(where.line, where.line), description, unsafe) if not line.indent else None
     siblings = source.children(owner.line, owner.indent)
     if owner.value == "" and siblings is not None and len(siblings) == 1 and not source.line(owner.line).lstrip().startswith("- "):
         return _fix(source.remove_lines(owner.line, where.line), description, unsafe)

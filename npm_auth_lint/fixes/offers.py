@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from npm_auth_lint.analysis.facts import Credential, CredentialChannel, PublishFact
+from npm_auth_lint.analysis.facts import Credential, CredentialChannel, NpmUpgradeFact, PublishFact
 from npm_auth_lint.fixes import edits
 from npm_auth_lint.model import Fix, Location, Provider
 
@@ -34,6 +34,18 @@ def id_token(files: Mapping[str, str], publish: PublishFact, npm: bool, sigstore
     # An `export NPM_ID_TOKEN=...` already in the publishing shell: its audience is what is wrong.
     export = next((c for c in publish.step.commands if "NPM_ID_TOKEN=" in c.text and c.location < publish.command.location), None)
     return edits.circleci_export(files, publish.command.location, export.location if export is not None else None)
+
+
+def id_token_for_migration(files: Mapping[str, str], publish: PublishFact) -> Fix | None:
+    """Wire the ID token for a publish that still uses a token (GitHub, GitLab): npm then tries
+    OIDC first and falls back to the token, so the release keeps working while the trusted
+    publisher is set up; once OIDC is viable the token is a fallback (``oidc-token-fallback``)
+    whose removal is the unsafe fix. CircleCI's ID token is read from the publishing shell,
+    not a job setting, so it is not offered there."""
+    token = publish.id_token
+    if token is None or token.granted or publish.provider is Provider.CIRCLECI:
+        return None
+    return id_token(files, publish, npm=True, sigstore=publish.provenance is True and not token.sigstore)
 
 
 def node_version(circleci: bool) -> str:
@@ -99,6 +111,17 @@ def npm_upgrade(files: Mapping[str, str], publish: PublishFact, advice: str) -> 
     if publish.command is None:
         return None
     return edits.line_before_command(files, publish.command.location, command, description)
+
+
+def npm_upgrade_spec(files: Mapping[str, str], upgrade: NpmUpgradeFact | None, floor: str, node: str | None) -> Fix | None:
+    """Point an npm upgrade that installs too old, a broken or an incompatible npm
+    (``npm install -g npm@12.0.0``, ``npm@latest`` on Node 20) at ``npm@^<floor>`` — on a Node
+    that meets its floor (an older Node is raised by ``outdated-node``'s fix)."""
+    from npm_auth_lint import toolchain
+
+    if upgrade is None or upgrade.method in ("volta", "npx") or node is None or not toolchain.meets_node_floor(node):
+        return None
+    return edits.replace_text_at(files, upgrade.location, f"npm@{upgrade.spec}", f"npm@^{floor}", f"install npm ^{floor}")
 
 
 def remove_credential(files: Mapping[str, str], credential: Credential) -> Fix | None:
