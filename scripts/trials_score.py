@@ -67,9 +67,7 @@ def run_tool(python: str, checkout: Path, timeout: int) -> tuple[str, Any]:
     # the installed package under test.
     cmd = [python, "-I", "-m", "npm_auth_lint", "--format", "json", "--no-config", str(checkout.resolve())]
     try:
-        proc = subprocess.run(
-            cmd, capture_output=True, text=True, timeout=timeout, check=False, cwd=tempfile.gettempdir()
-        )
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False, cwd=tempfile.gettempdir())
     except subprocess.TimeoutExpired:
         return "timeout", f"no answer within {timeout} s"
     except OSError as exc:
@@ -84,17 +82,11 @@ def run_tool(python: str, checkout: Path, timeout: int) -> tuple[str, Any]:
 
 
 def expected_items(label: dict[str, Any]) -> list[Item]:
-    return [
-        Item(e["rule"], e["path"], e.get("line"), e.get("why", ""))
-        for e in label.get("expected", [])
-    ]
+    return [Item(e["rule"], e["path"], e.get("line"), e.get("why", "")) for e in label.get("expected", [])]
 
 
 def reported_items(findings: list[dict[str, Any]]) -> list[Item]:
-    return [
-        Item(f.get("rule", "?"), f.get("path", ""), f.get("line"), f.get("message", ""))
-        for f in findings
-    ]
+    return [Item(f.get("rule", "?"), f.get("path", ""), f.get("line"), f.get("message", "")) for f in findings]
 
 
 def match(expected: list[Item], reported: list[Item]) -> RepoResult:
@@ -104,11 +96,7 @@ def match(expected: list[Item], reported: list[Item]) -> RepoResult:
     ordered = [e for e in expected if e.line is not None] + [e for e in expected if e.line is None]
     for exp in ordered:
         hit = next(
-            (
-                r
-                for r in left
-                if r.rule == exp.rule and r.path == exp.path and (exp.line is None or r.line == exp.line)
-            ),
+            (r for r in left if r.rule == exp.rule and r.path == exp.path and (exp.line is None or r.line == exp.line)),
             None,
         )
         if hit is None:
@@ -199,13 +187,9 @@ def as_markdown(data: dict[str, Any]) -> str:
     out = [f"Repositories: {data['repositories']} (scored {data['scored']})", ""]
     out += ["| rule | TP | FP | FN | precision | recall |", "|---|---|---|---|---|---|"]
     for rule, row in data["rules"].items():
-        out.append(
-            f"| `{rule}` | {row['tp']} | {row['fp']} | {row['fn']} | {fmt(row['precision'])} | {fmt(row['recall'])} |"
-        )
+        out.append(f"| `{rule}` | {row['tp']} | {row['fp']} | {row['fn']} | {fmt(row['precision'])} | {fmt(row['recall'])} |")
     tot = data["overall"]
-    out.append(
-        f"| **all** | {tot['tp']} | {tot['fp']} | {tot['fn']} | {fmt(tot['precision'])} | {fmt(tot['recall'])} |"
-    )
+    out.append(f"| **all** | {tot['tp']} | {tot['fp']} | {tot['fn']} | {fmt(tot['precision'])} | {fmt(tot['recall'])} |")
     if data["errors"]:
         out += ["", "Not scored:", ""]
         out += [f"- {e['repo']}: {e['status']} ({e['detail']})" for e in data["errors"]]
