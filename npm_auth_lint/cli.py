@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
@@ -21,6 +21,9 @@ import npm_auth_lint
 from npm_auth_lint.config import Config, ConfigError, find_config, load_config, parse_rule_list
 from npm_auth_lint.model import Severity
 from npm_auth_lint.plugins import RegistryError
+
+if TYPE_CHECKING:
+    from npm_auth_lint.engine import LintResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROG = "npm-auth-lint"
@@ -248,7 +251,7 @@ def run_lint(
     return code
 
 
-def _run_fixes(paths: Sequence[Path], config: Config, fix: FixMode, quiet: bool) -> tuple[object, int]:
+def _run_fixes(paths: Sequence[Path], config: Config, fix: FixMode, quiet: bool) -> tuple[LintResult, int]:
     """Apply the fixes (``--fix``) or print them (``--diff``, exit 1 when there is a diff, as
     ruff does); returns the lint of the fixed files and the ``--diff`` exit status."""
     from npm_auth_lint.engine import lint_and_fix

@@ -3,9 +3,6 @@ mappings, ``read-all``, odd indentation and tabs included), and that the finding
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -118,8 +115,10 @@ def test_gitlab_existing_id_tokens_get_the_missing_entry(repo) -> None:
     assert after[".gitlab-ci.yml"] == text.replace("# keep\n", '# keep\n    NPM_ID_TOKEN:\n      aud: "npm:registry.npmjs.org"\n')
 
 
-CIRCLE = "version: 2.1\njobs:\n  publish:\n    docker:\n      - image: cimg/node:24.15\n    steps:\n      - checkout\n{run}workflows:\n  w:\n    jobs: [publish]\n"
-EXPORT = "export NPM_ID_TOKEN=$(circleci run oidc get --claims '{\"aud\": \"npm:registry.npmjs.org\"}')"
+CIRCLE = (
+    "version: 2.1\njobs:\n  publish:\n    docker:\n      - image: cimg/node:24.15\n    steps:\n      - checkout\n{run}workflows:\n  w:\n    jobs: [publish]\n"
+)
+EXPORT = 'export NPM_ID_TOKEN=$(circleci run oidc get --claims \'{"aud": "npm:registry.npmjs.org"}\')'
 
 
 def test_circleci_export_goes_before_the_publish_in_the_same_block(repo) -> None:
@@ -167,7 +166,9 @@ def test_npm_upgrade_step_on_node_22(repo) -> None:
 
 
 def test_always_auth_input_and_npmrc_line_are_deleted(repo) -> None:
-    text = workflow("", "    permissions:\n      id-token: write\n").replace("          node-version: 24\n", "          node-version: 24\n          always-auth: true\n")
+    text = workflow("", "    permissions:\n      id-token: write\n").replace(
+        "          node-version: 24\n", "          node-version: 24\n          always-auth: true\n"
+    )
     after, left = fixed(repo, {WF: text, ".npmrc": "registry=https://registry.npmjs.org/\r\nalways-auth=true\r\n; end\r\n"})
     assert after[WF] == workflow("", "    permissions:\n      id-token: write\n")
     assert after[".npmrc"] == "registry=https://registry.npmjs.org/\r\n; end\r\n"
@@ -233,5 +234,6 @@ def test_splice_changes_only_the_edited_span(text: str, data: st.DataObject) -> 
     out = splice(text, [Edit("f", start, end, replacement)])
     assert out[:start] == text[:start] and out[start + len(replacement) :] == text[end:]
     source = SourceText("f", text)
-    assert "".join(source.line(n) + ("\n" if n < source.line_count else "") for n in range(1, source.line_count + 1)).replace("\r", "") == text.replace("\r", "")
-
+    assert "".join(source.line(n) + ("\n" if n < source.line_count else "") for n in range(1, source.line_count + 1)).replace("\r", "") == text.replace(
+        "\r", ""
+    )

@@ -12,6 +12,7 @@ import difflib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from npm_auth_lint import yamlio
@@ -67,11 +68,11 @@ def _non_overlapping(fixes: Iterable[Fix]) -> list[Fix]:
 
 def _overlaps(edit: Edit, spans: Iterable[tuple[int, int]]) -> bool:
     # Two insertions at one offset would depend on their order: the second waits a round.
-    return any(edit.start < end and start < edit.end or edit.start == start for start, end in spans)
+    return any((edit.start < end and start < edit.end) or edit.start == start for start, end in spans)
 
 
 def _self_overlapping(edits: tuple[Edit, ...]) -> bool:
-    return any(a.path == b.path and b.start < a.end for a, b in zip(edits, edits[1:]))
+    return any(a.path == b.path and b.start < a.end for a, b in pairwise(edits))
 
 
 def splice(text: str, edits: Iterable[Edit]) -> str:
@@ -115,9 +116,7 @@ def unified_diff(before: Mapping[str, str], after: Mapping[str, str]) -> str:
         old, new = before.get(path, ""), after[path]
         if old == new:
             continue
-        lines = difflib.unified_diff(
-            old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
-        )
+        lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}")
         for line in lines:
             # A last line without a line ending is marked as git marks it.
             chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")

@@ -15,7 +15,7 @@ from npm_auth_lint.fixes.yaml_edits import KeyLine, SourceText, flow_pairs, is_l
 from npm_auth_lint.model import Applicability, Edit, Fix, Location
 
 NPM_AUDIENCE = "npm:registry.npmjs.org"
-CIRCLECI_EXPORT = f"export NPM_ID_TOKEN=$(circleci run oidc get --claims '{{\"aud\": \"{NPM_AUDIENCE}\"}}')"
+CIRCLECI_EXPORT = f'export NPM_ID_TOKEN=$(circleci run oidc get --claims \'{{"aud": "{NPM_AUDIENCE}"}}\')'
 # `"aud": "..."` in the claims of `circleci run oidc get --claims '{...}'`.
 _AUDIENCE = re.compile(r"(?P<q>[\"'])aud(?P=q)\s*:\s*\"([^\"]*)\"")
 # Every scope a GitHub `permissions:` block names (what `read-all` grants, spelled out), in

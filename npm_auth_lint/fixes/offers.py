@@ -135,10 +135,10 @@ def remove_credential(files: Mapping[str, str], credential: Credential) -> Fix |
     if credential.channel not in (CredentialChannel.ENVIRONMENT, CredentialChannel.JOB_ENV, CredentialChannel.ACTION_INPUT):
         return None
     source = edits.source_of(files, where.path)
-    key = source.key_line(where.line) if source is not None and 1 <= where.line <= source.line_count else None
-    if key is None:
+    line = source.key_line(where.line) if source is not None and 1 <= where.line <= source.line_count else None
+    if line is None:
         return None
-    return edits.remove_key_line(files, where, key.key, f"remove `{key.key}` (the fallback token) from the publishing job", unsafe=True)
+    return edits.remove_key_line(files, where, line.key, f"remove `{line.key}` (the fallback token) from the publishing job", unsafe=True)
 
 
 def _npmrc_key(files: Mapping[str, str], where: Location) -> str | None:
