@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from npm_auth_lint.analysis.facts import Credential, CredentialChannel, NpmUpgradeFact, PublishFact
 from npm_auth_lint.fixes import edits
+from npm_auth_lint.fixes.yaml_edits import scalar_text
 from npm_auth_lint.model import Fix, Location, Provider
 
 # Node pin sources whose value is written as-is where the pin points (a YAML value or a
@@ -73,6 +74,8 @@ def node_pin(files: Mapping[str, str], text: str, location: Location, source: st
     description = f"raise the Node pin to {new}"
     if source == "image":
         return _image_tag(files, old, location, new, description)
+    if source == "volta.node":
+        return _volta_pin(files, old, location, circleci)
     if source.startswith("node-version-file "):
         name = source.removeprefix("node-version-file ").rpartition("/")[2]
         if name not in _VERSION_FILES:
@@ -93,7 +96,26 @@ def _image_tag(files: Mapping[str, str], image: str, location: Location, new: st
     resolved = toolchain.resolve_docker_image(replaced)
     if resolved is None or not toolchain.meets_node_floor(resolved.version):
         return None
-    return edits.replace_text_at(files, location, image, replaced, description)
+    whole = edits.replace_text_at(files, location, image, replaced, description)
+    if whole is not None:
+        return whole
+    # `image: node:$NODE` with `NODE: "18"`: the pin points at the variable holding the tag.
+    source = edits.source_of(files, location.path)
+    line = source.key_line(location.line) if source is not None and 1 <= location.line <= source.line_count else None
+    if line is None or scalar_text(line.value) != match["version"] or match["variant"]:
+        return None
+    return edits.replace_text_at(files, location, match["version"], new, description)
+
+
+def _volta_pin(files: Mapping[str, str], old: str, location: Location, circleci: bool) -> Fix | None:
+    """``volta.node`` holds an exact version (what ``volta pin node@24`` writes): the newest
+    Node 24 release the tool knows."""
+    from npm_auth_lint import toolchain
+
+    resolved = toolchain.resolve_node_spec(node_version(circleci).split(".")[0] or "none")
+    if resolved is None or not toolchain.meets_node_floor(resolved.version) or not location.path.endswith("package.json"):
+        return None
+    return edits.replace_text_at(files, location, old, resolved.version, f"pin Node {resolved.version} with Volta")
 
 
 def npm_upgrade(files: Mapping[str, str], publish: PublishFact, advice: str) -> Fix | None:
