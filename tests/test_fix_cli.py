@@ -83,3 +83,17 @@ def test_readme_example_is_what_the_tool_does(tmp_path: Path, capsys: pytest.Cap
     assert capsys.readouterr().out == diff.group(1) + "\n"
     main([str(root), "--fix", "--unsafe-fixes", "--no-config", "--format", "concise"])
     assert "No problems found" in capsys.readouterr().out
+
+
+def test_diff_redacts_tokens_in_its_context_lines(repo, capsys: pytest.CaptureFixture[str]) -> None:
+    token = "npm_" + "a1B2c3D4e5" * 3 + "f6G7h8"
+    text = (
+        "on: release\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/setup-node@v6\n        with:\n          node-version: 20\n"
+        f"      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: {token}\n"
+    )
+    root = repo({WORKFLOW: text})
+    assert main([str(root), "--diff", "--no-config"]) == 1
+    out = capsys.readouterr().out
+    assert "+          node-version: 24\n" in out and "NODE_AUTH_TOKEN" in out
+    assert token not in out

@@ -149,3 +149,10 @@ def test_fixes_are_offered_and_applied_across_the_fixtures(tmp_path: Path) -> No
         offered += sum(1 for f in result.findings if f.fix is not None)
         applied += lint_and_fix([root], Config(), unsafe=True).applied
     assert offered >= 50 and applied >= offered, (offered, applied)
+
+
+def test_the_workflow_schema_check_catches_a_broken_permissions_block() -> None:
+    valid = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions:\n      id-token: write\n    steps:\n      - run: echo\n"
+    assert workflow_errors(valid) == []
+    assert workflow_errors(valid.replace("id-token: write", "id-token: maybe")) != []
+    assert workflow_errors(valid.replace("    steps:\n      - run: echo\n", "    steps:\n")) != []
