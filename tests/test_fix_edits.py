@@ -237,3 +237,56 @@ def test_splice_changes_only_the_edited_span(text: str, data: st.DataObject) -> 
     assert "".join(source.line(n) + ("\n" if n < source.line_count else "") for n in range(1, source.line_count + 1)).replace("\r", "") == text.replace(
         "\r", ""
     )
+
+
+PERMISSIONS = st.sampled_from(
+    [
+        "",
+        "permissions:\n{i}contents: read\n",
+        "permissions: {{contents: read}}\n",
+        "permissions: {{}}\n",
+        "permissions: read-all\n",
+        "permissions:\n{i}contents: write # tags\n{i}# more\n{i}id-token: read\n",
+    ]
+)
+
+
+def _indented(block: str, depth: int, unit: str) -> str:
+    return "".join(unit * depth + line if line else line for line in block.format(i=unit).splitlines(keepends=True))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    unit=st.sampled_from(["  ", "   ", "    "]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    workflow_level=PERMISSIONS,
+    job_level=PERMISSIONS,
+    comment=st.sampled_from(["", "  # the release job", "\t# tab before a comment"]),
+)
+def test_id_token_fix_on_generated_workflows(tmp_path_factory, unit: str, newline: str, workflow_level: str, job_level: str, comment: str) -> None:
+    """Whatever the indentation, line endings, comments and permissions, the fix grants the ID
+    token, keeps every original line, and the workflow still validates."""
+    text = (
+        "on: release\n"
+        + _indented(workflow_level, 0, unit)
+        + "jobs:\n"
+        + f"{unit}publish:{comment}\n"
+        + _indented(job_level, 2, unit)
+        + f"{unit * 2}runs-on: ubuntu-latest\n{unit * 2}steps:\n{unit * 3}- run: npm publish --provenance\n"
+    ).replace("\n", newline)
+    root = tmp_path_factory.mktemp("repo")
+    (root / ".git").mkdir()
+    (root / WF).parent.mkdir(parents=True)
+    (root / WF).write_bytes(text.encode())
+    outcome = lint_and_fix([root], Config())
+    assert "missing-id-token" not in [f.rule_id for f in outcome.result.findings]
+    after = outcome.after[WF]
+    if not workflow_errors(text):  # `id-token: read` is not a value the schema allows
+        assert workflow_errors(after) == []
+    if newline == "\r\n":
+        assert after.count("\n") == after.count("\r\n")
+    kept = after.split(newline)
+    original = text.split(newline)
+    # Every original line is still there in order, except a one-line value the fix rewrote.
+    rewritten = [line for line in original if line not in kept]
+    assert len(rewritten) <= 1 and all("permissions:" in line or "id-token: read" in line for line in rewritten)
