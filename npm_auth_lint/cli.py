@@ -255,14 +255,12 @@ def _run_fixes(paths: Sequence[Path], config: Config, fix: FixMode, quiet: bool)
     """Apply the fixes (``--fix``) or print them (``--diff``, exit 1 when there is a diff, as
     ruff does); returns the lint of the fixed files and the ``--diff`` exit status."""
     from npm_auth_lint.engine import lint_and_fix
-    from npm_auth_lint.fixes import unified_diff, write_texts
-    from npm_auth_lint.reporters.common import clean
+    from npm_auth_lint.fixes import redacted_diff, write_texts
 
     outcome = lint_and_fix(list(paths), config, unsafe=fix.unsafe)
     files = len(outcome.after)
     if fix.diff:
-        secrets = {s for finding in outcome.result.findings for s in finding.secrets}
-        sys.stdout.write(clean(unified_diff(outcome.before, outcome.after), secrets))
+        sys.stdout.write(redacted_diff(outcome.before, outcome.after, outcome.result.findings))
         sys.stdout.flush()
         if not quiet:
             print(f"{PROG}: would apply {outcome.applied} fix(es) to {files} file(s)", file=sys.stderr)

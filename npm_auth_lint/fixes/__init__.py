@@ -16,7 +16,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from npm_auth_lint import yamlio
-from npm_auth_lint.model import Edit, Fix
+from npm_auth_lint.model import Edit, Finding, Fix
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,15 @@ def unified_diff(before: Mapping[str, str], after: Mapping[str, str]) -> str:
             # A last line without a line ending is marked as git marks it.
             chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(chunks)
+
+
+def redacted_diff(before: Mapping[str, str], after: Mapping[str, str], findings: Iterable[Finding]) -> str:
+    """What ``--diff`` prints: :func:`unified_diff`, redacted like every other output (the
+    findings' secrets and anything that looks like a token, also in context lines)."""
+    from npm_auth_lint.reporters.common import clean
+
+    secrets = {secret for finding in findings for secret in finding.secrets}
+    return clean(unified_diff(before, after), secrets)
 
 
 def write_texts(root: Path, texts: Mapping[str, str]) -> None:
