@@ -54,7 +54,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint.fixes import offers
-from npm_auth_lint.model import Finding, NpmrcEntry, NpmrcFile, NpmrcKind, Severity
+from npm_auth_lint.model import Finding, Fix, NpmrcEntry, NpmrcFile, NpmrcKind, Severity
 from npm_auth_lint.rule import Context, Rule
 
 # Keys that must be nerf-darted (`//host/:key`) per npm's config docs.
@@ -120,6 +120,12 @@ def _deletable(npmrc: NpmrcFile, entry: NpmrcEntry) -> bool:
     return npmrc.kind is NpmrcKind.NPMRC and (entry.key in ("always-auth", "email") or legacy_login)
 
 
+def _fix(ctx: Context, npmrc: NpmrcFile, entry: NpmrcEntry) -> Fix | None:
+    if npmrc.written_by is None:
+        return offers.always_auth(ctx.project.files, entry.location, entry.raw_key)
+    return offers.always_auth_write(ctx.project.files, npmrc.written_by) if entry.key == "always-auth" else None
+
+
 class LegacyNpmrcAuth(Rule):
     __doc__ = __doc__
     id = "legacy-npmrc-auth"
@@ -156,5 +162,5 @@ class LegacyNpmrcAuth(Rule):
                     entry.location,
                     message,
                     secrets=(entry.value,) if entry.key in ("_auth", "_password", "npmAuthIdent") else (),
-                    fix=offers.always_auth(ctx.project.files, entry.location, entry.raw_key) if removable else None,
+                    fix=_fix(ctx, npmrc, entry) if removable or npmrc.written_by is not None else None,
                 )

@@ -290,3 +290,18 @@ def test_id_token_fix_on_generated_workflows(tmp_path_factory, unit: str, newlin
     # Every original line is still there in order, except a one-line value the fix rewrote.
     rewritten = [line for line in original if line not in kept]
     assert len(rewritten) <= 1 and all("permissions:" in line or "id-token: read" in line for line in rewritten)
+
+
+def test_a_script_line_that_only_writes_always_auth_is_deleted(repo) -> None:
+    job = "    permissions:\n      id-token: write\n"
+    text = workflow("", job).replace(
+        "      - run: npm publish --provenance\n", "      - run: |\n          echo 'always-auth=true' >> ~/.npmrc\n          npm publish --provenance\n"
+    )
+    after, left = fixed(repo, {WF: text})
+    assert after[WF] == text.replace("          echo 'always-auth=true' >> ~/.npmrc\n", "")
+    assert "legacy-npmrc-auth" not in left
+    # Alone in its script, or with more on the line: left to the user.
+    alone = workflow("", job).replace(
+        "      - run: npm publish --provenance\n", "      - run: |\n          echo always-auth=true >> .npmrc\n      - run: npm publish --provenance\n"
+    )
+    assert fixed(repo, {WF: alone})[0] == {}

@@ -288,3 +288,17 @@ def replace_value_block(files: Mapping[str, str], key_at: Location, key: str, va
         return None
     end = source.start(block[-1]) + len(source.line(block[-1]))
     return _fix(Edit(key_at.path, line.value_start, end, " " + value), description, unsafe)
+
+
+def remove_script_line(files: Mapping[str, str], where: Location, pattern: re.Pattern[str], description: str) -> Fix | None:
+    """Delete a line of a literal block script (``run: |``) that is exactly one command matching
+    ``pattern``, when the script has other lines (an empty ``run:`` is not valid)."""
+    source = source_of(files, where.path)
+    if source is None or not 1 <= where.line <= source.line_count:
+        return None
+    if pattern.fullmatch(source.line(where.line).strip()) is None:
+        return None
+    owner = owning_key(source, where.line)
+    if owner is None or not is_literal_block_header(owner.value) or len(source.block_lines(owner.line, owner.indent)) < 2:
+        return None
+    return _fix(source.remove_lines(where.line, where.line), description)

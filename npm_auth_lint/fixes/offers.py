@@ -177,6 +177,15 @@ def hosted_runner(files: Mapping[str, str], where: Location) -> Fix | None:
     return edits.replace_value_block(files, where, "runs-on", "ubuntu-latest", "run the publishing job on `ubuntu-latest`", unsafe=True)
 
 
+# `echo "always-auth=true" >> .npmrc` (or printf, quoted or not): a command that writes only that.
+_ALWAYS_AUTH_WRITE = re.compile(r"""(?:echo|printf)\s+(["']?)always-auth\s*=\s*true(?:\\n)?\1\s*>>?\s*\S+""")
+
+
+def always_auth_write(files: Mapping[str, str], where: Location) -> Fix | None:
+    """Delete a script line that only appends ``always-auth=true`` to an npmrc."""
+    return edits.remove_script_line(files, where, _ALWAYS_AUTH_WRITE, "delete the command that writes `always-auth`")
+
+
 def always_auth(files: Mapping[str, str], where: Location, key: str) -> Fix | None:
     """Delete an ``always-auth`` setup-node input or npmrc line."""
     return edits.remove_key_line(files, where, key, f"delete `{key}`")
