@@ -24,6 +24,7 @@ from npm_auth_lint.plugins import RegistryError
 
 if TYPE_CHECKING:
     from npm_auth_lint.engine import LintResult
+    from npm_auth_lint.model import Finding
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROG = "npm-auth-lint"
@@ -245,10 +246,24 @@ def run_lint(
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+    if human and not quiet and not fix.active:
+        _fixable_hint(findings)
     code = exit_code([f.severity for f in findings], fail_on)
     if result.internal_errors:
         return EXIT_USAGE
     return code
+
+
+def _fixable_hint(findings: Sequence[Finding]) -> None:
+    """Say on stderr how many findings ``--fix`` would fix, as ruff does (``[*] N fixable``)."""
+    from npm_auth_lint.model import Applicability
+
+    safe = sum(1 for f in findings if f.fix is not None and f.fix.applicability is Applicability.SAFE)
+    unsafe = sum(1 for f in findings if f.fix is not None and f.fix.applicability is Applicability.UNSAFE)
+    if safe or unsafe:
+        more = f" ({unsafe} more with --unsafe-fixes)" if safe and unsafe else ""
+        what = f"{safe} finding(s) fixable with --fix{more}" if safe else f"{unsafe} finding(s) fixable with --fix --unsafe-fixes"
+        print(f"{PROG}: {what}; --diff shows the edits", file=sys.stderr)
 
 
 def _run_fixes(paths: Sequence[Path], config: Config, fix: FixMode, quiet: bool) -> tuple[LintResult, int]:

@@ -97,3 +97,14 @@ def test_diff_redacts_tokens_in_its_context_lines(repo, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     assert "+          node-version: 24\n" in out and "NODE_AUTH_TOKEN" in out
     assert token not in out
+
+
+def test_a_lint_run_says_how_many_findings_are_fixable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = materialize(MIGRATED, tmp_path / "repo")
+    main([str(root), "--no-config"])
+    assert "npm-auth-lint: 1 finding(s) fixable with --fix; --diff shows the edits" in capsys.readouterr().err
+    main([str(root), "--fix", "--no-config", "--quiet"])
+    main([str(root), "--no-config", "--format", "concise"])
+    assert "1 finding(s) fixable with --fix --unsafe-fixes" in capsys.readouterr().err
+    main([str(root), "--no-config", "--format", "json"])
+    assert "fixable" not in capsys.readouterr().err
