@@ -322,11 +322,19 @@ def lint_and_fix(targets: Sequence[Path], config: Config, *, unsafe: bool = Fals
     current: dict[str, str] = {}
     before: dict[str, str] = {}
     applied = 0
+    # A fix offered again after it was applied did not resolve its finding: applying it again
+    # would insert the same lines twice, so each (rule, edit text) applies once.
+    tried: set[tuple[object, ...]] = set()
     result = lint(targets, config, progress)
     for _ in range(MAX_FIX_ROUNDS):
-        offered = [f.fix for f in result.findings if f.fix is not None and f.fix.applicability in allowed]
+        offered = {
+            id(f.fix): (f.rule_id, f.fix.description, tuple((e.path, e.replacement) for e in f.fix.edits), f.fix)
+            for f in result.findings
+            if f.fix is not None and f.fix.applicability in allowed
+        }
         texts = {path: text for project in result.projects for path, text in project.files.items()}
-        done = apply_fixes(texts, offered)
+        done = apply_fixes(texts, [entry[-1] for entry in offered.values() if entry[:-1] not in tried])
+        tried.update(entry[:-1] for entry in offered.values() if entry[-1] in done.fixes)
         if not done.texts:
             break
         for path in done.texts:

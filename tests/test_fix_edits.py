@@ -305,3 +305,24 @@ def test_a_script_line_that_only_writes_always_auth_is_deleted(repo) -> None:
         "      - run: npm publish --provenance\n", "      - run: |\n          echo always-auth=true >> .npmrc\n      - run: npm publish --provenance\n"
     )
     assert fixed(repo, {WF: alone})[0] == {}
+
+
+def test_a_fix_that_does_not_resolve_its_finding_applies_once(repo, monkeypatch) -> None:
+    """A rule whose fix leaves its finding in place must not get the same lines inserted again
+    on every round."""
+    from npm_auth_lint.plugins import rules_by_id
+
+    MissingIdToken = rules_by_id()["missing-id-token"]
+
+    root = repo({WF: workflow("", "")})
+    original = MissingIdToken.check
+
+    def stubborn(self, ctx):  # the finding stays, offering the same insertion again
+        for finding in original(self, ctx):
+            yield finding
+        if "id-token: write" in ctx.project.files[WF]:
+            yield self.finding(ctx.project.pipelines[0].jobs[0].location, "again", fix=Fix((Edit(WF, 0, 0, "# x\n"),)))
+
+    monkeypatch.setattr(MissingIdToken, "check", stubborn)
+    outcome = lint_and_fix([root], Config())
+    assert outcome.after[WF].count("# x\n") == 1
