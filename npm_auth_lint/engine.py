@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from npm_auth_lint.analysis import Analysis, analyze
 from npm_auth_lint.config import Config
-from npm_auth_lint.model import Finding, Location, NodeVersionFile, ParseError, Pipeline, Project, Reference, included_files
+from npm_auth_lint.model import Edit, Finding, Fix, Location, NodeVersionFile, ParseError, Pipeline, Project, Reference, included_files
 from npm_auth_lint.parsers import AUX_PARSERS, PARSERS, Parsed, version_files
 from npm_auth_lint.parsers.git_config import read_origin
 from npm_auth_lint.plugins import all_rules
@@ -323,20 +323,18 @@ def lint_and_fix(targets: Sequence[Path], config: Config, *, unsafe: bool = Fals
     before: dict[str, str] = {}
     applied = 0
     # A fix offered again after it was applied did not resolve its finding: applying it again
-    # would insert the same lines twice, so each (rule, edit text) applies once.
+    # would insert the same lines twice, so a fix applies once per rule, place (the finding's
+    # line, followed through the edits) and edit text.
     tried: set[tuple[object, ...]] = set()
     result = lint(targets, config, progress)
     for _ in range(MAX_FIX_ROUNDS):
-        offered = {
-            id(f.fix): (f.rule_id, f.fix.description, tuple((e.path, e.replacement) for e in f.fix.edits), f.fix)
-            for f in result.findings
-            if f.fix is not None and f.fix.applicability in allowed
-        }
         texts = {path: text for project in result.projects for path, text in project.files.items()}
-        done = apply_fixes(texts, [entry[-1] for entry in offered.values() if entry[:-1] not in tried])
-        tried.update(entry[:-1] for entry in offered.values() if entry[-1] in done.fixes)
+        offered = [(f, f.fix) for f in result.findings if f.fix is not None and f.fix.applicability in allowed]
+        done = apply_fixes(texts, [fix for f, fix in offered if _fix_key(f, fix, f.location.line) not in tried])
         if not done.texts:
             break
+        edits = [edit for fix in done.fixes for edit in fix.edits]
+        tried.update(_fix_key(f, fix, _moved_line(texts, edits, f.location)) for f, fix in offered if fix in done.fixes)
         for path in done.texts:
             before.setdefault(path, texts[path])
         current.update(done.texts)
@@ -344,3 +342,19 @@ def lint_and_fix(targets: Sequence[Path], config: Config, *, unsafe: bool = Fals
         result = lint(targets, config, progress, overlay=current)
     after = {path: text for path, text in current.items() if text != before[path]}
     return FixOutcome({path: before[path] for path in after}, after, applied, result)
+
+
+def _fix_key(finding: Finding, fix: Fix, line: int) -> tuple[object, ...]:
+    return (finding.rule_id, finding.location.path, line, fix.description, tuple((e.path, e.replacement) for e in fix.edits))
+
+
+def _moved_line(texts: dict[str, str], edits: Sequence[Edit], location: Location) -> int:
+    """Where ``location``'s line is once ``edits`` are applied (lines inserted or deleted above)."""
+    text = texts.get(location.path, "")
+    offset = sum(len(line) + 1 for line in text.split("\n")[: location.line - 1])
+    delta = sum(
+        edit.replacement.count("\n") - text.count("\n", edit.start, edit.end)
+        for edit in edits
+        if edit.path == location.path and edit.end <= offset and edit.start < offset
+    )
+    return location.line + delta

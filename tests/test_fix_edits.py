@@ -318,8 +318,7 @@ def test_a_fix_that_does_not_resolve_its_finding_applies_once(repo, monkeypatch)
     original = MissingIdToken.check
 
     def stubborn(self, ctx):  # the finding stays, offering the same insertion again
-        for finding in original(self, ctx):
-            yield finding
+        yield from original(self, ctx)
         if "id-token: write" in ctx.project.files[WF]:
             yield self.finding(ctx.project.pipelines[0].jobs[0].location, "again", fix=Fix((Edit(WF, 0, 0, "# x\n"),)))
 
