@@ -155,6 +155,7 @@ class _Open:
 
 
 _NO_KEY = object()
+_STR = "tag:yaml.org,2002:str"
 _MERGE = object()
 
 
@@ -186,6 +187,7 @@ class _Builder:
         self._nodes = 0
         self._root: Any = None
         self._documents = 0
+        self._tags: dict[str, str] = {}
 
     def _pos(self, event: Any, end: Any = None, style: str | None = None) -> Pos:
         line, column = self._lines.at(event.start_mark)
@@ -220,8 +222,10 @@ class _Builder:
         self._count(event)
         style = event.style or None
         tag = _tag_text(event.tag)
-        if tag is None or tag == "!":
-            tag = "tag:yaml.org,2002:str" if tag == "!" else _tag_text(self._resolve(ScalarNode, event.value, event.implicit))
+        if tag == "!" or (tag is None and style):
+            tag = _STR
+        elif tag is None:
+            tag = self._plain_tag(event.value, event.implicit)
         value = _scalar_value(event.value, tag, style)
         if _custom(tag):
             value = Tagged(tag, value, self._pos(event, style=style))
@@ -229,6 +233,15 @@ class _Builder:
         if event.anchor is not None:
             self._anchors[event.anchor] = (value, 1, pos)
         self._add(value, 1, event, pos)
+
+    def _plain_tag(self, value: str, implicit: Any) -> str:
+        # ruamel's resolver costs more than the rest of building; plain words repeat a lot.
+        tag = self._tags.get(value)
+        if tag is None:
+            tag = _tag_text(self._resolve(ScalarNode, value, implicit)) or _STR
+            if len(self._tags) < 10_000:
+                self._tags[value] = tag
+        return tag
 
     def _start(self, event: Any, value: YMap | YSeq) -> None:
         self._count(event)
