@@ -163,11 +163,14 @@ def run_lint(
     from npm_auth_lint.reporters import REPORTERS, Report
     from npm_auth_lint.reporters.common import clean
     from npm_auth_lint.reporters.text import printable
-    from npm_auth_lint.workspace import find_root
+    from npm_auth_lint.workspace import find_root, leaves_root
 
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"path does not exist: {missing[0]}")
+    outside = [why for p in paths if (why := leaves_root(p))]
+    if outside:
+        raise UsageError(outside[0])
     roots = sorted({str(find_root(p)) for p in paths})
     if len(roots) > 1:
         # Paths, SARIF's %SRCROOT%, fingerprints and baselines are all relative to one root.
