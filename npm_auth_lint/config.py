@@ -22,6 +22,7 @@ from typing import Any
 
 from npm_auth_lint import yamlio
 from npm_auth_lint.model import Severity, frozen_map
+from npm_auth_lint.workspace import glob_error
 
 CONFIG_NAME = ".npm-auth-lint.yaml"
 CONFIG_NAMES = (CONFIG_NAME, ".npm-auth-lint.yml")
@@ -60,8 +61,12 @@ class Config:
 
 def _string_list(value: Any, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
-        return (value,)
+        value = [value]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        for glob in value:
+            why = glob_error(glob)
+            if why is not None:
+                raise ConfigError(f"{where}: invalid glob {glob!r} ({why})")
         return tuple(value)
     raise ConfigError(f"{where} must be a list of glob strings")
 

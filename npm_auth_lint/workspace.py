@@ -517,13 +517,25 @@ def _fnmatch_regex(pattern: str) -> Any:
             out.append(f"[{'^' if negate else ''}{body}]")
         else:
             out.append(re.escape(char))
-    regex = "".join(out)
+    return linear_regex("".join(out)).fullmatch
+
+
+def linear_regex(regex: str) -> Any:
+    """``regex`` (``.`` matching newlines too) compiled by RE2: matching cannot backtrack.
+
+    Raises ``ValueError`` for a pattern RE2 refuses (an invalid range, a back-reference).
+    Without google-re2, Python's ``re`` (the caller's own length limits then bound the cost).
+    """
     if re2 is None:
-        return re.compile(regex, re.S).fullmatch
+        try:
+            return re.compile(regex, re.S)
+        except re.error as exc:
+            raise ValueError(str(exc)) from None
     options = re2.Options()
     options.log_errors = False  # RE2 would log parse errors to stderr through absl
     options.dot_nl = True
     try:
-        return re2.compile(regex, options).fullmatch
+        return re2.compile(regex, options)
     except re2.error as exc:
-        raise ValueError(bytes(exc.args[0]).decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)) from None
+        detail = exc.args[0] if exc.args else exc
+        raise ValueError(detail.decode(errors="replace") if isinstance(detail, bytes) else str(detail)) from None
