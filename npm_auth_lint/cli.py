@@ -20,6 +20,7 @@ import npm_auth_lint
 from npm_auth_lint.config import Config, ConfigError, find_config, load_config, parse_rule_list
 from npm_auth_lint.model import Severity
 from npm_auth_lint.plugins import RegistryError
+from npm_auth_lint.redact import for_terminal
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROG = "npm-auth-lint"
@@ -180,7 +181,7 @@ def run_lint(
     with Progress(enabled=not quiet and _is_tty(sys.stderr)) as progress:
         result = run_engine(list(paths), config, progress=progress.update)
     for message in result.internal_errors:
-        print(f"{PROG}: {message} (please report this bug)", file=sys.stderr)
+        print(for_terminal(f"{PROG}: {message} (please report this bug)"), file=sys.stderr)
     for rel in result.unlintable:
         name = printable(clean(rel))
         print(f"{PROG}: note: {name} is not a file npm-auth-lint reads (workflows live in .github/workflows/); not linted", file=sys.stderr)
@@ -333,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: aborted", file=sys.stderr)
         return EXIT_USAGE
     except (UsageError, ConfigError, RegistryError) as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(for_terminal(f"{PROG}: error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
@@ -346,10 +347,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if callable(getattr(exc, "format_message", None)):
             # Click's (or Typer's vendored Click's) usage errors: bad option, bad value ...
-            print(f"{PROG}: error: {' '.join(exc.format_message().split())}", file=sys.stderr)
+            print(for_terminal(f"{PROG}: error: {' '.join(exc.format_message().split())}"), file=sys.stderr)
             return EXIT_USAGE
         # Last line of defence: no traceback reaches a user.
-        print(f"{PROG}: internal error (please report this bug): {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(for_terminal(f"{PROG}: internal error (please report this bug): {type(exc).__name__}: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     return result if isinstance(result, int) else EXIT_OK
 
