@@ -161,14 +161,15 @@ def root_uri(root: Path) -> str:
     return uri if uri.endswith("/") else uri + "/"
 
 
-def sarif_log(report: Report) -> om.SarifLog:
-    """The report as a sarif-om log with one run."""
-    rules = rule_indexes(report)
-    hashes = _fingerprints(report)
-    results = [
-        _result(finding, rules, hashes.get((finding.location.path, finding.location.line)))
-        for finding in report.findings
-    ]
+def sarif_log(report: Report, results: list[Any] | None = None) -> om.SarifLog:
+    """The report as a sarif-om log with one run (``results``: stand-ins for the results)."""
+    if results is None:
+        rules = rule_indexes(report)
+        hashes = _fingerprints(report)
+        results = [
+            _result(finding, rules, hashes.get((finding.location.path, finding.location.line)))
+            for finding in report.findings
+        ]
     driver = om.ToolComponent(
         name=TOOL_NAME,
         semantic_version=report.version,
@@ -187,9 +188,35 @@ def sarif_log(report: Report) -> om.SarifLog:
     return om.SarifLog(runs=[run], version=SARIF_VERSION, schema_uri=SCHEMA_URI)
 
 
+_PLACEHOLDER = "\x00results\x00"
+_RESULT_INDENT = " " * 8  # results are items of runs[0].results: three levels of two spaces, plus one
+
+
 def render(report: Report) -> str:
-    """The report as a SARIF 2.1.0 log (indented JSON ending in a newline)."""
-    log = to_json(sarif_log(report))
+    """The report as a SARIF 2.1.0 log (indented JSON ending in a newline).
+
+    Results are serialised one at a time into text (issue #13: holding a sarif-om object and a
+    JSON tree for each of 40,000 jobs' findings at once took 1.8 GB); the rest of the log is
+    built around one placeholder result, so the output is the same bytes as one ``json.dumps``.
+    """
+    if not report.findings:
+        return _dump(to_json(sarif_log(report))) + "\n"
+    text = _dump(to_json(sarif_log(report, results=[_PLACEHOLDER])))
+    marker = _RESULT_INDENT + json.dumps(_PLACEHOLDER)
+    head, found, tail = text.partition(marker)
+    assert found, "the results placeholder is always written"
+    return head + ",\n".join(_results_text(report)) + tail + "\n"
+
+
+def _results_text(report: Report) -> Any:
+    rules = rule_indexes(report)
+    hashes = _fingerprints(report)
+    for finding in report.findings:
+        result = to_json(_result(finding, rules, hashes.get((finding.location.path, finding.location.line))))
+        yield _RESULT_INDENT + json.dumps(result, indent=2, ensure_ascii=False).replace("\n", "\n" + _RESULT_INDENT)
+
+
+def _dump(log: dict[str, Any]) -> str:
     # "$schema" and "version" first, as every SARIF example writes them.
     ordered = {"$schema": log.pop("$schema"), "version": log.pop("version"), **log}
-    return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(ordered, indent=2, ensure_ascii=False)
