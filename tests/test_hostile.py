@@ -192,3 +192,42 @@ def test_planted_credentials_never_survive_any_surroundings(form: str, before: s
 def test_terminal_controls_are_escaped() -> None:
     assert escape_controls("a\x1b[31mb\x07\u202e") == "a\\x1b[31mb\\x07\\u202e"
     assert escape_controls("tab\tnew\nline") == "tab\tnew\nline"
+
+
+# --------------------------------------------------------------------------------------------
+# Every parser and the CLI, in process, on generated files
+
+_KINDS = (".github/workflows/ci.yml", "action.yml", ".gitlab-ci.yml", ".circleci/config.yml", ".npmrc",
+          "package.json", ".yarnrc.yml", ".yarnrc", "pnpm-workspace.yaml", "lerna.json", ".gitignore", ".nvmrc")
+_PIECES = st.sampled_from([
+    "on: push\n", "jobs:\n", "  p:\n", "    steps:\n", "      - run: npm publish\n", "      - uses: a/b@v" + "9" * 5000 + "\n",
+    "[", "]", "{", "}", "&a ", "*a", "<<: *a\n", "!reference [.a, script]", "script: ", "include: '*a*a*a*b'\n",
+    "//r/:_authToken=npm_" + "A" * 36 + "\n", "_auth=" + BASIC + "\n", '{"engines": {"node": "' + "9" * 5000 + '"}}',
+    "version: 2.1\n", "orbs: {node: circleci/node@" + "9" * 5000 + "}\n", "[z-a]\n", "\x1b[31m", "\t", "\n", ": ", "- ",
+])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(_KINDS), st.lists(_PIECES, max_size=30))
+def test_every_parser_and_the_cli_survive_generated_files(tmp_path: Path, kind: str, pieces: list[str]) -> None:
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from npm_auth_lint.cli import main
+
+    root = tmp_path / "repo"
+    if root.exists():
+        import shutil
+
+        shutil.rmtree(root)
+    (root / ".git").mkdir(parents=True)
+    path = root / kind
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(pieces), encoding="utf-8")
+    for fmt in ("text", "github", "sarif"):
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(["--no-config", "--format", fmt, str(root)])
+        assert code in (0, 1), err.getvalue()
+        assert "npm_" + "A" * 36 not in out.getvalue() + err.getvalue()
+        assert BASIC not in out.getvalue() and "\x1b" not in out.getvalue()
