@@ -161,8 +161,9 @@ def root_uri(root: Path) -> str:
     return uri if uri.endswith("/") else uri + "/"
 
 
-def sarif_log(report: Report, results: list[Any] | None = None) -> om.SarifLog:
-    """The report as a sarif-om log with one run (``results``: stand-ins for the results)."""
+def sarif_log(report: Report, results: list[Any] | None = None, properties: bool = True) -> om.SarifLog:
+    """The report as a sarif-om log with one run (``results``: stand-ins for the results;
+    ``properties=False``: without the extra sections, which the caller adds itself)."""
     if results is None:
         rules = rule_indexes(report)
         hashes = _fingerprints(report)
@@ -183,7 +184,7 @@ def sarif_log(report: Report, results: list[Any] | None = None) -> om.SarifLog:
         original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=root_uri(report.root))},
         # Locations count characters of the decoded text, as Python strings index them.
         column_kind="unicodeCodePoints",
-        properties=extra_sections(report) or None,
+        properties=(extra_sections(report) or None) if properties else None,
     )
     return om.SarifLog(runs=[run], version=SARIF_VERSION, schema_uri=SCHEMA_URI)
 
@@ -201,7 +202,13 @@ def render(report: Report) -> str:
     """
     if not report.findings:
         return _dump(to_json(sarif_log(report))) + "\n"
-    text = _dump(to_json(sarif_log(report, results=[_PLACEHOLDER])))
+    log = to_json(sarif_log(report, results=[_PLACEHOLDER], properties=False))
+    extra = extra_sections(report)
+    if extra:  # added as built: to_json would copy the (large) strategy data once more
+        run = {**log["runs"][0], "properties": extra}
+        order = [field.metadata["schema_property_name"] for field in attr.fields(om.Run)]
+        log["runs"][0] = {key: run[key] for key in sorted(run, key=order.index)}  # sarif-om's order
+    text = _dump(log)
     marker = _RESULT_INDENT + json.dumps(_PLACEHOLDER)
     head, found, tail = text.partition(marker)
     assert found, "the results placeholder is always written"
@@ -219,4 +226,33 @@ def _results_text(report: Report) -> Any:
 def _dump(log: dict[str, Any]) -> str:
     # "$schema" and "version" first, as every SARIF example writes them.
     ordered = {"$schema": log.pop("$schema"), "version": log.pop("version"), **log}
-    return json.dumps(ordered, indent=2, ensure_ascii=False)
+    return "".join(_pretty(ordered, 0))
+
+
+_SPLIT_LEVELS = 6  # containers this shallow are written piece by piece, deeper ones in one dump
+
+
+def _pretty(value: Any, level: int) -> Any:
+    """``json.dumps(value, indent=2, ensure_ascii=False)``, the same bytes, in pieces.
+
+    The pure-Python encoder that ``indent`` selects keeps a list of millions of tiny strings for
+    a large log (the strategy of 40,000 pipelines); dumping each shallow item on its own bounds
+    that list by the largest item.
+    """
+    pad = "  " * (level + 1)
+    if level < _SPLIT_LEVELS and isinstance(value, dict) and value:
+        yield "{\n"
+        for index, (key, item) in enumerate(value.items()):
+            yield pad + json.dumps(str(key), ensure_ascii=False) + ": "
+            yield from _pretty(item, level + 1)
+            yield ",\n" if index < len(value) - 1 else "\n"
+        yield "  " * level + "}"
+    elif level < _SPLIT_LEVELS and isinstance(value, list) and value:
+        yield "[\n"
+        for index, item in enumerate(value):
+            yield pad
+            yield from _pretty(item, level + 1)
+            yield ",\n" if index < len(value) - 1 else "\n"
+        yield "  " * level + "]"
+    else:
+        yield json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * level)
