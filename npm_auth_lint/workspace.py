@@ -162,12 +162,13 @@ def read_regular(path: Path, limit: int) -> bytes:
         raise FileReadError("is a directory") from None
     except OSError as exc:
         raise FileReadError(f"cannot read file: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
         if stat.S_ISDIR(info.st_mode):
             raise FileReadError("is a directory")
-        if not stat.S_ISREG(info.st_mode):
-            raise FileReadError("not a regular file (a FIFO, socket or device); not read")
+        raise FileReadError("not a regular file (a FIFO, socket or device); not read")
+    with os.fdopen(fd, "rb") as handle:
         if info.st_size > limit:
             raise FileReadError(f"file is too large ({info.st_size} bytes; the limit is {limit})")
         try:
