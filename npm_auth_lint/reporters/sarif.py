@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
+from dataclasses import dataclass
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,7 +23,8 @@ from npm_auth_lint.fingerprint import file_line_hashes
 from npm_auth_lint.model import Finding
 from npm_auth_lint.model import Location as ModelLocation
 from npm_auth_lint.reporters import Report
-from npm_auth_lint.reporters.common import TOOL_NAME, clean, extra_sections, rule_indexes
+from npm_auth_lint.reporters import TEXT_ONLY_SUFFIX
+from npm_auth_lint.reporters.common import TOOL_NAME, all_secrets, clean, extra_sections, redact_data, rule_indexes
 from npm_auth_lint.rule import DOCS_URL, Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -203,8 +205,9 @@ def render(report: Report) -> str:
     if not report.findings:
         return _dump(to_json(sarif_log(report))) + "\n"
     log = to_json(sarif_log(report, results=[_PLACEHOLDER], properties=False))
-    extra = extra_sections(report)
-    if extra:  # added as built: to_json would copy the (large) strategy data once more
+    secrets = all_secrets(report)
+    extra = {clean(key, secrets): _Redacted(value, secrets) for key, value in report.extra.items() if not key.endswith(TEXT_ONLY_SUFFIX)}
+    if extra:  # redacted piece by piece as written: a redacted copy of 40,000 pipelines' strategy is large
         run = {**log["runs"][0], "properties": extra}
         order = [field.metadata["schema_property_name"] for field in attr.fields(om.Run)]
         log["runs"][0] = {key: run[key] for key in sorted(run, key=order.index)}  # sarif-om's order
@@ -232,7 +235,7 @@ def _dump(log: dict[str, Any]) -> str:
 _SPLIT_LEVELS = 6  # containers this shallow are written piece by piece, deeper ones in one dump
 
 
-def _pretty(value: Any, level: int) -> Any:
+def _pretty(value: Any, level: int, secrets: tuple[str, ...] | None = None) -> Any:
     """``json.dumps(value, indent=2, ensure_ascii=False)``, the same bytes, in pieces.
 
     The pure-Python encoder that ``indent`` selects keeps a list of millions of tiny strings for
@@ -240,19 +243,34 @@ def _pretty(value: Any, level: int) -> Any:
     that list by the largest item.
     """
     pad = "  " * (level + 1)
-    if level < _SPLIT_LEVELS and isinstance(value, dict) and value:
+    if isinstance(value, tuple):  # JSON arrays, as redact_data and json.dumps write them
+        value = list(value)
+    if level < _SPLIT_LEVELS and isinstance(value, Mapping) and value:
         yield "{\n"
         for index, (key, item) in enumerate(value.items()):
-            yield pad + json.dumps(str(key), ensure_ascii=False) + ": "
-            yield from _pretty(item, level + 1)
+            name = str(key) if secrets is None else clean(str(key), secrets)
+            yield pad + json.dumps(name, ensure_ascii=False) + ": "
+            yield from _pretty(item, level + 1, secrets)
             yield ",\n" if index < len(value) - 1 else "\n"
         yield "  " * level + "}"
     elif level < _SPLIT_LEVELS and isinstance(value, list) and value:
         yield "[\n"
         for index, item in enumerate(value):
             yield pad
-            yield from _pretty(item, level + 1)
+            yield from _pretty(item, level + 1, secrets)
             yield ",\n" if index < len(value) - 1 else "\n"
         yield "  " * level + "]"
+    elif isinstance(value, _Redacted):
+        yield from _pretty(value.value, level, value.secrets)
     else:
+        if secrets is not None:
+            value = redact_data(value, secrets)
         yield json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * level)
+
+
+@dataclass(frozen=True)
+class _Redacted:
+    """A value whose strings (keys too) are redacted as it is written, not copied first."""
+
+    value: Any
+    secrets: tuple[str, ...] = ()
