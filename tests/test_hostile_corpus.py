@@ -27,9 +27,10 @@ def _check(tmp_path: Path, name: str, formats: tuple[str, ...], deadline: float)
     root = corpus.build(name, tmp_path)
     before = corpus.snapshot(root)
     runs = []
+    memory = corpus.CASES[name].memory
     for fmt in formats:
-        run = corpus.run_case(root, fmt, deadline)
-        assert corpus.check_run(run, deadline) == [], (fmt, run.stdout[-2000:], run.stderr[-2000:])
+        run = corpus.run_case(root, fmt, deadline, memory)
+        assert corpus.check_run(run, deadline, memory) == [], (fmt, run.stdout[-2000:], run.stderr[-2000:])
         runs.append(run)
     assert corpus.snapshot(root) == before, "the run wrote into the repository"
     return runs
