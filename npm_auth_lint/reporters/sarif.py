@@ -22,7 +22,7 @@ from npm_auth_lint.fingerprint import file_line_hashes
 from npm_auth_lint.model import Finding
 from npm_auth_lint.model import Location as ModelLocation
 from npm_auth_lint.reporters import Report
-from npm_auth_lint.reporters.common import TOOL_NAME, clean, extra_sections, rule_indexes
+from npm_auth_lint.reporters.common import TOOL_NAME, clean, rule_indexes, strategy_section
 from npm_auth_lint.rule import DOCS_URL, Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -182,7 +182,7 @@ def sarif_log(report: Report) -> om.SarifLog:
         original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=root_uri(report.root))},
         # Locations count characters of the decoded text, as Python strings index them.
         column_kind="unicodeCodePoints",
-        properties=extra_sections(report) or None,
+        properties=strategy_section(report) or None,
     )
     return om.SarifLog(runs=[run], version=SARIF_VERSION, schema_uri=SCHEMA_URI)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from npm_auth_lint.model import Finding, Location, Severity
+from npm_auth_lint.model import Finding, Location, Provider, Severity
 from npm_auth_lint.reporters import Report
 from npm_auth_lint.reporters.common import all_secrets, clean, summary_line
 
@@ -18,7 +20,9 @@ _LEVEL_COLORS = {
 }
 _RELATED_LABEL = "note"
 _CONTINUATION = "    "
-STRATEGY_TEXT_KEY = "strategy_text"
+
+if TYPE_CHECKING:
+    from npm_auth_lint.strategy import PipelineStrategy
 
 
 def printable(text: str) -> str:
@@ -81,9 +85,49 @@ def _statistics_lines(report: Report, color: bool) -> list[str]:
     ]
 
 
+def strategy_text(strategies: Sequence[PipelineStrategy]) -> str:
+    """The publishing pipelines as the section shown at the end of the text output (raw: the
+    caller redacts and escapes it)."""
+    if not strategies:
+        return ""
+    lines = ["Publishing pipelines:"]
+    for s in strategies:
+        lines.extend(_pipeline_lines(s))
+    return "\n".join(lines) + "\n"
+
+
+def _pipeline_lines(s: PipelineStrategy) -> list[str]:
+    packages = ", ".join(s.packages) or "(no package.json found)"
+    lines = [
+        "",
+        f"  {s.file} · job {s.job} ({Provider(s.provider).title}) publishes {packages}",
+        f"    {s.location}: `{s.publish}`",
+        f"    path: {s.path_title}",
+    ]
+    lines.extend(f"    blocker: {blocker}" for blocker in s.blockers)
+    lines.extend(f"    {number}. {step}" for number, step in enumerate(s.checklist, start=1))
+    for settings in s.trusted_publishers:
+        count = len(settings.packages)
+        target = settings.packages[0] if count == 1 else f"each of the {count} packages"
+        lines.append(f"    trusted publisher for {target} ({settings.provider}):")
+        lines.extend(f"      {name}: {value}" for name, value in settings.fields.items())
+        if settings.commands:
+            lines.append("      or:")
+            lines.extend(f"        {command}" for command in settings.commands)
+        else:
+            lines.append(f"      or: {settings.command}")
+    return lines
+
+
+def strategy_section(strategies: Sequence[PipelineStrategy], secrets: Sequence[str]) -> str:
+    """:func:`strategy_text` redacted and with terminal controls escaped, without the final
+    newline; empty when there is no pipeline."""
+    return printable(clean(strategy_text(strategies), secrets)).rstrip("\n")
+
+
 def render(report: Report, color: bool = False, quiet: bool = False, statistics: bool = False) -> str:
-    """The findings (or, with ``statistics``, counts per rule), the summary line and any
-    pre-rendered strategy text; ``quiet`` leaves only the findings. ANSI colour on request."""
+    """The findings (or, with ``statistics``, counts per rule), the summary line and the
+    strategy; ``quiet`` leaves only the findings. ANSI colour on request."""
     lines: list[str] = []
     if statistics:
         lines.extend(_statistics_lines(report, color))
@@ -93,8 +137,8 @@ def render(report: Report, color: bool = False, quiet: bool = False, statistics:
     if quiet:
         return "".join(f"{line}\n" for line in lines)
     lines.append(_paint(summary_line(report), _BOLD, color))
-    strategy = report.extra.get(STRATEGY_TEXT_KEY)
-    if isinstance(strategy, str) and strategy.strip():
+    section = strategy_section(report.strategy, all_secrets(report))
+    if section.strip():
         # Redacted with every finding's secrets: the strategy report belongs to no single finding.
-        lines.extend(["", printable(clean(strategy, all_secrets(report))).rstrip("\n")])
+        lines.extend(["", section])
     return "\n".join(lines) + "\n"
