@@ -283,5 +283,5 @@ def test_commands_import_only_what_they_need(leaky: Path) -> None:
     assert not light & _modules_after(["rule", "hardcoded-npm-token"], leaky)
     text_run = _modules_after(["."], leaky)
     assert "npm_auth_lint.engine" in text_run and not {"sarif_om", "pydantic", "npm_auth_lint.reporters.json"} & text_run
-    assert "sarif_om" in _modules_after(["--format", "sarif", "."], leaky)
+    assert "npm_auth_lint.reporters.sarif" in _modules_after(["--format", "sarif", "."], leaky)
     assert "npm_auth_lint.strategy" not in _modules_after(["--format", "github", "."], leaky)

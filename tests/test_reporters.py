@@ -571,14 +571,78 @@ def test_sarif_unknown_rule_has_no_rule_index(root: Path) -> None:
     assert schema_errors(SARIF_VALIDATOR, log) == []
 
 
-def test_sarif_serializer_drops_sarif_om_defaults() -> None:
+def _sarif_om_log(report: Report) -> dict:
+    """The log as the sarif-om object model builds it (the reporter's former implementation):
+    the oracle for property names, nesting, order and dropped defaults."""
+    import attr
     import sarif_om as om
 
-    assert sarif_reporter.to_json(om.Result(message=om.Message(text="m"))) == {
-        "message": {"text": "m"},
-        "level": "warning",
-    }
-    assert sarif_reporter.to_json(om.Result(message=om.Message(text="m"), rule_index=0))["ruleIndex"] == 0
+    def to_json(value):
+        if attr.has(type(value)):
+            out = {}
+            for field in attr.fields(type(value)):
+                item = getattr(value, field.name)
+                default = field.default.factory() if isinstance(field.default, attr.Factory) else field.default
+                if item is None or (field.name != "level" and item == default):
+                    continue
+                out[field.metadata["schema_property_name"]] = to_json(item)
+            return out
+        if isinstance(value, dict):
+            return {str(k): to_json(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [to_json(v) for v in value]
+        return value
+
+    def physical(location):
+        return om.PhysicalLocation(
+            artifact_location=om.ArtifactLocation(uri=sarif_reporter.artifact_uri(location.path), uri_base_id="%SRCROOT%"),
+            region=om.Region(start_line=location.line, start_column=location.column),
+        )
+
+    plain = sarif_reporter.sarif_log(report)  # fingerprints and descriptors' texts are shared
+    indexes = {rule.id: index for index, rule in enumerate(report.rules)}
+    results = []
+    for finding, built in zip(report.findings, plain["runs"][0]["results"]):
+        related = [
+            om.Location(id=n, physical_location=physical(r.location), message=om.Message(text=clean(r.message, finding.secrets)))
+            for n, r in enumerate(finding.related, start=1)
+        ]
+        results.append(om.Result(
+            rule_id=finding.rule_id, rule_index=indexes.get(finding.rule_id, -1), level=finding.severity.value,
+            message=om.Message(text=clean(finding.message, finding.secrets)),
+            locations=[om.Location(physical_location=physical(finding.location))],
+            related_locations=related or None, partial_fingerprints=built.get("partialFingerprints"),
+        ))
+    descriptors = [
+        om.ReportingDescriptor(
+            id=d["id"], name=d["name"], short_description=om.MultiformatMessageString(text=d["shortDescription"]["text"]),
+            full_description=om.MultiformatMessageString(text=d["fullDescription"]["text"]),
+            help=om.MultiformatMessageString(text=d["help"]["text"], markdown=d["help"]["markdown"]),
+            help_uri=d["helpUri"], default_configuration=om.ReportingConfiguration(level=d["defaultConfiguration"]["level"]),
+            properties=d["properties"],
+        )
+        for d in plain["runs"][0]["tool"]["driver"]["rules"]
+    ]
+    run = om.Run(
+        tool=om.Tool(driver=om.ToolComponent(
+            name="npm-auth-lint", semantic_version=report.version, information_uri=sarif_reporter.INFORMATION_URI, rules=descriptors,
+        )),
+        results=results,
+        automation_details=om.RunAutomationDetails(id="npm-auth-lint/"),
+        original_uri_base_ids={"%SRCROOT%": om.ArtifactLocation(uri=sarif_reporter.root_uri(report.root))},
+        column_kind="unicodeCodePoints",
+        properties=plain["runs"][0].get("properties"),
+    )
+    log = to_json(om.SarifLog(runs=[run], version="2.1.0", schema_uri=sarif_reporter.SCHEMA_URI))
+    return {"$schema": log.pop("$schema"), "version": log.pop("version"), **log}
+
+
+@pytest.mark.parametrize("strategy", [STRATEGY, ()], ids=["strategy", "no-strategy"])
+def test_sarif_matches_the_sarif_om_model(root: Path, strategy) -> None:
+    unknown = Finding(Location(".npmrc", 1, 1), "parse-error", "cannot parse", Severity.ERROR)
+    report = make_report(root, findings=[*sample_findings(), unknown], strategy=strategy)
+    expected = json.dumps(_sarif_om_log(report), indent=2, ensure_ascii=False) + "\n"
+    assert sarif_reporter.render(report) == expected
 
 
 def test_camel_case() -> None:
