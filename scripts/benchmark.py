@@ -222,7 +222,8 @@ def generate_monorepo(root: Path, packages: int, extra_files: int = 0) -> int:
         files += 1
     extras = [f"src/module{i}.js" for i in range(max(0, extra_files - 2))] + ["README.md", "test/index.test.js"]
     for index in range(packages):
-        package = {"name": f"@bench/p{index}", "version": "1.0.0", "scripts": {"build": "tsc", "test": "node --test"}}
+        package = {"name": f"@bench/p{index}", "version": "1.0.0", "repository": "github:acme/bench",
+                   "scripts": {"build": "tsc", "test": "node --test"}}
         _write(root, f"packages/p{index}/package.json", json.dumps(package, indent=2))
         files += 1
         for rel in extras[:extra_files]:

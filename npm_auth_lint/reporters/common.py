@@ -62,14 +62,23 @@ def all_secrets(report: Report) -> tuple[str, ...]:
 
 def redact_data(value: Any, secrets: tuple[str, ...]) -> Any:
     """JSON-ready ``value`` with every string (keys included) redacted."""
+    return _redact_data(value, secrets, {})
+
+
+def _redact_data(value: Any, secrets: tuple[str, ...], memo: dict[str, str]) -> Any:
+    # The strategy repeats the same strings (package names, field names, settings) thousands of
+    # times in a large monorepo: each distinct string is redacted once.
     if isinstance(value, str):
-        return clean(value, secrets)
+        cleaned = memo.get(value)
+        if cleaned is None:
+            cleaned = memo[value] = clean(value, secrets)
+        return cleaned
     if isinstance(value, Mapping):
         return {
-            clean(str(key), secrets): redact_data(item, secrets) for key, item in value.items()
+            _redact_data(str(key), secrets, memo): _redact_data(item, secrets, memo) for key, item in value.items()
         }
     if isinstance(value, (list, tuple)):
-        return [redact_data(item, secrets) for item in value]
+        return [_redact_data(item, secrets, memo) for item in value]
     return value
 
 
