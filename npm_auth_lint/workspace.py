@@ -117,6 +117,8 @@ class Workspace:
         self._texts: dict[str, str] = {}
         self._errors: dict[str, FileReadError] = {}
         self.index: set[str] = set()  # every file discovered by the walk (rel paths)
+        # Files the walk reached through no symlink: inside the root without resolving them.
+        self._plain: set[str] = set()
         # Files named on the command line that are of no kind the tool reads.
         self.unlintable: list[str] = []
 
@@ -163,7 +165,7 @@ class Workspace:
 
     def _read(self, rel: str) -> str:
         path = self.absolute(rel)
-        if not self.is_inside(path):
+        if rel not in self._plain and not self.is_inside(path):
             raise FileReadError("file is a link to outside the repository")
         try:
             size = path.stat().st_size
@@ -254,13 +256,15 @@ class Workspace:
 
     def _walk_dir(self, directory: Path, ignores: list[_Ignore]) -> Iterator[str]:
         rel_dir = "" if directory == self.root else directory.relative_to(self.root).as_posix()
-        own = self._load_ignore(rel_dir)
-        if own is not None:
-            ignores = [*ignores, own]
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError:
             return
+        # Only a folder that lists a .gitignore has one to read (a failed open per folder was
+        # a fifth of walking a 10,000-package monorepo).
+        own = self._load_ignore(rel_dir) if any(e.name == ".gitignore" for e in entries) else None
+        if own is not None:
+            ignores = [*ignores, own]
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             try:
@@ -281,6 +285,8 @@ class Workspace:
                     continue
                 yield from self._walk_dir(Path(entry.path), ignores)
             elif not any(i.matches(rel, False) for i in ignores):
+                if not is_link:
+                    self._plain.add(rel)
                 yield rel
 
 

@@ -338,7 +338,8 @@ def startup_rows(runs: int, zizmor: str | None) -> list[dict[str, object]]:
 
 
 def stages(root: Path) -> dict[str, float]:
-    """Seconds spent in each stage of one in-process run on ``root`` (the engine's own steps)."""
+    """CPU seconds spent in each stage of one in-process run on ``root`` (the engine's own
+    steps; CPU rather than wall-clock time, which a busy machine inflates)."""
     from npm_auth_lint import analysis, engine
     from npm_auth_lint.cli import LintOptions, build_report
     from npm_auth_lint.config import Config
@@ -347,11 +348,11 @@ def stages(root: Path) -> dict[str, float]:
     from npm_auth_lint.workspace import Workspace
 
     timings: dict[str, float] = {}
-    clock = time.perf_counter()
+    clock = time.process_time()
 
     def lap(name: str) -> None:
         nonlocal clock
-        now = time.perf_counter()
+        now = time.process_time()
         timings[name] = now - clock
         clock = now
 
