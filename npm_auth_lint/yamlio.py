@@ -24,6 +24,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.compat import _DEFAULT_YAML_VERSION
 
 # Deeper documents are refused: they are never real CI configuration, and recursion on them
 # could exhaust the stack.
@@ -206,11 +207,50 @@ class _Builder:
         raise LoadError(f"unsupported YAML node {type(node).__name__}")
 
 
+def _libyaml_loader() -> type | None:
+    """The loader class ``_LOADER.compose()`` would build on every call, built once.
+
+    ruamel.yaml defines this class anew in each ``compose()`` (a tenth of parsing a large
+    monorepo), and its resolver looks the YAML version up through two caught AttributeErrors
+    per scalar; the version it ends with is always the default, so it is fixed here.
+    """
+    global _LIBYAML_LOADER
+    if _LIBYAML_LOADER is None and _LOADER.Parser.__name__ == "CParser":
+        parser, constructor, resolver = _LOADER.Parser, _LOADER.Constructor, _LOADER.Resolver
+
+        class LibyamlLoader(parser, constructor, resolver):  # type: ignore[misc,valid-type]
+            processing_version = _DEFAULT_YAML_VERSION
+
+            def __init__(self, stream: str) -> None:
+                parser.__init__(self, stream)
+                self._parser = self._composer = self
+                constructor.__init__(self, loader=self)
+                self.allow_duplicate_keys = _LOADER.allow_duplicate_keys
+                resolver.__init__(self, version=None, loadumper=self)
+
+        _LIBYAML_LOADER = LibyamlLoader
+    return _LIBYAML_LOADER
+
+
+_LIBYAML_LOADER: type | None = None
+
+
+def _compose_once(loader: YAML, text: str) -> Node | None:
+    fast = _libyaml_loader() if loader is _LOADER else None
+    if fast is None:
+        return loader.compose(text)
+    composer = fast(text)
+    try:
+        return composer.get_single_node()
+    finally:
+        composer.dispose()
+
+
 def _compose(loader: YAML, text: str, lines: _Lines) -> Node | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return loader.compose(text)
+            return _compose_once(loader, text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
