@@ -140,6 +140,12 @@ def _scalar(node: ScalarNode) -> Any:
     return value
 
 
+def _local_tag(node: Node) -> str | None:
+    """A local tag (``!reference``), or None. ruamel builds ``node.tag`` anew on each access."""
+    tag = node.tag
+    return tag if tag and tag.startswith("!") and not tag.startswith("!!") else None
+
+
 class _Builder:
     def __init__(self, path: str, lines: _Lines) -> None:
         self._seen: dict[int, Any] = {}
@@ -160,8 +166,9 @@ class _Builder:
             return self._seen[key]
         if isinstance(node, ScalarNode):
             value = _scalar(node)
-            if node.tag and node.tag.startswith("!") and not node.tag.startswith("!!"):
-                value = Tagged(node.tag, value, self._pos(node))
+            tag = _local_tag(node)
+            if tag:
+                value = Tagged(tag, value, self._pos(node))
             return value
         if isinstance(node, SequenceNode):
             seq = YSeq()
@@ -170,8 +177,9 @@ class _Builder:
             for item in node.value:
                 seq.append(self.build(item, depth + 1))
                 seq.item_pos.append(self._pos(item))
-            if node.tag and node.tag.startswith("!") and not node.tag.startswith("!!"):
-                return Tagged(node.tag, seq, self._pos(node))
+            tag = _local_tag(node)
+            if tag:
+                return Tagged(tag, seq, self._pos(node))
             return seq
         if isinstance(node, MappingNode):
             mapping = YMap()
@@ -201,8 +209,9 @@ class _Builder:
                         mapping[k] = v
                         mapping.key_pos[k] = merged.key_pos[k]
                         mapping.value_pos[k] = merged.value_pos[k]
-            if node.tag and node.tag.startswith("!") and not node.tag.startswith("!!"):
-                return Tagged(node.tag, mapping, self._pos(node))
+            tag = _local_tag(node)
+            if tag:
+                return Tagged(tag, mapping, self._pos(node))
             return mapping
         raise LoadError(f"unsupported YAML node {type(node).__name__}")
 
