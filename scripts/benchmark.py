@@ -268,13 +268,15 @@ class Sample:
 
 def run_once(command: list[str]) -> Sample | None:
     """One run of ``command``: wall-clock, CPU and peak RSS of that process alone (wait4)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.stderr:
-        proc.stderr.close()
+    # stderr goes to a file, not a pipe: zizmor logs a line per file, and a full pipe that
+    # nobody reads while we wait would block it for ever.
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        errors.seek(0)
+        stderr = errors.read().decode(errors="replace")
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
         print(f"  {' '.join(command[:3])} failed ({proc.returncode}): {stderr[:300]}", file=sys.stderr)
