@@ -382,6 +382,21 @@ def stages(root: Path) -> dict[str, float]:
     return timings
 
 
+def stages_in_child(root: Path) -> dict[str, float]:
+    """:func:`stages` in a fresh process: this one stays small, so that the peak RSS of the
+    tools it forks next is theirs (a forked child starts with its parent's pages)."""
+    proc = subprocess.run([sys.executable, __file__, "--stages-of", str(root)], capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+def _stages_main(root: Path) -> int:
+    with tempfile.TemporaryDirectory() as tmp:  # warm up: imports are start-up, not a stage
+        generate(Path(tmp), 3)
+        stages(Path(tmp))
+    print(json.dumps(stages(root)))
+    return 0
+
+
 def _cell(sample: object) -> str:
     if not isinstance(sample, Sample):
         return "n/a"
@@ -432,7 +447,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stages", action="store_true", help="also time each stage in-process")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
     parser.add_argument("--sizes", help="instead of --cases: N,N,... repositories of N workflows (wf-N)")
+    parser.add_argument("--stages-of", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.stages_of:
+        return _stages_main(args.stages_of)
     zizmor = None if args.no_zizmor else args.zizmor
     cases = dict(CASES)
     if args.sizes:
@@ -458,10 +476,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row)
             print(json.dumps(_row_json(row)), file=sys.stderr)
             if args.stages:
-                if not stage_table:  # warm up: imports are start-up, not a stage
-                    generate(Path(tmp) / "warm-up", 3)
-                    stages(Path(tmp) / "warm-up")
-                stage_table[name] = stages(root)
+                stage_table[name] = stages_in_child(root)
             shutil.rmtree(root)
     if args.markdown:
         print_markdown(rows)
