@@ -11,8 +11,7 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import replace
 
-from npm_auth_lint.commands.dispatch import MAX_DEPTH, Context, ScriptLookup, classify_command, classify_program
-from npm_auth_lint.commands.publishers import classify_lerna
+from npm_auth_lint.commands.dispatch import MAX_DEPTH, Context, ScriptLookup, WorkspaceMember, classify_command, classify_program
 from npm_auth_lint.commands.results import Classified, NpmUpgrade, RunsCode
 from npm_auth_lint.commands.words import basename, split_package_spec
 from npm_auth_lint.model import Command, Location, PackageJson
@@ -30,6 +29,13 @@ def script_lookup(package: PackageJson | None) -> ScriptLookup:
         return (text.value, text.location) if text is not None else None
 
     return lookup
+
+
+def workspace_members(packages: Sequence[PackageJson]) -> tuple[WorkspaceMember, ...]:
+    """The workspace packages as :func:`~npm_auth_lint.commands.classify` takes them."""
+    return tuple(
+        WorkspaceMember(p.name.value if p.name is not None else None, p.directory, script_lookup(p)) for p in packages
+    )
 
 
 def run_script(name: str, command: Command, ctx: Context, args: Sequence[str] = ()) -> list[Classified] | None:
@@ -131,9 +137,6 @@ def run_binary(
         package_name, package_version = split_package_spec(package)
         if package_name == "npm" and binary == "npm":
             results.append(NpmUpgrade(command=command, spec=package_version or "latest", method="npx"))
-    if binary == "lerna-lite":
-        results += classify_lerna(binary, words[1:], env, command, ctx, lite=True)
-        return results
     results += classify_program([binary, *words[1:]], env, command, ctx)
     return results
 

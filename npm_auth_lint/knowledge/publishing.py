@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class PublisherKind(enum.Enum):
@@ -130,6 +130,9 @@ class KnownAction:
     # The environment variable the action's publisher reads a token from when no npmrc has one.
     env_token: str | None = None
     publishes_workspace: bool = False  # publishes the workspace's packages, not the current one
+    # Inputs a later major renamed: new name -> the name the fields above use (changesets/action
+    # v2's `publish-script` is v1's `publish`; npm-facts.md §9).
+    renamed_inputs: Mapping[str, str] = field(default_factory=dict)
 
 
 KNOWN_ACTIONS: Mapping[str, KnownAction] = {
@@ -150,6 +153,7 @@ KNOWN_ACTIONS: Mapping[str, KnownAction] = {
         KnownAction(
             "changesets/action", ActionKind.PUBLISH, publisher="changesets/action", only_with="publish",
             publishing_sub_action="publish", script_input="publish", env_token="NPM_TOKEN", publishes_workspace=True,
+            renamed_inputs={"publish-script": "publish"},
         ),
         KnownAction("cycjimmy/semantic-release-action", ActionKind.PUBLISH, publisher="semantic-release", env_token="NPM_TOKEN"),
         KnownAction("codfish/semantic-release-action", ActionKind.PUBLISH, publisher="semantic-release", env_token="NPM_TOKEN"),

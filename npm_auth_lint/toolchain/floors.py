@@ -15,16 +15,24 @@ from npm_auth_lint.toolchain.node import bundled_npm
 NPM_OIDC_FLOOR = release_data().npm_oidc_floor
 NPM_OIDC_FLOOR_CIRCLECI = release_data().npm_oidc_floor_circleci
 NODE_OIDC_FLOOR = release_data().node_oidc_floor
+# `npm stage publish` (staged publishing) exists from npm 11.15.0 (npm-facts.md §9;
+# docs.npmjs.com/cli/v11/commands/npm-stage): an older npm has no `stage` command at all.
+NPM_STAGE_PUBLISH_FLOOR = "11.15.0"
 
 
-def npm_floor(circleci: bool = False) -> str:
-    """The lowest npm that does trusted publishing (on CircleCI when ``circleci``)."""
-    return NPM_OIDC_FLOOR_CIRCLECI if circleci else NPM_OIDC_FLOOR
+def npm_floor(circleci: bool = False, stage: bool = False) -> str:
+    """The lowest npm that does trusted publishing (on CircleCI when ``circleci``); with
+    ``stage``, the lowest that also has ``npm stage publish``."""
+    floor = NPM_OIDC_FLOOR_CIRCLECI if circleci else NPM_OIDC_FLOOR
+    if stage and ranges.at_least(NPM_STAGE_PUBLISH_FLOOR, floor):
+        return NPM_STAGE_PUBLISH_FLOOR
+    return floor
 
 
-def meets_npm_floor(version: str, circleci: bool = False) -> bool:
-    """Whether npm ``version`` does trusted publishing; False for text that is not a version."""
-    return isinstance(version, str) and ranges.at_least(version, npm_floor(circleci))
+def meets_npm_floor(version: str, circleci: bool = False, stage: bool = False) -> bool:
+    """Whether npm ``version`` does trusted publishing (and, with ``stage``, ``npm stage
+    publish``); False for text that is not a version."""
+    return isinstance(version, str) and ranges.at_least(version, npm_floor(circleci, stage))
 
 
 def meets_node_floor(version: str) -> bool:
