@@ -179,8 +179,11 @@ def _script_display(result: cmds.Publish, fallback: str) -> str:
         return _display(result.command, fallback)
     if not result.via_scripts:
         text = _display(result.script_command, fallback)
+    elif result.through and result.wrapped is None:
+        # `lerna run release` ran the script: the CI command names the wrapper already.
+        return f"{_display(result.command, fallback)} → {_display(result.script_command, fallback)}"
     else:
-        text = f"{_display(result.command, fallback)} → {_display(result.script_command, fallback)}"
+        text = f"{_display(result.wrapped or result.command, fallback)} → {_display(result.script_command, fallback)}"
     # A wrapper ran it (`lerna exec -- npm publish`): say which.
     return f"{text} (through {', '.join(result.through)})" if result.through else text
 
@@ -522,7 +525,8 @@ class _JobWalker:
         elif isinstance(result, cmds.RunsCode):
             self.out.runs_code.append(command.location)
         elif isinstance(result, cmds.Unfollowed):
-            self.out.unfollowed.append(UnfollowedCommand(command.location, result.what))
+            through = f" (through {', '.join(result.through)})" if result.through else ""
+            self.out.unfollowed.append(UnfollowedCommand(command.location, result.what + through))
 
     def _id_token_export(self, shell: _Shell, command: Command, result: cmds.IdTokenExport) -> None:
         """``NPM_ID_TOKEN=$(circleci run oidc get ...)``: exported to later steps (``$BASH_ENV``),

@@ -50,8 +50,11 @@ class _Result:
     command: Command  # the CI command (for a package script: the `npm run X` command)
     via_scripts: tuple[tuple[str, Location], ...] = ()  # package.json scripts followed, outermost first
     script_command: Command | None = None  # the command inside the package.json script
-    # The wrappers that ran it, outermost first, as messages name them (`lerna exec`, `docker run`).
+    # The wrappers that ran it, outermost first, as messages name them (`lerna exec`, `docker run`),
+    # and the command the outermost was handed when that ran a package script
+    # (`nix-shell --run 'npm run release'`: `npm run release`).
     through: tuple[str, ...] = ()
+    wrapped: Command | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

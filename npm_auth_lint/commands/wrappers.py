@@ -32,7 +32,14 @@ from npm_auth_lint.shell import split_script
 def _through(results: list[Classified], label: str, command: Command, inner: Command | None) -> list[Classified]:
     """``results`` of an inner command, placed at the wrapper's ``command`` and named through it."""
     return [
-        replace(r, command=command, script_command=r.script_command or inner, through=(label, *r.through)) for r in results
+        replace(
+            r,
+            command=command,
+            script_command=r.script_command or inner,
+            through=(label, *r.through),
+            wrapped=inner if r.via_scripts and inner is not None else r.wrapped,
+        )
+        for r in results
     ]
 
 
@@ -129,6 +136,14 @@ def _all_values(args: Sequence[str], *names: str) -> list[str]:
     return [v for v in values if v]
 
 
+def _from_first_positional(args: Sequence[str], value_flags: frozenset[str]) -> list[str]:
+    """The words from the first positional argument on (its own flags included)."""
+    i = 0
+    while i < len(args) and args[i].startswith("-") and len(args[i]) > 1:
+        i += 2 if ("=" not in args[i] and args[i] in value_flags) else 1
+    return list(args[i:])
+
+
 def _after_dashes(args: Sequence[str]) -> tuple[list[str], list[str]]:
     """(the words before ``--``, the words after it)."""
     if "--" in args:
@@ -154,7 +169,8 @@ def classify_lerna_command(name: str, args: list[str], env: list[tuple[str, str]
     label = f"{name} {sub}"
     results: list[Classified] = [RunsCode(command=command, what=label)]
     if sub == "exec":
-        words = after or positional_args(options, _LERNA_VALUE_FLAGS)
+        # Without `--` the command starts at the first word that is not one of lerna's options.
+        words = after or _from_first_positional(options, _LERNA_VALUE_FLAGS)
         return results + command_in_packages(words, env, command, ctx, label, scopes)
     scripts = positional_args(options, _LERNA_VALUE_FLAGS)[:1]
     return results + scripts_in_packages(scripts, after, command, ctx, label, scopes)

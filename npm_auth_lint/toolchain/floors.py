@@ -41,14 +41,15 @@ def meets_node_floor(version: str) -> bool:
 
 
 @lru_cache(maxsize=64)  # pure over the packaged data
-def first_releases_meeting_floors(circleci: bool = False) -> dict[int, str]:
-    """Per Node line, its first release that meets the Node floor and bundles a new enough npm."""
+def first_releases_meeting_floors(circleci: bool = False, stage: bool = False) -> dict[int, str]:
+    """Per Node line, its first release that meets the Node floor and bundles a new enough npm
+    (with ``stage``: one that has ``npm stage publish``)."""
     firsts: dict[int, str] = {}
     for release in release_data().node:
         if release.prerelease or release.major in firsts or not meets_node_floor(release.version):
             continue
         npm = release.npm or release.npm_min
-        if npm is not None and meets_npm_floor(npm, circleci):
+        if npm is not None and meets_npm_floor(npm, circleci, stage):
             firsts[release.major] = release.version
     return firsts
 
@@ -60,11 +61,26 @@ def oldest_node_meeting_floors(circleci: bool = False) -> str:
 
 
 @lru_cache(maxsize=64)  # pure over the packaged data
-def upgrade_advice(node_version: str | None = None, circleci: bool = False) -> str:
-    """How to reach a trusted-publishing toolchain from ``node_version`` (or from anywhere)."""
+def upgrade_advice(node_version: str | None = None, circleci: bool = False, stage: bool = False) -> str:
+    """How to reach a trusted-publishing toolchain from ``node_version`` (or from anywhere); with
+    ``stage``, one that also has ``npm stage publish``."""
+    if stage:
+        return _stage_upgrade_advice(node_version, circleci)
     node = oldest_node_meeting_floors(circleci)
     npm, _ = bundled_npm(node) or ("", None)
     use_node = f"use Node >= {node} (it bundles npm {npm})"
     if node_version is not None and not meets_node_floor(node_version):
         return f"{use_node}; a newer npm alone is not enough, trusted publishing also needs Node >= {NODE_OIDC_FLOOR}"
     return f"add `npm install -g npm@^{npm_floor(circleci)}` before publishing, or {use_node}"
+
+
+def _stage_upgrade_advice(node_version: str | None, circleci: bool) -> str:
+    floor = npm_floor(circleci, stage=True)
+    install = f"add `npm install -g npm@^{floor}` before `npm stage publish`"
+    if node_version is not None and not meets_node_floor(node_version):
+        install += f" and use Node >= {NODE_OIDC_FLOOR}"
+    firsts = first_releases_meeting_floors(circleci, stage=True)
+    if not firsts:
+        return install  # no Node release bundles such an npm yet
+    node = min(firsts.values(), key=ranges.version_key)
+    return f"{install}, or use Node >= {node} (it bundles npm {(bundled_npm(node) or ('', None))[0]})"
