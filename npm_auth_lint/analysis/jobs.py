@@ -489,7 +489,12 @@ class _JobWalker:
         axis = next((a for a in self.job.matrix if match is not None and a.name == match.group(1)), None)
         if match is None or axis is None or not axis.values:
             return None
-        return [_MATRIX_REF.sub(lambda m, v=value.value: v if m.group(1) == axis.name else m.group(0), text) for value in axis.values]
+        name = axis.name
+
+        def leg(value: str) -> str:
+            return _MATRIX_REF.sub(lambda m: value if m.group(1) == name else m.group(0), text)
+
+        return [leg(value.value) for value in axis.values]
 
     def _matrix_commands(self, command: Command, scripts: cmds.ScriptLookup) -> tuple[Command, ...]:
         """A command that names a matrix value (``run: ${{ matrix.cmd }}``, ``npm run ${{

@@ -29,7 +29,7 @@ from npm_auth_lint.model import Command
 from npm_auth_lint.shell import split_script
 
 
-def _through(results: list[Classified], label: str, command: Command, inner: Command | None) -> list[Classified]:
+def _through(results: Sequence[Classified], label: str, command: Command, inner: Command | None) -> list[Classified]:
     """``results`` of an inner command, placed at the wrapper's ``command`` and named through it."""
     return [
         replace(
@@ -216,7 +216,7 @@ def classify_nx_command(name: str, args: list[str], env: list[tuple[str, str]], 
 # turbo.
 
 _TURBO_VALUE_FLAGS = frozenset({"--filter", "-F", "--concurrency", "--cache-dir", "--log-order", "--output-logs", "--env-mode", "--cwd", "--graph", "--summarize", "--cache"})
-_TURBO_BUILTINS = frozenset("login logout link unlink prune gen generate daemon telemetry info ls query scan watch bin boundaries devtools".split())
+_TURBO_BUILTINS = frozenset(["login", "logout", "link", "unlink", "prune", "gen", "generate", "daemon", "telemetry", "info", "ls", "query", "scan", "watch", "bin", "boundaries", "devtools"])
 
 
 def classify_turbo(name: str, args: list[str], env: list[tuple[str, str]], command: Command, ctx: Context) -> list[Classified]:
