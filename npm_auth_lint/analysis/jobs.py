@@ -9,6 +9,7 @@ effect (setup-node's user npmrc, npmrc files written by scripts) and npm upgrade
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -133,6 +134,7 @@ class _Shell:
     env: dict[str, EnvVar]  # the step's environment plus this shell's exports
     unexported: dict[str, cmds.IdTokenExport] = field(default_factory=dict)  # set, not yet exported
     id_token_here: Location | None = None  # where this shell exported the npm ID token
+    variables: dict[str, str] = field(default_factory=dict)  # `X=value` set in this shell, as written
 
 
 @dataclass
@@ -257,6 +259,27 @@ def _display(command: Command | None, fallback: str) -> str:
         return fallback
     text = redact(" ".join(w for w in command.words if w)) or fallback
     return text if len(text) <= 60 else text[:57].rstrip() + "..."
+
+
+_COMMAND_VARIABLE = re.compile(r"^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\}|\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\})$")
+
+
+def _variable_command(command: Command, shell: _Shell) -> tuple[Command, ...]:
+    """``$PUBLISH --tag next`` where the shell (``PUBLISH="npm publish"``) or the file's env sets
+    ``PUBLISH`` to a literal: the commands it names; otherwise the command as written."""
+    match = _COMMAND_VARIABLE.match(command.words[0]) if command.words else None
+    if match is None:
+        return (command,)
+    name = match.group(1) or match.group(2) or match.group(3)
+    value = shell.variables.get(name) if match.group(3) is None else None
+    variable = shell.env.get(name)
+    if value is None and variable is not None and variable.source.kind is ValueSourceKind.LITERAL:
+        value = variable.value
+    if value is None or "$" in value:
+        return (command,)  # known only at run time: classification says it cannot be followed
+    text = " ".join([value, *(shlex.quote(word) for word in command.words[1:])])
+    where = command.location
+    return split_script(text, path=where.path, first_line=where.line, column=where.column) or (command,)
 
 
 class _JobWalker:
@@ -472,9 +495,11 @@ class _JobWalker:
                 if moved is not None:
                     shell.directory = moved
                 continue
+            if not written.words:
+                shell.variables.update(written.assignments)
             package = package_for_dir(self.project, shell.directory)
             scripts = cmds.script_lookup(package)
-            for command in self._matrix_commands(written, scripts):
+            for command in (c for leg in self._matrix_commands(written, scripts) for c in _variable_command(leg, shell)):
                 command_env = dict(shell.env)
                 for name, value in command.assignments:
                     command_env[name] = runtime_var(name, value, command.location, self.provider, shell.env)
