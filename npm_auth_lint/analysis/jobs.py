@@ -528,7 +528,11 @@ class _JobWalker:
         if texts is None or any(isinstance(r, cmds.Publish) for r in cmds.classify(command, scripts, self._workspace())):
             return (command,)
         where = command.location
-        return tuple(c for text in texts for c in split_script(text, path=where.path, first_line=where.line, column=where.column))
+        legs = [split_script(text, path=where.path, first_line=where.line, column=where.column) for text in texts]
+        publishes = any(isinstance(r, cmds.Publish) for leg in legs for c in leg for r in cmds.classify(c, scripts, self._workspace()))
+        # When no leg publishes, one leg stands for all (its installs and writes are every leg's),
+        # so `npm test -- --shard=${{ matrix.shard }}` is not counted once per shard.
+        return tuple(c for leg in (legs if publishes else legs[:1]) for c in leg)
 
     def _command_result(
         self, shell: _Shell, command: Command, result: cmds.Classified, env: dict[str, EnvVar], package: PackageJson | None
