@@ -271,7 +271,7 @@ def _container_pins(publish: PublishFact, image: str) -> tuple[list[NodePin], st
         if resolution is not None:
             return [NodePin(image, publish.location, "image", resolution)], None
         return [NodePin(image, publish.location, "image", None)], f"the tag of image `{image}` cannot be resolved"
-    return [], f"the publish runs in the container `{image}`, whose Node the tool cannot read"
+    return [], f"the publish runs in `{image}`, whose Node the tool cannot read"
 
 
 # Actions that may well install Node (`org/config/.github/setup`, `pnpm/setup`, `jdx/mise-action`).
