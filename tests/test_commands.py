@@ -1082,6 +1082,10 @@ def test_stage_publish_floor_is_the_one_source() -> None:
     assert toolchain.npm_floor(stage=True) == "11.15.0" == toolchain.npm_floor(circleci=True, stage=True)
     assert not toolchain.meets_npm_floor("11.14.9", stage=True) and toolchain.meets_npm_floor("11.15.0", stage=True)
     assert toolchain.npm_floor() == "11.5.1"  # `npm publish` keeps its own floor
+    node = toolchain.oldest_node_meeting_floors(stage=True)
+    bundled = toolchain.bundled_npm(node)
+    assert bundled is not None and toolchain.meets_npm_floor(bundled[0], stage=True)
+    assert "npm@^11.15.0" in toolchain.upgrade_advice("24.10.0", stage=True)
 
 
 def test_changesets_action_v2_publish_script_input_is_v1_publish() -> None:

@@ -55,9 +55,12 @@ def first_releases_meeting_floors(circleci: bool = False, stage: bool = False) -
 
 
 @lru_cache(maxsize=64)  # pure over the packaged data
-def oldest_node_meeting_floors(circleci: bool = False) -> str:
-    """The oldest Node release whose bundled npm does trusted publishing (24.5.0 off CircleCI)."""
-    return min(first_releases_meeting_floors(circleci).values(), key=ranges.version_key)
+def oldest_node_meeting_floors(circleci: bool = False, stage: bool = False) -> str:
+    """The oldest Node release whose bundled npm does trusted publishing (24.5.0 off CircleCI);
+    with ``stage``, whose npm also has ``npm stage publish`` (while no release bundles one, the
+    trusted-publishing answer: the npm upgrade is then the advice that matters)."""
+    firsts = first_releases_meeting_floors(circleci, stage) or first_releases_meeting_floors(circleci)
+    return min(firsts.values(), key=ranges.version_key)
 
 
 @lru_cache(maxsize=64)  # pure over the packaged data
@@ -79,8 +82,7 @@ def _stage_upgrade_advice(node_version: str | None, circleci: bool) -> str:
     install = f"add `npm install -g npm@^{floor}` before `npm stage publish`"
     if node_version is not None and not meets_node_floor(node_version):
         install += f" and use Node >= {NODE_OIDC_FLOOR}"
-    firsts = first_releases_meeting_floors(circleci, stage=True)
-    if not firsts:
+    if not first_releases_meeting_floors(circleci, stage=True):
         return install  # no Node release bundles such an npm yet
-    node = min(firsts.values(), key=ranges.version_key)
+    node = oldest_node_meeting_floors(circleci, stage=True)
     return f"{install}, or use Node >= {node} (it bundles npm {(bundled_npm(node) or ('', None))[0]})"
