@@ -950,6 +950,7 @@ def wrapped(line: str, scripts: dict[str, str] | None = None) -> tuple:
         ("pnpm --recursive exec npm publish", "pnpm -r exec", "npm publish", True, None),
         ("pnpm --filter ./packages/a exec npm publish", "pnpm --filter exec", "npm publish", False, "./packages/a"),
         ("pnpm -r run release", "pnpm -r run", "npm publish --access public", False, "@acme/a"),
+        ("pnpm run -r release", "pnpm -r run", "npm publish --access public", False, "@acme/a"),
         ("pnpm --filter @acme/a run release", "pnpm --filter run", "npm publish --access public", False, "@acme/a"),
         ("yarn workspaces foreach -A exec npm publish", "yarn workspaces foreach exec", "npm publish", True, None),
         ("yarn workspaces foreach --all run release", "yarn workspaces foreach run", "npm publish --access public", False, "@acme/a"),

@@ -162,6 +162,8 @@ def classify_pnpm(name: str, args: list[str], env: list[tuple[str, str]], comman
         if not positionals:
             return []
         after = rest[rest.index(positionals[0]) + 1 :] if positionals[0] in rest else []
+        # `pnpm run -r X`: pnpm reads `-r` after `run` too (before the script name).
+        recursive = recursive or bool(flag_state(rest[: rest.index(positionals[0])] if positionals[0] in rest else [], "--recursive", "-r"))
         if recursive or filters:  # `pnpm -r run X` / `pnpm --filter F run X`: in each package
             return [RunsCode(command=command, what=f"pnpm run {positionals[0]}")] + scripts_in_packages(
                 positionals[:1], after, command, ctx, "pnpm -r run" if recursive else "pnpm --filter run", filters
