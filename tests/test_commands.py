@@ -1113,3 +1113,18 @@ def test_wrapper_classification_never_raises(words) -> None:
     scripts = {"x": ("lerna exec -- npm publish", Location("package.json", 2, 3))}
     # The inner entry point, which does not catch: odd argv must never make a wrapper raise.
     classify_command(command, Context(HANDLERS, scripts.get, workspace=_members()))
+
+
+@pytest.mark.parametrize(
+    ("line", "spec"),
+    [
+        ('bash -c "cd dist && npm publish"', "dist"),
+        ("nix-shell --run 'cd packages/a && npm publish'", "packages/a"),
+        ('sh -c "cd packages/a; npm publish ../b"', "packages/b"),
+        ("sh -c 'cd $DIR && npm publish'", None),  # the folder is known only at run time
+        ("bash -c 'cd ~ && cd - && npm publish'", None),
+        ("bash -c 'npm publish out'", "out"),
+    ],
+)
+def test_cd_inside_an_inner_script_names_the_folder_it_publishes(line, spec) -> None:
+    assert one(wrapped(line), Publish).spec == spec

@@ -21,12 +21,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from npm_auth_lint.commands.dispatch import MAX_DEPTH, Context, WorkspaceMember, classify_command
-from npm_auth_lint.commands.nested import run_script
+from npm_auth_lint.commands.nested import in_folder, inner_commands, run_script
 from npm_auth_lint.commands.publishers import classify_lerna, classify_nx
 from npm_auth_lint.commands.results import Classified, Publish, RunsCode
 from npm_auth_lint.commands.words import ASSIGNMENT_WORD, option_value, positional_args, subcommand
 from npm_auth_lint.model import Command
-from npm_auth_lint.shell import split_script
 
 
 def _through(results: Sequence[Classified], label: str, command: Command, inner: Command | None) -> list[Classified]:
@@ -59,9 +58,8 @@ def run_text(script: str, command: Command, ctx: Context, label: str) -> list[Cl
         return []
     inner_ctx = replace(ctx, depth=ctx.depth + 1)
     results: list[Classified] = []
-    where = command.location
-    for inner in split_script(script, path=where.path, first_line=where.line, column=where.column):
-        found = [r for r in classify_command(inner, inner_ctx) if not isinstance(r, RunsCode)]
+    for folder, inner in inner_commands(script, command):
+        found = [in_folder(r, folder) for r in classify_command(inner, inner_ctx) if not isinstance(r, RunsCode)]
         results += _through(found, label, command, inner)
     return results
 
