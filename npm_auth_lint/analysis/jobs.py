@@ -282,6 +282,13 @@ def _variable_command(command: Command, shell: _Shell) -> tuple[Command, ...]:
     return split_script(text, path=where.path, first_line=where.line, column=where.column) or (command,)
 
 
+def _reads_env_token(known: KnownAction, pin: ToolPin) -> bool:
+    """Whether this version of the action reads its token variable (changesets/action < 2 writes an
+    npmrc from NPM_TOKEN; v2 does not). An unknown version (a branch, a bare SHA) is taken to."""
+    version = cmds.ref_version(pin.version)
+    return known.env_token_until_major is None or version is None or version[0] < known.env_token_until_major
+
+
 class _JobWalker:
     def __init__(self, project: Project, pipeline: Pipeline, job: Job) -> None:
         self.project = project
@@ -439,7 +446,7 @@ class _JobWalker:
         else:
             target = publish_target(self.project, inner, env, self.state, package, directory)
             credential = npm_credential(target[0], env, self._layers(directory), self.provider)
-            if known.env_token is not None and (credential is None or not credential.is_long_lived):
+            if known.env_token is not None and _reads_env_token(known, pin) and (credential is None or not credential.is_long_lived):
                 credential = env_credential(known.env_token, env, f"read by {name}") or credential
             provenance = provenance_request(inner, env, package, self.project)
         if inner is not None:  # the action runs a publishing tool: the tool is the publisher
