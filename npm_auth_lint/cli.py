@@ -312,7 +312,26 @@ def show_strategy(
     return EXIT_OK
 
 
-SUBCOMMANDS = frozenset({"rules", "rule", "strategy"})
+@docs_app.command("mcp")
+def serve_mcp(
+    root: Optional[Path] = typer.Option(None, "--root", help="Only repositories inside this folder may be linted (default: the current folder).", show_default=False),
+    timeout: float = typer.Option(60.0, "--timeout", min=1.0, help="Seconds a call may take before it fails."),
+) -> int:
+    """Serve the linter to AI agents over the Model Context Protocol (stdio)."""
+    try:
+        import mcp  # noqa: F401
+    except ImportError:
+        raise UsageError("the MCP server needs the optional `mcp` package: pip install 'npm-auth-lint[mcp]'") from None
+    from npm_auth_lint.mcp_server import serve
+
+    folder = (root or Path(".")).resolve()
+    if not folder.is_dir():
+        raise UsageError(f"--root is not a folder: {folder}")
+    serve(folder, timeout)
+    return EXIT_OK
+
+
+SUBCOMMANDS = frozenset({"rules", "rule", "strategy", "mcp"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
