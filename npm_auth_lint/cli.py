@@ -223,7 +223,7 @@ def for_terminal(text: str) -> str:
     return scrub(text)
 
 
-def _repository_root(paths: Sequence[Path]) -> Path:
+def repository_root(paths: Sequence[Path]) -> Path:
     """The one repository every path belongs to; a usage error otherwise."""
     from npm_auth_lint.workspace import find_root, leaves_root
 
@@ -244,7 +244,7 @@ def _run_engine(options: LintOptions) -> LintResult:
     from npm_auth_lint.engine import lint as run_engine
     from npm_auth_lint.progress import Progress
 
-    root = _repository_root(options.paths)
+    root = repository_root(options.paths)
     config = build_config(root, options.config_file, options.no_config, options.select, options.ignore)
     with Progress(enabled=not options.quiet and _is_tty(sys.stderr)) as progress:
         return run_engine(list(options.paths), config, progress=progress.update)
@@ -359,6 +359,13 @@ def show_rule(rule_id: str = typer.Argument(..., metavar="ID", help="A rule id, 
     return EXIT_OK
 
 
+def strategy_document(strategies: Sequence[PipelineStrategy], secrets: Sequence[str]) -> dict[str, Any]:
+    """The ``npm-auth-lint/strategy`` JSON document (``strategy --format json``, the MCP server)."""
+    from npm_auth_lint.reporters.common import redact_data, strategy_data
+
+    return {"schema": "npm-auth-lint/strategy", "version": 1, "pipelines": redact_data(strategy_data(strategies), tuple(secrets))}
+
+
 @app.command("strategy")
 def show_strategy(
     paths: Optional[list[Path]] = typer.Argument(None, metavar="PATH", help="Repository folders (default: the current folder).", show_default=False),
@@ -369,28 +376,43 @@ def show_strategy(
     import json
 
     from npm_auth_lint.engine import lint as run_engine
-    from npm_auth_lint.reporters.common import redact_data, strategy_data
-    from npm_auth_lint.reporters.text import strategy_section
-    from npm_auth_lint.workspace import find_root
+    from npm_auth_lint.reporters.strategy_text import strategy_section
 
     targets = paths or [Path(".")]
-    missing = [p for p in targets if not p.exists()]
-    if missing:
-        raise UsageError(f"path does not exist: {missing[0]}")
+    root = repository_root(targets)  # held to the same rules as the lint command's paths
     if output_format.value not in ("text", "json"):
         raise UsageError("strategy supports --format text or json")
-    config = build_config(find_root(targets[0]), None, no_config, (), ())
+    config = build_config(root, None, no_config, (), ())
     result = run_engine(list(targets), config)
     strategies = strategy_of(result.analyses)
     # The same redaction and escaping as the lint reporters: the strategy quotes publish
     # commands and job names as written, and those may hold a token or a terminal escape.
     secrets = tuple({secret for finding in result.findings for secret in finding.secrets})
     if output_format.value == "json":
-        document = {"schema": "npm-auth-lint/strategy", "version": 1, "pipelines": redact_data(strategy_data(strategies), secrets)}
-        typer.echo(json.dumps(document, indent=2))
+        typer.echo(json.dumps(strategy_document(strategies, secrets), indent=2))
     else:
         typer.echo(strategy_section(strategies, secrets) or "No publishing pipelines found.")
     return EXIT_OK
+
+
+@app.command("mcp")
+def serve_mcp(
+    root: Optional[Path] = typer.Option(None, "--root", help="Only repositories inside this folder may be linted (default: the current folder).", show_default=False),
+    timeout: float = typer.Option(60.0, "--timeout", min=1.0, help="Seconds a call may take before it fails."),
+) -> int:
+    """Serve the linter to AI agents over the Model Context Protocol (stdio); see the README."""
+    try:
+        import mcp  # noqa: F401
+    except ImportError:
+        raise UsageError("the MCP server needs the optional `mcp` package: pip install 'npm-auth-lint[mcp]'") from None
+    from npm_auth_lint.mcp_server import serve
+
+    folder = (root or Path(".")).resolve()
+    if not folder.is_dir():
+        raise UsageError(f"--root is not a folder: {folder}")
+    serve(folder, timeout)
+    return EXIT_OK
+
 
 
 # ------------------------------------------------------------------------------------------
