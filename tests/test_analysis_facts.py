@@ -97,7 +97,7 @@ def test_an_unknown_package_is_never_guessed(repo, run: str, said: str) -> None:
 
 def test_a_matrix_working_directory_is_unknown(repo) -> None:
     extra = "working-directory: ${{ matrix.dir }}\n        "
-    analysis, (publish,) = _publishes(repo, {**MONOREPO, ".github/workflows/release.yml": _workflow("npm publish", extra=extra)})
+    _, (publish,) = _publishes(repo, {**MONOREPO, ".github/workflows/release.yml": _workflow("npm publish", extra=extra)})
     assert not publish.package_known and publish.directory is None
 
 

@@ -789,7 +789,7 @@ def _cd(shell: _Shell, target: str) -> None:
 
 def _npmrc_level(target: str) -> str:
     """Which of npm's config layers an npmrc written at ``target`` is: "user" or "project"."""
-    if _USER_NPMRC.match(target) or target.endswith("/.npmrc") and not _PROJECT_NPMRC.match(target):
+    if _USER_NPMRC.match(target) or (target.endswith("/.npmrc") and not _PROJECT_NPMRC.match(target)):
         return "user"
     return "project"
 
