@@ -267,3 +267,13 @@ def test_semantic_release_node_advice_satisfies_the_plugin_engines(repo) -> None
     analysis, (publish,) = _publishes(repo, {"package.json": '{"name": "w"}', ".gitlab-ci.yml": gitlab})
     (change,) = analysis.toolchain_changes(publish)
     assert "^22.14.0 || >=24.10.0" in change and "24.5.0 or newer" not in change
+
+
+def test_a_matrix_of_literal_folders_attributes_every_leg(repo) -> None:
+    extra = "working-directory: ${{ matrix.dir }}\n        "
+    workflow = _workflow("npm publish", extra=extra).replace(
+        "    steps:", "    strategy:\n      matrix:\n        dir: [packages/a, packages/b]\n    steps:"
+    )
+    analysis, (publish,) = _publishes(repo, {**MONOREPO, ".github/workflows/release.yml": workflow})
+    assert _names(publish) == ["@acme/a", "@acme/b"]
+    assert publish.package_known

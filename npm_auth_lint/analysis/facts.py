@@ -156,7 +156,8 @@ class PublishFact:
     action_pin: ToolPin | None = None  # the publishing action and its ref (`uses:` line)
     script_location: Location | None = None  # the package.json script when via `npm run X`
     id_token: IdToken | None = None  # the ID token state where this publish runs
-    # The folder it publishes, repository-relative ('' for the root); None when not known.
+    # The folder it publishes, repository-relative ('' for the root); None when not known or
+    # when it is one folder per matrix leg (then ``packages`` holds every leg's package).
     directory: str | None = ""
     # What the walk could not know for this publish (its package, a computed ID-token audience,
     # a registry from a variable); :meth:`Analysis.unknowns` adds the toolchain and runner.

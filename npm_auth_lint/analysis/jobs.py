@@ -140,6 +140,8 @@ class _Shell:
     id_token_here: Location | None = None  # where this shell exported the npm ID token
     # Why the current folder cannot be known (`cd $DIR`, `working-directory: ${{ matrix.x }}`).
     directory_unknown: str | None = None
+    # `working-directory: ${{ matrix.dir }}` with literal legs: the folder of each leg.
+    matrix_directories: tuple[str, ...] = ()
     id_token_unknown: Unknown | None = None  # the exported ID token's audience is computed
 
 
@@ -234,6 +236,7 @@ def _settings_npm_token(provider: Provider, where: Location) -> Credential | Non
     )
 
 
+_MATRIX_VALUE = re.compile(r"^\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}$")
 _AUTH_FLAG = re.compile(r"^--(?P<scope>//[^=]*?:)?(?P<key>_authToken|_auth|_password)=(?P<value>.+)$")
 
 
@@ -456,6 +459,7 @@ class _JobWalker:
         shell = _Shell(index, step, self._step_dir(step), dict(env))
         if step.working_directory is not None and computed(step.working_directory):
             shell.directory_unknown = f"the folder `working-directory: {step.working_directory}` names"
+            shell.matrix_directories = self._matrix_legs(step.working_directory)
         for command in step.commands:
             if command.words[:1] == ("cd",) and len(command.words) >= 2:
                 _cd(shell, command.words[1])
@@ -620,8 +624,10 @@ class _JobWalker:
         if result.tool is cmds.Tool.SEMANTIC_RELEASE and not publishes_to_npm(self.project, directory):
             return  # its configuration releases without @semantic-release/npm publishing
         attribution = self._attribution(result, env, package, directory, shell.directory_unknown if shell else None)
-        if attribution.unknown is not None:
-            package = None  # not the package of the current folder: nothing is guessed
+        if attribution.unknown is not None and shell is not None and shell.matrix_directories and shell.directory_unknown == attribution.unknown:
+            attribution = self._matrix_attribution(result, shell.matrix_directories) or attribution
+        if attribution.unknown is not None or attribution.directory is None:
+            package = None  # not the package of the current folder (unknown, or one per matrix leg)
         elif len(attribution.packages) == 1 and attribution.directory is not None:
             package, directory = attribution.packages[0], attribution.directory
         elif attribution.directory is not None and not (result.recursive or result.tool in _WORKSPACE_TOOLS):
@@ -670,6 +676,24 @@ class _JobWalker:
             words = (result.script_command or result.command).words
             pin = semantic_release_pin(words, result.command.location, self.project, package)
         return pin
+
+    def _matrix_legs(self, working_directory: str) -> tuple[str, ...]:
+        """The folders a matrix `working-directory: ${{ matrix.X }}` takes, one per leg, when every
+        value is literal (else none: the folder stays unknown)."""
+        match = _MATRIX_VALUE.match(working_directory.strip())
+        axis = next((a for a in self.job.matrix if match and a.name == match.group(1)), None)
+        if axis is None or not axis.values or any(computed(v.value) for v in axis.values):
+            return ()
+        return tuple(normalise_dir(v.value) for v in axis.values)
+
+    def _matrix_attribution(self, result: cmds.Publish, legs: tuple[str, ...]) -> Attribution | None:
+        """Every leg's package, for a plain publish in a matrix folder (None when a leg has none)."""
+        if result.spec is not None or result.workspace or result.recursive or result.tool in _WORKSPACE_TOOLS:
+            return None
+        packages = [self.project.package_at(leg) for leg in legs]
+        if any(p is None for p in packages):
+            return None
+        return Attribution(tuple(p for p in packages if p is not None and not p.private), None)
 
     def _attribution(
         self, result: cmds.Publish, env: dict[str, EnvVar], package: PackageJson | None, directory: str, directory_unknown: str | None
