@@ -339,6 +339,9 @@ class IdToken:
     problem: str = ""
     sigstore: bool = False
     fix: str = ""
+    # The audience as written when it is computed at run time (GitLab `aud: "npm:$HOST"`): the
+    # token is taken as wired and the audience is an unknown of the analysis, never an error.
+    computed_audience: str | None = None
 
 
 @dataclass(frozen=True)

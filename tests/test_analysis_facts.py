@@ -277,3 +277,10 @@ def test_a_matrix_of_literal_folders_attributes_every_leg(repo) -> None:
     analysis, (publish,) = _publishes(repo, {**MONOREPO, ".github/workflows/release.yml": workflow})
     assert _names(publish) == ["@acme/a", "@acme/b"]
     assert publish.package_known
+
+
+def test_a_gitlab_audience_from_a_variable_is_unknown(repo) -> None:
+    gitlab = "publish:\n  image: node:24\n  id_tokens:\n    NPM_ID_TOKEN:\n      aud: $AUD\n  script:\n    - npm publish\n"
+    analysis, (publish,) = _publishes(repo, {"package.json": '{"name": "w"}', ".gitlab-ci.yml": gitlab})
+    assert publish.id_token is not None and publish.id_token.granted
+    assert [u.kind for u in analysis.unknowns(publish)] == [UnknownKind.AUDIENCE]

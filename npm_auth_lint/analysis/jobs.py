@@ -666,6 +666,11 @@ class _JobWalker:
             id_token = self._circleci_id_token(id_token_here)
             audience = shell.id_token_unknown if shell is not None and id_token_here is not None else self.state.id_token_unknown
             unknowns += (audience,) if audience is not None and id_token.granted else ()
+        elif id_token is not None and id_token.computed_audience is not None:
+            unknowns += (Unknown(
+                UnknownKind.AUDIENCE, id_token.anchor,
+                f"the ID-token audience `{id_token.computed_audience}` is set from a CI/CD variable (npm needs exactly `{NPM_AUDIENCE}`)",
+            ),)
         self._add_publish(index, step, _Found(
             result.command.location, tool, None, _script_display(result, tool.value), target, credential,
             provenance_request(result, env, package, self.project), package,

@@ -589,6 +589,9 @@ def id_token(job: YMap, job_location: Location) -> IdToken:
             return IdToken(False, anchor, f"{NPM_ID_TOKEN} has no aud, it must be exactly '{NPM_AUDIENCE}'", sigstore, fix)
         if NPM_AUDIENCE in audiences:
             return IdToken(True, anchor, "", sigstore, "")
+        computed = next((a for a in audiences if "$" in a), None)
+        if computed is not None:  # a CI/CD variable GitLab expands: unknown here, never an error
+            return IdToken(True, anchor, "", sigstore, "", computed_audience=computed)
         shown = f"'{audiences[0]}'" if len(audiences) == 1 else "[" + ", ".join(f"'{a}'" for a in audiences) + "]"
         return IdToken(False, anchor, f"aud is {shown}, must be exactly '{NPM_AUDIENCE}'", sigstore, fix)
     for name, token in tokens.items():
