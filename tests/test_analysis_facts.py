@@ -284,3 +284,15 @@ def test_a_gitlab_audience_from_a_variable_is_unknown(repo) -> None:
     analysis, (publish,) = _publishes(repo, {"package.json": '{"name": "w"}', ".gitlab-ci.yml": gitlab})
     assert publish.id_token is not None and publish.id_token.granted
     assert [u.kind for u in analysis.unknowns(publish)] == [UnknownKind.AUDIENCE]
+
+
+@pytest.mark.parametrize(("inputs", "blocked", "unknown"), [("\n        with:\n          semantic_version: 19", True, False), ("", False, True)])
+def test_semantic_release_action_version_comes_from_its_input(repo, inputs: str, blocked: bool, unknown: bool) -> None:
+    workflow = (
+        "on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    permissions:\n      id-token: write\n    steps:\n"
+        "      - uses: actions/setup-node@v4\n        with:\n          node-version: 24\n"
+        f"      - uses: cycjimmy/semantic-release-action@v4{inputs}\n"
+    )
+    analysis, (publish,) = _publishes(repo, {"package.json": '{"name": "w"}', ".github/workflows/release.yml": workflow})
+    assert bool(analysis.blockers(publish)) is blocked
+    assert any(u.kind is UnknownKind.PUBLISHER_VERSION for u in analysis.unknowns(publish)) is unknown

@@ -80,6 +80,12 @@ class Analysis:
                 state = npm_state(facts, chain, pin) if publish.kind is PublisherKind.NPM_CLI else None
                 if state is not None and state.version is None:
                     found.append(Unknown(UnknownKind.NPM_VERSION, state.location, f"the npm version: {state.explanation}"))
+        if publish.publisher == "semantic-release" and publish.tool is None and publish.tool_pin is publish.action_pin:
+            found.append(Unknown(
+                UnknownKind.PUBLISHER_VERSION, publish.location,
+                f"the semantic-release that `{publish.display}` runs (the action's ref does not say; its bundled "
+                "@semantic-release/npm decides trusted publishing)",
+            ))
         if publish.kind is PublisherKind.OWN_CLIENT and _own_client_version_unknown(publish):
             found.append(Unknown(
                 UnknownKind.PUBLISHER_VERSION, publish.location,
@@ -316,9 +322,12 @@ def _blockers(project: Project, publish: PublishFact) -> list[Blocker]:
 
 def _publisher_blockers(publish: PublishFact) -> list[Blocker]:
     found: list[Blocker] = []
-    if publish.action_pin is not None:
+    if publish.action_pin is not None and publish.action_pin.package != "semantic-release":
+        # (A semantic-release action's ref says nothing about the semantic-release it runs.)
         found += _pin_blocker(publish, publish.action_pin.package, publish.action_pin, action=True)
-    found += _pin_blocker(publish, publish.publisher, publish.tool_pin, action=publish.tool is None)
+    action = publish.tool is None and publish.tool_pin is publish.action_pin
+    if not (action and publish.publisher == "semantic-release"):
+        found += _pin_blocker(publish, publish.publisher, publish.tool_pin, action=action)
     return found
 
 

@@ -432,9 +432,11 @@ class _JobWalker:
                 tool_pin=tool_pin(inner.tool_package, self.project, package), action_pin=pin,
             )
         else:
+            version = _input(inputs, known.tool_version_input)
+            tool = ToolPin(name, version.value.strip(), version.location) if version is not None and version.value.strip() else pin
             found = _Found(
                 step.uses.location, None, name, name, target, credential, provenance, package,
-                workspace=known.publishes_workspace, tool_pin=pin, action_pin=pin,
+                workspace=known.publishes_workspace, tool_pin=tool, action_pin=pin,
             )
         self._add_publish(index, step, found)
 

@@ -130,6 +130,9 @@ class KnownAction:
     # The environment variable the action's publisher reads a token from when no npmrc has one.
     env_token: str | None = None
     publishes_workspace: bool = False  # publishes the workspace's packages, not the current one
+    # The input that picks the version of the tool the action runs (cycjimmy's `semantic_version`);
+    # the action's own ref says nothing about that version.
+    tool_version_input: str | None = None
 
 
 KNOWN_ACTIONS: Mapping[str, KnownAction] = {
@@ -151,7 +154,10 @@ KNOWN_ACTIONS: Mapping[str, KnownAction] = {
             "changesets/action", ActionKind.PUBLISH, publisher="changesets/action", only_with="publish",
             publishing_sub_action="publish", script_input="publish", env_token="NPM_TOKEN", publishes_workspace=True,
         ),
-        KnownAction("cycjimmy/semantic-release-action", ActionKind.PUBLISH, publisher="semantic-release", env_token="NPM_TOKEN"),
+        KnownAction(
+            "cycjimmy/semantic-release-action", ActionKind.PUBLISH, publisher="semantic-release", env_token="NPM_TOKEN",
+            tool_version_input="semantic_version",
+        ),
         KnownAction("codfish/semantic-release-action", ActionKind.PUBLISH, publisher="semantic-release", env_token="NPM_TOKEN"),
         KnownAction("bahmutov/npm-install", ActionKind.INSTALL),
         KnownAction("pnpm/action-setup", ActionKind.INSTALL, only_with="run_install"),
