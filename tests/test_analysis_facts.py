@@ -274,9 +274,10 @@ def test_a_matrix_of_literal_folders_attributes_every_leg(repo) -> None:
     workflow = _workflow("npm publish", extra=extra).replace(
         "    steps:", "    strategy:\n      matrix:\n        dir: [packages/a, packages/b]\n    steps:"
     )
-    analysis, (publish,) = _publishes(repo, {**MONOREPO, ".github/workflows/release.yml": workflow})
-    assert _names(publish) == ["@acme/a", "@acme/b"]
-    assert publish.package_known
+    _, publishes = _publishes(repo, {**MONOREPO, ".github/workflows/release.yml": workflow})
+    # One publish per leg (the matrix expands), each attributed to its leg's package.
+    assert [_names(p) for p in publishes] == [["@acme/a"], ["@acme/b"]]
+    assert [p.directory for p in publishes] == ["packages/a", "packages/b"]
 
 
 def test_a_gitlab_audience_from_a_variable_is_unknown(repo) -> None:

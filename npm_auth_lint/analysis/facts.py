@@ -156,6 +156,12 @@ class PublishFact:
     action_pin: ToolPin | None = None  # the publishing action and its ref (`uses:` line)
     script_location: Location | None = None  # the package.json script when via `npm run X`
     id_token: IdToken | None = None  # the ID token state where this publish runs
+    # `npm stage publish` (staged publishing): npm >= 11.15.0, and the trusted publisher's allowed
+    # actions must include "npm stage publish".
+    stage: bool = False
+    # The image a wrapper runs the publish in (`docker run node:22 npm publish`, or
+    # "docker compose run <service>"): its Node is the image's, not the job's.
+    container_image: str | None = None
     # The folder it publishes, repository-relative ('' for the root); None when not known or
     # when it is one folder per matrix leg (then ``packages`` holds every leg's package).
     directory: str | None = ""
@@ -238,6 +244,14 @@ class NodeSetup:
 
 
 @dataclass(frozen=True)
+class UnfollowedCommand:
+    """A command the job runs that may publish but cannot be followed (assembled at run time)."""
+
+    location: Location
+    what: str  # e.g. "the command `$CMD` is assembled at run time"
+
+
+@dataclass(frozen=True)
 class JobFacts:
     pipeline: Pipeline
     job: Job
@@ -250,6 +264,7 @@ class JobFacts:
     node_setups: tuple[NodeSetup, ...]
     # Long-lived credentials set in the file at workflow/global or job level.
     job_level_credentials: tuple[Credential, ...] = ()
+    unfollowed: tuple[UnfollowedCommand, ...] = ()
     # Publishes to a local test registry (localhost, a service container): not publishing
     # pipelines, so not in ``publishes``; their credentials are test data.
     local_publishes: tuple[Location, ...] = ()

@@ -9,6 +9,7 @@ effect (setup-node's user npmrc, npmrc files written by scripts) and npm upgrade
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -36,6 +37,7 @@ from npm_auth_lint.analysis.facts import (
     PublishFact,
     TargetOrigin,
     ToolPin,
+    UnfollowedCommand,
     Unknown,
     UnknownKind,
 )
@@ -86,6 +88,7 @@ _WORKSPACE_TOOLS = frozenset({cmds.Tool.LERNA, cmds.Tool.LERNA_LITE, cmds.Tool.C
 # Tools that read NPM_TOKEN from the environment and write their own npmrc with it.
 _READS_NPM_TOKEN = frozenset({cmds.Tool.SEMANTIC_RELEASE})
 _PROJECT_NPMRC = re.compile(r"^(?:\./)?(?:\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY|PWD)\}?/)?\.npmrc$")
+_MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}")
 _USER_NPMRC = re.compile(r"^(?:~|\$\{?HOME\}?|/root|/home/[^/]+|\$\{?NPM_CONFIG_USERCONFIG\}?|\$\{?RUNNER_TEMP\}?/\.npmrc)(?:/\.npmrc)?$", re.I)
 
 
@@ -107,6 +110,8 @@ class _Found:
     action_pin: ToolPin | None = None
     script_location: Location | None = None
     id_token: IdToken | None = None
+    stage: bool = False  # `npm stage publish`
+    container_image: str | None = None  # the image a wrapper runs it in (`docker run IMAGE`)
     attribution: Attribution | None = None  # None: the package of `package`/`workspace` above
     unknowns: tuple[Unknown, ...] = ()
 
@@ -138,10 +143,9 @@ class _Shell:
     env: dict[str, EnvVar]  # the step's environment plus this shell's exports
     unexported: dict[str, cmds.IdTokenExport] = field(default_factory=dict)  # set, not yet exported
     id_token_here: Location | None = None  # where this shell exported the npm ID token
-    # Why the current folder cannot be known (`cd $DIR`, `working-directory: ${{ matrix.x }}`).
+    variables: dict[str, str] = field(default_factory=dict)  # `X=value` set in this shell, as written
+    # Why the current folder cannot be known (`cd $DIR`, `working-directory: ${{ vars.X }}`).
     directory_unknown: str | None = None
-    # `working-directory: ${{ matrix.dir }}` with literal legs: the folder of each leg.
-    matrix_directories: tuple[str, ...] = ()
     id_token_unknown: Unknown | None = None  # the exported ID token's audience is computed
 
 
@@ -154,6 +158,7 @@ class _Collector:
     logins: list[tuple[Location, str]] = field(default_factory=list)
     runs_code: list[Location] = field(default_factory=list)
     node_setups: list[NodeSetup] = field(default_factory=list)
+    unfollowed: list[UnfollowedCommand] = field(default_factory=list)
     local_publishes: list[Location] = field(default_factory=list)
 
 
@@ -188,8 +193,14 @@ def _script_display(result: cmds.Publish, fallback: str) -> str:
     if result.script_command is None:
         return _display(result.command, fallback)
     if not result.via_scripts:
-        return _display(result.script_command, fallback)
-    return f"{_display(result.command, fallback)} → {_display(result.script_command, fallback)}"
+        text = _display(result.script_command, fallback)
+    elif result.through and result.wrapped is None:
+        # `lerna run release` ran the script: the CI command names the wrapper already.
+        return f"{_display(result.command, fallback)} → {_display(result.script_command, fallback)}"
+    else:
+        text = f"{_display(result.wrapped or result.command, fallback)} → {_display(result.script_command, fallback)}"
+    # A wrapper ran it (`lerna exec -- npm publish`): say which.
+    return f"{text} (through {', '.join(result.through)})" if result.through else text
 
 
 def _input(inputs: Mapping[str, Text], name: str | None) -> Text | None:
@@ -236,7 +247,6 @@ def _settings_npm_token(provider: Provider, where: Location) -> Credential | Non
     )
 
 
-_MATRIX_VALUE = re.compile(r"^\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}$")
 _AUTH_FLAG = re.compile(r"^--(?P<scope>//[^=]*?:)?(?P<key>_authToken|_auth|_password)=(?P<value>.+)$")
 
 
@@ -274,6 +284,34 @@ def _display(command: Command | None, fallback: str) -> str:
     return text if len(text) <= 60 else text[:57].rstrip() + "..."
 
 
+_COMMAND_VARIABLE = re.compile(r"^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\}|\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\})$")
+
+
+def _variable_command(command: Command, shell: _Shell) -> tuple[Command, ...]:
+    """``$PUBLISH --tag next`` where the shell (``PUBLISH="npm publish"``) or the file's env sets
+    ``PUBLISH`` to a literal: the commands it names; otherwise the command as written."""
+    match = _COMMAND_VARIABLE.match(command.words[0]) if command.words else None
+    if match is None:
+        return (command,)
+    name = match.group(1) or match.group(2) or match.group(3)
+    value = shell.variables.get(name) if match.group(3) is None else None
+    variable = shell.env.get(name)
+    if value is None and variable is not None and variable.source.kind is ValueSourceKind.LITERAL:
+        value = variable.value
+    if value is None or "$" in value:
+        return (command,)  # known only at run time: classification says it cannot be followed
+    text = " ".join([value, *(shlex.quote(word) for word in command.words[1:])])
+    where = command.location
+    return split_script(text, path=where.path, first_line=where.line, column=where.column) or (command,)
+
+
+def _reads_env_token(known: KnownAction, pin: ToolPin) -> bool:
+    """Whether this version of the action reads its token variable (changesets/action < 2 writes an
+    npmrc from NPM_TOKEN; v2 does not). An unknown version (a branch, a bare SHA) is taken to."""
+    version = cmds.ref_version(pin.version)
+    return known.env_token_until_major is None or version is None or version[0] < known.env_token_until_major
+
+
 class _JobWalker:
     def __init__(self, project: Project, pipeline: Pipeline, job: Job) -> None:
         self.project = project
@@ -282,6 +320,14 @@ class _JobWalker:
         self.provider = job.provider
         self.state = _State(env=_initial_env(job))
         self.out = _Collector()
+        self._members: tuple[cmds.WorkspaceMember, ...] | None = None
+
+    def _workspace(self) -> tuple[cmds.WorkspaceMember, ...]:
+        """The monorepo's packages, for wrappers that run in each (`lerna run X`); built once."""
+        if self._members is None:
+            root = self.project.package_at("")
+            self._members = cmds.workspace_members(workspace_packages(self.project, root)) if root is not None else ()
+        return self._members
 
     # Steps ------------------------------------------------------------------------------
 
@@ -312,6 +358,7 @@ class _JobWalker:
             runs_code=tuple(self.out.runs_code),
             node_setups=tuple(self.out.node_setups),
             job_level_credentials=level,
+            unfollowed=tuple(self.out.unfollowed),
             local_publishes=tuple(self.out.local_publishes),
         )
 
@@ -398,14 +445,15 @@ class _JobWalker:
         commands = split_script(text.value, path=text.location.path, first_line=text.location.line)
         scripts = cmds.script_lookup(package)
         for command in commands:
-            found = [r for r in cmds.classify(command, scripts) if isinstance(r, cmds.Publish)]
+            found = [r for r in cmds.classify(command, scripts, self._workspace()) if isinstance(r, cmds.Publish)]
             if found:
                 return found[0]
         return None
 
     def _action_publish(self, index: int, step: Step, ref: cmds.ActionRef, known: KnownAction, env: dict[str, EnvVar]) -> None:
         assert step.uses is not None
-        inputs = step.inputs
+        # An input a later major renamed (changesets/action v2 `publish-script`) reads as the old name.
+        inputs = {**step.inputs, **{old: step.inputs[new] for new, old in known.renamed_inputs.items() if new in step.inputs}}
         if ref.condition is not None and ref.condition not in inputs:
             return  # changesets/action without `publish:` only opens version PRs
         pin = self._action_pin(step, ref)
@@ -422,7 +470,7 @@ class _JobWalker:
         else:
             target = publish_target(self.project, inner, env, self.state, package, directory)
             credential = npm_credential(target[0], env, self._layers(directory), self.provider)
-            if known.env_token is not None and (credential is None or not credential.is_long_lived):
+            if known.env_token is not None and _reads_env_token(known, pin) and (credential is None or not credential.is_long_lived):
                 credential = env_credential(known.env_token, env, f"read by {name}") or credential
             provenance = provenance_request(inner, env, package, self.project)
         if inner is not None:  # the action runs a publishing tool: the tool is the publisher
@@ -468,20 +516,58 @@ class _JobWalker:
         return [*_project_layers(self.project, directory), *self.state.layers]
 
     def _script(self, index: int, step: Step, env: dict[str, EnvVar]) -> None:
-        shell = _Shell(index, step, self._step_dir(step), dict(env))
-        if step.working_directory is not None and computed(step.working_directory):
-            shell.directory_unknown = f"the folder `working-directory: {step.working_directory}` names"
-            shell.matrix_directories = self._matrix_legs(step.working_directory)
-        for command in step.commands:
-            if command.words[:1] == ("cd",) and len(command.words) >= 2:
-                _cd(shell, command.words[1])
+        # A matrix that sets the working directory runs the step once per leg: each leg's
+        # publishes count; the rest (writes, exports) is the same in every leg and counts once.
+        legs = self._matrix_expansions(self._step_dir(step))
+        for leg, directory in enumerate(legs or [self._step_dir(step)]):
+            shell = _Shell(index, step, normalise_dir(directory), dict(env))
+            if computed(directory) or (legs is None and step.working_directory is not None and computed(step.working_directory)):
+                shell.directory_unknown = f"the folder `working-directory: {step.working_directory}` names"
+            self._shell(shell, publishes_only=leg > 0)
+
+    def _shell(self, shell: _Shell, publishes_only: bool) -> None:
+        for written in shell.step.commands:
+            if written.words[:1] == ("cd",) and len(written.words) >= 2:
+                _cd(shell, written.words[1])
                 continue
+            if not written.words:
+                shell.variables.update(written.assignments)
             package = package_for_dir(self.project, shell.directory)
-            command_env = dict(shell.env)
-            for name, value in command.assignments:
-                command_env[name] = runtime_var(name, value, command.location, self.provider, shell.env)
-            for result in cmds.classify(command, cmds.script_lookup(package)):
-                self._command_result(shell, command, result, command_env, package)
+            scripts = cmds.script_lookup(package)
+            for command in (c for leg in self._matrix_commands(written, scripts) for c in _variable_command(leg, shell)):
+                command_env = dict(shell.env)
+                for name, value in command.assignments:
+                    command_env[name] = runtime_var(name, value, command.location, self.provider, shell.env)
+                for result in cmds.classify(command, scripts, self._workspace()):
+                    if not publishes_only or isinstance(result, cmds.Publish):
+                        self._command_result(shell, command, result, command_env, package)
+
+    def _matrix_expansions(self, text: str) -> list[str] | None:
+        """``text`` once per value of the first matrix axis it names (``${{ matrix.pkg }}``);
+        None when it names none, or an axis without values (then it stays as written)."""
+        match = _MATRIX_REF.search(text)
+        axis = next((a for a in self.job.matrix if match is not None and a.name == match.group(1)), None)
+        if match is None or axis is None or not axis.values:
+            return None
+        name = axis.name
+
+        def leg(value: str) -> str:
+            return _MATRIX_REF.sub(lambda m: value if m.group(1) == name else m.group(0), text)
+
+        return [leg(value.value) for value in axis.values]
+
+    def _matrix_commands(self, command: Command, scripts: cmds.ScriptLookup) -> tuple[Command, ...]:
+        """A command that names a matrix value (``run: ${{ matrix.cmd }}``, ``npm run ${{
+        matrix.script }}``) and does not publish as written: one command per leg."""
+        texts = self._matrix_expansions(command.text)
+        if texts is None or any(isinstance(r, cmds.Publish) for r in cmds.classify(command, scripts, self._workspace())):
+            return (command,)
+        where = command.location
+        legs = [split_script(text, path=where.path, first_line=where.line, column=where.column) for text in texts]
+        publishes = any(isinstance(r, cmds.Publish) for leg in legs for c in leg for r in cmds.classify(c, scripts, self._workspace()))
+        # When no leg publishes, one leg stands for all (its installs and writes are every leg's),
+        # so `npm test -- --shard=${{ matrix.shard }}` is not counted once per shard.
+        return tuple(c for leg in (legs if publishes else legs[:1]) for c in leg)
 
     def _command_result(
         self, shell: _Shell, command: Command, result: cmds.Classified, env: dict[str, EnvVar], package: PackageJson | None
@@ -507,6 +593,9 @@ class _JobWalker:
             self._env_export(shell, command, result)
         elif isinstance(result, cmds.RunsCode):
             self.out.runs_code.append(command.location)
+        elif isinstance(result, cmds.Unfollowed):
+            through = f" (through {', '.join(result.through)})" if result.through else ""
+            self.out.unfollowed.append(UnfollowedCommand(command.location, result.what + through))
 
     def _id_token_export(self, shell: _Shell, command: Command, result: cmds.IdTokenExport) -> None:
         """``NPM_ID_TOKEN=$(circleci run oidc get ...)``: exported to later steps (``$BASH_ENV``),
@@ -636,8 +725,6 @@ class _JobWalker:
         if result.tool is cmds.Tool.SEMANTIC_RELEASE and not publishes_to_npm(self.project, directory):
             return  # its configuration releases without @semantic-release/npm publishing
         attribution = self._attribution(result, env, package, directory, shell.directory_unknown if shell else None)
-        if attribution.unknown is not None and shell is not None and shell.matrix_directories and shell.directory_unknown == attribution.unknown:
-            attribution = self._matrix_attribution(result, shell.matrix_directories) or attribution
         if attribution.unknown is not None or attribution.directory is None:
             package = None  # not the package of the current folder (unknown, or one per matrix leg)
         elif len(attribution.packages) == 1 and attribution.directory is not None:
@@ -681,6 +768,8 @@ class _JobWalker:
             tool_pin=self._tool_pin(result, package),
             script_location=result.via_scripts[0][1] if result.via_scripts else None,
             id_token=id_token,
+            stage=result.stage,
+            container_image=result.image,
             attribution=attribution,
             unknowns=unknowns,
         ))
@@ -693,24 +782,6 @@ class _JobWalker:
             words = (result.script_command or result.command).words
             pin = semantic_release_pin(words, result.command.location, self.project, package)
         return pin
-
-    def _matrix_legs(self, working_directory: str) -> tuple[str, ...]:
-        """The folders a matrix `working-directory: ${{ matrix.X }}` takes, one per leg, when every
-        value is literal (else none: the folder stays unknown)."""
-        match = _MATRIX_VALUE.match(working_directory.strip())
-        axis = next((a for a in self.job.matrix if match and a.name == match.group(1)), None)
-        if axis is None or not axis.values or any(computed(v.value) for v in axis.values):
-            return ()
-        return tuple(normalise_dir(v.value) for v in axis.values)
-
-    def _matrix_attribution(self, result: cmds.Publish, legs: tuple[str, ...]) -> Attribution | None:
-        """Every leg's package, for a plain publish in a matrix folder (None when a leg has none)."""
-        if result.spec is not None or result.workspace or result.recursive or result.tool in _WORKSPACE_TOOLS:
-            return None
-        packages = [self.project.package_at(leg) for leg in legs]
-        if any(p is None for p in packages):
-            return None
-        return Attribution(tuple(p for p in packages if p is not None and not p.private), None)
 
     def _attribution(
         self, result: cmds.Publish, env: dict[str, EnvVar], package: PackageJson | None, directory: str, directory_unknown: str | None
@@ -811,6 +882,8 @@ class _JobWalker:
                 action_pin=found.action_pin,
                 script_location=found.script_location,
                 id_token=id_token,
+                stage=found.stage,
+                container_image=found.container_image,
                 directory=directory,
                 unknowns=found.unknowns,
             )
