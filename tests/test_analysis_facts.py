@@ -297,3 +297,9 @@ def test_semantic_release_action_version_comes_from_its_input(repo, inputs: str,
     analysis, (publish,) = _publishes(repo, {"package.json": '{"name": "w"}', ".github/workflows/release.yml": workflow})
     assert bool(analysis.blockers(publish)) is blocked
     assert any(u.kind is UnknownKind.PUBLISHER_VERSION for u in analysis.unknowns(publish)) is unknown
+
+
+@pytest.mark.parametrize("run", ["DIR=packages/b\ncd $DIR\nnpm publish", 'DIR="packages/b"; cd "${DIR}" && npm publish'])
+def test_cd_to_a_variable_the_shell_set_is_known(repo, run: str) -> None:
+    _, (publish,) = _publishes(repo, {**MONOREPO, ".github/workflows/release.yml": _workflow(run)})
+    assert _names(publish) == ["@acme/b"]

@@ -890,9 +890,25 @@ class _JobWalker:
         )
 
 
+_WORKSPACE_ROOT_REF = re.compile(r"^[\"']?\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY)\b")
+_SHELL_VARIABLE_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
 def _cd(shell: _Shell, target: str) -> None:
     """``cd target``: a known folder, or (``cd $DIR``) an unknown one until a ``cd`` to a known
-    place (a relative ``cd`` from an unknown folder stays unknown)."""
+    place (a relative ``cd`` from an unknown folder stays unknown). ``$DIR`` set to a literal
+    earlier in the shell (``DIR=packages/a``) or in the file's env is filled in."""
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2)
+        value = shell.variables.get(name)
+        variable = shell.env.get(name)
+        if value is None and variable is not None and variable.source.kind is ValueSourceKind.LITERAL:
+            value = variable.value
+        return value if value is not None and "$" not in value else match.group(0)
+
+    if not _WORKSPACE_ROOT_REF.match(target):
+        target = _SHELL_VARIABLE_REF.sub(fill, target)
     moved = change_dir(shell.directory, target)
     relative = not target.startswith(("/", "~", "$")) and moved is not None
     if moved is None:
