@@ -17,18 +17,14 @@ class ApiError(Exception):
 
 
 def _config(root: Path, select: Sequence[str], ignore: Sequence[str]) -> Any:
-    from npm_auth_lint.cli import build_config
+    from npm_auth_lint.cli import UsageError, build_config
     from npm_auth_lint.config import ConfigError
     from npm_auth_lint.plugins import RegistryError
 
     try:
         return build_config(root, None, False, list(select), list(ignore))
-    except (ConfigError, RegistryError, ValueError) as exc:
+    except (ConfigError, RegistryError, UsageError, ValueError) as exc:
         raise ApiError(str(exc)) from None
-    except Exception as exc:
-        if callable(getattr(exc, "format_message", None)):  # the CLI's UsageError
-            raise ApiError(" ".join(exc.format_message().split())) from None
-        raise
 
 
 def _lint(repository: Path, select: Sequence[str], ignore: Sequence[str]) -> Any:

@@ -43,7 +43,7 @@ class Provider(str, enum.Enum):
     CIRCLECI = "circleci"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # str.title() is never called on a Provider
         return {"github": "GitHub Actions", "gitlab": "GitLab CI/CD", "circleci": "CircleCI"}[self.value]
 
 

@@ -339,7 +339,8 @@ class _Builder:
             return
         # `forward:` defaults: the trigger job's YAML variables (its own and the global ones) go
         # to the child, the variables this pipeline itself received (`pipeline_variables`) do not.
-        forward = trigger.get("forward") if isinstance(trigger.get("forward"), YMap) else YMap()
+        configured = trigger.get("forward")
+        forward: YMap = configured if isinstance(configured, YMap) else YMap()
         own = tuple(v for v in env if v not in self.forwarded)
         forwarded = own if forward.get("yaml_variables", True) is not False else ()
         if forward.get("pipeline_variables") is True:
