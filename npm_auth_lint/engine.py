@@ -53,6 +53,7 @@ class LintResult:
     internal_errors: tuple[str, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
     unlintable: tuple[str, ...] = ()  # files named on the command line that the tool does not read
+    fixed: bool = False  # --fix/--diff: a fix changed a file (this is the lint of the fixed files)
 
 
 ProgressCallback = Callable[[str, int, int], None]

@@ -43,7 +43,7 @@ class Provider(str, enum.Enum):
     CIRCLECI = "circleci"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # str.title() is never called on a Provider
         return {"github": "GitHub Actions", "gitlab": "GitLab CI/CD", "circleci": "CircleCI"}[self.value]
 
 
@@ -339,6 +339,9 @@ class IdToken:
     problem: str = ""
     sigstore: bool = False
     fix: str = ""
+    # The audience as written when it is computed at run time (GitLab `aud: "npm:$HOST"`): the
+    # token is taken as wired and the audience is an unknown of the analysis, never an error.
+    computed_audience: str | None = None
 
 
 @dataclass(frozen=True)
@@ -388,6 +391,10 @@ class Job:
     called_file: str | None = None
     default_working_directory: str | None = None
     hidden: bool = False  # GitLab `.name` templates, and jobs whose rules are all `when: never`: never run
+    # Host names the job's service containers answer at (GitHub `services:` keys, GitLab
+    # `services:` aliases and image-derived names, CircleCI secondary images' `name:`): a
+    # registry there is a local test registry (spec: "Publish credential").
+    services: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

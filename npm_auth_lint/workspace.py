@@ -414,14 +414,16 @@ class Workspace:
 
     def _walk_dir(self, directory: Path, ignores: list[_Ignore]) -> Iterator[str]:
         rel_dir = "" if directory == self.root else directory.relative_to(self.root).as_posix()
-        own = self._load_ignore(rel_dir)
-        if own is not None:
-            ignores = [*ignores, own]
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
             self._problem(rel_dir or ".", f"cannot read folder: {exc.strerror or exc}; its files are not linted")
             return
+        # Only a folder that lists a .gitignore has one to read (a failed open per folder was
+        # a fifth of walking a 10,000-package monorepo).
+        own = self._load_ignore(rel_dir) if any(e.name == ".gitignore" for e in entries) else None
+        if own is not None:
+            ignores = [*ignores, own]
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             yield from self._entry(entry, rel, ignores)

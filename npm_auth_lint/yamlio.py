@@ -260,7 +260,7 @@ class _Builder:
         value.pos = Pos(start.line, start.column, None, self._lines.at(event.end_mark)[0], self._path)
         if isinstance(value, YMap) and opened.merges:
             _apply_merges(value, opened.merges)
-        result: Any = Tagged(opened.tag, value, value.pos) if _custom(opened.tag) else value
+        result: Any = Tagged(opened.tag, value, value.pos) if opened.tag is not None and _custom(opened.tag) else value
         if opened.anchor is not None:
             self._anchors[opened.anchor] = (result, opened.size, value.pos)
         self._add(result, opened.size, event, value.pos)

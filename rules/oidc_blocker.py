@@ -4,13 +4,13 @@
 Reports a publish step to npmjs that relies on OIDC (it has no publish credential) although
 something makes the token exchange impossible:
 
-- a self-hosted GitHub runner (`runs-on` is not a GitHub-hosted label);
-- a GitLab job pinned by `tags:` to self-managed runners, or a repository whose origin is not
-  gitlab.com (npm supports GitLab.com shared runners only);
+- a self-hosted GitHub runner (`runs-on`), a GitLab job pinned by `tags:` to self-managed runners;
+- an origin on a self-managed GitLab or GitHub Enterprise Server (a mirror on another public
+  forge is not: where it runs is unknown);
 - a CircleCI self-hosted runner (`resource_class: namespace/name`), and an explicit provenance
   request on CircleCI (npm generates no provenance there);
 - a publisher without OIDC support: Yarn 1 `yarn publish`, `bun publish`, lerna < 9,
-  lerna-lite < 4.9, `@semantic-release/npm` < 13.1, `changesets/action` < 1.7,
+  lerna-lite < 4.9, `@semantic-release/npm` < 13.1 (or `semantic-release` < 25), `changesets/action` < 1.7,
   `JS-DevTools/npm-publish` < 4.1, pnpm < 11 with an npm < 11.5.1 on PATH, Yarn < 4.10
   `yarn npm publish`.
 
@@ -20,9 +20,12 @@ the version pin (the package.json dependency or the action's `uses:` line).
 ## Why is this bad?
 The publish cannot authenticate: npm (or the tool) never attempts the exchange and fails with
 `ENEEDAUTH`, `E404`, "missing authentication", or "No authentication configured for request".
-Runner and platform blockers cannot be fixed by editing the job: move the publish to a supported
-runner, or keep a granular access token scoped to the publish step. Tool blockers are fixed by an
-upgrade (or, for bun, by packing with `bun pm pack` and publishing with `npm publish`).
+Platform blockers (a self-managed GitLab, GitHub Enterprise Server) cannot be fixed by editing the
+CI file: keep a granular access token scoped to the publish step. A self-hosted runner is a
+required change: publish from a hosted runner, e.g. a separate publish job that takes the build as
+an artifact. Tool blockers are fixed by an upgrade (semantic-release 25, on a Node its bundled
+plugin's engines accept: ^22.14.0 || >=24.10.0), or for bun by packing with `bun pm pack` and
+publishing with `npm publish`.
 
 ## Example
 ```yaml
@@ -61,7 +64,7 @@ from collections.abc import Iterator
 from npm_auth_lint.analysis import Blocker
 from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.fixes import offers
-from npm_auth_lint.model import Finding, Provider, Related, Severity
+from npm_auth_lint.model import Finding, Hosting, Provider, Related, Severity
 from npm_auth_lint.rule import Context, Rule
 
 
@@ -90,4 +93,9 @@ class OidcBlocker(Rule):
 def _self_hosted_github(publish: PublishFact, blocker: Blocker) -> bool:
     """A GitHub job's `runs-on:` blocker: the one a hosted runner removes."""
     runner = publish.job.runner
-    return publish.job.provider is Provider.GITHUB and blocker.platform and runner is not None and runner.location == blocker.location
+    return (
+        publish.job.provider is Provider.GITHUB
+        and runner is not None
+        and runner.hosting is Hosting.SELF_HOSTED
+        and runner.location == blocker.location
+    )

@@ -4,8 +4,9 @@
 Reports, as a note, each use of configuration that lives outside the repository and may change
 what a pipeline does: a remote GitLab `include:` (`remote:`, `project:`, `template:`,
 `component:`), a reusable GitHub workflow in another repository, a CircleCI orb command, job or
-executor whose source does not ship with npm-auth-lint, an unknown `extends:` parent. One note per
-use, at its first line. The `orbs:` declaration itself is not reported, and well-known actions such
+executor whose source does not ship with npm-auth-lint, an unknown `extends:` parent, and a command
+assembled at run time that may publish (`$CMD`, `eval "$RELEASE"`, `pnpm exec ${{ env.TOOL }}`,
+`lerna exec -- $CMD`). One note per use, at its first line (for a command, the line that runs it). The `orbs:` declaration itself is not reported, and well-known actions such
 as `actions/checkout` are not references to follow.
 
 ## Why is this bad?
@@ -21,7 +22,8 @@ include:
 
 ## Use instead
 Nothing needs to change. To have the external part checked too, vendor it into the repository
-(a local include or a local reusable workflow), or suppress the note once you have reviewed it.
+(a local include or a local reusable workflow), write the command out (one step per command a
+matrix would choose), or suppress the note once you have reviewed it.
 
 ## References
 - GitLab CI/CD `include`: https://docs.gitlab.com/ci/yaml/#include
@@ -33,7 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.model import Finding, Severity
+from npm_auth_lint.model import Finding, Location, Severity
 from npm_auth_lint.rule import Context, Rule
 
 
@@ -50,3 +52,13 @@ class UnresolvedReference(Rule):
                 reference.location,
                 f"{reference.what}: npm-auth-lint cannot follow it locally, so what it does is not checked",
             )
+        seen: set[tuple[Location, str]] = set()
+        for job in ctx.facts.jobs:
+            for command in job.unfollowed:
+                if (command.location, command.what) in seen:
+                    continue  # one job file reached from two pipelines
+                seen.add((command.location, command.what))
+                yield self.finding(
+                    command.location,
+                    f"{command.what} and may publish: npm-auth-lint cannot follow it, so what it runs is not checked",
+                )

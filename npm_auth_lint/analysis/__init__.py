@@ -10,21 +10,27 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from npm_auth_lint import commands as cmds
-from npm_auth_lint.analysis.facts import JobFacts, PublishFact, ToolPin
+from npm_auth_lint.analysis.facts import JobFacts, PublishFact, ToolPin, Unknown, UnknownKind
 from npm_auth_lint.analysis.jobs import analyze_job
 from npm_auth_lint.analysis.job_toolchain import PublishToolchain
 from npm_auth_lint.knowledge.publishing import PublisherKind
 from npm_auth_lint.model import Hosting, Location, Project, Provider
 
-__all__ = ["Analysis", "Blocker", "analyze", "not_viable_reason"]
+__all__ = ["Analysis", "Blocker", "Unknown", "UnknownKind", "analyze", "not_viable_reason"]
+
+# Public forges: a CI file of one provider in a repository whose origin is on another of these is
+# a mirror (where the pipeline runs is unknown); any other origin host is a self-managed forge.
+PUBLIC_FORGES = frozenset({"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitea.com", "git.sr.ht"})
+_PROVIDER_FORGE = {Provider.GITHUB: "github.com", Provider.GITLAB: "gitlab.com"}
 
 
 @dataclass(frozen=True)
 class Blocker:
-    """Why OIDC cannot work for a publish.
+    """Why OIDC cannot work for a publish (spec: "Blocker").
 
-    ``platform`` blockers cannot be fixed by editing the CI configuration (a self-hosted runner,
-    a self-managed GitLab); the others are required changes (upgrade a publisher).
+    ``platform`` blockers cannot be fixed by editing the CI configuration (a self-managed GitLab,
+    GitHub Enterprise Server); the others are required changes (upgrade a publisher, publish from
+    a hosted runner instead of a self-hosted one).
     """
 
     location: Location
@@ -44,6 +50,48 @@ class Analysis:
 
     def blockers(self, publish: PublishFact) -> tuple[Blocker, ...]:
         return tuple(_blockers(self.project, publish))
+
+    def unknowns(self, publish: PublishFact) -> tuple[Unknown, ...]:
+        """What decides ``publish``'s verdict but is computed at run time (spec: "Unknown"), in
+        a stable order: what the walk found (package, ID-token audience, registry), then where
+        the pipeline runs, then its Node/npm/publisher version. Empty when every fact is known."""
+        found: list[Unknown] = [*publish.unknowns]
+        runner = _runner_unknown(self.project, publish)
+        if runner is not None:
+            found.append(runner)
+        if publish.is_npmjs:
+            found += self._toolchain_unknowns(publish)
+        unique: dict[tuple[UnknownKind, str], Unknown] = {}
+        for unknown in found:
+            unique.setdefault((unknown.kind, unknown.what), unknown)
+        return tuple(unique.values())
+
+    def _toolchain_unknowns(self, publish: PublishFact) -> list[Unknown]:
+        from npm_auth_lint.analysis.job_toolchain import npm_state
+
+        found: list[Unknown] = []
+        for facts, chain in self._toolchains_of(publish):
+            if chain.unresolved is not None:
+                found.append(Unknown(UnknownKind.NODE_VERSION, publish.location, f"the Node version: {chain.unresolved}"))
+            for pin in chain.pins:
+                if pin.resolution is None and chain.unresolved is None:
+                    why = pin.why or f"`{pin.text}` ({pin.source}) cannot be resolved to a Node release"
+                    found.append(Unknown(UnknownKind.NODE_VERSION, pin.location, f"the Node version: {why}"))
+                state = npm_state(facts, chain, pin) if publish.kind is PublisherKind.NPM_CLI else None
+                if state is not None and state.version is None:
+                    found.append(Unknown(UnknownKind.NPM_VERSION, state.location, f"the npm version: {state.explanation}"))
+        if publish.publisher == "semantic-release" and publish.tool is None and publish.tool_pin is publish.action_pin:
+            found.append(Unknown(
+                UnknownKind.PUBLISHER_VERSION, publish.location,
+                f"the semantic-release that `{publish.display}` runs (the action's ref does not say; its bundled "
+                "@semantic-release/npm decides trusted publishing)",
+            ))
+        if publish.kind is PublisherKind.OWN_CLIENT and _own_client_version_unknown(publish):
+            found.append(Unknown(
+                UnknownKind.PUBLISHER_VERSION, publish.location,
+                f"the version of `{publish.display}`, which publishes with its own registry client (its version decides trusted publishing)",
+            ))
+        return found
 
     @cached_property
     def toolchains(self) -> tuple[tuple[JobFacts, PublishToolchain], ...]:
@@ -83,8 +131,10 @@ class Analysis:
         from npm_auth_lint.analysis.job_toolchain import npm_state
 
         circleci = publish.provider is Provider.CIRCLECI
-        oldest = toolchain.oldest_node_meeting_floors(circleci)
-        floor = toolchain.npm_floor(circleci)
+        oldest = toolchain.oldest_node_meeting_floors(circleci, publish.stage)
+        floor = toolchain.npm_floor(circleci, publish.stage)
+        if publish.publisher == "semantic-release":
+            return self._semantic_release_node(publish)
         for facts, chain in self._toolchains_of(publish):
             old_node = [p for p in chain.pins if p.resolution is not None and not toolchain.meets_node_floor(p.resolution.version)]
             if old_node:
@@ -98,7 +148,7 @@ class Analysis:
                 return []
             for pin in chain.pins:
                 state = npm_state(facts, chain, pin)
-                if state is not None and state.version is not None and not toolchain.meets_npm_floor(state.version, circleci):
+                if state is not None and state.version is not None and not toolchain.meets_npm_floor(state.version, circleci, publish.stage):
                     runs = state.version if state.exact else f"{state.version.split('.')[0]}.x (>= {state.version})"
                     if state.upgrade is not None and state.upgrade.method == "volta":
                         # Volta's npm shim runs the pinned npm, whatever is installed globally.
@@ -107,6 +157,27 @@ class Analysis:
                         f"Upgrade npm to {floor} or newer before the publish (`npm install -g npm@^{floor}`), or use Node {oldest} "
                         f"or newer: the job runs npm {runs}"
                     ]
+        return []
+
+    def _semantic_release_node(self, publish: PublishFact) -> list[str]:
+        """semantic-release publishes with its bundled @semantic-release/npm: the Node its engines
+        accept decides (``^22.14.0 || >=24.10.0``: Node 24.5-24.9 does not satisfy them)."""
+        from npm_auth_lint.analysis.advice import node_pin_example
+        from npm_auth_lint.knowledge.publishing import semantic_release_oidc_floor
+        from npm_auth_lint.toolchain import ranges
+
+        row = semantic_release_oidc_floor()
+        engines = row.node_engines or ""
+        for _facts, chain in self._toolchains_of(publish):
+            for pin in chain.pins:
+                node = pin.resolution
+                if node is None or ranges.satisfies(node.version, engines):  # type: ignore[attr-defined]
+                    continue
+                example = node_pin_example(publish.provider, pin.source, pin.location.path)
+                return [
+                    f"Upgrade Node to a version @semantic-release/npm {row.plugin.lstrip('^')}'s engines accept ({engines}; e.g. {example}): "
+                    f"`{pin.text}` gives Node {node.version}"  # type: ignore[attr-defined]
+                ]
         return []
 
     def npm_too_old(self, publish: PublishFact) -> bool:
@@ -120,7 +191,7 @@ class Analysis:
 
             for pin in chain.pins:
                 state = npm_state(job, chain, pin)
-                if state is not None and state.version is not None and not toolchain.meets_npm_floor(state.version, chain.circleci):
+                if state is not None and state.version is not None and not toolchain.meets_npm_floor(state.version, chain.circleci, publish.stage):
                     return True
         return False
 
@@ -162,25 +233,84 @@ def pin_can_reach(pin: str, minimum: str) -> bool | None:
     return ranges.can_reach(text, minimum)
 
 
+HOSTED_RUNNER_FIX = "publish from a hosted runner, e.g. a separate publish job on a hosted runner that takes the build as an artifact"
+
+
+def _runner_blocker(publish: PublishFact) -> Blocker | None:
+    """A self-hosted runner: a required change (move the publish job), not a blocker."""
+    job = publish.job
+    runner = job.runner
+    if runner is None or runner.hosting is not Hosting.SELF_HOSTED:
+        return None
+    where = runner.location or job.location
+    if job.provider is Provider.GITHUB:
+        reason = f"job `{job.id}` runs on a self-hosted runner ({runner.why or ', '.join(runner.labels)}); npm supports GitHub-hosted runners only"
+    elif job.provider is Provider.GITLAB:
+        reason = f"job `{job.id}` is pinned by tags ({', '.join(runner.labels)}) to self-managed runners; npm supports GitLab.com shared runners only"
+    else:
+        reason = f"job `{job.id}` runs on a self-hosted runner ({runner.why or ', '.join(runner.labels)}); npm supports CircleCI cloud only"
+    return Blocker(where, reason, False, HOSTED_RUNNER_FIX)
+
+
+def _forge(host: str | None) -> str | None:
+    """The origin's forge host without the aliases forges serve SSH on (``ssh.github.com``)."""
+    if not host:
+        return None
+    for prefix in ("www.", "ssh.", "altssh."):
+        if host.startswith(prefix) and host[len(prefix):] in PUBLIC_FORGES:
+            return host[len(prefix):]
+    return host
+
+
+def _forge_blocker(project: Project, publish: PublishFact) -> Blocker | None:
+    """A self-managed GitLab or GitHub Enterprise Server: the origin is on a forge host that is
+    not one of the public forges (a public one other than the provider's is a mirror: unknown)."""
+    expected = _PROVIDER_FORGE.get(publish.provider)
+    host = _forge(project.remote.host if project.remote is not None else None)
+    if expected is None or host is None or host in PUBLIC_FORGES:
+        return None
+    if publish.provider is Provider.GITLAB:
+        reason = f"the repository is hosted on {host}, a self-managed GitLab, not gitlab.com; npm supports GitLab.com only"
+    else:
+        reason = f"the repository is hosted on {host}, not github.com (GitHub Enterprise Server); npm supports github.com only"
+    return Blocker(publish.location, reason, True, "keep a granular access token scoped to the publish job")
+
+
+def _runner_unknown(project: Project, publish: PublishFact) -> Unknown | None:
+    """A CI file of one provider in a repository whose origin is on another public forge (a
+    `.gitlab-ci.yml` in a github.com repository: a mirror): where the pipeline runs is unknown."""
+    expected = _PROVIDER_FORGE.get(publish.provider)
+    host = _forge(project.remote.host if project.remote is not None else None)
+    if expected is None or host is None or host == expected or host not in PUBLIC_FORGES:
+        return None
+    provider = "GitLab" if publish.provider is Provider.GITLAB else "GitHub"
+    return Unknown(
+        UnknownKind.RUNNER, publish.job.location,
+        f"where the {provider} pipeline runs: the repository's origin is on {host}, so {expected} holds a mirror "
+        f"whose namespace and project are not known here",
+    )
+
+
+def _own_client_version_unknown(publish: PublishFact) -> bool:
+    """A publisher with its own registry client whose version does not tell OIDC support."""
+    support = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.publisher)
+    if support is None or support.never:
+        return False
+    pin = publish.tool_pin
+    if pin is None or support.minimum is None:
+        return True
+    return pin_can_reach(pin.version, support.minimum) is None
+
+
 def _blockers(project: Project, publish: PublishFact) -> list[Blocker]:
     found: list[Blocker] = []
     job = publish.job
-    runner = job.runner
-    if runner is not None and runner.hosting is Hosting.SELF_HOSTED:
-        where = runner.location or job.location
-        if job.provider is Provider.GITHUB:
-            reason = f"job `{job.id}` runs on a self-hosted runner ({runner.why or ', '.join(runner.labels)}); npm supports GitHub-hosted runners only"
-        elif job.provider is Provider.GITLAB:
-            reason = f"job `{job.id}` is pinned by tags ({', '.join(runner.labels)}) to self-managed runners; npm supports GitLab.com shared runners only"
-        else:
-            reason = f"job `{job.id}` runs on a self-hosted runner ({runner.why or ', '.join(runner.labels)}); npm supports CircleCI cloud only"
-        found.append(Blocker(where, reason, True, "move the publish to a hosted runner, or keep a granular access token scoped to the publish step"))
-    remote = project.remote
-    if job.provider is Provider.GITLAB and remote is not None and remote.host and remote.host != "gitlab.com":
-        found.append(Blocker(
-            publish.location, f"the repository is hosted on {remote.host}, not gitlab.com; npm supports GitLab.com only", True,
-            "keep a granular access token scoped to the publish job",
-        ))
+    runner = _runner_blocker(publish)
+    if runner is not None:
+        found.append(runner)
+    forge = _forge_blocker(project, publish)
+    if forge is not None:
+        found.append(forge)
     if job.provider is Provider.CIRCLECI and publish.provenance:
         found.append(Blocker(
             publish.location, f"provenance is requested ({publish.provenance_via}) but npm generates no provenance on CircleCI", False,
@@ -192,9 +322,12 @@ def _blockers(project: Project, publish: PublishFact) -> list[Blocker]:
 
 def _publisher_blockers(publish: PublishFact) -> list[Blocker]:
     found: list[Blocker] = []
-    if publish.action_pin is not None:
+    if publish.action_pin is not None and publish.action_pin.package != "semantic-release":
+        # (A semantic-release action's ref says nothing about the semantic-release it runs.)
         found += _pin_blocker(publish, publish.action_pin.package, publish.action_pin, action=True)
-    found += _pin_blocker(publish, publish.publisher, publish.tool_pin, action=publish.tool is None)
+    action = publish.tool is None and publish.tool_pin is publish.action_pin
+    if not (action and publish.publisher == "semantic-release"):
+        found += _pin_blocker(publish, publish.publisher, publish.tool_pin, action=action)
     return found
 
 
@@ -209,6 +342,8 @@ def _pin_blocker(publish: PublishFact, key: str, pin: ToolPin | None, *, action:
             publish.location, f"`{publish.display}` does not support trusted publishing ({support.note or 'no OIDC'})", False,
             f"publish with `npm publish` (npm >= {npm_floor(publish.job.provider is Provider.CIRCLECI)}) instead",
         )]
+    if pin is not None and pin.package == "semantic-release":
+        return _semantic_release_blocker(publish, pin)
     minimum = support.minimum
     if publish.job.provider is Provider.CIRCLECI and support.circleci_minimum:
         minimum = support.circleci_minimum
@@ -221,6 +356,23 @@ def _pin_blocker(publish: PublishFact, key: str, pin: ToolPin | None, *, action:
             f"upgrade {support.package} to {minimum} or newer",
         )]
     return []
+
+
+def _semantic_release_blocker(publish: PublishFact, pin: ToolPin) -> list[Blocker]:
+    """A pinned semantic-release whose bundled @semantic-release/npm has no OIDC (17, 19, 24): a
+    required change with the exact upgrade and the Node its engines accept (knowledge table)."""
+    from npm_auth_lint.knowledge.publishing import semantic_release_oidc_floor, semantic_release_upgrade_advice
+
+    floor = semantic_release_oidc_floor()
+    if pin_can_reach(pin.version, floor.semantic_release) is not False:
+        return []
+    return [Blocker(
+        pin.location,
+        f"semantic-release {pin.version} bundles an @semantic-release/npm without trusted-publishing support "
+        f"(semantic-release {floor.semantic_release.split('.')[0]} is the first to bundle @semantic-release/npm {floor.plugin.lstrip('^')})",
+        False,
+        semantic_release_upgrade_advice(),
+    )]
 
 
 def _action_ref_reaches(ref: str, minimum: str) -> bool | None:

@@ -52,6 +52,32 @@ class TargetOrigin(enum.Enum):
     NPM_DEFAULT_BESIDE_SCOPED = "npm-default-beside-scoped"
 
 
+class UnknownKind(enum.Enum):
+    """What kind of value that decides a verdict is computed at run time (spec: "Unknown")."""
+
+    PACKAGE = "package"  # which package a publish publishes (`npm publish "$@"`, `cd $DIR`)
+    AUDIENCE = "id-token-audience"  # an ID-token audience built by a command
+    REGISTRY = "registry"  # the publish target comes from a variable
+    NODE_VERSION = "node-version"  # the Node a publish job runs
+    NPM_VERSION = "npm-version"  # the npm a publish job runs
+    PUBLISHER_VERSION = "publisher-version"  # a publisher with its own registry client, version unknown
+    RUNNER = "runner"  # where the pipeline runs (a GitLab pipeline of a github.com mirror)
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value that decides a verdict but cannot be known from the repository.
+
+    ``location`` is the line that computes it (or the publish line); ``what`` names it in words,
+    e.g. "the package `npm publish \"$@\"` publishes (its folder is an argument of the script)".
+    Rules stay silent or say "cannot be determined"; the strategy marks the pipeline unverified.
+    """
+
+    kind: UnknownKind
+    location: Location
+    what: str
+
+
 @dataclass(frozen=True)
 class Credential:
     """A registry credential in effect for a step, and the line that puts it in scope."""
@@ -130,6 +156,24 @@ class PublishFact:
     action_pin: ToolPin | None = None  # the publishing action and its ref (`uses:` line)
     script_location: Location | None = None  # the package.json script when via `npm run X`
     id_token: IdToken | None = None  # the ID token state where this publish runs
+    # `npm stage publish` (staged publishing): npm >= 11.15.0, and the trusted publisher's allowed
+    # actions must include "npm stage publish".
+    stage: bool = False
+    # The image a wrapper runs the publish in (`docker run node:22 npm publish`, or
+    # "docker compose run <service>"): its Node is the image's, not the job's.
+    container_image: str | None = None
+    # The folder it publishes, repository-relative ('' for the root); None when not known or
+    # when it is one folder per matrix leg (then ``packages`` holds every leg's package).
+    directory: str | None = ""
+    # What the walk could not know for this publish (its package, a computed ID-token audience,
+    # a registry from a variable); :meth:`Analysis.unknowns` adds the toolchain and runner.
+    unknowns: tuple[Unknown, ...] = ()
+
+    @property
+    def package_known(self) -> bool:
+        """Whether the packages it publishes are known (else ``packages`` is empty, and the
+        strategy shows a placeholder rather than "no package.json")."""
+        return not any(u.kind is UnknownKind.PACKAGE for u in self.unknowns)
 
     @property
     def is_npmjs(self) -> bool:
@@ -200,6 +244,14 @@ class NodeSetup:
 
 
 @dataclass(frozen=True)
+class UnfollowedCommand:
+    """A command the job runs that may publish but cannot be followed (assembled at run time)."""
+
+    location: Location
+    what: str  # e.g. "the command `$CMD` is assembled at run time"
+
+
+@dataclass(frozen=True)
 class JobFacts:
     pipeline: Pipeline
     job: Job
@@ -212,3 +264,7 @@ class JobFacts:
     node_setups: tuple[NodeSetup, ...]
     # Long-lived credentials set in the file at workflow/global or job level.
     job_level_credentials: tuple[Credential, ...] = ()
+    unfollowed: tuple[UnfollowedCommand, ...] = ()
+    # Publishes to a local test registry (localhost, a service container): not publishing
+    # pipelines, so not in ``publishes``; their credentials are test data.
+    local_publishes: tuple[Location, ...] = ()

@@ -236,6 +236,8 @@ def _setup_pins(project: Project, facts: JobFacts, setup: NodeSetup, publish: Pu
 
 def node_pins(project: Project, facts: JobFacts, publish: PublishFact) -> tuple[list[NodePin], str | None]:
     """The Node pins in effect at ``publish`` (several for a matrix), or why there are none."""
+    if publish.container_image is not None:
+        return _container_pins(publish, publish.container_image)
     setups = [s for s in facts.node_setups if s.kind != "image" and s.step_index < publish.step_index]
     setups = [s for s in setups if s.version is not None or s.version_file is not None]
     if setups:
@@ -259,6 +261,19 @@ def node_pins(project: Project, facts: JobFacts, publish: PublishFact) -> tuple[
     if setups:
         return [], "the `node-version` cannot be resolved"
     return [], _no_pin_reason(facts, publish)
+
+
+def _container_pins(publish: PublishFact, image: str) -> tuple[list[NodePin], str | None]:
+    """A publish a wrapper runs in an image (``docker run node:22 npm publish``): the image's Node,
+    pinned on the publish command's line; the job's own Node does not apply."""
+    from npm_auth_lint import toolchain
+
+    if "$" not in image and toolchain.is_node_image(image):
+        resolution = toolchain.resolve_docker_image(image)
+        if resolution is not None:
+            return [NodePin(image, publish.location, "image", resolution)], None
+        return [NodePin(image, publish.location, "image", None)], f"the tag of image `{image}` cannot be resolved"
+    return [], f"the publish runs in `{image}`, whose Node the tool cannot read"
 
 
 # Actions that may well install Node (`org/config/.github/setup`, `pnpm/setup`, `jdx/mise-action`).

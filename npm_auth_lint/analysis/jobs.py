@@ -9,6 +9,7 @@ effect (setup-node's user npmrc, npmrc files written by scripts) and npm upgrade
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -36,20 +37,26 @@ from npm_auth_lint.analysis.facts import (
     PublishFact,
     TargetOrigin,
     ToolPin,
+    UnfollowedCommand,
+    Unknown,
+    UnknownKind,
 )
 from npm_auth_lint.analysis.packages import (
+    Attribution,
+    change_dir,
+    computed,
     join_dir,
     normalise_dir,
     package_for_dir,
-    selected_package,
-    spec_package,
+    selector_attribution,
+    spec_attribution,
     tool_pin,
     workspace_packages,
 )
 from npm_auth_lint.analysis.targets import provenance as provenance_request
-from npm_auth_lint.analysis.targets import publish_target, setup_node_scope
-from npm_auth_lint.analysis.registry_urls import NPMJS, nerf_dart, scope_matches
-from npm_auth_lint.analysis.semantic_release import publishes_to_npm
+from npm_auth_lint.analysis.targets import WrittenRegistry, publish_target, setup_node_scope
+from npm_auth_lint.analysis.registry_urls import NPMJS, is_local_registry, nerf_dart, scope_matches
+from npm_auth_lint.analysis.semantic_release import publishes_to_npm, semantic_release_pin
 from npm_auth_lint.model import (
     Command,
     EnvScope,
@@ -57,6 +64,7 @@ from npm_auth_lint.model import (
     IdToken,
     Job,
     Location,
+    NpmrcEntry,
     NpmrcKind,
     PackageJson,
     Pipeline,
@@ -80,6 +88,7 @@ _WORKSPACE_TOOLS = frozenset({cmds.Tool.LERNA, cmds.Tool.LERNA_LITE, cmds.Tool.C
 # Tools that read NPM_TOKEN from the environment and write their own npmrc with it.
 _READS_NPM_TOKEN = frozenset({cmds.Tool.SEMANTIC_RELEASE})
 _PROJECT_NPMRC = re.compile(r"^(?:\./)?(?:\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY|PWD)\}?/)?\.npmrc$")
+_MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}")
 _USER_NPMRC = re.compile(r"^(?:~|\$\{?HOME\}?|/root|/home/[^/]+|\$\{?NPM_CONFIG_USERCONFIG\}?|\$\{?RUNNER_TEMP\}?/\.npmrc)(?:/\.npmrc)?$", re.I)
 
 
@@ -101,6 +110,10 @@ class _Found:
     action_pin: ToolPin | None = None
     script_location: Location | None = None
     id_token: IdToken | None = None
+    stage: bool = False  # `npm stage publish`
+    container_image: str | None = None  # the image a wrapper runs it in (`docker run IMAGE`)
+    attribution: Attribution | None = None  # None: the package of `package`/`workspace` above
+    unknowns: tuple[Unknown, ...] = ()
 
 
 @dataclass
@@ -114,9 +127,10 @@ class _State:
     # owner for GitHub Packages): it applies only to packages of that scope.
     scoped_registries: dict[str, str] = field(default_factory=dict)
     id_token_exported: Location | None = None  # CircleCI: BASH_ENV export of NPM_ID_TOKEN
+    id_token_unknown: Unknown | None = None  # ... whose audience is computed at run time
     yarn_lines: list[AuthLine] = field(default_factory=list)  # npmAuthToken written to a .yarnrc.yml
-    # `registry=` / `@scope:registry=` lines written to an npmrc by a script: (scope, url, where).
-    registries: list[tuple[str | None, str, str]] = field(default_factory=list)
+    # `registry=` / `@scope:registry=` lines written to an npmrc by a script.
+    registries: list[WrittenRegistry] = field(default_factory=list)
 
 
 @dataclass
@@ -129,6 +143,10 @@ class _Shell:
     env: dict[str, EnvVar]  # the step's environment plus this shell's exports
     unexported: dict[str, cmds.IdTokenExport] = field(default_factory=dict)  # set, not yet exported
     id_token_here: Location | None = None  # where this shell exported the npm ID token
+    variables: dict[str, str] = field(default_factory=dict)  # `X=value` set in this shell, as written
+    # Why the current folder cannot be known (`cd $DIR`, `working-directory: ${{ vars.X }}`).
+    directory_unknown: str | None = None
+    id_token_unknown: Unknown | None = None  # the exported ID token's audience is computed
 
 
 @dataclass
@@ -140,6 +158,8 @@ class _Collector:
     logins: list[tuple[Location, str]] = field(default_factory=list)
     runs_code: list[Location] = field(default_factory=list)
     node_setups: list[NodeSetup] = field(default_factory=list)
+    unfollowed: list[UnfollowedCommand] = field(default_factory=list)
+    local_publishes: list[Location] = field(default_factory=list)
 
 
 def _initial_env(job: Job) -> dict[str, EnvVar]:
@@ -173,8 +193,14 @@ def _script_display(result: cmds.Publish, fallback: str) -> str:
     if result.script_command is None:
         return _display(result.command, fallback)
     if not result.via_scripts:
-        return _display(result.script_command, fallback)
-    return f"{_display(result.command, fallback)} → {_display(result.script_command, fallback)}"
+        text = _display(result.script_command, fallback)
+    elif result.through and result.wrapped is None:
+        # `lerna run release` ran the script: the CI command names the wrapper already.
+        return f"{_display(result.command, fallback)} → {_display(result.script_command, fallback)}"
+    else:
+        text = f"{_display(result.wrapped or result.command, fallback)} → {_display(result.script_command, fallback)}"
+    # A wrapper ran it (`lerna exec -- npm publish`): say which.
+    return f"{text} (through {', '.join(result.through)})" if result.through else text
 
 
 def _input(inputs: Mapping[str, Text], name: str | None) -> Text | None:
@@ -258,6 +284,34 @@ def _display(command: Command | None, fallback: str) -> str:
     return text if len(text) <= 60 else text[:57].rstrip() + "..."
 
 
+_COMMAND_VARIABLE = re.compile(r"^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\}|\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\})$")
+
+
+def _variable_command(command: Command, shell: _Shell) -> tuple[Command, ...]:
+    """``$PUBLISH --tag next`` where the shell (``PUBLISH="npm publish"``) or the file's env sets
+    ``PUBLISH`` to a literal: the commands it names; otherwise the command as written."""
+    match = _COMMAND_VARIABLE.match(command.words[0]) if command.words else None
+    if match is None:
+        return (command,)
+    name = match.group(1) or match.group(2) or match.group(3)
+    value = shell.variables.get(name) if match.group(3) is None else None
+    variable = shell.env.get(name)
+    if value is None and variable is not None and variable.source.kind is ValueSourceKind.LITERAL:
+        value = variable.value
+    if value is None or "$" in value:
+        return (command,)  # known only at run time: classification says it cannot be followed
+    text = " ".join([value, *(shlex.quote(word) for word in command.words[1:])])
+    where = command.location
+    return split_script(text, path=where.path, first_line=where.line, column=where.column) or (command,)
+
+
+def _reads_env_token(known: KnownAction, pin: ToolPin) -> bool:
+    """Whether this version of the action reads its token variable (changesets/action < 2 writes an
+    npmrc from NPM_TOKEN; v2 does not). An unknown version (a branch, a bare SHA) is taken to."""
+    version = cmds.ref_version(pin.version)
+    return known.env_token_until_major is None or version is None or version[0] < known.env_token_until_major
+
+
 class _JobWalker:
     def __init__(self, project: Project, pipeline: Pipeline, job: Job) -> None:
         self.project = project
@@ -266,6 +320,14 @@ class _JobWalker:
         self.provider = job.provider
         self.state = _State(env=_initial_env(job))
         self.out = _Collector()
+        self._members: tuple[cmds.WorkspaceMember, ...] | None = None
+
+    def _workspace(self) -> tuple[cmds.WorkspaceMember, ...]:
+        """The monorepo's packages, for wrappers that run in each (`lerna run X`); built once."""
+        if self._members is None:
+            root = self.project.package_at("")
+            self._members = cmds.workspace_members(workspace_packages(self.project, root)) if root is not None else ()
+        return self._members
 
     # Steps ------------------------------------------------------------------------------
 
@@ -296,6 +358,8 @@ class _JobWalker:
             runs_code=tuple(self.out.runs_code),
             node_setups=tuple(self.out.node_setups),
             job_level_credentials=level,
+            unfollowed=tuple(self.out.unfollowed),
+            local_publishes=tuple(self.out.local_publishes),
         )
 
     def _step_dir(self, step: Step) -> str:
@@ -381,14 +445,15 @@ class _JobWalker:
         commands = split_script(text.value, path=text.location.path, first_line=text.location.line)
         scripts = cmds.script_lookup(package)
         for command in commands:
-            found = [r for r in cmds.classify(command, scripts) if isinstance(r, cmds.Publish)]
+            found = [r for r in cmds.classify(command, scripts, self._workspace()) if isinstance(r, cmds.Publish)]
             if found:
                 return found[0]
         return None
 
     def _action_publish(self, index: int, step: Step, ref: cmds.ActionRef, known: KnownAction, env: dict[str, EnvVar]) -> None:
         assert step.uses is not None
-        inputs = step.inputs
+        # An input a later major renamed (changesets/action v2 `publish-script`) reads as the old name.
+        inputs = {**step.inputs, **{old: step.inputs[new] for new, old in known.renamed_inputs.items() if new in step.inputs}}
         if ref.condition is not None and ref.condition not in inputs:
             return  # changesets/action without `publish:` only opens version PRs
         pin = self._action_pin(step, ref)
@@ -405,7 +470,7 @@ class _JobWalker:
         else:
             target = publish_target(self.project, inner, env, self.state, package, directory)
             credential = npm_credential(target[0], env, self._layers(directory), self.provider)
-            if known.env_token is not None and (credential is None or not credential.is_long_lived):
+            if known.env_token is not None and _reads_env_token(known, pin) and (credential is None or not credential.is_long_lived):
                 credential = env_credential(known.env_token, env, f"read by {name}") or credential
             provenance = provenance_request(inner, env, package, self.project)
         if inner is not None:  # the action runs a publishing tool: the tool is the publisher
@@ -415,9 +480,11 @@ class _JobWalker:
                 tool_pin=tool_pin(inner.tool_package, self.project, package), action_pin=pin,
             )
         else:
+            version = _input(inputs, known.tool_version_input)
+            tool = ToolPin(name, version.value.strip(), version.location) if version is not None and version.value.strip() else pin
             found = _Found(
                 step.uses.location, None, name, name, target, credential, provenance, package,
-                workspace=known.publishes_workspace, tool_pin=pin, action_pin=pin,
+                workspace=known.publishes_workspace, tool_pin=tool, action_pin=pin,
             )
         self._add_publish(index, step, found)
 
@@ -449,19 +516,58 @@ class _JobWalker:
         return [*_project_layers(self.project, directory), *self.state.layers]
 
     def _script(self, index: int, step: Step, env: dict[str, EnvVar]) -> None:
-        shell = _Shell(index, step, self._step_dir(step), dict(env))
-        for command in step.commands:
-            if command.words[:1] == ("cd",) and len(command.words) >= 2:
-                moved = join_dir(shell.directory, command.words[1])
-                if moved is not None:
-                    shell.directory = moved
+        # A matrix that sets the working directory runs the step once per leg: each leg's
+        # publishes count; the rest (writes, exports) is the same in every leg and counts once.
+        legs = self._matrix_expansions(self._step_dir(step))
+        for leg, directory in enumerate(legs or [self._step_dir(step)]):
+            shell = _Shell(index, step, normalise_dir(directory), dict(env))
+            if computed(directory) or (legs is None and step.working_directory is not None and computed(step.working_directory)):
+                shell.directory_unknown = f"the folder `working-directory: {step.working_directory}` names"
+            self._shell(shell, publishes_only=leg > 0)
+
+    def _shell(self, shell: _Shell, publishes_only: bool) -> None:
+        for written in shell.step.commands:
+            if written.words[:1] == ("cd",) and len(written.words) >= 2:
+                _cd(shell, written.words[1])
                 continue
+            if not written.words:
+                shell.variables.update(written.assignments)
             package = package_for_dir(self.project, shell.directory)
-            command_env = dict(shell.env)
-            for name, value in command.assignments:
-                command_env[name] = runtime_var(name, value, command.location, self.provider, shell.env)
-            for result in cmds.classify(command, cmds.script_lookup(package)):
-                self._command_result(shell, command, result, command_env, package)
+            scripts = cmds.script_lookup(package)
+            for command in (c for leg in self._matrix_commands(written, scripts) for c in _variable_command(leg, shell)):
+                command_env = dict(shell.env)
+                for name, value in command.assignments:
+                    command_env[name] = runtime_var(name, value, command.location, self.provider, shell.env)
+                for result in cmds.classify(command, scripts, self._workspace()):
+                    if not publishes_only or isinstance(result, cmds.Publish):
+                        self._command_result(shell, command, result, command_env, package)
+
+    def _matrix_expansions(self, text: str) -> list[str] | None:
+        """``text`` once per value of the first matrix axis it names (``${{ matrix.pkg }}``);
+        None when it names none, or an axis without values (then it stays as written)."""
+        match = _MATRIX_REF.search(text)
+        axis = next((a for a in self.job.matrix if match is not None and a.name == match.group(1)), None)
+        if match is None or axis is None or not axis.values:
+            return None
+        name = axis.name
+
+        def leg(value: str) -> str:
+            return _MATRIX_REF.sub(lambda m: value if m.group(1) == name else m.group(0), text)
+
+        return [leg(value.value) for value in axis.values]
+
+    def _matrix_commands(self, command: Command, scripts: cmds.ScriptLookup) -> tuple[Command, ...]:
+        """A command that names a matrix value (``run: ${{ matrix.cmd }}``, ``npm run ${{
+        matrix.script }}``) and does not publish as written: one command per leg."""
+        texts = self._matrix_expansions(command.text)
+        if texts is None or any(isinstance(r, cmds.Publish) for r in cmds.classify(command, scripts, self._workspace())):
+            return (command,)
+        where = command.location
+        legs = [split_script(text, path=where.path, first_line=where.line, column=where.column) for text in texts]
+        publishes = any(isinstance(r, cmds.Publish) for leg in legs for c in leg for r in cmds.classify(c, scripts, self._workspace()))
+        # When no leg publishes, one leg stands for all (its installs and writes are every leg's),
+        # so `npm test -- --shard=${{ matrix.shard }}` is not counted once per shard.
+        return tuple(c for leg in (legs if publishes else legs[:1]) for c in leg)
 
     def _command_result(
         self, shell: _Shell, command: Command, result: cmds.Classified, env: dict[str, EnvVar], package: PackageJson | None
@@ -469,7 +575,7 @@ class _JobWalker:
         """Record what one classified command does."""
         index, step = shell.index, shell.step
         if isinstance(result, cmds.Publish):
-            self._command_publish(index, step, result, env, package, shell.directory, shell.id_token_here)
+            self._command_publish(index, step, result, env, package, shell.directory, shell.id_token_here, shell)
         elif isinstance(result, cmds.Install):
             self._install(index, step, command.location, _display(command, result.tool), env, shell.directory)
             self.out.runs_code.append(command.location)
@@ -487,23 +593,27 @@ class _JobWalker:
             self._env_export(shell, command, result)
         elif isinstance(result, cmds.RunsCode):
             self.out.runs_code.append(command.location)
+        elif isinstance(result, cmds.Unfollowed):
+            through = f" (through {', '.join(result.through)})" if result.through else ""
+            self.out.unfollowed.append(UnfollowedCommand(command.location, result.what + through))
 
     def _id_token_export(self, shell: _Shell, command: Command, result: cmds.IdTokenExport) -> None:
         """``NPM_ID_TOKEN=$(circleci run oidc get ...)``: exported to later steps (``$BASH_ENV``),
         to this shell, or set and exported by a later ``export``."""
         if result.target is cmds.ExportTarget.UNEXPORTED:
             shell.unexported[result.name] = result
-        elif result.name == "NPM_ID_TOKEN" and result.audience == NPM_AUDIENCE:
+        elif _npm_id_token(result):
+            unknown = _audience_unknown(result, command.location)
             if result.target is cmds.ExportTarget.BASH_ENV:
-                self.state.id_token_exported = command.location
+                self.state.id_token_exported, self.state.id_token_unknown = command.location, unknown
             elif not result.via_scripts:
-                shell.id_token_here = command.location
+                shell.id_token_here, shell.id_token_unknown = command.location, unknown
 
     def _env_export(self, shell: _Shell, command: Command, result: cmds.EnvExport) -> None:
         token = shell.unexported.get(result.name)
         if token is not None and result.value is None and result.target is cmds.ExportTarget.SHELL:
-            if token.name == "NPM_ID_TOKEN" and token.audience == NPM_AUDIENCE:
-                shell.id_token_here = command.location
+            if _npm_id_token(token):
+                shell.id_token_here, shell.id_token_unknown = command.location, _audience_unknown(token, token.command.location)
             return
         if result.value is None or result.via_scripts and not result.target.persists:
             return  # an export inside a package script dies with the script's process
@@ -533,6 +643,10 @@ class _JobWalker:
         location = result.command.location
         credential: Credential | None = None
         auth_entries = [e for e in result.entries if e.key in ("_authToken", "_auth", "_password", "npmAuthToken", "npmAuthIdent")]
+        if auth_entries and all(self._for_local_registry(e, result.entries) for e in auth_entries):
+            # A token for a local test registry (Verdaccio) is test data (spec: "Publish credential").
+            self._record_write(index, result, None, env, None)
+            return
         for entry in auth_entries:
             credential = value_credential(entry.value, location, f"written to {target} at line {location.line}", env, self.provider, CredentialChannel.NPMRC_WRITE)
             if credential is not None:
@@ -546,15 +660,31 @@ class _JobWalker:
             credential = value_credential(
                 whole, location, f"the whole npmrc, written to {target} at line {location.line}", env, self.provider, CredentialChannel.NPMRC_WRITE,
             )
+        self._record_write(index, result, credential, env, whole)
+
+    def _for_local_registry(self, entry: NpmrcEntry, entries: tuple[NpmrcEntry, ...]) -> bool:
+        """An auth entry scoped to a local test registry, or unscoped beside a local `registry=`."""
+        if entry.scope and entry.scope.startswith("//"):
+            return is_local_registry(entry.scope, self.job.services)
+        registry = next((e.value for e in entries if e.key == "registry" and not e.scope), None)
+        return registry is not None and is_local_registry(registry, self.job.services)
+
+    def _record_write(
+        self, index: int, result: cmds.NpmrcWrite, credential: Credential | None, env: dict[str, EnvVar], whole: str | None
+    ) -> None:
+        """Record an npmrc write and what it puts in effect for later commands (registries, auth lines)."""
+        target = result.target.strip().strip("\"'")
+        location = result.command.location
         self.out.writes.append(
             NpmrcWriteFact(index, location, target, long_lived(credential), _display(result.command, "npmrc write"), result.kind, result.entries)
         )
+        level = _npmrc_level(target)
         via = f"{'yarnrc' if result.kind is NpmrcKind.YARNRC_YML else 'npmrc'} written at {location.path}:{location.line}"
         if result.kind is NpmrcKind.NPMRC:
             for entry in result.entries:
                 if entry.key == "registry" and entry.value.strip():
                     scope = entry.scope if entry.scope and entry.scope.startswith("@") else None
-                    self.state.registries.append((scope, entry.value.strip(), via))
+                    self.state.registries.append(WrittenRegistry(scope, entry.value.strip(), via, level))
         lines = tuple(
             AuthLine(
                 e.scope if e.scope and e.scope.startswith("//") else None, e.key, e.value, location, via,
@@ -570,10 +700,6 @@ class _JobWalker:
         if whole is not None and long_lived(credential) is not None:
             # Its lines are not known: take it as the token for every registry.
             lines = (AuthLine(None, "_authToken", whole, location, f"the whole npmrc written at {location.path}:{location.line}"),)
-        if _USER_NPMRC.match(target) or target.endswith("/.npmrc") and not _PROJECT_NPMRC.match(target):
-            level = "user"
-        else:
-            level = "project"
         self.state.layers.append(NpmrcLayer(level, lines))
 
     def _written_credential(
@@ -594,13 +720,17 @@ class _JobWalker:
         package: PackageJson | None,
         directory: str,
         id_token_here: Location | None,
+        shell: _Shell | None = None,
     ) -> None:
         if result.tool is cmds.Tool.SEMANTIC_RELEASE and not publishes_to_npm(self.project, directory):
             return  # its configuration releases without @semantic-release/npm publishing
-        if result.spec is not None and not result.recursive:
-            package, directory = spec_package(self.project, result.spec, directory)
-        if result.workspace and not result.recursive:
-            package = selected_package(self.project, result.workspace, env, directory) or package
+        attribution = self._attribution(result, env, package, directory, shell.directory_unknown if shell else None)
+        if attribution.unknown is not None or attribution.directory is None:
+            package = None  # not the package of the current folder (unknown, or one per matrix leg)
+        elif len(attribution.packages) == 1 and attribution.directory is not None:
+            package, directory = attribution.packages[0], attribution.directory
+        elif attribution.directory is not None and not (result.recursive or result.tool in _WORKSPACE_TOOLS):
+            package, directory = package_for_dir(self.project, attribution.directory), attribution.directory
         root = self.project.package_at("")
         result = cmds.refine_tool(result, {**(root.dependencies if root else {}), **(package.dependencies if package else {})})
         target = publish_target(self.project, result, env, self.state, package, directory)
@@ -620,17 +750,55 @@ class _JobWalker:
             if long_lived(credential) is None and not self._id_token_wired(id_token_here):
                 credential = _settings_npm_token(self.provider, result.command.location) or credential
         id_token = self.job.id_token
+        unknowns = _package_unknown(attribution, result.command.location) + _registry_unknown(target, result.command.location)
         if self.provider is Provider.CIRCLECI:
             id_token = self._circleci_id_token(id_token_here)
+            audience = shell.id_token_unknown if shell is not None and id_token_here is not None else self.state.id_token_unknown
+            unknowns += (audience,) if audience is not None and id_token.granted else ()
+        elif id_token is not None and id_token.computed_audience is not None:
+            unknowns += (Unknown(
+                UnknownKind.AUDIENCE, id_token.anchor,
+                f"the ID-token audience `{id_token.computed_audience}` is set from a CI/CD variable (npm needs exactly `{NPM_AUDIENCE}`)",
+            ),)
         self._add_publish(index, step, _Found(
             result.command.location, tool, None, _script_display(result, tool.value), target, credential,
             provenance_request(result, env, package, self.project), package,
             workspace=result.recursive or tool in _WORKSPACE_TOOLS,
             command=result.command,
-            tool_pin=tool_pin(result.tool_package, self.project, package),
+            tool_pin=self._tool_pin(result, package),
             script_location=result.via_scripts[0][1] if result.via_scripts else None,
             id_token=id_token,
+            stage=result.stage,
+            container_image=result.image,
+            attribution=attribution,
+            unknowns=unknowns,
         ))
+
+    def _tool_pin(self, result: cmds.Publish, package: PackageJson | None) -> ToolPin | None:
+        """The publisher's version pin; for semantic-release without its own `@semantic-release/npm`
+        pin, the semantic-release version (its bundled plugin decides)."""
+        pin = tool_pin(result.tool_package, self.project, package)
+        if pin is None and result.tool is cmds.Tool.SEMANTIC_RELEASE:
+            words = (result.script_command or result.command).words
+            pin = semantic_release_pin(words, result.command.location, self.project, package)
+        return pin
+
+    def _attribution(
+        self, result: cmds.Publish, env: dict[str, EnvVar], package: PackageJson | None, directory: str, directory_unknown: str | None
+    ) -> Attribution:
+        """The packages a publish command publishes (spec: each publish is attributed to the
+        package in the directory it publishes; unknown → no guess)."""
+        if result.workspace:
+            if directory_unknown is not None and not result.workspace.startswith("@") and "/" in result.workspace:
+                return Attribution((), None, directory_unknown)
+            return selector_attribution(self.project, result.workspace, env, directory)
+        if directory_unknown is not None:
+            return Attribution((), None, directory_unknown)
+        if result.recursive or result.tool in _WORKSPACE_TOOLS:
+            return Attribution(workspace_packages(self.project, self.project.package_at("") or package), directory)
+        if result.spec is not None:
+            return spec_attribution(self.project, result.spec, directory)
+        return Attribution((package,) if package is not None and not package.private else (), directory)
 
     def _id_token_wired(self, here: Location | None) -> bool:
         """Whether the npm ID token reaches this publish (GitLab ``id_tokens``, CircleCI export)."""
@@ -670,8 +838,16 @@ class _JobWalker:
         return None
 
     def _add_publish(self, index: int, step: Step, found: _Found) -> None:
+        if is_local_registry(found.target[0], self.job.services):
+            # A publish to a local test registry (Verdaccio on localhost or a service container)
+            # is not a publishing pipeline: no rule judges it, the strategy does not list it.
+            self.out.local_publishes.append(found.location)
+            return
         package = found.package
-        if found.workspace:
+        directory: str | None = package.directory if package is not None else self._step_dir(step)
+        if found.attribution is not None:
+            packages, directory = found.attribution.packages, found.attribution.directory
+        elif found.workspace:
             packages = workspace_packages(self.project, self.project.package_at("") or package)
         else:
             packages = (package,) if package is not None and not package.private else ()
@@ -706,8 +882,76 @@ class _JobWalker:
                 action_pin=found.action_pin,
                 script_location=found.script_location,
                 id_token=id_token,
+                stage=found.stage,
+                container_image=found.container_image,
+                directory=directory,
+                unknowns=found.unknowns,
             )
         )
+
+
+_WORKSPACE_ROOT_REF = re.compile(r"^[\"']?\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY)\b")
+_SHELL_VARIABLE_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _cd(shell: _Shell, target: str) -> None:
+    """``cd target``: a known folder, or (``cd $DIR``) an unknown one until a ``cd`` to a known
+    place (a relative ``cd`` from an unknown folder stays unknown). ``$DIR`` set to a literal
+    earlier in the shell (``DIR=packages/a``) or in the file's env is filled in."""
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2)
+        value = shell.variables.get(name)
+        variable = shell.env.get(name)
+        if value is None and variable is not None and variable.source.kind is ValueSourceKind.LITERAL:
+            value = variable.value
+        return value if value is not None and "$" not in value else match.group(0)
+
+    if not _WORKSPACE_ROOT_REF.match(target):
+        target = _SHELL_VARIABLE_REF.sub(fill, target)
+    moved = change_dir(shell.directory, target)
+    relative = not target.startswith(("/", "~", "$")) and moved is not None
+    if moved is None:
+        shell.directory_unknown = f"the folder `cd {target}` moves to"
+    elif shell.directory_unknown is None or not relative:
+        shell.directory, shell.directory_unknown = moved, None
+
+
+def _npmrc_level(target: str) -> str:
+    """Which of npm's config layers an npmrc written at ``target`` is: "user" or "project"."""
+    if _USER_NPMRC.match(target) or (target.endswith("/.npmrc") and not _PROJECT_NPMRC.match(target)):
+        return "user"
+    return "project"
+
+
+def _npm_id_token(result: cmds.IdTokenExport) -> bool:
+    """npm's ID token: ``NPM_ID_TOKEN`` with npm's audience, or with one computed at run time
+    (``npm:$(npm config get registry | sed ...)``, npm's own CircleCI test repository): that is
+    unknown, never reported as missing."""
+    audience = result.audience
+    return result.name == "NPM_ID_TOKEN" and audience is not None and (audience == NPM_AUDIENCE or computed(audience))
+
+
+def _audience_unknown(result: cmds.IdTokenExport, where: Location) -> Unknown | None:
+    if result.audience is None or result.audience == NPM_AUDIENCE:
+        return None
+    return Unknown(
+        UnknownKind.AUDIENCE, where,
+        f"the ID-token audience `{result.audience}` is computed at run time (npm needs exactly `{NPM_AUDIENCE}`)",
+    )
+
+
+def _registry_unknown(target: tuple[str, TargetOrigin, str], where: Location) -> tuple[Unknown, ...]:
+    """A publish target from a variable (``--registry $REGISTRY``, ``NPM_CONFIG_REGISTRY: ${{ vars.R }}``)."""
+    if not computed(target[0]):
+        return ()
+    return (Unknown(UnknownKind.REGISTRY, where, f"the registry it publishes to: `{target[0].strip()}` ({target[2]}) is set at run time"),)
+
+
+def _package_unknown(attribution: Attribution, where: Location) -> tuple[Unknown, ...]:
+    if attribution.unknown is None:
+        return ()
+    return (Unknown(UnknownKind.PACKAGE, where, f"which package it publishes: {attribution.unknown}"),)
 
 
 def analyze_job(project: Project, pipeline: Pipeline, job: Job) -> JobFacts:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class PublisherKind(enum.Enum):
@@ -127,9 +127,17 @@ class KnownAction:
     node_version_file_input: str | None = None  # setup-node: a version file; volta: the package.json
     npm_version_input: str | None = None
     always_auth_input: str | None = None  # setup-node's obsolete `always-auth`
-    # The environment variable the action's publisher reads a token from when no npmrc has one.
+    # The environment variable the action's publisher reads a token from when no npmrc has one,
+    # and the action major from which it no longer does (None: every version reads it).
     env_token: str | None = None
+    env_token_until_major: int | None = None
     publishes_workspace: bool = False  # publishes the workspace's packages, not the current one
+    # Inputs a later major renamed: new name -> the name the fields above use (changesets/action
+    # v2's `publish-script` is v1's `publish`; npm-facts.md §9).
+    renamed_inputs: Mapping[str, str] = field(default_factory=dict)
+    # The input that picks the version of the tool the action runs (cycjimmy's `semantic_version`);
+    # the action's own ref says nothing about that version.
+    tool_version_input: str | None = None
 
 
 KNOWN_ACTIONS: Mapping[str, KnownAction] = {
@@ -150,8 +158,14 @@ KNOWN_ACTIONS: Mapping[str, KnownAction] = {
         KnownAction(
             "changesets/action", ActionKind.PUBLISH, publisher="changesets/action", only_with="publish",
             publishing_sub_action="publish", script_input="publish", env_token="NPM_TOKEN", publishes_workspace=True,
+            renamed_inputs={"publish-script": "publish"},
+            # v2 no longer writes an npmrc from NPM_TOKEN (npm-facts.md §9).
+            env_token_until_major=2,
         ),
-        KnownAction("cycjimmy/semantic-release-action", ActionKind.PUBLISH, publisher="semantic-release", env_token="NPM_TOKEN"),
+        KnownAction(
+            "cycjimmy/semantic-release-action", ActionKind.PUBLISH, publisher="semantic-release", env_token="NPM_TOKEN",
+            tool_version_input="semantic_version",
+        ),
         KnownAction("codfish/semantic-release-action", ActionKind.PUBLISH, publisher="semantic-release", env_token="NPM_TOKEN"),
         KnownAction("bahmutov/npm-install", ActionKind.INSTALL),
         KnownAction("pnpm/action-setup", ActionKind.INSTALL, only_with="run_install"),
@@ -168,3 +182,50 @@ class OrbCommand:
 
 
 ORB_COMMANDS: tuple[OrbCommand, ...] = (OrbCommand("/install", "node-version"),)
+
+
+@dataclass(frozen=True)
+class BundledNpmPlugin:
+    """The ``@semantic-release/npm`` a semantic-release release line bundles (its dependency),
+    which publishes unless the repository installs the plugin itself."""
+
+    semantic_release: str  # the lowest semantic-release version of the row
+    plugin: str  # the @semantic-release/npm range it depends on
+    oidc: bool  # whether that plugin does trusted publishing (>= 13.1.0; ^13 floats there)
+    node_engines: str | None = None  # the plugin's `engines.node`, when the facts give it
+    source: str = ""
+
+
+# Newest first. npm-facts.md §9: "semantic-release 25 bundles @semantic-release/npm 13", whose
+# engines are Node ^22.14.0 || >=24.10.0; §4: trusted publishing since @semantic-release/npm
+# 13.1.0, so every older semantic-release (17, 19, 24, ...) bundles a plugin without OIDC.
+SEMANTIC_RELEASE_BUNDLES: tuple[BundledNpmPlugin, ...] = (
+    BundledNpmPlugin(
+        "25.0.0", "^13", True, "^22.14.0 || >=24.10.0",
+        source="npm-facts.md §9 (hertzg/node-net-keepalive#409; @semantic-release/npm v13.1.0 release notes)",
+    ),
+    BundledNpmPlugin("0.0.0", "<13", False, source="npm-facts.md §4, §9 (semantic-release 25 is the first to bundle 13)"),
+)
+
+
+def semantic_release_oidc_floor() -> BundledNpmPlugin:
+    """The oldest semantic-release release line whose bundled npm plugin does trusted publishing."""
+    return min((row for row in SEMANTIC_RELEASE_BUNDLES if row.oidc), key=lambda row: tuple(int(p) for p in row.semantic_release.split(".")))
+
+
+def semantic_release_upgrade_advice() -> str:
+    """The exact upgrade, with the Node its bundled plugin's engines accept (never a Node the
+    engines reject, such as 24.5)."""
+    row = semantic_release_oidc_floor()
+    return (
+        f"upgrade semantic-release to {row.semantic_release.split('.')[0]} or newer (it bundles @semantic-release/npm "
+        f"{row.plugin.lstrip('^')}, which does trusted publishing) and run it on Node {row.node_engines} "
+        f"(e.g. Node {_newest_lower_bound(row.node_engines)} or newer)"
+    )
+
+
+def _newest_lower_bound(engines: str | None) -> str:
+    """``^22.14.0 || >=24.10.0`` → ``24.10.0``: the floor of the newest line the engines accept."""
+    bounds = [part.strip().lstrip("^>=~ ") for part in (engines or "").split("||")]
+    bounds = [b for b in bounds if b[:1].isdigit()]
+    return max(bounds, key=lambda b: tuple(int(p) for p in b.split(".") if p.isdigit())) if bounds else ""

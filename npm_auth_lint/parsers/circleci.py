@@ -340,10 +340,10 @@ class _Expander:
                 found.append(EnvVar(str(key), text, location, scope, classify_value(text, Provider.CIRCLECI)))
         elif isinstance(value, list):
             for index, item in enumerate(value):
-                text = self.text_of(item, ctx)
-                if not text or "=" not in text:
+                pair = self.text_of(item, ctx)
+                if not pair or "=" not in pair:
                     continue
-                name, _, assigned = text.partition("=")
+                name, _, assigned = pair.partition("=")
                 location = self.at(ctx, _item_pos(value, index))
                 source = classify_value(assigned, Provider.CIRCLECI)
                 found.append(EnvVar(name.strip(), assigned, location, scope, source))

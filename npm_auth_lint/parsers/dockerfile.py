@@ -255,10 +255,10 @@ def _substitute(word: str, args: Mapping[str, str | None]) -> tuple[str, tuple[s
             return match.group(0)
         used.append(name)  # a default or fallback; a --build-arg may override it
         if op is None:
-            return value
+            return value or ""
         is_set = value is not None and (value != "" or not op.startswith(":"))
         if op.endswith("-"):
-            return value if is_set else fallback
+            return (value or "") if is_set else (fallback or "")
         return fallback if is_set else ""
 
     # Other ``${X#...}`` forms (BuildKit 1.7+) are left as written and reported.

@@ -169,7 +169,7 @@ def _composite(
         outer_env=env,
         chain=context.chain + (action_path,),
     )
-    return build_steps(state, runs.get("steps"), inner)
+    return build_steps(state, runs.get("steps") if runs is not None else None, inner)
 
 
 def action_inputs(declared: Any) -> dict[str, str]:

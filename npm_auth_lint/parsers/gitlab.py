@@ -236,6 +236,7 @@ class _Builder:
             matrix=_matrix(effective),
             environment=_environment(effective),
             hidden=name.startswith(".") or _never_runs(effective),
+            services=_service_hosts(effective.get("services")),
         )
 
     def _apply_default(self, node: YMap) -> tuple[YMap, frozenset[str]]:
@@ -338,7 +339,8 @@ class _Builder:
             return
         # `forward:` defaults: the trigger job's YAML variables (its own and the global ones) go
         # to the child, the variables this pipeline itself received (`pipeline_variables`) do not.
-        forward = trigger.get("forward") if isinstance(trigger.get("forward"), YMap) else YMap()
+        configured = trigger.get("forward")
+        forward: YMap = configured if isinstance(configured, YMap) else YMap()
         own = tuple(v for v in env if v not in self.forwarded)
         forwarded = own if forward.get("yaml_variables", True) is not False else ()
         if forward.get("pipeline_variables") is True:
@@ -588,6 +590,9 @@ def id_token(job: YMap, job_location: Location) -> IdToken:
             return IdToken(False, anchor, f"{NPM_ID_TOKEN} has no aud, it must be exactly '{NPM_AUDIENCE}'", sigstore, fix)
         if NPM_AUDIENCE in audiences:
             return IdToken(True, anchor, "", sigstore, "")
+        computed = next((a for a in audiences if "$" in a), None)
+        if computed is not None:  # a CI/CD variable GitLab expands: unknown here, never an error
+            return IdToken(True, anchor, "", sigstore, "", computed_audience=computed)
         shown = f"'{audiences[0]}'" if len(audiences) == 1 else "[" + ", ".join(f"'{a}'" for a in audiences) + "]"
         return IdToken(False, anchor, f"aud is {shown}, must be exactly '{NPM_AUDIENCE}'", sigstore, fix)
     for name, token in tokens.items():
@@ -642,3 +647,20 @@ def _find(text: str, lines: list[str], start: int, end: int) -> tuple[int, int] 
             if index >= 0:
                 return number, index + 1
     return None
+
+
+def _service_hosts(services: object) -> tuple[str, ...]:
+    """The host names GitLab gives a job's service containers: each ``alias`` (comma-separated),
+    else the image name without its tag, ``/`` as ``__`` and as ``-`` (GitLab docs, "Accessing
+    the services")."""
+    hosts: list[str] = []
+    for service in services if isinstance(services, list) else ():
+        image = service.get("name") if isinstance(service, dict) else service
+        alias = service.get("alias") if isinstance(service, dict) else None
+        if isinstance(alias, str) and alias.strip():
+            hosts += [a.strip() for a in alias.split(",") if a.strip()]
+        if isinstance(image, str) and image.strip():
+            name = image.strip().split("@")[0]
+            name = name.rsplit(":", 1)[0] if ":" in name.rsplit("/", 1)[-1] else name
+            hosts += [name.replace("/", "__"), name.replace("/", "-")]
+    return tuple(dict.fromkeys(hosts))

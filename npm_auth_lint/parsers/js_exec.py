@@ -681,7 +681,9 @@ class _Finder:
         node = _unwrap(node)
         if node.type != "object":
             return _Options()
-        cwd, shell, env, spread, has_env = None, False, (), False, False
+        cwd: str | None = None
+        shell, spread, has_env = False, False, False
+        env: tuple[tuple[str, str], ...] = ()
         for pair in (p for p in node.named_children if p.type == "pair"):
             key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
             if key is None or value is None:

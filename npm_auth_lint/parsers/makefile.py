@@ -954,14 +954,15 @@ class _Walker:
             + (f" -f {sub.makefile}" if sub.makefile else "")
         )
         label += "".join(f" {t}" for t in sub.targets)
-        target_mk: Makefile | None = mk
+        target_mk = mk
         if sub.directory or sub.makefile:
-            target_mk = self.load(sub) if self.load is not None else None
-            if target_mk is None:
+            loaded = self.load(sub) if self.load is not None else None
+            if loaded is None:
                 self.notes.append(
                     ScriptNote(sub.location, NoteKind.UNRESOLVED, f"{label}: that Makefile is not followed")
                 )
                 return
+            target_mk = loaded
         if depth >= self.max_depth:
             self.notes.append(
                 ScriptNote(

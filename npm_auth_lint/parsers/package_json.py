@@ -8,6 +8,7 @@ silently accepts but which make "which value wins" a guess.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from npm_auth_lint import yamlio
@@ -35,7 +36,7 @@ def _text_map(path: str, mapping: Any) -> dict[str, Text]:
     return out
 
 
-def _entries(path: str, value: Any) -> tuple[dict[str, Text], ...]:
+def _entries(path: str, value: Any) -> tuple[Mapping[str, Text], ...]:
     """devEngines.runtime / packageManager: an object or an array of objects."""
     if isinstance(value, yamlio.YMap):
         return (frozen_map(_text_map(path, value)),)
