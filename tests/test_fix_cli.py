@@ -108,3 +108,14 @@ def test_a_lint_run_says_how_many_findings_are_fixable(tmp_path: Path, capsys: p
     assert "1 finding(s) fixable with --fix --unsafe-fixes" in capsys.readouterr().err
     main([str(root), "--no-config", "--format", "json"])
     assert "fixable" not in capsys.readouterr().err
+
+
+def test_the_api_fix_diff_is_what_diff_prints(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from npm_auth_lint import api
+
+    root = materialize(MIGRATED, tmp_path / "repo")
+    for unsafe in (False, True):
+        main([str(root), "--diff", "--no-config", *(["--unsafe-fixes"] if unsafe else [])])
+        printed = capsys.readouterr().out
+        assert printed and api.fix_diff(root, unsafe=unsafe) == printed
+    assert api.fix_diff(materialize(FIXTURES / "use-trusted-publishing" / "pass-oidc", tmp_path / "clean")) == ""
