@@ -76,5 +76,15 @@ def rule_list() -> list[dict[str, str]]:
 
 
 def fix_diff(repository: Path, *, unsafe: bool = False) -> str:
-    """The unified diff ``npm-auth-lint --fix --diff`` would apply (nothing is written)."""
-    raise ApiError("--fix is not available in this version")
+    """The unified diff ``npm-auth-lint --diff`` (``--unsafe-fixes`` with ``unsafe``) prints,
+    redacted the same way; nothing is written. '' when there is nothing to fix."""
+    from npm_auth_lint.cli import UsageError, repository_root
+    from npm_auth_lint.engine import lint_and_fix
+    from npm_auth_lint.fixes import redacted_diff
+
+    try:
+        root = repository_root([repository])
+    except UsageError as exc:
+        raise ApiError(str(exc)) from None
+    outcome = lint_and_fix([repository], _config(root, (), ()), unsafe=unsafe)
+    return redacted_diff(outcome.before, outcome.after, outcome.result.findings)

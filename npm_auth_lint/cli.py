@@ -68,6 +68,13 @@ class LintOptions:
     write_baseline: Path | None = None
     quiet: bool = False
     statistics: bool = False
+    fix: bool = False  # --fix: write the fixes
+    diff: bool = False  # --diff: print them, write nothing (wins over --fix)
+    unsafe_fixes: bool = False
+
+    @property
+    def fixing(self) -> bool:
+        return self.fix or self.diff
 
     def render_options(self, color: bool) -> dict[str, Any]:
         """The options the chosen format's reporter takes (the text format's style flags)."""
@@ -142,6 +149,9 @@ def lint(
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", metavar="FILE", help="Record the current findings as the baseline and exit 0."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Text format: print the findings only (no summary, no progress)."),
     statistics: bool = typer.Option(False, "--statistics", help="Text format: print how many findings each rule has instead of the findings."),
+    fix: bool = typer.Option(False, "--fix", help="Apply the safe fixes rules offer (edits the files), then report what is left."),
+    diff: bool = typer.Option(False, "--diff", help="Print the fixes as a unified diff instead of writing them; exit 1 when there is one."),
+    unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="With --fix/--diff, also apply fixes that change what a release does."),
     version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True, help="Show the version and exit."),
 ) -> int:
     """Audit how a repository authenticates to npm from CI."""
@@ -158,6 +168,9 @@ def lint(
         write_baseline=write_baseline,
         quiet=quiet,
         statistics=statistics,
+        fix=fix,
+        diff=diff,
+        unsafe_fixes=unsafe_fixes,
     )
     return run_lint(options)
 
@@ -246,6 +259,8 @@ def _run_engine(options: LintOptions) -> LintResult:
 
     root = repository_root(options.paths)
     config = build_config(root, options.config_file, options.no_config, options.select, options.ignore)
+    if options.fixing:
+        return _run_fixes(options, config)
     with Progress(enabled=not options.quiet and _is_tty(sys.stderr)) as progress:
         return run_engine(list(options.paths), config, progress=progress.update)
 
@@ -317,6 +332,8 @@ def run_lint(options: LintOptions) -> int:
     from npm_auth_lint.reporters import render
 
     result = _run_engine(options)
+    if options.diff:
+        return EXIT_FINDINGS if result.fixed else EXIT_OK  # the diff is the output (ruff's exit status)
     _print_notes(result)
     findings = _baseline_filter(list(result.findings), result, options)
     if findings is None:
@@ -324,9 +341,48 @@ def run_lint(options: LintOptions) -> int:
     report = build_report(result, findings, options)
     color = options.output is None and _use_color(sys.stdout)
     _write(render(options.output_format, report, **options.render_options(color)), options.output)
+    if options.output_format in ("text", "concise") and not options.quiet and not options.fixing:
+        _fixable_hint(findings)
     if result.internal_errors:
         return EXIT_USAGE
     return exit_code([f.severity for f in findings], options.fail_on)
+
+
+def _fixable_hint(findings: Sequence[Finding]) -> None:
+    """Say on stderr how many findings ``--fix`` would fix, as ruff does (``[*] N fixable``)."""
+    from npm_auth_lint.model import Applicability
+
+    safe = sum(1 for f in findings if f.fix is not None and f.fix.applicability is Applicability.SAFE)
+    unsafe = sum(1 for f in findings if f.fix is not None and f.fix.applicability is Applicability.UNSAFE)
+    if safe or unsafe:
+        more = f" ({unsafe} more with --unsafe-fixes)" if safe and unsafe else ""
+        what = f"{safe} finding(s) fixable with --fix{more}" if safe else f"{unsafe} finding(s) fixable with --fix --unsafe-fixes"
+        print(f"{PROG}: {what}; --diff shows the edits", file=sys.stderr)
+
+
+def _run_fixes(options: LintOptions, config: Config) -> LintResult:
+    """Apply the fixes (``--fix``) or print them (``--diff``); returns the lint of the fixed
+    files, marked ``fixed`` when anything changed."""
+    import dataclasses
+
+    from npm_auth_lint.engine import lint_and_fix
+    from npm_auth_lint.fixes import redacted_diff, write_texts
+
+    outcome = lint_and_fix(list(options.paths), config, unsafe=options.unsafe_fixes)
+    files = len(outcome.after)
+    if options.diff:
+        sys.stdout.write(redacted_diff(outcome.before, outcome.after, outcome.result.findings))
+        sys.stdout.flush()
+        if not options.quiet:
+            print(f"{PROG}: would apply {outcome.applied} fix(es) to {files} file(s)", file=sys.stderr)
+    else:
+        try:
+            write_texts(outcome.result.root, outcome.after)
+        except OSError as exc:
+            raise UsageError(f"cannot write a fixed file: {exc.strerror or exc}") from None
+        if not options.quiet:
+            print(f"{PROG}: applied {outcome.applied} fix(es) to {files} file(s)", file=sys.stderr)
+    return dataclasses.replace(outcome.result, fixed=bool(outcome.after))
 
 
 # ------------------------------------------------------------------------------------------

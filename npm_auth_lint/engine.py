@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from npm_auth_lint.analysis import Analysis, analyze
 from npm_auth_lint.config import Config
-from npm_auth_lint.model import Finding, Location, NodeVersionFile, ParseError, Pipeline, Project, Reference, included_files
+from npm_auth_lint.model import Edit, Finding, Fix, Location, NodeVersionFile, ParseError, Pipeline, Project, Reference, included_files
 from npm_auth_lint.parsers import AUX_PARSERS, PARSERS, Parsed, version_files
 from npm_auth_lint.parsers.git_config import read_origin
 from npm_auth_lint.plugins import all_rules
@@ -53,6 +53,7 @@ class LintResult:
     internal_errors: tuple[str, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
     unlintable: tuple[str, ...] = ()  # files named on the command line that the tool does not read
+    fixed: bool = False  # --fix/--diff: a fix changed a file (this is the lint of the fixed files)
 
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -247,9 +248,12 @@ def group_by_root(targets: Sequence[Path]) -> dict[Path, list[Path]]:
     return groups
 
 
-def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | None = None) -> LintResult:
+def lint(
+    targets: Sequence[Path], config: Config, progress: ProgressCallback | None = None, overlay: dict[str, str] | None = None
+) -> LintResult:
     """Lint ``targets`` (files or folders) with ``config``; ``progress(phase, done, total)`` is
-    called as files are parsed and rules run, for a progress indicator."""
+    called as files are parsed and rules run, for a progress indicator. ``overlay`` gives the
+    text of files (repository paths) to read instead of what is on disk (fixed, not written)."""
     rules = tuple(r for r in all_rules() if config.is_enabled(r.id))
     by_id = {r.id: r for r in all_rules()}
     parse_rule = by_id.get(PARSE_ERROR)
@@ -264,6 +268,7 @@ def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | N
     groups = group_by_root(targets)
     for root, group in groups.items():
         workspace = Workspace(root)
+        workspace.override(overlay or {})
         files = workspace.discover(group)
         files_scanned += len(files)
         unlintable.extend(workspace.unlintable)
@@ -295,3 +300,67 @@ def lint(targets: Sequence[Path], config: Config, progress: ProgressCallback | N
         unlintable=tuple(unlintable),
     )
 
+
+
+@dataclass(frozen=True)
+class FixOutcome:
+    """What ``--fix``/``--diff`` did: the files' texts before and after, how many fixes were
+    applied, and the lint of the fixed texts (what is left)."""
+
+    before: dict[str, str]
+    after: dict[str, str]
+    applied: int
+    result: LintResult
+
+
+MAX_FIX_ROUNDS = 5
+
+
+def lint_and_fix(targets: Sequence[Path], config: Config, *, unsafe: bool = False, progress: ProgressCallback | None = None) -> FixOutcome:
+    """Lint, apply the offered fixes (safe ones, and unsafe ones when ``unsafe``), and lint the
+    fixed text again until no fix applies (at most :data:`MAX_FIX_ROUNDS` rounds): a fix can
+    enable another (the ID token granted, a token becomes a removable fallback). Nothing is
+    written; the caller writes ``after`` (``--fix``) or prints the difference (``--diff``)."""
+    from npm_auth_lint.fixes import apply_fixes
+    from npm_auth_lint.model import Applicability
+
+    allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
+    current: dict[str, str] = {}
+    before: dict[str, str] = {}
+    applied = 0
+    # A fix offered again after it was applied did not resolve its finding: applying it again
+    # would insert the same lines twice, so a fix applies once per rule, place (the finding's
+    # line, followed through the edits) and edit text.
+    tried: set[tuple[object, ...]] = set()
+    result = lint(targets, config, progress)
+    for _ in range(MAX_FIX_ROUNDS):
+        texts = {path: text for project in result.projects for path, text in project.files.items()}
+        offered = [(f, f.fix) for f in result.findings if f.fix is not None and f.fix.applicability in allowed]
+        done = apply_fixes(texts, [fix for f, fix in offered if _fix_key(f, fix, f.location.line) not in tried])
+        if not done.texts:
+            break
+        edits = [edit for fix in done.fixes for edit in fix.edits]
+        tried.update(_fix_key(f, fix, _moved_line(texts, edits, f.location)) for f, fix in offered if fix in done.fixes)
+        for path in done.texts:
+            before.setdefault(path, texts[path])
+        current.update(done.texts)
+        applied += len(done.fixes)
+        result = lint(targets, config, progress, overlay=current)
+    after = {path: text for path, text in current.items() if text != before[path]}
+    return FixOutcome({path: before[path] for path in after}, after, applied, result)
+
+
+def _fix_key(finding: Finding, fix: Fix, line: int) -> tuple[object, ...]:
+    return (finding.rule_id, finding.location.path, line, fix.description, tuple((e.path, e.replacement) for e in fix.edits))
+
+
+def _moved_line(texts: dict[str, str], edits: Sequence[Edit], location: Location) -> int:
+    """Where ``location``'s line is once ``edits`` are applied (lines inserted or deleted above)."""
+    text = texts.get(location.path, "")
+    offset = sum(len(line) + 1 for line in text.split("\n")[: location.line - 1])
+    delta = sum(
+        edit.replacement.count("\n") - text.count("\n", edit.start, edit.end)
+        for edit in edits
+        if edit.path == location.path and edit.end <= offset and edit.start < offset
+    )
+    return location.line + delta

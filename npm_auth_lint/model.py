@@ -524,6 +524,37 @@ class Project:
 # Findings
 
 
+class Applicability(str, enum.Enum):
+    """Whether ``--fix`` applies a fix by itself (ruff's words): a *safe* fix keeps what a release
+    does; an *unsafe* one changes it (removes a token, moves a job) and needs ``--unsafe-fixes``."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace ``[start, end)`` of the file at ``path`` with ``replacement``.
+
+    Offsets count characters of the file's text as the workspace reads it (line endings kept,
+    a UTF-8 BOM left out); ``start == end`` inserts.
+    """
+
+    path: str
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """The edits that resolve a finding, applied together or not at all."""
+
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+    description: str = ""
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     """One reported problem. Sorted by location, then rule id, for deterministic output."""
@@ -544,3 +575,5 @@ class Finding:
     # title and help when a rule gives them and the message's other sentences as a note.
     title: str = field(compare=False, default="")
     help: str = field(compare=False, default="")
+    # The edits that resolve this finding, when the rule knows them (``--fix``); not shown.
+    fix: Fix | None = field(compare=False, default=None)

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from npm_auth_lint.model import Confidence, Finding, Location, Project, Related, Severity
+from npm_auth_lint.model import Confidence, Finding, Fix, Location, Project, Related, Severity
 
 if TYPE_CHECKING:
     # Only for the annotation: listing or documenting rules (and the reporters, which read rule
@@ -84,12 +84,14 @@ class Rule:
         subject: tuple[str, ...] = (),
         title: str = "",
         help: str = "",
+        fix: Fix | None = None,
     ) -> Finding:
         """A finding pre-filled with this rule's id, default severity and confidence.
 
         ``subject`` names what the finding is about for a rule with ``Repeats.SAME_SUBJECT``.
         ``title`` (the problem in a few words) and ``help`` (the change to make) are optional;
-        the text output shows them instead of splitting ``message`` for display.
+        the text output shows them instead of splitting ``message`` for display. ``fix`` is the
+        edit that resolves the finding (see :mod:`npm_auth_lint.fixes`), None when there is none.
         """
         return Finding(
             location=location,
@@ -102,6 +104,7 @@ class Rule:
             subject=subject,
             title=title,
             help=help,
+            fix=fix if fix is not None and fix.edits else None,
         )
 
     # Documentation ---------------------------------------------------------------------------

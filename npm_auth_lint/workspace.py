@@ -309,6 +309,10 @@ class Workspace:
             raise FileReadError("not valid UTF-8 text", line, column) from None
         return text.removeprefix("\ufeff")
 
+    def override(self, texts: dict[str, str]) -> None:
+        """Read these texts instead of the files on disk (``--diff`` lints fixed text unwritten)."""
+        self._texts.update(texts)
+
     def try_read(self, rel: str) -> str | None:
         try:
             return self.read(rel)

@@ -54,7 +54,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint.analysis.registry_urls import is_local_registry
-from npm_auth_lint.model import Finding, NpmrcEntry, NpmrcFile, NpmrcKind, Severity
+from npm_auth_lint.fixes import offers
+from npm_auth_lint.model import Finding, Fix, NpmrcEntry, NpmrcFile, NpmrcKind, Severity
 from npm_auth_lint.rule import Context, Rule
 
 # Keys that must be nerf-darted (`//host/:key`) per npm's config docs.
@@ -121,6 +122,20 @@ def _yarnrc_yml_messages(npmrc: NpmrcFile) -> Iterator[tuple[NpmrcEntry, str]]:
             )
 
 
+def _deletable(npmrc: NpmrcFile, entry: NpmrcEntry) -> bool:
+    """Settings whose fix is to delete them (obsolete, or only for npm's removed legacy login)."""
+    if npmrc.kind is NpmrcKind.YARNRC_YML:
+        return entry.key == "npmAlwaysAuth" and entry.scope is None
+    legacy_login = entry.key == "auth-type" and entry.value.strip().lower() == "legacy"
+    return npmrc.kind is NpmrcKind.NPMRC and (entry.key in ("always-auth", "email") or legacy_login)
+
+
+def _fix(ctx: Context, npmrc: NpmrcFile, entry: NpmrcEntry) -> Fix | None:
+    if npmrc.written_by is None:
+        return offers.always_auth(ctx.project.files, entry.location, entry.raw_key)
+    return offers.always_auth_write(ctx.project.files, npmrc.written_by) if entry.key == "always-auth" else None
+
+
 class LegacyNpmrcAuth(Rule):
     __doc__ = __doc__
     id = "legacy-npmrc-auth"
@@ -144,10 +159,18 @@ class LegacyNpmrcAuth(Rule):
                     flag.location,
                     "setup-node's `always-auth` input writes the obsolete `always-auth=true` into the npmrc (npm ignores it "
                     "since npm 7, and setup-node removed the input in v6.1.0); delete it",
+                    fix=offers.always_auth(ctx.project.files, flag.location, "always-auth"),
                 )
         for npmrc in (*ctx.project.npmrcs, *written):
             messages = _yarnrc_yml_messages(npmrc) if npmrc.kind is NpmrcKind.YARNRC_YML else _npmrc_messages(npmrc)
             for entry, message in messages:
                 if npmrc.written_by is not None:
                     message = f"this command writes an npmrc setting: {message}"
-                yield self.finding(entry.location, message, secrets=(entry.value,) if entry.key in ("_auth", "_password", "npmAuthIdent") else ())
+                # A committed file's `always-auth` line goes; one a CI command writes is left to the user.
+                removable = npmrc.written_by is None and _deletable(npmrc, entry)
+                yield self.finding(
+                    entry.location,
+                    message,
+                    secrets=(entry.value,) if entry.key in ("_auth", "_password", "npmAuthIdent") else (),
+                    fix=_fix(ctx, npmrc, entry) if removable or npmrc.written_by is not None else None,
+                )

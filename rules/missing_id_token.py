@@ -72,6 +72,7 @@ from collections.abc import Iterator
 
 from npm_auth_lint.analysis.advice import id_token_fix
 from npm_auth_lint.analysis.facts import PublishFact, TargetOrigin
+from npm_auth_lint.fixes import offers
 from npm_auth_lint.model import Finding, Provider, Related, Severity
 from npm_auth_lint.rule import Context, Repeats, Rule
 
@@ -119,4 +120,6 @@ class MissingIdToken(Rule):
                 problem = token.problem or "the ID token is not available"
                 message = f"`{publish.display}` in job `{job.id}` {why}, but {problem}: {id_token_fix(job)}"
             related = [Related(p.location, f"`{p.display}` needs the ID token") for p in needing_token.get(id(job), ())]
-            yield self.finding(token.anchor, message, related=related, subject=(token.anchor.path, str(token.anchor.line), job.id))
+            sigstore = job.provider is Provider.GITLAB and publish.provenance is True and not token.sigstore
+            fix = offers.id_token(ctx.project.files, publish, npm=not token.granted and not token_provenance, sigstore=sigstore)
+            yield self.finding(token.anchor, message, related=related, subject=(token.anchor.path, str(token.anchor.line), job.id), fix=fix)

@@ -61,7 +61,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.model import Finding, Related, Severity
+from npm_auth_lint.analysis import Blocker
+from npm_auth_lint.analysis.facts import PublishFact
+from npm_auth_lint.fixes import offers
+from npm_auth_lint.model import Finding, Hosting, Provider, Related, Severity
 from npm_auth_lint.rule import Context, Rule
 
 
@@ -83,4 +86,16 @@ class OidcBlocker(Rule):
                     blocker.location,
                     f"`{publish.display}` relies on trusted publishing, which cannot work here: {blocker.reason}; {advice}",
                     related=[Related(publish.location, "the publish that relies on OIDC")] if blocker.location != publish.location else [],
+                    fix=offers.hosted_runner(ctx.project.files, blocker.location) if _self_hosted_github(publish, blocker) else None,
                 )
+
+
+def _self_hosted_github(publish: PublishFact, blocker: Blocker) -> bool:
+    """A GitHub job's `runs-on:` blocker: the one a hosted runner removes."""
+    runner = publish.job.runner
+    return (
+        publish.job.provider is Provider.GITHUB
+        and runner is not None
+        and runner.hosting is Hosting.SELF_HOSTED
+        and runner.location == blocker.location
+    )

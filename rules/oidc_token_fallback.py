@@ -49,6 +49,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint.analysis.facts import PublishFact
+from npm_auth_lint.fixes import offers
 from npm_auth_lint.model import Finding, Related, Severity
 from npm_auth_lint.rule import Context, Repeats, Rule
 
@@ -77,6 +78,8 @@ class OidcTokenFallback(Rule):
                     f"for `{publish.display}`: if the OIDC exchange fails npm silently publishes with it (or fails with a "
                     "misleading E404); remove it from the publishing job and revoke it once an OIDC release went through",
                     related=[Related(publish.location, "the publish it falls back to")],
+                    # OIDC is verified viable here (ID token wired, no blocker, npm new enough).
+                    fix=offers.remove_credential(ctx.project.files, credential),
                 )
 
 

@@ -42,6 +42,7 @@ from collections.abc import Iterator
 
 from npm_auth_lint.analysis import not_viable_reason
 from npm_auth_lint.analysis.advice import node_pin_example
+from npm_auth_lint.fixes import offers
 from npm_auth_lint.knowledge.publishing import semantic_release_oidc_floor
 from npm_auth_lint.model import Finding, Related, Severity
 from npm_auth_lint.rule import Context, Repeats, Rule
@@ -93,4 +94,5 @@ class OutdatedNode(Rule):
                     message,
                     severity=Severity.ERROR if oidc else Severity.WARNING,
                     related=[Related(publish.location, "the publish that runs on it")],
+                    fix=offers.node_pin(ctx.project.files, pin.text, pin.location, pin.source, chain.circleci),
                 )

@@ -47,6 +47,7 @@ from collections.abc import Iterator
 
 from npm_auth_lint.analysis import not_viable_reason
 from npm_auth_lint.analysis.job_toolchain import npm_state
+from npm_auth_lint.fixes import offers
 from npm_auth_lint.knowledge.publishing import PublisherKind
 from npm_auth_lint.model import Finding, Related, Severity
 from npm_auth_lint.rule import Context, Repeats, Rule
@@ -101,6 +102,8 @@ class OutdatedNpm(Rule):
                     else:
                         why = f"; upgrade before migrating `{publish.display}` from its token"
                     message = f"{state.explanation}; {needs}{why}: {advice}"
+                # Adding the upgrade fits a Node that meets its floor; an older one is raised by outdated-node's fix.
+                upgrade_fix = state.upgrade is None and state.upgrade_problem is None and node is not None and toolchain.meets_node_floor(node.version)
                 yield self.finding(
                     state.location,
                     message,
@@ -110,4 +113,7 @@ class OutdatedNpm(Rule):
                         Related(publish.location, "the publish that runs this npm"),
                         *([Related(pin.location, f"the Node pin `{pin.text}`")] if pin.location != state.location else []),
                     ],
+                    fix=offers.npm_upgrade(ctx.project.files, publish, advice)
+                    if upgrade_fix
+                    else offers.npm_upgrade_spec(ctx.project.files, state.upgrade, floor, node.version if node else None),
                 )

@@ -72,6 +72,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint.analysis.advice import switch_to_oidc
+from npm_auth_lint.fixes import offers
 from npm_auth_lint.model import Finding, Related, Severity
 from npm_auth_lint.rule import Context, Rule
 
@@ -112,4 +113,6 @@ class UseTrustedPublishing(Rule):
                 publish.location,
                 f"{head}; switch to trusted publishing (OIDC): {switch_to_oidc(publish)}{extra}",
                 related=related,
+                # Once nothing else is needed first, wire the ID token: npm tries OIDC, the token stays.
+                fix=offers.id_token_for_migration(ctx.project.files, publish) if not first else None,
             )
