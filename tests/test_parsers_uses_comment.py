@@ -118,3 +118,11 @@ def test_circleci_orb_steps_carry_the_comment_too(repo):
     assert [(s.uses.value, s.uses_comment) for s in steps] == [
         ("node/install-packages", Text("with npm ci", Location(".circleci/config.yml", 9, 33)))
     ]
+
+
+def test_an_empty_reference_has_no_comment() -> None:
+    # Found by the property test: `uses: ${{ inputs.a }}` in a composite action expands to ''.
+    from npm_auth_lint.model import Location, Text
+    from npm_auth_lint.parsers.uses_comment import uses_comment
+
+    assert uses_comment("action.yml", ("    uses: ${{ inputs.a }}  # v1",), Text("", Location("action.yml", 1, 11))) is None
