@@ -90,106 +90,108 @@ def _text(document: Any) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
+@dataclass(frozen=True)
+class ToolSpec:
+    """One tool as the client sees it: its name, title and the description an agent picks by."""
+
+    name: str
+    title: str
+    description: str
+
+
+LINT = ToolSpec(
+    "lint",
+    "Lint a repository's npm publishing authentication",
+    "Find every problem in how the repository authenticates to npm from CI: legacy or committed tokens, "
+    "a missing OIDC ID token, Node/npm too old for trusted publishing, tokens shared between publish and "
+    "install. Returns the `npm-auth-lint/findings` JSON document (the same as `npm-auth-lint --format json`): "
+    "each finding with rule id, severity, message, path, line, column and related locations, plus the "
+    "strategy section. `select`/`ignore` take rule ids (see explain_rule).",
+)
+STRATEGY = ToolSpec(
+    "strategy",
+    "Which publishing path each pipeline should take",
+    "For each pipeline that publishes to npm: the path it is on (trusted publishing set up or broken, "
+    "a long-lived token where OIDC is viable or not, unverified where a value is only known at run time), "
+    "what blocks OIDC, the ordered checklist of changes, and the exact trusted-publisher settings to enter "
+    "on npmjs.com with the matching `npm trust` command. Returns the `npm-auth-lint/strategy` JSON document "
+    "(the same as `npm-auth-lint strategy --format json`). Use this first to answer 'trusted publishing or "
+    "granular token, and what do I change?'.",
+)
+EXPLAIN_RULE = ToolSpec(
+    "explain_rule",
+    "Explain an npm-auth-lint rule",
+    "The documentation of one rule (what it finds, why it matters, an example, what to write instead, "
+    "references to npm's docs), as Markdown. `rule` is a rule id such as `missing-id-token` or "
+    "`use-trusted-publishing`, as found in a finding's `rule` field. An unknown id lists the known ones.",
+)
+FIX_PREVIEW = ToolSpec(
+    "fix_preview",
+    "Preview the edits --fix would make",
+    "The unified diff that `npm-auth-lint --fix --diff` would apply to the repository (for example adding "
+    "`id-token: write`, raising a Node pin, GitLab `id_tokens`), without writing anything. Set "
+    "`unsafe` to also include edits that change what a release does (removing a token once OIDC is "
+    "viable). An empty string means there is nothing to fix automatically.",
+)
+
+
+def _as_tool_error(exc: Exception) -> Exception:
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    return ToolError(str(exc))
+
+
+def _tools(options: ServerOptions) -> list[tuple[ToolSpec, Callable[..., Any]]]:
+    """Each tool with the coroutine that answers it (errors become MCP tool errors)."""
+
+    async def on_repository(path: str, call: Callable[[Path], T]) -> T:
+        try:
+            repository = resolve_repository(path, options)
+            return await _bounded(lambda: call(repository), options.timeout)
+        except ToolFailure as exc:
+            raise _as_tool_error(exc) from None
+
+    async def lint(path: str, select: list[str] | None = None, ignore: list[str] | None = None) -> str:
+        return _text(await on_repository(path, lambda repo: api.lint_document(repo, select or (), ignore or ())))
+
+    async def strategy(path: str) -> str:
+        return _text(await on_repository(path, api.strategy_document))
+
+    async def explain_rule(rule: str) -> str:
+        try:
+            return api.rule_documentation(rule)
+        except api.ApiError as exc:
+            raise _as_tool_error(exc) from None
+
+    async def fix_preview(path: str, unsafe: bool = False) -> str:
+        return await on_repository(path, lambda repo: api.fix_diff(repo, unsafe=unsafe))
+
+    return [(LINT, lint), (STRATEGY, strategy), (EXPLAIN_RULE, explain_rule), (FIX_PREVIEW, fix_preview)]
+
+
 def build_server(options: ServerOptions) -> Any:
-    """The MCP server with its four tools (imports the SDK)."""
+    """The MCP server with its four tools and the rules resource (imports the SDK)."""
     from mcp.server.mcpserver import MCPServer
     from mcp.types import ToolAnnotations
 
     import npm_auth_lint
 
     server = MCPServer(SERVER_NAME, version=npm_auth_lint.__version__, instructions=INSTRUCTIONS)
+    # Every tool only reads: a client may call them without asking the user each time.
     read_only = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+    for spec, answer in _tools(options):
+        server.add_tool(answer, name=spec.name, title=spec.title, description=spec.description, annotations=read_only)
 
-    def failure(exc: ToolFailure) -> Exception:
-        from mcp.server.mcpserver.exceptions import ToolError
+    def rules_resource() -> str:
+        return _text(api.rule_list())
 
-        return ToolError(str(exc))
-
-    @server.tool(
-        name="lint",
-        title="Lint a repository's npm publishing authentication",
-        description=(
-            "Find every problem in how the repository authenticates to npm from CI: legacy or committed tokens, "
-            "a missing OIDC ID token, Node/npm too old for trusted publishing, tokens shared between publish and "
-            "install. Returns the `npm-auth-lint/findings` JSON document (the same as `npm-auth-lint --format json`): "
-            "each finding with rule id, severity, message, path, line, column and related locations, plus the "
-            "strategy section. `select`/`ignore` take rule ids (see explain_rule)."
-        ),
-        annotations=read_only,
-    )
-    async def lint(path: str, select: list[str] | None = None, ignore: list[str] | None = None) -> str:
-        try:
-            repository = resolve_repository(path, options)
-            document = await _bounded(lambda: api.lint_document(repository, select or (), ignore or ()), options.timeout)
-        except ToolFailure as exc:
-            raise failure(exc) from None
-        return _text(document)
-
-    @server.tool(
-        name="strategy",
-        title="Which publishing path each pipeline should take",
-        description=(
-            "For each pipeline that publishes to npm: the path it is on (trusted publishing set up or broken, "
-            "a long-lived token where OIDC is viable or not, unverified where a value is only known at run time), "
-            "what blocks OIDC, the ordered checklist of changes, and the exact trusted-publisher settings to enter "
-            "on npmjs.com with the matching `npm trust` command. Returns the `npm-auth-lint/strategy` JSON document "
-            "(the same as `npm-auth-lint strategy --format json`). Use this first to answer 'trusted publishing or "
-            "granular token, and what do I change?'."
-        ),
-        annotations=read_only,
-    )
-    async def strategy(path: str) -> str:
-        try:
-            repository = resolve_repository(path, options)
-            document = await _bounded(lambda: api.strategy_document(repository), options.timeout)
-        except ToolFailure as exc:
-            raise failure(exc) from None
-        return _text(document)
-
-    @server.tool(
-        name="explain_rule",
-        title="Explain an npm-auth-lint rule",
-        description=(
-            "The documentation of one rule (what it finds, why it matters, an example, what to write instead, "
-            "references to npm's docs), as Markdown. `rule` is a rule id such as `missing-id-token` or "
-            "`use-trusted-publishing`, as found in a finding's `rule` field. An unknown id lists the known ones."
-        ),
-        annotations=read_only,
-    )
-    async def explain_rule(rule: str) -> str:
-        try:
-            return api.rule_documentation(rule)
-        except api.ApiError as exc:
-            raise failure(ToolFailure(str(exc))) from None
-
-    @server.tool(
-        name="fix_preview",
-        title="Preview the edits --fix would make",
-        description=(
-            "The unified diff that `npm-auth-lint --fix --diff` would apply to the repository (for example adding "
-            "`id-token: write`, raising a Node pin, GitLab `id_tokens`), without writing anything. Set "
-            "`unsafe` to also include edits that change what a release does (removing a token once OIDC is "
-            "viable). An empty string means there is nothing to fix automatically."
-        ),
-        annotations=read_only,
-    )
-    async def fix_preview(path: str, unsafe: bool = False) -> str:
-        try:
-            repository = resolve_repository(path, options)
-            return await _bounded(lambda: api.fix_diff(repository, unsafe=unsafe), options.timeout)
-        except ToolFailure as exc:
-            raise failure(exc) from None
-
-    @server.resource(
+    server.resource(
         "npm-auth-lint://rules",
         name="rules",
         title="Every npm-auth-lint rule",
         description="Every rule id with its default level and one-line summary, as JSON.",
         mime_type="application/json",
-    )
-    def rules_resource() -> str:
-        return _text(api.rule_list())
-
+    )(rules_resource)
     return server
 
 

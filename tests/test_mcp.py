@@ -179,3 +179,20 @@ def test_missing_extra_is_explained(tmp_path: Path) -> None:
     done = subprocess.run([EXE, "mcp"], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip() == "npm-auth-lint: error: the MCP server needs the optional `mcp` package: pip install 'npm-auth-lint[mcp]'"
+
+
+def test_fix_preview_equals_the_cli_diff_and_writes_nothing(repos: Path) -> None:
+    workflow = next((repos / "oidc" / ".github" / "workflows").iterdir())
+    before = workflow.read_bytes()
+
+    async def session() -> Any:
+        async with Client(_server(repos)) as client:
+            return await client.call_tool("fix_preview", {"path": "oidc"})
+
+    preview = _run(session())
+    assert not preview.is_error
+    diff = _text_of(preview)
+    cli = subprocess.run([EXE, "--diff", "oidc"], cwd=repos, capture_output=True, text=True, timeout=120)
+    assert cli.returncode == 1  # there is something to fix
+    assert diff == cli.stdout and "+" in diff and "id-token: write" in diff
+    assert workflow.read_bytes() == before
