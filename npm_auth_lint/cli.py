@@ -138,7 +138,7 @@ _EPILOG = (
 @app.command(DEFAULT_COMMAND, cls=DefaultCommand, hidden=True, epilog=_EPILOG)
 def lint(
     paths: Optional[list[Path]] = typer.Argument(None, metavar="PATH", help="Files or folders to lint (default: the current folder).", show_default=False),
-    output_format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),  # type: ignore[valid-type,attr-defined]
+    output_format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),  # type: ignore[attr-defined]
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout."),
     select: list[str] = typer.Option([], "--select", metavar="IDS", help="Only run these rules (comma-separated ids; repeatable)."),
     ignore: list[str] = typer.Option([], "--ignore", metavar="IDS", help="Never run these rules (comma-separated ids; repeatable)."),
@@ -425,7 +425,7 @@ def strategy_document(strategies: Sequence[PipelineStrategy], secrets: Sequence[
 @app.command("strategy")
 def show_strategy(
     paths: Optional[list[Path]] = typer.Argument(None, metavar="PATH", help="Repository folders (default: the current folder).", show_default=False),
-    output_format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),  # type: ignore[valid-type,attr-defined]
+    output_format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),  # type: ignore[attr-defined]
     no_config: bool = typer.Option(False, "--no-config", help="Ignore any configuration file."),
 ) -> int:
     """Show which path each publishing pipeline is on, what to change, and the trusted-publisher settings."""

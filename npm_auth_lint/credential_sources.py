@@ -51,9 +51,7 @@ def is_literal_credential(value: str) -> bool:
     text = value.strip().strip("\"'")
     if not text or is_reference(text):
         return False
-    if text == SETUP_NODE_PLACEHOLDER or text.lower() in ("undefined", "null", "true", "false", "none", "changeme"):
-        return False
-    return True
+    return not (text == SETUP_NODE_PLACEHOLDER or text.lower() in ("undefined", "null", "true", "false", "none", "changeme"))
 
 
 def classify_value(text: str, provider: Provider) -> ValueSource:

@@ -15,6 +15,8 @@ from array import array
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
+from npm_auth_lint.workspace import FileReadError, read_regular
+
 _BLOCK_SIZE = 100
 _MOD = 37
 _MASK = (1 << 64) - 1
@@ -22,7 +24,6 @@ _FIRST_MOD = pow(_MOD, _BLOCK_SIZE, 1 << 64)
 _EOF = 0xFFFF
 _TAB, _SPACE, _LF, _CR = 0x09, 0x20, 0x0A, 0x0D
 # upload-sarif hashes any size; we stop at a size no configuration file reaches and let it fill in.
-from npm_auth_lint.workspace import FileReadError, read_regular
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
@@ -53,7 +54,7 @@ def line_hashes(text: str) -> Iterator[tuple[int, str]]:
     units = list(_code_units(text))
     units.append(_EOF)
     for current in units:
-        if current == _SPACE or current == _TAB or (prev_cr and current == _LF):
+        if current in (_SPACE, _TAB) or (prev_cr and current == _LF):
             prev_cr = False
             continue
         if current == _CR:

@@ -88,7 +88,7 @@ def split_script(
             builders = _SimpleParser(script, pwsh=False).parse()
         else:
             builders = _PosixParser(script).parse()
-    except Exception:  # noqa: BLE001 - a bug here must not stop the scan; degrade to lines
+    except Exception:
         builders = _fallback(script)
     return _to_commands(script, builders, path=path, first_line=first_line, column=column)
 

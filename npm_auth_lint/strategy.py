@@ -30,7 +30,7 @@ class PublishingPath(str, enum.Enum):
     OTHER_REGISTRY = "other-registry"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # str.title() is never called on a path
         return {
             "trusted-publishing": "trusted publishing (OIDC) — set up",
             "trusted-publishing-broken": "trusted publishing (OIDC) — broken",

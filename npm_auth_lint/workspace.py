@@ -66,7 +66,7 @@ def classify(rel_path: str) -> Kind | None:
     parts = path.parts
     if name == "package.json":
         return Kind.PACKAGE_JSON
-    if name == ".npmrc" or name == "npmrc" and len(parts) == 1:
+    if name == ".npmrc" or (name == "npmrc" and len(parts) == 1):
         return Kind.NPMRC
     if name == ".yarnrc":
         return Kind.YARNRC

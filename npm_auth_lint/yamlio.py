@@ -50,7 +50,7 @@ class Pos:
 class YMap(dict):
     """A mapping that knows where each key and value is written."""
 
-    __slots__ = ("pos", "key_pos", "value_pos", "tag")
+    __slots__ = ("key_pos", "pos", "tag", "value_pos")
 
     def __init__(self) -> None:
         super().__init__()
@@ -63,7 +63,7 @@ class YMap(dict):
 class YSeq(list):
     """A sequence that knows where each item is written."""
 
-    __slots__ = ("pos", "item_pos", "tag")
+    __slots__ = ("item_pos", "pos", "tag")
 
     def __init__(self) -> None:
         super().__init__()

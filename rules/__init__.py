@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from npm_auth_lint.rule import Rule
 from npm_auth_lint.rules.hardcoded_npm_token import HardcodedNpmToken
 from npm_auth_lint.rules.legacy_npm_login import LegacyNpmLogin
 from npm_auth_lint.rules.legacy_npmrc_auth import LegacyNpmrcAuth
@@ -21,6 +20,8 @@ from npm_auth_lint.rules.unresolved_reference import UnresolvedReference
 from npm_auth_lint.rules.unresolved_toolchain import UnresolvedToolchain
 from npm_auth_lint.rules.unused_suppression import UnusedSuppression
 from npm_auth_lint.rules.use_trusted_publishing import UseTrustedPublishing
+
+from npm_auth_lint.rule import Rule
 
 ALL_RULES: tuple[type[Rule], ...] = tuple(
     sorted(

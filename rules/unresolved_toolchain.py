@@ -41,8 +41,8 @@ from collections.abc import Iterator
 
 from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis import pin_can_reach
-from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.analysis.advice import node_pin_example
+from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.analysis.job_toolchain import npm_state
 from npm_auth_lint.knowledge.publishing import PublisherKind
 from npm_auth_lint.model import Finding, Provider, Severity

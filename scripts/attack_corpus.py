@@ -275,7 +275,7 @@ def run_case(root: Path, fmt: str, deadline: float = TIME_LIMIT, memory: int = M
         process = subprocess.Popen(
             [sys.executable, "-m", "npm_auth_lint", "--format", fmt, "."],
             cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-            preexec_fn=_limits(memory),  # noqa: PLW1509 - no threads in the parent at this point
+            preexec_fn=_limits(memory),
         )
         code: int | None = None
         rss = 0

@@ -13,6 +13,7 @@ exception, an internal error, or a rule that raised.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import sys
@@ -59,8 +60,10 @@ def _setup_imports(instrument: bool) -> object:
         import atheris
 
         with atheris.instrument_imports(include=["npm_auth_lint"]):
-            from npm_auth_lint import cli  # noqa: F401
-            from npm_auth_lint import engine
+            from npm_auth_lint import (
+                cli,  # noqa: F401
+                engine,
+            )
     from npm_auth_lint import engine
     return engine
 
@@ -93,17 +96,15 @@ class Target:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data[1:])
         if rel == ".npm-auth-lint.yaml":
-            try:
+            with contextlib.suppress(self._config_error):
                 self._parse_config(text, self._known)
-            except self._config_error:
-                pass
             return
         result = self._lint([self.root], self._config)
         if result.internal_errors:
             raise RuntimeError(f"internal errors: {result.internal_errors}")
         report = self._report(findings=result.findings, rules=result.rules, root=result.root,
                               files_scanned=result.files_scanned, version="0")
-        for name, render in self._reporters.items():
+        for _name, render in self._reporters.items():
             render(report).encode("utf-8")
 
 

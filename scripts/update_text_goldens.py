@@ -53,8 +53,7 @@ def render_case(rule_id: str, case: str) -> str:
     import npm_auth_lint
     from npm_auth_lint.config import Config
     from npm_auth_lint.engine import lint
-    from npm_auth_lint.reporters import Report
-    from npm_auth_lint.reporters import text
+    from npm_auth_lint.reporters import Report, text
 
     with tempfile.TemporaryDirectory() as scratch:
         root = _materialize(FIXTURES / rule_id / case, Path(scratch) / "repo")

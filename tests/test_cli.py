@@ -60,7 +60,7 @@ def test_missing_path_exits_2_with_one_line(capsys, tmp_path: Path) -> None:
     [["--format", "xml"], ["--bogus"], ["--select", "no-such-rule"], ["--fail-on", "sometimes"], ["rule", "nope"]],
 )
 def test_usage_errors_exit_2_with_one_line(args: list[str], leaky: Path, capsys) -> None:
-    code, out, err = run([*args, str(leaky)] if args[0] != "rule" else args, capsys)
+    code, _out, err = run([*args, str(leaky)] if args[0] != "rule" else args, capsys)
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("npm-auth-lint: error:")
     assert "Traceback" not in err
@@ -175,7 +175,7 @@ def test_a_password_in_a_url_is_not_printed(repo, capsys) -> None:
         }
     )
     for args in ([str(root)], ["strategy", str(root)]):
-        code, out, _ = run(args, capsys)
+        _code, out, _ = run(args, capsys)
         assert "@nexus.example" in out
         assert "glpat-SECRET123" not in out and "pw0rdpw0rd" not in out
 

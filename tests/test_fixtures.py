@@ -15,8 +15,8 @@ import pytest
 from npm_auth_lint.config import Config
 from npm_auth_lint.engine import lint
 from npm_auth_lint.model import Finding
-from npm_auth_lint.redact import redact
 from npm_auth_lint.plugins import rules_by_id
+from npm_auth_lint.redact import redact
 
 from .conftest import FIXTURES, materialize
 

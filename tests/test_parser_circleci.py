@@ -10,8 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from npm_auth_lint.model import EnvScope, Hosting, Job, Provider, Step, ValueSourceKind
-from npm_auth_lint.parsers import PARSERS, Parsed
-from npm_auth_lint.parsers import circleci
+from npm_auth_lint.parsers import PARSERS, Parsed, circleci
 from npm_auth_lint.parsers.circleci_expr import Bound, evaluate, substitute
 from npm_auth_lint.parsers.circleci_orbs import OrbRef, find_source, parse_orb_ref, version_in_range
 from npm_auth_lint.workspace import Kind, Workspace

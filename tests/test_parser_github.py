@@ -10,8 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from npm_auth_lint.model import EnvScope, Hosting, Job, Location, Pipeline, Reference, ValueSourceKind
-from npm_auth_lint.parsers import PARSERS, Parsed
-from npm_auth_lint.parsers import github
+from npm_auth_lint.parsers import PARSERS, Parsed, github
 from npm_auth_lint.workspace import Kind, Workspace
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "parsers" / "github"

@@ -23,8 +23,7 @@ from npm_auth_lint.model import (
     Provider,
     ValueSourceKind,
 )
-from npm_auth_lint.parsers import PARSERS, Parsed
-from npm_auth_lint.parsers import gitlab
+from npm_auth_lint.parsers import PARSERS, Parsed, gitlab
 from npm_auth_lint.parsers.gitlab_compose import wildcard_regex
 from npm_auth_lint.workspace import Kind, Workspace
 
@@ -237,16 +236,16 @@ def test_extends_multi_level_and_multiple_parents() -> None:
     assert publish.image is not None and publish.image.location == at(case, "ci/templates.yml", "node:20")
     assert publish.runner is not None and publish.runner.location == at(case, ".gitlab-ci.yml", "tags:")
     # script: the later parent (.other) replaces .base's list.
-    script = [s for s in publish.steps if s.name == "script"][0]
+    script = next(s for s in publish.steps if s.name == "script")
     assert script.location == at(case, ".gitlab-ci.yml", "script:")
     assert commands(publish, "script") == [(("echo", "other-script"), at(case, ".gitlab-ci.yml", "echo other-script"))]
     assert script.via == (at(case, ".gitlab-ci.yml", ".other", 1),)
-    before = [s for s in publish.steps if s.name == "before_script"][0]
+    before = next(s for s in publish.steps if s.name == "before_script")
     assert before.location == at(case, "ci/templates.yml", "before_script:")
     assert commands(publish, "before_script") == [(("echo", "base-before"), at(case, "ci/templates.yml", "echo base-before"))]
     # .middle (listed in publish's extends), then .base (in .middle's extends).
     assert before.via == (at(case, ".gitlab-ci.yml", ".middle", 1), at(case, ".gitlab-ci.yml", ".base"))
-    after = [s for s in publish.steps if s.name == "after_script"][0]
+    after = next(s for s in publish.steps if s.name == "after_script")
     assert after.via == ()
     assert [s.name for s in publish.steps] == ["before_script", "script", "after_script"]
     # variables deep-merged: A from .base, B overridden by .middle, C from .other, D own.

@@ -242,7 +242,7 @@ def test_inline_recipe_static_and_pattern_rules_double_colon() -> None:
 
 def test_includes_are_noted_and_missing_target_reported() -> None:
     mk = parse_makefile("Makefile", "include common.mk\n-include $(wildcard *.mk)\nall:\n\ttrue\n")
-    assert [name for name, _ in mk.includes][0] == "common.mk"
+    assert next(name for name, _ in mk.includes) == "common.mk"
     assert [n.kind for n in mk.notes] == [NoteKind.INCLUDE, NoteKind.INCLUDE]
     expansion = mk.expand("publish")
     assert expansion.commands == () and expansion.notes[0].kind is NoteKind.UNRESOLVED

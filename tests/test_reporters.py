@@ -11,15 +11,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
-from npm_auth_lint.redact import escape_controls
-
-from .conftest import SARIF_SCHEMA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from npm_auth_lint.fingerprint import line_hashes
 from npm_auth_lint.model import Confidence, Finding, Location, Related, Severity
+from npm_auth_lint.redact import escape_controls
 from npm_auth_lint.reporters import FORMATS, REPORTERS, Report
 from npm_auth_lint.reporters import concise as concise_reporter
 from npm_auth_lint.reporters import github as github_reporter
@@ -30,6 +27,8 @@ from npm_auth_lint.reporters import text as text_reporter
 from npm_auth_lint.reporters.common import clean
 from npm_auth_lint.rule import Rule
 from npm_auth_lint.strategy import PipelineStrategy, PublisherSettings
+
+from .conftest import SARIF_SCHEMA
 
 GOLDEN = Path(__file__).parent / "golden"
 VERSION = "1.2.3"

@@ -17,9 +17,8 @@ import pytest
 import npm_auth_lint
 from npm_auth_lint.config import Config
 from npm_auth_lint.engine import lint
-from npm_auth_lint.reporters import Report
 from npm_auth_lint.redact import NPM_TOKEN
-from npm_auth_lint.reporters import concise
+from npm_auth_lint.reporters import Report, concise
 
 from .conftest import FIXTURES, PROJECT_ROOT, materialize
 

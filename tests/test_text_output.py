@@ -8,7 +8,6 @@ long lines cut around the span, CRLF files, unreadable files and colour.
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import time
 from pathlib import Path
@@ -19,8 +18,9 @@ from hypothesis import strategies as st
 
 from npm_auth_lint.cli import main
 from npm_auth_lint.model import Finding, Location, Related, Severity
-from npm_auth_lint.reporters import Report
-from npm_auth_lint.reporters import concise, json as json_reporter, sarif as sarif_reporter, text
+from npm_auth_lint.reporters import Report, concise, text
+from npm_auth_lint.reporters import json as json_reporter
+from npm_auth_lint.reporters import sarif as sarif_reporter
 from npm_auth_lint.reporters.snippets import MAX_WIDTH, span
 from npm_auth_lint.reporters.wording import Source, clauses, fallback_title, word
 
@@ -207,7 +207,7 @@ def test_no_sentence_repeats_in_a_finding(root: Path) -> None:
     output = render(root, [finding])
     for sentence in ("runs on a self-hosted runner", "npm supports GitHub-hosted runners only", "the job"):
         assert output.count(sentence) == 1, output
-    row, marks = source_and_marks(output, 3)
+    _row, marks = source_and_marks(output, 3)
     assert marks.rstrip().endswith("-------")  # the place is still marked, without a label
 
 
@@ -218,7 +218,7 @@ def test_long_lines_are_cut_around_the_span(root: Path) -> None:
     line = "run: " + "a" * 150 + " TARGET " + "b" * 200
     write(root, {"ci.yml": f"{line}\nshort\n"})
     output = render(root, [note(Location("ci.yml", 1, line.index("TARGET") + 1), "x")])
-    row, marks = source_and_marks(output, 1)
+    row, _marks = source_and_marks(output, 1)
     shown = row.split("| ", 1)[1]
     assert shown.startswith("\u2026") and shown.endswith("\u2026") and len(shown) == MAX_WIDTH + 2
     assert_marked(output, 1, "TARGET")
@@ -301,7 +301,7 @@ def test_a_file_that_cannot_be_read_is_shown_without_snippet(root: Path, content
 
 def test_a_link_out_of_the_repository_is_never_shown(root: Path, tmp_path: Path) -> None:
     outside = tmp_path / "home-npmrc"
-    outside.write_text(f"//registry.npmjs.org/:_authToken=secret-of-the-user\n")
+    outside.write_text("//registry.npmjs.org/:_authToken=secret-of-the-user\n")
     (root / ".npmrc").symlink_to(outside)
     output = render(root, [Finding(Location(".npmrc", 1, 1), "parse-error", "file is a link to outside the repository", Severity.ERROR)])
     assert "secret-of-the-user" not in output and "|" not in output

@@ -11,8 +11,8 @@ from functools import cached_property
 
 from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis.facts import JobFacts, PublishFact, ToolPin, Unknown, UnknownKind
-from npm_auth_lint.analysis.jobs import analyze_job
 from npm_auth_lint.analysis.job_toolchain import PublishToolchain
+from npm_auth_lint.analysis.jobs import analyze_job
 from npm_auth_lint.knowledge.publishing import PublisherKind
 from npm_auth_lint.model import Hosting, Location, Project, Provider
 
@@ -171,12 +171,12 @@ class Analysis:
         for _facts, chain in self._toolchains_of(publish):
             for pin in chain.pins:
                 node = pin.resolution
-                if node is None or ranges.satisfies(node.version, engines):  # type: ignore[attr-defined]
+                if node is None or ranges.satisfies(node.version, engines):
                     continue
                 example = node_pin_example(publish.provider, pin.source, pin.location.path)
                 return [
                     f"Upgrade Node to a version @semantic-release/npm {row.plugin.lstrip('^')}'s engines accept ({engines}; e.g. {example}): "
-                    f"`{pin.text}` gives Node {node.version}"  # type: ignore[attr-defined]
+                    f"`{pin.text}` gives Node {node.version}"
                 ]
         return []
 

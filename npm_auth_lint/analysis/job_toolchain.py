@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from npm_auth_lint.analysis.facts import JobFacts, NodeSetup, NpmUpgradeFact, PublishFact
 from npm_auth_lint.model import Location, PackageJson, Project, Provider, Text, ValueSourceKind
 
+if TYPE_CHECKING:
+    from npm_auth_lint.toolchain.node import NodeResolution
 
 _MATRIX = re.compile(r"^\$\{\{\s*matrix\.([A-Za-z0-9_.-]+)\s*\}\}$")
 _ENV = re.compile(r"^\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
@@ -31,7 +33,7 @@ class NodePin:
     text: str  # as written: "22", "lts/jod", "node:20", "v20.11.1"
     location: Location
     source: str  # "node-version", "node-version-file .nvmrc", "image", "matrix value", "orb node/install"
-    resolution: object | None  # toolchain.NodeResolution, or None when it cannot be resolved
+    resolution: NodeResolution | None  # None when it cannot be resolved
     why: str | None = None  # why it cannot be resolved, when more can be said than "it cannot"
 
 
@@ -209,8 +211,8 @@ def _setup_pins(project: Project, facts: JobFacts, setup: NodeSetup, publish: Pu
         if matrix:
             axis = next((a for a in facts.job.matrix if a.name == matrix.group(1)), None)
             if axis is None or not axis.values:
-                why = f"`{version.value.strip()}` names no matrix axis of the job with values"
-                return [NodePin(version.value, version.location, "node-version (matrix)", None, why)]
+                missing = f"`{version.value.strip()}` names no matrix axis of the job with values"
+                return [NodePin(version.value, version.location, "node-version (matrix)", None, missing)]
             values = list(axis.values)
             # A publish step that runs on one matrix leg only (`if: matrix.node == '20.x'`).
             wanted = _values_the_step_runs_on(publish.step.condition if publish is not None else None, axis.name)
@@ -221,7 +223,7 @@ def _setup_pins(project: Project, facts: JobFacts, setup: NodeSetup, publish: Pu
             return [NodePin(version.value, version.location, "image", toolchain.resolve_docker_image(version.value))]
         label = "orb node/install" if setup.kind == "orb" else "node-version"
         text = version.value.strip()
-        why = f"`{text}` is an expression npm-auth-lint cannot evaluate" if "${{" in text or "<<" in text else None
+        why: str | None = f"`{text}` is an expression npm-auth-lint cannot evaluate" if "${{" in text or "<<" in text else None
         if why is None and setup.kind == "setup-node" and _SHELL_VARIABLE.search(text):
             why = (
                 f"`{text}` reaches setup-node as written: GitHub does not expand shell variables in `with:` "

@@ -41,6 +41,7 @@ from npm_auth_lint.analysis.facts import (
     Unknown,
     UnknownKind,
 )
+from npm_auth_lint.analysis.job_toolchain import volta_pins
 from npm_auth_lint.analysis.packages import (
     Attribution,
     change_dir,
@@ -53,10 +54,11 @@ from npm_auth_lint.analysis.packages import (
     tool_pin,
     workspace_packages,
 )
-from npm_auth_lint.analysis.targets import provenance as provenance_request
-from npm_auth_lint.analysis.targets import WrittenRegistry, publish_target, setup_node_scope
 from npm_auth_lint.analysis.registry_urls import NPMJS, is_local_registry, nerf_dart, scope_matches
 from npm_auth_lint.analysis.semantic_release import publishes_to_npm, semantic_release_pin
+from npm_auth_lint.analysis.targets import WrittenRegistry, publish_target, setup_node_scope
+from npm_auth_lint.analysis.targets import provenance as provenance_request
+from npm_auth_lint.knowledge.publishing import ORB_COMMANDS, KnownAction
 from npm_auth_lint.model import (
     Command,
     EnvScope,
@@ -75,8 +77,6 @@ from npm_auth_lint.model import (
     ValueSource,
     ValueSourceKind,
 )
-from npm_auth_lint.analysis.job_toolchain import volta_pins
-from npm_auth_lint.knowledge.publishing import ORB_COMMANDS, KnownAction
 from npm_auth_lint.redact import redact
 from npm_auth_lint.shell import split_script
 
@@ -615,7 +615,7 @@ class _JobWalker:
             if _npm_id_token(token):
                 shell.id_token_here, shell.id_token_unknown = command.location, _audience_unknown(token, token.command.location)
             return
-        if result.value is None or result.via_scripts and not result.target.persists:
+        if result.value is None or (result.via_scripts and not result.target.persists):
             return  # an export inside a package script dies with the script's process
         variable = runtime_var(result.name, result.value, command.location, self.provider, shell.env)
         if result.target.persists:

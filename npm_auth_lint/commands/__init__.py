@@ -69,6 +69,7 @@ from npm_auth_lint.commands.results import (
 )
 
 __all__ = [
+    "OIDC_PUBLISHER_SUPPORT",
     "ActionKind",
     "ActionRef",
     "Classified",
@@ -79,7 +80,6 @@ __all__ = [
     "Login",
     "NpmUpgrade",
     "NpmrcWrite",
-    "OIDC_PUBLISHER_SUPPORT",
     "OidcSupport",
     "PackageManagerInstall",
     "Publish",

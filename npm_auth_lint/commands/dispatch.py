@@ -20,7 +20,6 @@ from npm_auth_lint.commands.words import basename, strip_wrappers
 from npm_auth_lint.commands.writes import write_results
 from npm_auth_lint.model import Command, Location
 
-
 ScriptLookup = Callable[[str], "tuple[str, Location] | None"]
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from npm_auth_lint.commands.words import ASSIGNMENT_WORD, option_value
 from npm_auth_lint.model import Command
 from npm_auth_lint.shell import split_script
 
-
 _GITHUB_ENV = re.compile(r"^(?:\$\{?GITHUB_ENV\}?|\$env:GITHUB_ENV|%GITHUB_ENV%)$", re.I)
 _BASH_ENV = re.compile(r"^\$\{?BASH_ENV\}?$")
 _ENV_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*)|<<(.+))$")

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-
-from collections.abc import Sequence
 
 from npm_auth_lint.commands.dispatch import Context, Handler, ScriptLookup, WorkspaceMember, classify_command
 from npm_auth_lint.commands.nested import classify_inner_shell, classify_npx
@@ -36,7 +34,6 @@ from npm_auth_lint.commands.wrappers import (
     classify_turbo,
 )
 from npm_auth_lint.model import Command
-
 
 # Program name (lowercase, without a Windows extension) -> its classifier.
 HANDLERS: Mapping[str, Handler] = {
@@ -90,7 +87,7 @@ def classify(
     monorepo's packages for wrappers that run a script or command in each (``lerna run X``)."""
     try:
         return tuple(classify_command(command, Context(HANDLERS, scripts, workspace=tuple(workspace))))
-    except Exception:  # noqa: BLE001 - one odd command must not stop the scan
+    except Exception:
         return ()
 
 

@@ -49,7 +49,7 @@ def run_script(name: str, command: Command, ctx: Context, args: Sequence[str] = 
         return None
     try:
         main = ctx.scripts(name)
-    except Exception:  # noqa: BLE001 - the caller's lookup must not stop the scan
+    except Exception:
         return None
     if main is None:
         return None

@@ -24,7 +24,6 @@ from npm_auth_lint.commands.wrappers import command_in_packages, scripts_in_pack
 from npm_auth_lint.commands.writes import config_set
 from npm_auth_lint.model import Command
 
-
 # npm.
 
 _NPM_VALUE_FLAGS = frozenset(
@@ -121,12 +120,7 @@ _PNPM_VALUE_FLAGS = frozenset(
      "--changed-files-ignore-pattern", "--report-summary-path"}
 )  # fmt: skip
 _PNPM_BUILTINS = frozenset(
-    """install i add update up upgrade remove rm uninstall un link ln unlink import rebuild rb prune fetch
-    install-test it patch patch-commit patch-remove audit list ls outdated why licenses run run-script test t
-    exec dlx create start publish pack recursive m multi server store root bin setup init deploy doctor config
-    c get set env self-update cat-file cat-index find-hash approve-builds ignored-builds login logout whoami
-    version view info dist-tag owner search star stars unpublish deprecate docs bugs repo ping team token
-    access adduser help completion sbom runtime stop restart""".split()
+    ["install", "i", "add", "update", "up", "upgrade", "remove", "rm", "uninstall", "un", "link", "ln", "unlink", "import", "rebuild", "rb", "prune", "fetch", "install-test", "it", "patch", "patch-commit", "patch-remove", "audit", "list", "ls", "outdated", "why", "licenses", "run", "run-script", "test", "t", "exec", "dlx", "create", "start", "publish", "pack", "recursive", "m", "multi", "server", "store", "root", "bin", "setup", "init", "deploy", "doctor", "config", "c", "get", "set", "env", "self-update", "cat-file", "cat-index", "find-hash", "approve-builds", "ignored-builds", "login", "logout", "whoami", "version", "view", "info", "dist-tag", "owner", "search", "star", "stars", "unpublish", "deprecate", "docs", "bugs", "repo", "ping", "team", "token", "access", "adduser", "help", "completion", "sbom", "runtime", "stop", "restart"]
 )
 
 
@@ -209,10 +203,7 @@ _YARN_VALUE_FLAGS = frozenset(
      "--cache-folder", "--modules-folder", "--global-folder", "--link-folder", "--use-yarnrc", "--preid"}
 )  # fmt: skip
 _YARN_BUILTINS = frozenset(
-    """add audit autoclean bin cache check config create dedupe dlx exec explain generate-lock-entry global help
-    import info init install licenses link list login logout node npm outdated owner pack patch patch-commit
-    plugin policies publish rebuild remove run search set stage tag team test unlink unplug up upgrade
-    upgrade-interactive version versions why workspace workspaces constraints sdks start""".split()
+    ["add", "audit", "autoclean", "bin", "cache", "check", "config", "create", "dedupe", "dlx", "exec", "explain", "generate-lock-entry", "global", "help", "import", "info", "init", "install", "licenses", "link", "list", "login", "logout", "node", "npm", "outdated", "owner", "pack", "patch", "patch-commit", "plugin", "policies", "publish", "rebuild", "remove", "run", "search", "set", "stage", "tag", "team", "test", "unlink", "unplug", "up", "upgrade", "upgrade-interactive", "version", "versions", "why", "workspace", "workspaces", "constraints", "sdks", "start"]
 )
 _YARN_FOREACH_VALUE_FLAGS = frozenset({"--from", "--include", "--exclude", "-j", "--jobs", "--since"})
 
@@ -291,7 +282,7 @@ def classify_yarn(name: str, args: list[str], env: list[tuple[str, str]], comman
 
 _BUN_VALUE_FLAGS = frozenset({"--cwd", "--filter", "-F", "-c", "--config", "--tag", "--access", "--otp", "--auth-type", "--registry"})
 _BUN_BUILTINS = frozenset(
-    "run test x repl exec install i add a remove rm update outdated link unlink pm build init create c upgrade publish patch audit info why".split()
+    ["run", "test", "x", "repl", "exec", "install", "i", "add", "a", "remove", "rm", "update", "outdated", "link", "unlink", "pm", "build", "init", "create", "c", "upgrade", "publish", "patch", "audit", "info", "why"]
 )
 
 

@@ -10,7 +10,6 @@ from npm_auth_lint.commands.results import TOOL_PACKAGE, Classified, Install, Pu
 from npm_auth_lint.commands.words import flag_state, is_dry_run, positional_args, provenance_setting, registry_setting, subcommand
 from npm_auth_lint.model import Command
 
-
 _WORKSPACE_TOOLS = frozenset({Tool.LERNA, Tool.LERNA_LITE, Tool.CHANGESETS, Tool.NX})
 
 

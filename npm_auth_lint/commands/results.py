@@ -6,7 +6,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Union
 
 from npm_auth_lint.model import Command, Location, NpmrcEntry, NpmrcKind
 
@@ -201,9 +200,9 @@ class Unfollowed(_Result):
     what: str
 
 
-Classified = Union[
-    Publish, Install, NpmUpgrade, PackageManagerInstall, Login, NpmrcWrite, EnvExport, IdTokenExport, RunsCode, Unfollowed
-]
+Classified = (
+    Publish | Install | NpmUpgrade | PackageManagerInstall | Login | NpmrcWrite | EnvExport | IdTokenExport | RunsCode | Unfollowed
+)
 
 
 def refine_tool(publish: Publish, dependencies: Mapping[str, object]) -> Publish:

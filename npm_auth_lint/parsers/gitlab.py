@@ -177,7 +177,7 @@ def _workflow_name(root: YMap) -> str | None:
 class _Trigger:
     """A trigger job that starts a child pipeline from ``include:`` entries."""
 
-    __slots__ = ("job", "include", "pos", "forwarded")
+    __slots__ = ("forwarded", "include", "job", "pos")
 
     def __init__(self, job: str, include: Any, pos: Pos, forwarded: tuple[EnvVar, ...]) -> None:
         self.job = job

@@ -237,11 +237,7 @@ def parse_makefile(path: str, text: str) -> Makefile:
 # Expansion of ``$(...)`` references
 
 _FUNCTIONS = frozenset(
-    (
-        "subst patsubst strip findstring filter filter-out sort word words wordlist firstword lastword "
-        "dir notdir suffix basename addsuffix addprefix join wildcard realpath abspath error warning "
-        "info shell origin flavor foreach if or and call eval file value let intcmp guile"
-    ).split()
+    ["subst", "patsubst", "strip", "findstring", "filter", "filter-out", "sort", "word", "words", "wordlist", "firstword", "lastword", "dir", "notdir", "suffix", "basename", "addsuffix", "addprefix", "join", "wildcard", "realpath", "abspath", "error", "warning", "info", "shell", "origin", "flavor", "foreach", "if", "or", "and", "call", "eval", "file", "value", "let", "intcmp", "guile"]
 )
 _AUTOMATIC = frozenset("@<^+*?|%")
 

@@ -8,8 +8,8 @@ a scanned file can end a command early or start a command of its own.
 from __future__ import annotations
 
 from npm_auth_lint.model import Finding, Severity
-from npm_auth_lint.reporters import Report
 from npm_auth_lint.redact import escape_controls
+from npm_auth_lint.reporters import Report
 from npm_auth_lint.reporters.common import TOOL_NAME, clean, summary_line
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from npm_auth_lint.model import Finding, Location, Provider, Severity
+from npm_auth_lint.model import Finding, Location, Severity
 from npm_auth_lint.reporters import Report
 from npm_auth_lint.reporters.common import all_secrets, clean, summary_line
 from npm_auth_lint.reporters.concise import _statistics_lines, printable
-from npm_auth_lint.reporters.strategy_text import strategy_section
 from npm_auth_lint.reporters.snippets import Annotation, Row, SourceFiles, file_rows
+from npm_auth_lint.reporters.strategy_text import strategy_section
 from npm_auth_lint.reporters.wording import Source, Wording, word
 
 __all__ = ["printable", "render"]  # printable: callers that escape text import it from here
@@ -141,11 +141,11 @@ def _snippet_lines(
     that have no source line to show."""
     files: list[tuple[str, str, list[Row]]] = []
     missing: list[Annotation] = []
-    for path, annotations in _annotations(group, wordings).items():
-        rows, unshown = file_rows(path, annotations, sources, secrets, paint)
+    for path, marks in _annotations(group, wordings).items():
+        rows, unshown = file_rows(path, marks, sources, secrets, paint)
         missing.extend(annotation for annotation in unshown if not annotation.primary)
         if rows:
-            first = min(annotation.location for annotation in annotations if annotation not in unshown)
+            first = min(annotation.location for annotation in marks if annotation not in unshown)
             files.append((path, _where(first, secrets), rows))
     return files, missing
 

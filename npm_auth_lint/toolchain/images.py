@@ -8,10 +8,9 @@ newest ``X.y.z`` / ``X.Y.z``; a digest after a tag is ignored (the tag says the 
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import enum
 import re
+from functools import lru_cache
 
 from npm_auth_lint.toolchain.node import (
     NodeResolution,

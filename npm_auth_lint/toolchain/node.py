@@ -9,11 +9,10 @@ but the tool assumes the newest.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import enum
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from npm_auth_lint.toolchain import ranges
 from npm_auth_lint.toolchain.data import NodeRelease, ReleaseData, release_data

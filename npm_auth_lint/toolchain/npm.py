@@ -11,10 +11,9 @@ on Node 20 fails, while ``npm i -g npm`` there installs the newest npm 11 (both 
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from npm_auth_lint.toolchain import ranges
 from npm_auth_lint.toolchain.data import NpmRelease, ReleaseData, release_data
