@@ -60,6 +60,8 @@ from npm_auth_lint.commands.results import (
     PackageManagerInstall,
     Publish,
     RunsCode,
+    RunsScript,
+    ScriptKind,
     Tool,
     refine_tool,
 )
@@ -80,6 +82,8 @@ __all__ = [
     "PackageManagerInstall",
     "Publish",
     "RunsCode",
+    "RunsScript",
+    "ScriptKind",
     "ScriptLookup",
     "Tool",
     "classify",
