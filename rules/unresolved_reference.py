@@ -5,7 +5,11 @@ Reports, as a note, each use of configuration that lives outside the repository 
 what a pipeline does: a remote GitLab `include:` (`remote:`, `project:`, `template:`,
 `component:`), a reusable GitHub workflow in another repository, a CircleCI orb command, job or
 executor whose source does not ship with npm-auth-lint, an unknown `extends:` parent. One note per
-use, at its first line. The `orbs:` declaration itself is not reported, and well-known actions such
+use, at its first line. Also what a job runs that may publish but cannot be followed into: a
+repository script that is missing or cannot be read, a script outside the repository or whose path
+is built at run time (when its command mentions publish/release/deploy), a command a JavaScript
+release script assembles at run time, a Makefile target or sub-make that cannot be found; at the
+line that runs it. The `orbs:` declaration itself is not reported, and well-known actions such
 as `actions/checkout` are not references to follow.
 
 ## Why is this bad?
@@ -50,3 +54,9 @@ class UnresolvedReference(Rule):
                 reference.location,
                 f"{reference.what}: npm-auth-lint cannot follow it locally, so what it does is not checked",
             )
+        for job in ctx.facts.jobs:
+            for unfollowed in job.unfollowed:
+                yield self.finding(
+                    unfollowed.location,
+                    f"{unfollowed.what}: npm-auth-lint cannot follow it, so a publish in it is not checked",
+                )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from npm_auth_lint.analysis.registry_urls import is_npmjs
 from npm_auth_lint.commands import Tool
@@ -19,10 +20,12 @@ from npm_auth_lint.model import (
     PackageJson,
     Pipeline,
     Provider,
+    Related,
     Step,
     Text,
     ValueSource,
     ValueSourceKind,
+    frozen_map,
 )
 
 
@@ -129,6 +132,8 @@ class PublishFact:
     tool_pin: ToolPin | None = None  # the publishing tool's version pin (package.json dependency)
     action_pin: ToolPin | None = None  # the publishing action and its ref (`uses:` line)
     script_location: Location | None = None  # the package.json script when via `npm run X`
+    # Inside a repository script: the CI line that runs it and each hop between, outermost first.
+    hops: tuple[Related, ...] = ()
     id_token: IdToken | None = None  # the ID token state where this publish runs
 
     @property
@@ -200,6 +205,15 @@ class NodeSetup:
 
 
 @dataclass(frozen=True)
+class Unfollowed:
+    """Something a job runs that may publish but that cannot be followed: a script outside the
+    repository or missing, a command assembled at run time. ``what`` says it in words."""
+
+    location: Location
+    what: str
+
+
+@dataclass(frozen=True)
 class JobFacts:
     pipeline: Pipeline
     job: Job
@@ -212,3 +226,7 @@ class JobFacts:
     node_setups: tuple[NodeSetup, ...]
     # Long-lived credentials set in the file at workflow/global or job level.
     job_level_credentials: tuple[Credential, ...] = ()
+    # What the job runs that may publish but cannot be followed (spec: "never silent").
+    unfollowed: tuple[Unfollowed, ...] = ()
+    # Lines of repository scripts the job reaches, (path, line) -> the hops from the CI line.
+    hops: Mapping[tuple[str, int], tuple[Related, ...]] = field(default_factory=frozen_map)

@@ -36,6 +36,7 @@ from npm_auth_lint.analysis.facts import (
     PublishFact,
     TargetOrigin,
     ToolPin,
+    Unfollowed,
 )
 from npm_auth_lint.analysis.packages import (
     join_dir,
@@ -62,11 +63,14 @@ from npm_auth_lint.model import (
     Pipeline,
     Project,
     Provider,
+    Related,
     Step,
     Text,
     ValueSource,
     ValueSourceKind,
+    frozen_map,
 )
+from npm_auth_lint.analysis import scripts as repo_scripts
 from npm_auth_lint.analysis.job_toolchain import volta_pins
 from npm_auth_lint.knowledge.publishing import ORB_COMMANDS, KnownAction
 from npm_auth_lint.redact import redact
@@ -140,6 +144,8 @@ class _Collector:
     logins: list[tuple[Location, str]] = field(default_factory=list)
     runs_code: list[Location] = field(default_factory=list)
     node_setups: list[NodeSetup] = field(default_factory=list)
+    unfollowed: list[Unfollowed] = field(default_factory=list)
+    hops: dict[tuple[str, int], tuple[Related, ...]] = field(default_factory=dict)
 
 
 def _initial_env(job: Job) -> dict[str, EnvVar]:
@@ -256,6 +262,9 @@ class _JobWalker:
         self.provider = job.provider
         self.state = _State(env=_initial_env(job))
         self.out = _Collector()
+        # Inside a followed repository script: the hops from the CI line, and the files on the way.
+        self._chain: tuple[Related, ...] = ()
+        self._following: frozenset[str] = frozenset()
 
     # Steps ------------------------------------------------------------------------------
 
@@ -286,6 +295,8 @@ class _JobWalker:
             runs_code=tuple(self.out.runs_code),
             node_setups=tuple(self.out.node_setups),
             job_level_credentials=level,
+            unfollowed=tuple(self.out.unfollowed),
+            hops=frozen_map(self.out.hops),
         )
 
     def _step_dir(self, step: Step) -> str:
@@ -440,7 +451,14 @@ class _JobWalker:
 
     def _script(self, index: int, step: Step, env: dict[str, EnvVar]) -> None:
         shell = _Shell(index, step, self._step_dir(step), dict(env))
-        for command in step.commands:
+        self._run_commands(shell, step.commands)
+
+    def _run_commands(self, shell: _Shell, commands: tuple[Command, ...], makes_followed: bool = False) -> None:
+        """Classify the commands of one shell in order; ``cd`` moves it. ``makes_followed``: a
+        Makefile recipe line whose sub-makes the Makefile expansion already followed."""
+        for command in commands:
+            if self._chain:  # a line of a repository script: findings there show the way to it
+                self.out.hops.setdefault((command.location.path, command.location.line), self._chain)
             if command.words[:1] == ("cd",) and len(command.words) >= 2:
                 moved = join_dir(shell.directory, command.words[1])
                 if moved is not None:
@@ -451,7 +469,56 @@ class _JobWalker:
             for name, value in command.assignments:
                 command_env[name] = runtime_var(name, value, command.location, self.provider, shell.env)
             for result in cmds.classify(command, cmds.script_lookup(package)):
+                if makes_followed and isinstance(result, cmds.RunsScript) and result.kind is cmds.ScriptKind.MAKE:
+                    continue
                 self._command_result(shell, command, result, command_env, package)
+
+    # Repository scripts -----------------------------------------------------------------
+
+    def _follow(self, shell: _Shell, command: Command, run: cmds.RunsScript, env: dict[str, EnvVar], package: PackageJson | None) -> None:
+        """Run the repository file ``run`` names with this shell's state, as if its commands
+        were written here (spec: "Publish step", repository scripts)."""
+        target = repo_scripts.resolve(run, repo_scripts.run_directory(run, shell.directory, package))
+        shown = repo_scripts.display(run)
+        where = run.script_command.location if run.script_command is not None else command.location
+        if target.problem is not None:
+            if repo_scripts.PUBLISHISH.search(f"{shown} {command.text}"):
+                self.out.unfollowed.append(Unfollowed(where, f"`{shown}`: {target.problem}"))
+            return
+        script = repo_scripts.script_at(self.project, target)
+        if script is None:
+            if target.worth_noting:
+                self.out.unfollowed.append(Unfollowed(where, f"`{shown}`: {repo_scripts.missing_reason(self.project, target)}"))
+            return
+        if script.path in self._following:
+            return  # a cycle: the file is already being followed further out
+        if len(self._chain) >= repo_scripts.MAX_HOPS:
+            self.out.unfollowed.append(Unfollowed(where, f"`{shown}`: not followed, deeper than {repo_scripts.MAX_HOPS} files"))
+            return
+        hops = (Related(command.location, f"runs `{shown}`"), *(Related(loc, f"package.json script `{name}`") for name, loc in run.via_scripts))
+        environment = {name: f"${{{name}}}" for name in env}  # make reads the environment as variables
+        shells, notes = repo_scripts.shells_of(script, run, target, repo_scripts.project_makefiles(self.project), environment)
+        self.out.unfollowed.extend(Unfollowed(location, message) for location, message in notes)
+        saved = self._chain, self._following
+        self._following = self._following | {script.path}
+        try:
+            for inner in shells:
+                self._chain = (*saved[0], *hops, *inner.hops)
+                self._run_shell(shell, inner, env)
+        finally:
+            self._chain, self._following = saved
+
+    def _run_shell(self, caller: _Shell, inner: repo_scripts.ScriptShell, env: dict[str, EnvVar]) -> None:
+        """One shell of a followed file: the caller's own (``source``) or a child that starts
+        with the caller's environment and folder and dies with its exports."""
+        shell = caller if inner.shared else _Shell(caller.index, caller.step, inner.directory, dict(env), id_token_here=caller.id_token_here)
+        first = inner.commands[0].location if inner.commands else None
+        for name, value in inner.env:
+            shell.env[name] = runtime_var(name, value, first or caller.step.location, self.provider, shell.env)
+        before = len(self.out.publishes)
+        self._run_commands(shell, inner.commands, inner.makes_followed)
+        if inner.computed is not None and first is not None and len(self.out.publishes) == before:
+            self.out.unfollowed.append(Unfollowed(first, f"`{redact(inner.computed)[:80]}` runs a command assembled at run time"))
 
     def _command_result(
         self, shell: _Shell, command: Command, result: cmds.Classified, env: dict[str, EnvVar], package: PackageJson | None
@@ -477,6 +544,8 @@ class _JobWalker:
             self._env_export(shell, command, result)
         elif isinstance(result, cmds.RunsCode):
             self.out.runs_code.append(command.location)
+        elif isinstance(result, cmds.RunsScript):
+            self._follow(shell, command, result, env, package)
 
     def _id_token_export(self, shell: _Shell, command: Command, result: cmds.IdTokenExport) -> None:
         """``NPM_ID_TOKEN=$(circleci run oidc get ...)``: exported to later steps (``$BASH_ENV``),
@@ -696,6 +765,7 @@ class _JobWalker:
                 action_pin=found.action_pin,
                 script_location=found.script_location,
                 id_token=id_token,
+                hops=self._chain,
             )
         )
 

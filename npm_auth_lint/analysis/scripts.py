@@ -1,0 +1,316 @@
+"""Following a command into the repository file it runs (spec: "Publish step", repository scripts).
+
+A step that runs ``./scripts/publish.sh``, ``make publish`` or ``node scripts/release.mjs`` is
+judged as if the file's commands were written in the step. This module says, for a
+:class:`~npm_auth_lint.commands.RunsScript`:
+
+- which repository file it names (:func:`resolve`), or why that cannot be known (outside the
+  repository, a path built at run time);
+- which shells the parsed file runs (:func:`shells_of`): a shell script's commands with its
+  literal arguments bound to ``$1``...; a Makefile target's recipe lines (prerequisites first,
+  exported variables, one shell per line, the target chain as hops); a JS/TS script's
+  ``execSync``/``execa``/zx calls as commands.
+
+The job walker (:mod:`npm_auth_lint.analysis.jobs`) runs those shells with the step's state. The
+engine calls :func:`discover` before the analysis, to have the parse stage read exactly the files
+that the CI steps and package scripts reach (recursively, up to :data:`MAX_HOPS`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
+
+from npm_auth_lint import commands as cmds
+from npm_auth_lint.analysis.packages import join_dir, normalise_dir, package_for_dir
+from npm_auth_lint.model import Command, Location, Project, Related
+from npm_auth_lint.parsers.js_exec import ExecCall, JsExecResult
+from npm_auth_lint.parsers.makefile import MakeCommand, Makefile, SubMake
+from npm_auth_lint.parsers.repo_scripts import FileKind, RepoScript, ShellScript
+from npm_auth_lint.shell import split_script
+
+MAX_HOPS = 8  # files followed inside each other (a script running a script...)
+_MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
+# Paths that name the checkout root on each provider (`$GITHUB_WORKSPACE/scripts/x.sh`).
+_ROOT_VARIABLE = re.compile(r"^\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY)\}?(?:/|$)")
+_PWD_VARIABLE = re.compile(r"^\$\{?PWD\}?(?:/|$)")
+# Words that make an unfollowable command worth a note: it may publish.
+PUBLISHISH = re.compile(r"publish|release|deploy", re.I)
+# Output folders and dependencies: files built or installed at run time, not committed.
+_BUILT = re.compile(r"^(?:node_modules|dist|build|out|lib|target|\.yarn)/|/node_modules/")
+_KIND = {
+    cmds.ScriptKind.SHELL: FileKind.SHELL,
+    cmds.ScriptKind.SOURCE: FileKind.SHELL,
+    cmds.ScriptKind.MAKE: FileKind.MAKE,
+    cmds.ScriptKind.JS: FileKind.JS,
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """The file a :class:`~npm_auth_lint.commands.RunsScript` runs."""
+
+    paths: tuple[str, ...]  # candidate repository paths; the first one present is run
+    kind: FileKind
+    directory: str  # where it runs (make: its ``-C`` folder)
+    problem: str | None = None  # why it cannot be followed (then ``paths`` is empty)
+    worth_noting: bool = True  # a missing file of a build output is not worth a note
+
+
+@dataclass(frozen=True)
+class ScriptShell:
+    """One shell a followed file runs, in the caller's state."""
+
+    commands: tuple[Command, ...]
+    directory: str
+    env: tuple[tuple[str, str], ...] = ()  # variables the file sets for it (make `export`, JS `env:`)
+    hops: tuple[Related, ...] = ()  # hops inside the file (a Makefile's target chain)
+    shared: bool = False  # `source x`: the caller's own shell runs it (its `cd` and exports stay)
+    makes_followed: bool = False  # a recipe line's sub-makes are already in the expansion
+    computed: str | None = None  # a JS call whose command is partly computed at run time
+
+
+def display(run: cmds.RunsScript) -> str:
+    """How messages name the call: ``bash scripts/publish.sh``, ``make -C pkg publish``."""
+    parts = [run.runner]
+    if run.directory:
+        parts.append(f"-C {run.directory}")
+    if run.path is not None and run.path != run.runner:
+        parts.append(("-f " if run.kind is cmds.ScriptKind.MAKE else "") + run.path)
+    parts.extend(run.args[:3])
+    return " ".join(parts)
+
+
+def _relative(cwd: str, written: str) -> tuple[str | None, str | None]:
+    """A path as written, from ``cwd``: (repository path, None) or (None, why not)."""
+    text = written.strip().strip("\"'")
+    root = _ROOT_VARIABLE.match(text)
+    if root is not None:
+        cwd, text = "", text[root.end() :]
+    elif (pwd := _PWD_VARIABLE.match(text)) is not None:
+        text = text[pwd.end() :]
+    if "$" in text or "`" in text:
+        return None, f"the path `{written}` is built at run time"
+    if text.startswith(("/", "~")):
+        return None, f"`{written}` is outside the repository"
+    joined = posixpath.normpath(posixpath.join(cwd, text)) if text else normalise_dir(cwd)
+    if joined == ".." or joined.startswith("../"):
+        return None, f"`{written}` is outside the repository"
+    return ("" if joined == "." else joined), None
+
+
+def resolve(run: cmds.RunsScript, cwd: str) -> Target:
+    """The file ``run`` runs when its command runs in ``cwd`` (repository-relative)."""
+    kind = _KIND[run.kind]
+    directory = cwd
+    if run.directory is not None:
+        moved, problem = _relative(cwd, run.directory)
+        if moved is None:
+            return Target((), kind, cwd, problem)
+        directory = moved
+    if run.path is None:  # make without -f: the Makefile of the folder
+        return Target(tuple(posixpath.join(directory, name) for name in _MAKEFILES), kind, directory)
+    path, problem = _relative(directory if run.kind is cmds.ScriptKind.MAKE else cwd, run.path)
+    if path is None:
+        return Target((), kind, directory, problem)
+    return Target((path,), kind, directory, worth_noting=_BUILT.search(path) is None)
+
+
+def script_at(project: Project, target: Target) -> RepoScript | None:
+    return next((project.scripts[p] for p in target.paths if p in project.scripts), None)
+
+
+def missing_reason(project: Project, target: Target) -> str:
+    path = target.paths[-1]
+    return f"`{path}` cannot be read ({project.script_errors.get(path, 'file not found')})"
+
+
+# The shells a parsed file runs ---------------------------------------------------------------
+
+_POSITIONAL = re.compile(r"\$(?:\{([1-9][0-9]*)\}|([1-9]))")
+
+
+def bind_args(command: Command, args: tuple[str, ...]) -> Command:
+    """``$1``/``${1}``... and ``"$@"``/``$*`` of a script's command replaced by the literal
+    arguments it was run with (an argument not given stays as written: known at run time)."""
+
+    def one(match: re.Match[str]) -> str:
+        index = int(match.group(1) or match.group(2)) - 1
+        return args[index] if index < len(args) else match.group(0)
+
+    words: list[str] = []
+    for word in command.words:
+        if word in ("$@", "$*", "${@}", "${*}"):
+            words.extend(args)
+        else:
+            words.append(_POSITIONAL.sub(one, word) if "$" in word else word)
+    if tuple(words) == command.words:
+        return command
+    assignments = tuple((name, _POSITIONAL.sub(one, value)) for name, value in command.assignments)
+    return replace(command, words=tuple(words), assignments=assignments)
+
+
+MakefileFinder = Callable[[Target], "Makefile | None"]
+
+
+def shells_of(
+    script: RepoScript,
+    run: cmds.RunsScript,
+    target: Target,
+    find_makefile: MakefileFinder,
+    environment: Mapping[str, str] | None = None,
+) -> tuple[list[ScriptShell], list[tuple[Location, str]]]:
+    """The shells ``script`` runs when ``run`` runs it, and what in it cannot be followed
+    (``find_makefile`` gives the Makefile a ``make -C dir``/``-f file`` recipe line runs)."""
+    if isinstance(script, ShellScript):
+        commands = tuple(bind_args(c, run.args) for c in script.commands)
+        return [ScriptShell(commands, target.directory, shared=run.kind is cmds.ScriptKind.SOURCE)], []
+    if isinstance(script, Makefile):
+        return _make_shells(script, run, target, find_makefile, environment or {})
+    if isinstance(script, JsExecResult):
+        return _js_shells(script, target.directory), []
+    return [], []
+
+
+def project_makefiles(project: Project) -> MakefileFinder:
+    def find(target: Target) -> Makefile | None:
+        found = script_at(project, target)
+        return found if isinstance(found, Makefile) else None
+
+    return find
+
+
+def _make_shells(
+    makefile: Makefile, run: cmds.RunsScript, target: Target, find_makefile: MakefileFinder, environment: Mapping[str, str]
+) -> tuple[list[ScriptShell], list[tuple[Location, str]]]:
+    top = target.directory
+
+    def load(sub: SubMake) -> Makefile | None:
+        # A sub-make runs in its -C folder, from the folder of the recipe that calls it.
+        caller = top if sub.location.path == makefile.path else posixpath.dirname(sub.location.path)
+        return find_makefile(resolve(_sub_run(sub), caller))
+
+    goals = run.args or (None,)
+    shells: list[ScriptShell] = []
+    notes: list[tuple[Location, str]] = []
+    for goal in goals:
+        expansion = makefile.expand(goal, overrides=dict(run.variables), environment=environment, load=load, max_depth=MAX_HOPS)
+        shells.extend(_recipe_shell(command, makefile, top) for command in expansion.commands)
+        notes.extend((n.location, n.message) for n in expansion.notes if n.kind.value == "unresolved" and PUBLISHISH.search(n.message))
+    return shells, notes
+
+
+def _sub_run(sub: SubMake) -> cmds.RunsScript:
+    return cmds.RunsScript(
+        command=Command(("make",), "make", sub.location), kind=cmds.ScriptKind.MAKE, runner="make",
+        path=sub.makefile, args=sub.targets, directory=sub.directory, variables=sub.variables,
+    )
+
+
+def _recipe_shell(command: MakeCommand, makefile: Makefile, top: str) -> ScriptShell:
+    location = command.location
+    directory = top if location.path == makefile.path else posixpath.dirname(location.path)
+    commands = split_script(command.command, path=location.path, first_line=location.line, column=location.column)
+    hops = tuple(Related(hop.location, hop.label) for hop in command.chain)
+    return ScriptShell(commands, directory, env=command.exported, hops=hops, makes_followed=bool(command.sub_makes))
+
+
+def _js_shells(result: JsExecResult, directory: str) -> list[ScriptShell]:
+    shells = []
+    for call in result.calls:
+        if call.forwarded:
+            continue  # the runner inside a local wrapper: its calls are reported with their commands
+        here = join_dir(directory, call.cwd) if call.cwd else directory
+        text = call.shell if call.shell is not None else " ".join(call.argv or ())
+        computed = call.text or text if call.computed and PUBLISHISH.search(text or call.text) else None
+        shells.append(ScriptShell(_call_commands(call), here if here is not None else directory, env=call.env, computed=computed))
+    return shells
+
+
+def _call_commands(call: ExecCall) -> tuple[Command, ...]:
+    location = call.location
+    if call.shell is not None:
+        return split_script(call.shell, path=location.path, first_line=location.line, column=location.column)
+    words = call.words
+    if not words:
+        return ()
+    if call.uses_shell:
+        return split_script(" ".join(words), path=location.path, first_line=location.line, column=location.column)
+    return (Command(tuple(words), " ".join(words), location),)
+
+
+# Discovery -----------------------------------------------------------------------------------
+
+Loader = Callable[[str, FileKind], "RepoScript | None"]
+
+
+@dataclass(frozen=True)
+class _Pending:
+    commands: tuple[Command, ...]
+    directory: str
+    depth: int
+    makes_followed: bool = False
+
+
+def discover(project: Project, load: Loader) -> None:
+    """Ask ``load`` for every repository file the CI steps and package scripts of ``project``
+    run, and for the files those run, up to :data:`MAX_HOPS` deep. ``load`` parses a file (and
+    remembers it); what it returns is followed in turn."""
+
+    def find_makefile(target: Target) -> Makefile | None:
+        found = next((s for p in target.paths if (s := load(p, FileKind.MAKE)) is not None), None)
+        return found if isinstance(found, Makefile) else None
+
+    pending = list(_roots(project))
+    seen: set[tuple[str, str, tuple[str, ...]]] = set()
+    while pending:
+        item = pending.pop()
+        for run, cwd in _runs(project, item):
+            target = resolve(run, cwd)
+            key = (",".join(target.paths), target.directory, run.args)
+            if not target.paths or key in seen or item.depth >= MAX_HOPS:
+                continue
+            seen.add(key)
+            script = next((s for p in target.paths if (s := load(p, target.kind)) is not None), None)
+            if script is None:
+                continue
+            shells, _ = shells_of(script, run, target, find_makefile)
+            pending.extend(_Pending(s.commands, s.directory, item.depth + 1, s.makes_followed) for s in shells)
+
+
+def script_path(script: RepoScript) -> str:
+    return script.path
+
+
+def _roots(project: Project) -> Iterator[_Pending]:
+    for _, job in project.jobs():
+        default = normalise_dir(job.default_working_directory or "")
+        for step in job.steps:
+            if step.commands:
+                directory = normalise_dir(step.working_directory) if step.working_directory is not None else default
+                yield _Pending(step.commands, directory, 0)
+
+
+def _runs(project: Project, item: _Pending) -> Iterator[tuple[cmds.RunsScript, str]]:
+    """The files a shell's commands run, each with the folder it is named from."""
+    directory = item.directory
+    for command in item.commands:
+        if command.words[:1] == ("cd",) and len(command.words) >= 2:
+            directory = join_dir(directory, command.words[1]) or directory
+            continue
+        package = package_for_dir(project, directory)
+        for result in cmds.classify(command, cmds.script_lookup(package)):
+            if not isinstance(result, cmds.RunsScript):
+                continue
+            if item.makes_followed and result.kind is cmds.ScriptKind.MAKE:
+                continue
+            yield result, run_directory(result, directory, package)
+
+
+def run_directory(run: cmds.RunsScript, directory: str, package: object) -> str:
+    """Where a script-running command runs: a package script's in its package's folder."""
+    if run.via_scripts and package is not None:
+        return getattr(package, "directory", directory)
+    return directory
