@@ -51,7 +51,9 @@ def classify_shell(name: str, args: list[str], env: list[tuple[str, str]], comma
             return classify_inner_shell(name, args, env, command, ctx)
         if not option.startswith("--") and "s" in option[1:]:
             return []  # the script comes from stdin
-        i += 2 if option in _SHELL_VALUE_OPTIONS else 1
+        # `-o pipefail`, `-eo pipefail`: a short option ending in o/O takes the next word.
+        takes_value = option in _SHELL_VALUE_OPTIONS or (not option.startswith("--") and option[-1] in "oO")
+        i += 2 if takes_value else 1
     if i >= len(args) or args[i] == "-":
         return []
     return _script_results(command, ScriptKind.SHELL, name, args[i], args=tuple(args[i + 1 :]))

@@ -1,0 +1,234 @@
+"""Following CI commands into repository scripts (issue #11): which file a command runs, how the
+step's state travels into it, where findings point, and what is reported when it cannot be
+followed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from npm_auth_lint import commands as cmds
+from npm_auth_lint.analysis import scripts
+from npm_auth_lint.config import Config
+from npm_auth_lint.engine import lint
+from npm_auth_lint.model import Command, Location
+from npm_auth_lint.shell import split_script
+
+WORKFLOW = """on: push
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read{perms}
+    steps:
+      - uses: actions/checkout@v6
+      - uses: actions/setup-node@v6
+        with:
+          node-version: 24
+          registry-url: https://registry.npmjs.org
+{steps}
+"""
+TOKEN_ENV = "\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}"
+PACKAGE = '{"name": "pkg", "version": "1.0.0"}'
+
+
+def workflow(*runs: str, oidc: bool = False) -> str:
+    steps = "\n".join(f"      - run: {run}" for run in runs)
+    return WORKFLOW.format(perms="\n      id-token: write" if oidc else "", steps=steps)
+
+
+def one(line: str) -> tuple[cmds.Classified, ...]:
+    (command,) = split_script(line, path="ci.yml", first_line=1)
+    return cmds.classify(command)
+
+
+def runs(line: str) -> list[cmds.RunsScript]:
+    return [r for r in one(line) if isinstance(r, cmds.RunsScript)]
+
+
+def findings(root: Path, rule: str | None = None) -> list[tuple[str, int, str]]:
+    result = lint([root], Config())
+    return [(f.location.path, f.location.line, f.rule_id) for f in result.findings if rule is None or f.rule_id == rule]
+
+
+# Which file a command runs ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "path", "args"),
+    [
+        ("./scripts/publish.sh latest", cmds.ScriptKind.SHELL, "./scripts/publish.sh", ("latest",)),
+        ("bash -eo pipefail scripts/release.sh a b", cmds.ScriptKind.SHELL, "scripts/release.sh", ("a", "b")),
+        ("sh .github/scripts/release.sh", cmds.ScriptKind.SHELL, ".github/scripts/release.sh", ()),
+        ("source scripts/env.sh", cmds.ScriptKind.SOURCE, "scripts/env.sh", ()),
+        (". ./scripts/env.sh x", cmds.ScriptKind.SOURCE, "./scripts/env.sh", ("x",)),
+        ("bin/release", cmds.ScriptKind.SHELL, "bin/release", ()),
+        ("node --require dotenv/config scripts/release.mjs --tag next", cmds.ScriptKind.JS, "scripts/release.mjs", ("--tag", "next")),
+        ("npx tsx scripts/publish.ts", cmds.ScriptKind.JS, "scripts/publish.ts", ()),
+        ("zx scripts/publish.mjs", cmds.ScriptKind.JS, "scripts/publish.mjs", ()),
+        ("bun run scripts/publish.ts", cmds.ScriptKind.JS, "scripts/publish.ts", ()),
+        ("env FOO=1 ./publish.sh", cmds.ScriptKind.SHELL, "./publish.sh", ()),
+    ],
+)
+def test_commands_that_run_a_repository_file(line: str, kind: cmds.ScriptKind, path: str, args: tuple[str, ...]) -> None:
+    (found,) = runs(line)
+    assert (found.kind, found.path, found.args) == (kind, path, args)
+
+
+def test_make_options_targets_and_variables() -> None:
+    (found,) = runs("make -C packages/core -f release.mk -j 4 publish-nightly TAG=next")
+    assert (found.directory, found.path, found.args, found.variables) == ("packages/core", "release.mk", ("publish-nightly",), (("TAG", "next"),))
+
+
+@pytest.mark.parametrize("line", ["node -e \"require('x')\"", "node .", "bash -c 'echo hi'", "bash", "./build.py", "tsx watch src/index.ts", "bun install"])
+def test_commands_that_run_no_repository_file(line: str) -> None:
+    assert runs(line) == []
+
+
+def test_bash_c_is_still_an_inner_shell() -> None:
+    assert any(isinstance(r, cmds.Publish) for r in one("bash -c 'npm publish'"))
+
+
+def test_resolve_paths() -> None:
+    def target(line: str, cwd: str = "") -> scripts.Target:
+        return scripts.resolve(runs(line)[0], cwd)
+
+    assert target("./publish.sh", "packages/a").paths == ("packages/a/publish.sh",)
+    assert target("bash $GITHUB_WORKSPACE/scripts/x.sh", "packages/a").paths == ("scripts/x.sh",)
+    assert target("bash ../../../x.sh", "packages/a").problem == "`../../../x.sh` is outside the repository"
+    assert target("bash /opt/release.sh").problem == "`/opt/release.sh` is outside the repository"
+    assert target("bash $TOOLS/release.sh").problem == "the path `$TOOLS/release.sh` is built at run time"
+    assert target("make -C pkg publish").paths == ("pkg/GNUmakefile", "pkg/makefile", "pkg/Makefile")
+    assert target("make -f build/release.mk publish").paths == ("build/release.mk",)
+    assert target("node dist/release.js").worth_noting is False
+
+
+def test_literal_arguments_bind_to_positional_parameters() -> None:
+    command = Command(("npm", "publish", "--tag", "$1", "$@", "${2}", "$3"), "", Location("x.sh"))
+    bound = scripts.bind_args(command, ("next", "--access=public"))
+    assert bound.words == ("npm", "publish", "--tag", "next", "next", "--access=public", "--access=public", "$3")
+
+
+# The step's state travels into the script -------------------------------------------------
+
+
+def test_env_cd_and_npmrc_writes_flow_into_the_script(repo) -> None:
+    root = repo({
+        ".github/workflows/release.yml": workflow("echo \"registry=https://registry.npmjs.org/\" > .npmrc", "cd packages/a && ./publish.sh" + TOKEN_ENV),
+        "package.json": PACKAGE,
+        "packages/a/package.json": '{"name": "a", "version": "1.0.0"}',
+        "packages/a/publish.sh": "#!/bin/sh\nnpm publish\n",
+    })
+    assert ("packages/a/publish.sh", 2, "use-trusted-publishing") in findings(root)
+
+
+def test_a_sourced_script_sets_the_registry_of_the_caller(repo) -> None:
+    root = repo({
+        ".github/workflows/release.yml": workflow("source scripts/env.sh\n        npm publish".replace("\n        ", "\n          "), oidc=True).replace(
+            "- run: source", "- run: |\n          source"
+        ),
+        "package.json": PACKAGE,
+        "scripts/env.sh": "export NPM_CONFIG_REGISTRY=https://npm.pkg.github.com\n",
+    })
+    result = lint([root], Config())
+    (publish,) = result.analyses[0].publishes
+    assert publish.target == "https://npm.pkg.github.com"
+
+
+def test_a_package_script_runs_a_file_from_its_package_folder(repo) -> None:
+    root = repo({
+        ".github/workflows/release.yml": workflow("npm run release --workspace packages/a" + TOKEN_ENV, "cd packages/a && npm run release" + TOKEN_ENV),
+        "package.json": '{"name": "root", "private": true, "workspaces": ["packages/*"]}',
+        "packages/a/package.json": '{"name": "a", "version": "1.0.0", "scripts": {"release": "./bin/publish"}}',
+        "packages/a/bin/publish": "#!/usr/bin/env bash\nnpm publish --access public\n",
+    })
+    assert ("packages/a/bin/publish", 2, "use-trusted-publishing") in findings(root)
+
+
+def test_makefile_sub_make_and_exported_variables(repo) -> None:
+    root = repo({
+        ".github/workflows/release.yml": workflow("make release", oidc=True),
+        "package.json": PACKAGE,
+        "Makefile": "release:\n\t$(MAKE) -C packages/a publish\n",
+        "packages/a/package.json": '{"name": "a", "version": "1.0.0"}',
+        "packages/a/Makefile": "export NPM_CONFIG_REGISTRY = https://npm.pkg.github.com\npublish:\n\tnpm publish\n",
+    })
+    result = lint([root], Config())
+    (publish,) = result.analyses[0].publishes
+    assert (publish.location.path, publish.location.line) == ("packages/a/Makefile", 3)
+    assert publish.target == "https://npm.pkg.github.com"
+    assert [r.message for r in publish.hops] == ["runs `make release`", "target release", "make -C packages/a publish", "target publish"]
+
+
+def test_js_wrapper_functions_are_followed_not_reported(repo) -> None:
+    root = repo({
+        ".github/workflows/release.yml": workflow("node scripts/release.js" + TOKEN_ENV),
+        "package.json": PACKAGE,
+        "scripts/release.js": (
+            "const { execSync } = require('child_process');\n"
+            "const run = (cmd) => execSync(cmd, { stdio: 'inherit' });\n"
+            "run('npm publish');\n"
+        ),
+    })
+    assert findings(root) == [("scripts/release.js", 3, "use-trusted-publishing")]
+
+
+# Bounds, cycles and what cannot be followed ---------------------------------------------------
+
+
+def test_cycles_are_cut_and_depth_is_bounded(repo) -> None:
+    files = {".github/workflows/release.yml": workflow("./s0.sh", "./a.sh" + TOKEN_ENV), "package.json": PACKAGE}
+    files["a.sh"] = "./b.sh\nnpm publish\n"
+    files["b.sh"] = "./a.sh\n"
+    for i in range(12):
+        files[f"s{i}.sh"] = f"./s{i + 1}.sh\n"
+    root = repo(files)
+    found = findings(root)
+    assert ("a.sh", 2, "use-trusted-publishing") in found
+    deep = [f for f in found if f[2] == "unresolved-reference"]
+    assert deep == [("s7.sh", 1, "unresolved-reference")]
+
+
+def test_a_link_out_of_the_repository_is_not_followed(repo, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.sh"
+    outside.write_text("npm publish\n", encoding="utf-8")
+    root = repo({".github/workflows/release.yml": workflow("./scripts/publish.sh" + TOKEN_ENV), "package.json": PACKAGE})
+    (root / "scripts").mkdir()
+    os.symlink(outside, root / "scripts/publish.sh")
+    result = lint([root], Config())
+    messages = [f.message for f in result.findings]
+    assert not result.analyses[0].publishes
+    assert any("link to outside the repository" in m for m in messages), messages
+
+
+def test_outside_scripts_are_noted_only_when_they_may_publish(repo) -> None:
+    root = repo({
+        ".github/workflows/release.yml": workflow("source ~/.nvm/nvm.sh", "bash /opt/tools/publish-npm.sh"),
+        "package.json": PACKAGE,
+    })
+    assert findings(root, "unresolved-reference") == [(".github/workflows/release.yml", 14, "unresolved-reference")]
+
+
+# Where: every output format shows the way to the script line ----------------------------------
+
+
+def test_related_locations_in_json_and_sarif(repo) -> None:
+    root = repo({
+        ".github/workflows/release.yml": workflow("bash scripts/publish.sh" + TOKEN_ENV),
+        "package.json": PACKAGE,
+        "scripts/publish.sh": "set -e\nnpm publish\n",
+    })
+    run = [sys.executable, "-m", "npm_auth_lint", str(root)]
+    as_json = json.loads(subprocess.run([*run, "--format", "json"], capture_output=True, text=True, check=False).stdout)
+    (finding,) = [f for f in as_json["findings"] if f["rule"] == "use-trusted-publishing"]
+    assert (finding["path"], finding["line"]) == ("scripts/publish.sh", 2)
+    assert {"path": ".github/workflows/release.yml", "line": 13, "column": 14, "message": "runs `bash scripts/publish.sh`"} in finding["related"]
+    sarif = json.loads(subprocess.run([*run, "--format", "sarif"], capture_output=True, text=True, check=False).stdout)
+    (result,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "use-trusted-publishing"]
+    related = [(r["physicalLocation"]["artifactLocation"]["uri"], r["message"]["text"]) for r in result["relatedLocations"]]
+    assert (".github/workflows/release.yml", "runs `bash scripts/publish.sh`") in related
