@@ -8,6 +8,12 @@ actions), N/10 GitLab and CircleCI configurations' worth of jobs, N package.json
 monorepo and their .npmrc files. Every tool runs as a user runs it, as a subprocess on the whole
 repository; the table shows the median wall-clock and CPU time of ``--runs`` runs.
 Peers that are not installed are skipped (zizmor: ``pip install zizmor``; it runs ``--offline``).
+
+``--hops 25,50,100,200`` measures following repository scripts instead (issue #11): the size-100
+repository plus a workflow whose publish job runs N repository scripts (in chains of
+``--hop-depth`` scripts, each running the next), against the same repository with the scripts'
+commands written inline in the workflow. It prints the cost ratio for each N and the cost per
+followed script, which stays flat when cost grows linearly in hops.
 """
 
 from __future__ import annotations
@@ -193,6 +199,68 @@ def generate(root: Path, size: int) -> int:
     return files
 
 
+HOP_COMMANDS = ('echo "step {i}"', "npm run build --if-present", "test -f package.json", "npm publish --dry-run")
+
+
+def generate_hops(root: Path, scripts: int, *, inline: bool, depth: int = 1, base: int = 100) -> int:
+    """:func:`generate` of ``base`` plus a workflow whose job runs ``scripts`` repository shell
+    scripts (chains of ``depth``), or, with ``inline``, the same commands in its ``run:`` steps."""
+    files = generate(root, base)
+    steps = []
+    for chain in range(0, scripts, depth):
+        members = list(range(chain, min(chain + depth, scripts)))
+        if inline:
+            lines = [c.format(i=i) for i in members for c in HOP_COMMANDS]
+            steps.append("      - run: |\n" + "".join(f"          {line}\n" for line in lines))
+            continue
+        steps.append(f"      - run: ./scripts/hop-{members[0]}.sh\n")
+        for position, i in enumerate(members):
+            body = "".join(c.format(i=i) + "\n" for c in HOP_COMMANDS)
+            if position + 1 < len(members):
+                body += f"./scripts/hop-{members[position + 1]}.sh\n"
+            (root / "scripts").mkdir(exist_ok=True)
+            (root / "scripts" / f"hop-{i}.sh").write_text("#!/bin/sh\nset -e\n" + body, encoding="utf-8")
+            files += 1
+    workflow = (
+        "on: push\njobs:\n  hops:\n    runs-on: ubuntu-latest\n    permissions:\n      id-token: write\n"
+        "    steps:\n      - uses: actions/checkout@v6\n" + "".join(steps)
+    )
+    (root / ".github" / "workflows" / "hops.yml").write_text(workflow, encoding="utf-8")
+    return files + 1
+
+
+def hops_main(counts: list[int], depth: int, runs: int, markdown: bool) -> int:
+    command = [sys.executable, "-m", "npm_auth_lint", "--format", "json", "--fail-on", "never", "--no-config"]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        base_root = Path(tmp) / "base"
+        generate(base_root, 100)
+        base = _time([*command, str(base_root)], runs)
+        for count in counts:
+            timings = {}
+            for inline in (True, False):
+                root = Path(tmp) / f"hops-{count}-{'inline' if inline else 'scripts'}"
+                generate_hops(root, count, inline=inline, depth=depth)
+                timings[inline] = _time([*command, str(root)], runs)
+            if base is None or timings[True] is None or timings[False] is None:
+                return 1
+            inline_cpu, scripts_cpu = timings[True][1], timings[False][1]
+            rows.append({
+                "scripts": count, "depth": depth, "inline_cpu": round(inline_cpu, 3), "scripts_cpu": round(scripts_cpu, 3),
+                "ratio": round(scripts_cpu / inline_cpu, 3),
+                "ms_per_script": round(1000 * (scripts_cpu - base[1]) / count, 2),
+            })
+            print(json.dumps(rows[-1]), file=sys.stderr)
+    if markdown:
+        print("| scripts followed | chain depth | inline CPU (s) | scripts CPU (s) | ratio | ms per script over the base repo |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        for row in rows:
+            print(f"| {row['scripts']} | {row['depth']} | {row['inline_cpu']:.2f} | {row['scripts_cpu']:.2f} | {row['ratio']:.2f} | {row['ms_per_script']:.1f} |")
+    else:
+        print(json.dumps(rows, indent=2))
+    return 0
+
+
 def _time(command: list[str], runs: int) -> tuple[float, float] | None:
     """Median wall-clock and CPU (user + system) seconds of ``runs`` runs.
 
@@ -219,7 +287,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--peer", action="append", default=[], help="NAME=EXECUTABLE (default: zizmor from PATH)")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument("--hops", help="numbers of repository scripts followed, e.g. 25,50,100,200 (see above)")
+    parser.add_argument("--hop-depth", type=int, default=1, help="scripts per chain (each runs the next); at most 8 are followed")
     args = parser.parse_args(argv)
+    if args.hops:
+        return hops_main([int(n) for n in args.hops.split(",") if n.strip()], args.hop_depth, args.runs, args.markdown)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     peers = dict(p.split("=", 1) for p in args.peer)
     if "zizmor" not in peers and shutil.which("zizmor"):

@@ -232,3 +232,29 @@ def test_related_locations_in_json_and_sarif(repo) -> None:
     (result,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "use-trusted-publishing"]
     related = [(r["physicalLocation"]["artifactLocation"]["uri"], r["message"]["text"]) for r in result["relatedLocations"]]
     assert (".github/workflows/release.yml", "runs `bash scripts/publish.sh`") in related
+
+
+# Images built from the repository's Dockerfiles -------------------------------------------------
+
+
+def test_docker_build_records_the_from_line_of_the_image(repo) -> None:
+    from npm_auth_lint.analysis.job_toolchain import built_image_pin
+
+    root = repo({
+        ".github/workflows/release.yml": workflow(
+            "docker build -t acme/release:latest .",
+            "docker buildx build --target publish -f docker/release.Dockerfile -t publisher docker",
+            "docker build -t other -f ../outside/Dockerfile .",
+        ),
+        "package.json": PACKAGE,
+        "Dockerfile": "# syntax=docker/dockerfile:1\nFROM node:18-alpine\nRUN npm ci\n",
+        "docker/release.Dockerfile": "ARG NODE=20\nFROM node:${NODE} AS base\nFROM base AS publish\nFROM alpine AS final\n",
+    })
+    result = lint([root], Config())
+    (job,) = result.analyses[0].jobs
+    images = {tag: (text.value, text.location.path, text.location.line) for tag, text in job.built_images.items()}
+    assert images == {"acme/release": ("node:18-alpine", "Dockerfile", 2), "publisher": ("node:20", "docker/release.Dockerfile", 2)}
+    pin = built_image_pin(job, "acme/release:latest")
+    assert pin is not None and pin.resolution is not None and pin.resolution.version.startswith("18.")
+    assert (pin.location.path, pin.location.line) == ("Dockerfile", 2)
+    assert built_image_pin(job, "node:22") is None

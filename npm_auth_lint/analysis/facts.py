@@ -230,3 +230,6 @@ class JobFacts:
     unfollowed: tuple[Unfollowed, ...] = ()
     # Lines of repository scripts the job reaches, (path, line) -> the hops from the CI line.
     hops: Mapping[tuple[str, int], tuple[Related, ...]] = field(default_factory=frozen_map)
+    # Images the job builds from the repository's Dockerfiles (`docker build -t T`): T -> the
+    # outside image the build runs on, at its `FROM` line (`node:20`), for `docker run T`.
+    built_images: Mapping[str, Text] = field(default_factory=frozen_map)

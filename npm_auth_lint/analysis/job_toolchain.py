@@ -259,6 +259,20 @@ def node_pins(project: Project, facts: JobFacts, publish: PublishFact) -> tuple[
     return [], _no_pin_reason(facts, publish)
 
 
+def built_image_pin(facts: JobFacts, image: str) -> NodePin | None:
+    """The Node of an image the job built from the repository's Dockerfile (``docker build -t T``
+    then ``docker run T``): the image on the Dockerfile's ``FROM`` line, pinned at that line."""
+    from npm_auth_lint import toolchain
+
+    tag = image[: -len(":latest")] if image.endswith(":latest") else image
+    base = facts.built_images.get(tag)
+    if base is None:
+        return None
+    text = base.value.strip()
+    why = None if toolchain.is_node_image(text) else f"the Dockerfile's `FROM {text}` is not a Node image the tool knows"
+    return NodePin(text, base.location, "Dockerfile FROM", toolchain.resolve_docker_image(text), why)
+
+
 # Actions that may well install Node (`org/config/.github/setup`, `pnpm/setup`, `jdx/mise-action`).
 _MAY_SET_UP_NODE = re.compile(r"setup|node|mise|asdf|proto|nvm|toolchain|runtime", re.IGNORECASE)
 

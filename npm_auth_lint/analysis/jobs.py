@@ -73,6 +73,7 @@ from npm_auth_lint.model import (
 from npm_auth_lint.analysis import scripts as repo_scripts
 from npm_auth_lint.analysis.job_toolchain import volta_pins
 from npm_auth_lint.knowledge.publishing import ORB_COMMANDS, KnownAction
+from npm_auth_lint.parsers.dockerfile import Dockerfile
 from npm_auth_lint.redact import redact
 from npm_auth_lint.shell import split_script
 
@@ -146,6 +147,7 @@ class _Collector:
     node_setups: list[NodeSetup] = field(default_factory=list)
     unfollowed: list[Unfollowed] = field(default_factory=list)
     hops: dict[tuple[str, int], tuple[Related, ...]] = field(default_factory=dict)
+    built_images: dict[str, Text] = field(default_factory=dict)
 
 
 def _initial_env(job: Job) -> dict[str, EnvVar]:
@@ -297,6 +299,7 @@ class _JobWalker:
             job_level_credentials=level,
             unfollowed=tuple(self.out.unfollowed),
             hops=frozen_map(self.out.hops),
+            built_images=frozen_map(self.out.built_images),
         )
 
     def _step_dir(self, step: Step) -> str:
@@ -464,6 +467,9 @@ class _JobWalker:
                 if moved is not None:
                     shell.directory = moved
                 continue
+            build = repo_scripts.docker_build(command)
+            if build is not None:
+                self._docker_build(shell, build)
             package = package_for_dir(self.project, shell.directory)
             command_env = dict(shell.env)
             for name, value in command.assignments:
@@ -507,6 +513,17 @@ class _JobWalker:
                 self._run_shell(shell, inner, env)
         finally:
             self._chain, self._following = saved
+
+    def _docker_build(self, shell: _Shell, build: repo_scripts.DockerBuild) -> None:
+        """``docker build -t T``: a later ``docker run T`` runs on the Node of the Dockerfile's
+        ``FROM`` line."""
+        dockerfile = repo_scripts.script_at(self.project, repo_scripts.dockerfile_target(build, shell.directory))
+        if not isinstance(dockerfile, Dockerfile):
+            return
+        image = repo_scripts.built_image(dockerfile, build.stage)
+        if image is not None:
+            for tag in build.tags:
+                self.out.built_images[repo_scripts.image_name(tag)] = image
 
     def _run_shell(self, caller: _Shell, inner: repo_scripts.ScriptShell, env: dict[str, EnvVar]) -> None:
         """One shell of a followed file: the caller's own (``source``) or a child that starts

@@ -25,7 +25,8 @@ from dataclasses import dataclass, replace
 
 from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis.packages import join_dir, normalise_dir, package_for_dir
-from npm_auth_lint.model import Command, Location, Project, Related
+from npm_auth_lint.model import Command, Location, Project, Related, Text
+from npm_auth_lint.parsers.dockerfile import Dockerfile
 from npm_auth_lint.parsers.js_exec import ExecCall, JsExecResult
 from npm_auth_lint.parsers.makefile import MakeCommand, Makefile, SubMake
 from npm_auth_lint.parsers.repo_scripts import FileKind, RepoScript, ShellScript
@@ -241,9 +242,84 @@ def _call_commands(call: ExecCall) -> tuple[Command, ...]:
     return (Command(tuple(words), " ".join(words), location),)
 
 
+# Images built from the repository's Dockerfiles ---------------------------------------------
+
+_DOCKER_BUILD_VALUE_OPTIONS = frozenset({
+    "-f", "--file", "-t", "--tag", "--target", "--build-arg", "--platform", "--label", "--network", "--secret",
+    "--ssh", "--cache-from", "--cache-to", "--output", "-o", "--progress", "--iidfile", "--builder", "--add-host", "--build-context",
+})
+
+
+@dataclass(frozen=True)
+class DockerBuild:
+    """``docker build [-f F] [-t T]... [--target S] CONTEXT`` (also ``buildx build``, ``image build``)."""
+
+    command: Command
+    dockerfile: str | None  # ``-f``, as written
+    context: str
+    tags: tuple[str, ...]
+    stage: str | None = None
+
+
+def docker_build(command: Command) -> DockerBuild | None:
+    words = list(command.words)
+    if words[:1] not in (["docker"], ["podman"]):
+        return None
+    rest = words[1:]
+    if rest[:2] in (["buildx", "build"], ["image", "build"]):
+        rest = rest[2:]
+    elif rest[:1] == ["build"]:
+        rest = rest[1:]
+    else:
+        return None
+    options: dict[str, list[str]] = {}
+    positional: list[str] = []
+    i = 0
+    while i < len(rest):
+        word = rest[i]
+        name, _, value = word.partition("=")
+        if word.startswith("-") and name in _DOCKER_BUILD_VALUE_OPTIONS:
+            if not value:
+                value = rest[i + 1] if i + 1 < len(rest) else ""
+                i += 1
+            options.setdefault(name.lstrip("-")[:1] if name in ("-f", "--file", "-t", "--tag") else name, []).append(value)
+        elif not word.startswith("-"):
+            positional.append(word)
+        i += 1
+    files = options.get("f")
+    stage = options.get("--target")
+    return DockerBuild(command, files[-1] if files else None, positional[0] if positional else ".", tuple(options.get("t", ())), stage[-1] if stage else None)
+
+
+def dockerfile_target(build: DockerBuild, cwd: str) -> Target:
+    """The Dockerfile a build reads: ``-f`` (from the folder the command runs in), else the
+    context's ``Dockerfile``."""
+    context, problem = _relative(cwd, build.context)
+    if context is None:
+        return Target((), FileKind.DOCKER, cwd, problem)
+    if build.dockerfile is None:
+        return Target((posixpath.join(context, "Dockerfile") if context else "Dockerfile",), FileKind.DOCKER, context)
+    path, problem = _relative(cwd, build.dockerfile)
+    return Target((path,) if path is not None else (), FileKind.DOCKER, context, problem)
+
+
+def built_image(dockerfile: Dockerfile, stage: str | None) -> Text | None:
+    """The outside image a build's result runs on, at its ``FROM`` line (``node:20``)."""
+    start = dockerfile.stage(stage) if stage else dockerfile.final
+    line = dockerfile.base_of(start) if start is not None else None
+    return Text(line.image, line.location) if line is not None else None
+
+
+def image_name(tag: str) -> str:
+    """A tag as ``docker run`` names it: ``acme/app:latest`` and ``acme/app`` are one image."""
+    return tag[: -len(":latest")] if tag.endswith(":latest") else tag
+
+
 # Discovery -----------------------------------------------------------------------------------
 
 Loader = Callable[[str, FileKind], "RepoScript | None"]
+# Stands for a `docker build` in discovery: its Dockerfile is read, nothing in it is run.
+_DOCKER_RUN = cmds.RunsScript(command=Command(("docker",), "docker", Location("")), kind=cmds.ScriptKind.SHELL, runner="docker", path=None)
 
 
 @dataclass(frozen=True)
@@ -267,8 +343,8 @@ def discover(project: Project, load: Loader) -> None:
     seen: set[tuple[str, str, tuple[str, ...]]] = set()
     while pending:
         item = pending.pop()
-        for run, cwd in _runs(project, item):
-            target = resolve(run, cwd)
+        for run, cwd, known in _runs(project, item):
+            target = known or resolve(run, cwd)
             key = (",".join(target.paths), target.directory, run.args)
             if not target.paths or key in seen or item.depth >= MAX_HOPS:
                 continue
@@ -293,12 +369,16 @@ def _roots(project: Project) -> Iterator[_Pending]:
                 yield _Pending(step.commands, directory, 0)
 
 
-def _runs(project: Project, item: _Pending) -> Iterator[tuple[cmds.RunsScript, str]]:
+def _runs(project: Project, item: _Pending) -> Iterator[tuple[cmds.RunsScript, str, Target | None]]:
     """The files a shell's commands run, each with the folder it is named from."""
     directory = item.directory
     for command in item.commands:
         if command.words[:1] == ("cd",) and len(command.words) >= 2:
             directory = join_dir(directory, command.words[1]) or directory
+            continue
+        build = docker_build(command)
+        if build is not None:
+            yield _DOCKER_RUN, directory, dockerfile_target(build, directory)
             continue
         package = package_for_dir(project, directory)
         for result in cmds.classify(command, cmds.script_lookup(package)):
@@ -306,7 +386,7 @@ def _runs(project: Project, item: _Pending) -> Iterator[tuple[cmds.RunsScript, s
                 continue
             if item.makes_followed and result.kind is cmds.ScriptKind.MAKE:
                 continue
-            yield result, run_directory(result, directory, package)
+            yield result, run_directory(result, directory, package), None
 
 
 def run_directory(run: cmds.RunsScript, directory: str, package: object) -> str:

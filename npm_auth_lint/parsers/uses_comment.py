@@ -19,8 +19,8 @@ def uses_comment(path: str, lines: Sequence[str], uses: Text) -> Text | None:
     """The comment after ``uses`` on its line of ``lines`` (the lines of ``path``), located at
     its text; None when there is none, it is empty, or the reference is not written as ``uses``
     on that line (an expanded expression, a block scalar)."""
-    if uses.location.path != path or not 0 < uses.location.line <= len(lines):
-        return None
+    if uses.location.path != path or not 0 < uses.location.line <= len(lines) or not uses.value:
+        return None  # (an expression that expanded to nothing is not on the line either)
     line = lines[uses.location.line - 1]
     head, found, rest = line.partition(uses.value)  # nothing follows when `uses` is not on the line
     match = _TRAILING_COMMENT.search(rest)
