@@ -179,9 +179,10 @@ def with_hops(findings: Iterable[Finding], facts: Analysis) -> list[Finding]:
     """Findings at a line of a repository script, with the way CI reaches that line (the CI
     line that runs the script, and each hop between) as related locations, in every format."""
     hops: dict[tuple[str, int], tuple[Related, ...]] = {}
-    for job in facts.jobs:
+    for job in facts.jobs:  # a script several jobs run: the way from each, once
         for line, chain in job.hops.items():
-            hops.setdefault(line, chain)
+            known = hops.get(line, ())
+            hops[line] = (*known, *(r for r in chain if r not in known))
     if not hops:
         return list(findings)
     out = []

@@ -7,7 +7,8 @@ config) together with the job's deployment environment — two jobs of one workf
 environment are one publisher to npm, jobs with different environments are two. It reports every
 publish step after the first, in order of repository-relative path (byte order) then line, with
 the first as a related location; a publish inside a reusable workflow is reported at the calling
-job, since that is what tells two pipelines sharing it apart.
+job, and a publish inside a repository script (`./scripts/publish.sh`) at the CI line that runs
+it, since that is what tells two pipelines sharing it apart.
 
 ## Why is this bad?
 npm accepts exactly one trusted publisher per package: one workflow file (or GitLab top-level CI
@@ -95,9 +96,9 @@ class MultiplePublishingPipelines(Rule):
 
 
 def _where(publish: PublishFact) -> Location:
-    """The publish step; for a reusable workflow shared by two callers, the calling job, which
-    is what tells the two pipelines apart."""
-    return publish.job.caller or publish.location
+    """The publish step; for a reusable workflow shared by two callers, the calling job, and for
+    a repository script two pipelines run, the CI line that runs it: what tells them apart."""
+    return publish.job.caller or (publish.hops[0].location if publish.hops else publish.location)
 
 
 def _order(publish: PublishFact) -> tuple[bytes, int, int]:
