@@ -258,3 +258,43 @@ def test_docker_build_records_the_from_line_of_the_image(repo) -> None:
     assert pin is not None and pin.resolution is not None and pin.resolution.version.startswith("18.")
     assert (pin.location.path, pin.location.line) == ("Dockerfile", 2)
     assert built_image_pin(job, "node:22") is None
+
+
+# Open input ---------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PATH_PARTS = st.sampled_from(["..", ".", "scripts", "a b", "~", "$HOME", "${GITHUB_WORKSPACE}", "$PWD", "/", "x.sh", "", "\\\\"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(_PATH_PARTS, max_size=6), cwd=st.lists(st.sampled_from(["packages", "a", ".."]), max_size=3), make=st.booleans())
+def test_a_resolved_script_never_leaves_the_repository(parts: list[str], cwd: list[str], make: bool) -> None:
+    path = "/".join(parts) or "x"
+    line = f"make -C {path!r} publish" if make else f"bash {path!r}"
+    found = runs(line)
+    if not found:
+        return
+    directory = "/".join(cwd).replace("..", "up")
+    target = scripts.resolve(found[0], directory)
+    for candidate in target.paths:
+        assert not candidate.startswith(("/", "../")) and candidate != ".."
+    assert bool(target.paths) != bool(target.problem)
+
+
+def test_generated_hop_repositories_follow_every_script(tmp_path: Path) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("benchmark", Path(__file__).parent.parent / "scripts" / "benchmark.py")
+    assert spec is not None and spec.loader is not None
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    benchmark.generate_hops(tmp_path / "scripts", 12, inline=False, depth=4, base=2)
+    benchmark.generate_hops(tmp_path / "inline", 12, inline=True, depth=4, base=2)
+    followed = lint([tmp_path / "scripts"], Config())
+    inline = lint([tmp_path / "inline"], Config())
+    assert sorted(followed.projects[0].scripts) == sorted(f"scripts/hop-{i}.sh" for i in range(12))
+    hops = {line for job in followed.analyses[0].jobs for line in job.hops}
+    assert ("scripts/hop-11.sh", 4) in hops  # the last of a chain of four, reached through three scripts
+    assert [f.rule_id for f in followed.findings] == [f.rule_id for f in inline.findings]

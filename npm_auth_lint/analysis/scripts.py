@@ -165,6 +165,19 @@ def shells_of(
 ) -> tuple[list[ScriptShell], list[tuple[Location, str]]]:
     """The shells ``script`` runs when ``run`` runs it, and what in it cannot be followed
     (``find_makefile`` gives the Makefile a ``make -C dir``/``-f file`` recipe line runs)."""
+    try:
+        return _shells_of(script, run, target, find_makefile, environment)
+    except Exception as exc:  # noqa: BLE001 - an odd file must not stop the scan: say it was not followed
+        return [], [(run.command.location, f"`{display(run)}`: `{script.path}` could not be followed ({type(exc).__name__})")]
+
+
+def _shells_of(
+    script: RepoScript,
+    run: cmds.RunsScript,
+    target: Target,
+    find_makefile: MakefileFinder,
+    environment: Mapping[str, str] | None,
+) -> tuple[list[ScriptShell], list[tuple[Location, str]]]:
     if isinstance(script, ShellScript):
         commands = tuple(bind_args(c, run.args) for c in script.commands)
         return [ScriptShell(commands, target.directory, shared=run.kind is cmds.ScriptKind.SOURCE)], []
