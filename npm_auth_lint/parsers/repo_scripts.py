@@ -12,7 +12,6 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from typing import Union
 
 from npm_auth_lint.model import Command
 from npm_auth_lint.parsers.dockerfile import Dockerfile, parse_dockerfile
@@ -41,7 +40,7 @@ class ShellScript:
     commands: tuple[Command, ...]
 
 
-RepoScript = Union[ShellScript, Makefile, JsExecResult, Dockerfile]
+RepoScript = ShellScript | Makefile | JsExecResult | Dockerfile
 
 # `#!/usr/bin/env node`, `#!/usr/bin/env -S npx tsx`, `#!/usr/bin/env zx`: a JS/TS script.
 _JS_SHEBANG = re.compile(r"^#!.*\b(?:node|nodejs|tsx|ts-node|zx|bun|deno)\b")
