@@ -298,3 +298,17 @@ def test_generated_hop_repositories_follow_every_script(tmp_path: Path) -> None:
     hops = {line for job in followed.analyses[0].jobs for line in job.hops}
     assert ("scripts/hop-11.sh", 4) in hops  # the last of a chain of four, reached through three scripts
     assert [f.rule_id for f in followed.findings] == [f.rule_id for f in inline.findings]
+
+
+def test_suppressions_and_committed_tokens_in_followed_scripts(repo) -> None:
+    token = "npm_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    root = repo({
+        ".github/workflows/release.yml": workflow("./scripts/publish.sh" + TOKEN_ENV, "./scripts/other.sh"),
+        "package.json": PACKAGE,
+        "scripts/publish.sh": "npm publish  # npm-auth-lint: ignore[use-trusted-publishing] reviewed\n",
+        "scripts/other.sh": f"echo '//registry.npmjs.org/:_authToken={token}' > .npmrc\n",
+    })
+    found = findings(root)
+    assert ("scripts/publish.sh", 1, "use-trusted-publishing") not in found
+    assert not [f for f in found if f[2] == "unused-suppression"]
+    assert ("scripts/other.sh", 1, "hardcoded-npm-token") in found
