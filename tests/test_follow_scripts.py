@@ -312,3 +312,30 @@ def test_suppressions_and_committed_tokens_in_followed_scripts(repo) -> None:
     assert ("scripts/publish.sh", 1, "use-trusted-publishing") not in found
     assert not [f for f in found if f[2] == "unused-suppression"]
     assert ("scripts/other.sh", 1, "hardcoded-npm-token") in found
+
+
+def test_scripts_find_their_neighbours_through_their_own_folder(repo) -> None:
+    root = repo({
+        ".github/workflows/release.yml": workflow("bash scripts/ci/release.sh" + TOKEN_ENV),
+        "package.json": PACKAGE,
+        "scripts/ci/release.sh": (
+            'SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")"; pwd)"\n'
+            '. "$SCRIPT_DIR"/lib/env.sh\n'
+            'cd "$(dirname "$0")/../.."\n'
+            '"$SCRIPT_DIR"/lib/publish.sh\n'
+        ),
+        "scripts/ci/lib/env.sh": "export CI=true\n",
+        "scripts/ci/lib/publish.sh": "npm publish --access public\n",
+    })
+    assert findings(root) == [("scripts/ci/lib/publish.sh", 1, "use-trusted-publishing")]
+
+
+def test_files_built_or_downloaded_at_run_time_are_not_noted(repo) -> None:
+    root = repo({
+        ".github/workflows/release.yml": workflow(
+            "make -C go/$(cat go.version) all", "./esbuild --version", "source ./emsdk/emsdk_env.sh", ". /etc/os-release",
+            "./scripts/release.sh", oidc=True,
+        ),
+        "package.json": PACKAGE,
+    })
+    assert findings(root, "unresolved-reference") == [(".github/workflows/release.yml", 18, "unresolved-reference")]

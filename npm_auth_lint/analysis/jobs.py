@@ -487,19 +487,20 @@ class _JobWalker:
         target = repo_scripts.resolve(run, repo_scripts.run_directory(run, shell.directory, package))
         shown = repo_scripts.display(run)
         where = run.script_command.location if run.script_command is not None else command.location
+        noted = repo_scripts.worth_a_note(run, run.script_command or command)
         if target.problem is not None:
-            if repo_scripts.PUBLISHISH.search(f"{shown} {command.text}"):
+            if noted:
                 self.out.unfollowed.append(Unfollowed(where, f"`{shown}`: {target.problem}"))
             return
         script = repo_scripts.script_at(self.project, target)
-        if script is None:
-            if target.worth_noting:
-                self.out.unfollowed.append(Unfollowed(where, f"`{shown}`: {repo_scripts.missing_reason(self.project, target)}"))
-            return
-        if script.path in self._following:
+        if script is not None and script.path in self._following:
             return  # a cycle: the file is already being followed further out
-        if len(self._chain) >= repo_scripts.MAX_HOPS:
+        if len(self._following) >= repo_scripts.MAX_HOPS:
             self.out.unfollowed.append(Unfollowed(where, f"`{shown}`: not followed, deeper than {repo_scripts.MAX_HOPS} files"))
+            return
+        if script is None:
+            if noted and target.worth_noting:
+                self.out.unfollowed.append(Unfollowed(where, f"`{shown}`: {repo_scripts.missing_reason(self.project, target)}"))
             return
         hops = (Related(command.location, f"runs `{shown}`"), *(Related(loc, f"package.json script `{name}`") for name, loc in run.via_scripts))
         environment = {name: f"${{{name}}}" for name in env}  # make reads the environment as variables

@@ -37,8 +37,11 @@ _MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
 # Paths that name the checkout root on each provider (`$GITHUB_WORKSPACE/scripts/x.sh`).
 _ROOT_VARIABLE = re.compile(r"^\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY)\}?(?:/|$)")
 _PWD_VARIABLE = re.compile(r"^\$\{?PWD\}?(?:/|$)")
-# Words that make an unfollowable command worth a note: it may publish.
+# Words that make an unfollowable command worth a note: it may publish. (A file that cannot be
+# followed is far more often a tool built or downloaded at run time than a hidden publish.)
 PUBLISHISH = re.compile(r"publish|release|deploy", re.I)
+# System files a script sources (`. /etc/os-release`): never a publish.
+_SYSTEM = re.compile(r"^[\"']?/(?:etc|usr|proc|sys|lib|bin|sbin)/")
 # Output folders and dependencies: files built or installed at run time, not committed.
 _BUILT = re.compile(r"^(?:node_modules|dist|build|out|lib|target|\.yarn)/|/node_modules/")
 _KIND = {
@@ -105,12 +108,14 @@ def _relative(cwd: str, written: str) -> tuple[str | None, str | None]:
 def resolve(run: cmds.RunsScript, cwd: str) -> Target:
     """The file ``run`` runs when its command runs in ``cwd`` (repository-relative)."""
     kind = _KIND[run.kind]
+    if "$" in cwd or cwd == ".." or cwd.startswith("../"):  # after `cd go/$(cat v)` or `cd ../..`
+        return Target((), kind, cwd, f"it runs in `{cwd}`, a folder known only at run time or outside the repository")
     directory = cwd
     if run.directory is not None:
         moved, problem = _relative(cwd, run.directory)
         if moved is None:
             return Target((), kind, cwd, problem)
-        directory = moved
+        directory = "" if moved == "." else moved
     if run.path is None:  # make without -f: the Makefile of the folder
         return Target(tuple(posixpath.join(directory, name) for name in _MAKEFILES), kind, directory)
     path, problem = _relative(directory if run.kind is cmds.ScriptKind.MAKE else cwd, run.path)
@@ -121,6 +126,11 @@ def resolve(run: cmds.RunsScript, cwd: str) -> Target:
 
 def script_at(project: Project, target: Target) -> RepoScript | None:
     return next((project.scripts[p] for p in target.paths if p in project.scripts), None)
+
+
+def worth_a_note(run: cmds.RunsScript, command: Command) -> bool:
+    """Whether a file that cannot be followed may publish, by how it is named and run."""
+    return not _SYSTEM.match(run.path or "") and PUBLISHISH.search(f"{display(run)} {command.text}") is not None
 
 
 def missing_reason(project: Project, target: Target) -> str:
@@ -156,6 +166,57 @@ def bind_args(command: Command, args: tuple[str, ...]) -> Command:
 MakefileFinder = Callable[[Target], "Makefile | None"]
 
 
+# `$(dirname "$0")`, `"$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"`, `${BASH_SOURCE%/*}`: the
+# folder of the running script, which scripts use to find their neighbours.
+_SCRIPT_DIR_VALUE = re.compile(  # matched with quotes and blanks removed
+    r"^(?:\$\(cd)?\$\(dirname(?:\$\((?:readlink-f|realpath))?(?:\$0|\$\{0\}|\$\{?BASH_SOURCE(?:\[0\])?\}?)\)+"
+    r"(?:(?:&&|;)pwd(?:-P)?\))?$|^\$\{(?:BASH_SOURCE|0)%/\*\}$"
+)
+
+
+def _is_script_dir(value: str) -> bool:
+    return _SCRIPT_DIR_VALUE.match(re.sub(r"[\s\"']", "", value)) is not None
+
+
+def bind_script_dir(commands: tuple[Command, ...], path: str, directory: str) -> tuple[Command, ...]:
+    """The script's own folder put in for ``$(dirname "$0")`` and for variables set to it
+    (``SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd)``), as a path from the folder the walker is in
+    at that command (the script starts in ``directory``; ``cd`` moves it, as in the walker).
+    After a ``cd`` to a folder known only at run time, nothing more is bound."""
+    folder = posixpath.dirname(path)
+    cwd = directory
+    names: set[str] = set()
+    out: list[Command] = []
+    for index, command in enumerate(commands):
+        if not command.words:
+            names.update(name for name, value in command.assignments if _is_script_dir(value))
+            out.append(command)
+            continue
+        here = posixpath.relpath(folder or ".", cwd or ".")
+        words = tuple(_script_dir_word(word, names, here) for word in command.words)
+        out.append(replace(command, words=words) if words != command.words else command)
+        if words[0] == "cd" and len(words) > 1:
+            moved = join_dir(cwd, words[1])
+            if moved is None:
+                return (*out, *commands[index + 1 :])
+            cwd = moved
+    return tuple(out)
+
+
+def _script_dir_word(word: str, names: set[str], here: str) -> str:
+    if _is_script_dir(word):
+        return here
+    if "$" in word:  # `$(dirname "$0")/../..`
+        for cut in (i for i, char in enumerate(word) if char == "/"):
+            if _is_script_dir(word[:cut]):
+                return posixpath.normpath(here + word[cut:])
+    for name in names:
+        for written in (f"${name}", f"${{{name}}}"):
+            if word == written or word.startswith(written + "/"):
+                return posixpath.normpath(here + word[len(written) :])
+    return word
+
+
 def shells_of(
     script: RepoScript,
     run: cmds.RunsScript,
@@ -179,7 +240,7 @@ def _shells_of(
     environment: Mapping[str, str] | None,
 ) -> tuple[list[ScriptShell], list[tuple[Location, str]]]:
     if isinstance(script, ShellScript):
-        commands = tuple(bind_args(c, run.args) for c in script.commands)
+        commands = bind_script_dir(tuple(bind_args(c, run.args) for c in script.commands), script.path, target.directory)
         return [ScriptShell(commands, target.directory, shared=run.kind is cmds.ScriptKind.SOURCE)], []
     if isinstance(script, Makefile):
         return _make_shells(script, run, target, find_makefile, environment or {})
@@ -238,7 +299,8 @@ def _js_shells(result: JsExecResult, directory: str) -> list[ScriptShell]:
             continue  # the runner inside a local wrapper: its calls are reported with their commands
         here = join_dir(directory, call.cwd) if call.cwd else directory
         text = call.shell if call.shell is not None else " ".join(call.argv or ())
-        computed = call.text or text if call.computed and PUBLISHISH.search(text or call.text) else None
+        # Only the command itself counts: a wrapper named `ghReleaseExists(tag)` is no publish.
+        computed = call.text or text if call.computed and re.search(r"publish", text, re.I) else None
         shells.append(ScriptShell(_call_commands(call), here if here is not None else directory, env=call.env, computed=computed))
     return shells
 
@@ -387,7 +449,8 @@ def _runs(project: Project, item: _Pending) -> Iterator[tuple[cmds.RunsScript, s
     directory = item.directory
     for command in item.commands:
         if command.words[:1] == ("cd",) and len(command.words) >= 2:
-            directory = join_dir(directory, command.words[1]) or directory
+            moved = join_dir(directory, command.words[1])
+            directory = directory if moved is None else moved  # ('' is the root)
             continue
         build = docker_build(command)
         if build is not None:
