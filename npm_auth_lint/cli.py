@@ -1,8 +1,13 @@
-"""The command line: ``npm-auth-lint [PATH...]`` plus the ``rule`` and ``rules`` subcommands.
+"""The command line: ``npm-auth-lint [PATH...]`` plus the ``rules``, ``rule`` and ``strategy``
+subcommands, in one Typer app whose default command is ``lint``.
 
-The CLI only turns flags into a :class:`~npm_auth_lint.config.Config`, calls the engine, renders
-and picks the exit code: 0 when nothing is at or above ``--fail-on``, 1 when something is, 2 for
-usage and I/O errors (one line on stderr, never a traceback).
+The CLI only turns flags into :class:`LintOptions` and a :class:`~npm_auth_lint.config.Config`,
+calls the engine, renders and picks the exit code: 0 when nothing is at or above ``--fail-on``, 1
+when something is, 2 for usage and I/O errors (one line on stderr, never a traceback).
+
+Start-up is most of a small run, so this module imports only Typer and the standard library at
+the top; each command imports what it needs (``--version`` and ``rules`` never load the engine,
+and only ``--format sarif`` loads sarif-om).
 """
 
 from __future__ import annotations
@@ -11,26 +16,29 @@ import enum
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
+import typer.core
 
 import npm_auth_lint
-from npm_auth_lint.config import Config, ConfigError, find_config, load_config, parse_rule_list
-from npm_auth_lint.model import Severity
-from npm_auth_lint.plugins import RegistryError
+from npm_auth_lint.reporters import FORMAT_SPECS, FORMATS
+
+if TYPE_CHECKING:
+    from npm_auth_lint.config import Config
+    from npm_auth_lint.engine import LintResult
+    from npm_auth_lint.model import Finding, Severity
+    from npm_auth_lint.reporters import Report
+    from npm_auth_lint.strategy import PipelineStrategy
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROG = "npm-auth-lint"
+DEFAULT_COMMAND = "lint"
 
-
-class Format(str, enum.Enum):
-    text = "text"
-    concise = "concise"
-    json = "json"
-    sarif = "sarif"
-    github = "github"
+# The output formats, from the reporters' one registry of formats.
+Format = enum.Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
 
 class FailOn(str, enum.Enum):
@@ -44,29 +52,86 @@ class UsageError(Exception):
     """A problem with how the tool was called or with its inputs: exit 2, one line."""
 
 
+@dataclass(frozen=True)
+class LintOptions:
+    """What one ``npm-auth-lint [PATH...]`` run was asked to do."""
+
+    paths: tuple[Path, ...] = (Path("."),)
+    output_format: str = "text"
+    output: Path | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: FailOn = FailOn.warning
+    config_file: Path | None = None
+    no_config: bool = False
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    quiet: bool = False
+    statistics: bool = False
+
+    def render_options(self, color: bool) -> dict[str, Any]:
+        """The options the chosen format's reporter takes (the text format's style flags)."""
+        wanted = {"color": color, "quiet": self.quiet, "statistics": self.statistics}
+        return {k: v for k, v in wanted.items() if k in FORMAT_SPECS[self.output_format].options}
+
+    @property
+    def shows_strategy(self) -> bool:
+        return FORMAT_SPECS[self.output_format].wants_strategy(self.render_options(color=False))
+
+
+# ------------------------------------------------------------------------------------------
+# The app: one Typer app; a first argument that is not a subcommand goes to `lint`.
+
+
+class DefaultCommandGroup(typer.core.TyperGroup):
+    """A group that runs :data:`DEFAULT_COMMAND` unless the first argument names a subcommand.
+
+    ``lint`` itself is never matched by name, so ``npm-auth-lint lint`` lints a folder named
+    ``lint``; a folder named like a subcommand is reached as ``./strategy``.
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args or args[0] == DEFAULT_COMMAND or args[0] not in self.commands:
+            args = [DEFAULT_COMMAND, *args]
+        return super().parse_args(ctx, args)
+
+
+class DefaultCommand(typer.core.TyperCommand):
+    """The default command shows its usage as the program's own (``npm-auth-lint [OPTIONS]``)."""
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        parent = ctx.parent.command_path if ctx.parent is not None else ctx.command_path
+        formatter.write_usage(parent, " ".join(self.collect_usage_pieces(ctx)))
+
+
 def _version_callback(value: bool) -> None:
     if value:
         typer.echo(f"{PROG} {npm_auth_lint.__version__}")
         raise typer.Exit(EXIT_OK)
 
 
-lint_app = typer.Typer(
-    add_completion=True,
+app = typer.Typer(
+    cls=DefaultCommandGroup,
+    # Completion is an option of the default command (added in build_command), as the
+    # program's options are.
+    add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 
-
-@lint_app.command(
-    epilog=(
-        "Other commands: `npm-auth-lint rules` lists every rule; `npm-auth-lint rule ID` shows a rule's "
-        "documentation; `npm-auth-lint strategy [PATH]` shows each publishing pipeline's path and checklist. Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or I/O error."
-    )
+_EPILOG = (
+    "Other commands: `npm-auth-lint rules` lists every rule; `npm-auth-lint rule ID` shows a rule's "
+    "documentation; `npm-auth-lint strategy [PATH]` shows each publishing pipeline's path and checklist. "
+    "A folder named like a command is linted as ./NAME. "
+    "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or I/O error."
 )
+
+
+@app.command(DEFAULT_COMMAND, cls=DefaultCommand, hidden=True, epilog=_EPILOG)
 def lint(
     paths: Optional[list[Path]] = typer.Argument(None, metavar="PATH", help="Files or folders to lint (default: the current folder).", show_default=False),
-    output_format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    output_format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),  # type: ignore[valid-type,attr-defined]
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout."),
     select: list[str] = typer.Option([], "--select", metavar="IDS", help="Only run these rules (comma-separated ids; repeatable)."),
     ignore: list[str] = typer.Option([], "--ignore", metavar="IDS", help="Never run these rules (comma-separated ids; repeatable)."),
@@ -80,12 +145,12 @@ def lint(
     version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True, help="Show the version and exit."),
 ) -> int:
     """Audit how a repository authenticates to npm from CI."""
-    return run_lint(
-        paths=paths or [Path(".")],
-        output_format=output_format,
+    options = LintOptions(
+        paths=tuple(paths or [Path(".")]),
+        output_format=output_format.value,
         output=output,
-        select=select,
-        ignore=ignore,
+        select=tuple(select),
+        ignore=tuple(ignore),
         fail_on=fail_on,
         config_file=config_file,
         no_config=no_config,
@@ -94,9 +159,15 @@ def lint(
         quiet=quiet,
         statistics=statistics,
     )
+    return run_lint(options)
+
+
+# ------------------------------------------------------------------------------------------
+# Linting
 
 
 def build_config(root: Path, config_file: Path | None, no_config: bool, select: Sequence[str], ignore: Sequence[str]) -> Config:
+    from npm_auth_lint.config import Config, ConfigError, find_config, load_config, parse_rule_list
     from npm_auth_lint.plugins import all_rules
 
     known = [rule.id for rule in all_rules()]
@@ -137,122 +208,132 @@ def _use_color(stream: object) -> bool:
 
 
 def exit_code(findings_severities: Sequence[Severity], fail_on: FailOn) -> int:
+    from npm_auth_lint.model import Severity
+
     if fail_on is FailOn.never:
         return EXIT_OK
     threshold = Severity(fail_on.value).rank
     return EXIT_FINDINGS if any(s.rank >= threshold for s in findings_severities) else EXIT_OK
 
 
-def run_lint(
-    *,
-    paths: Sequence[Path],
-    output_format: Format,
-    output: Path | None,
-    select: Sequence[str],
-    ignore: Sequence[str],
-    fail_on: FailOn,
-    config_file: Path | None,
-    no_config: bool,
-    baseline: Path | None = None,
-    write_baseline: Path | None = None,
-    quiet: bool = False,
-    statistics: bool = False,
-) -> int:
-    from npm_auth_lint import baseline as baselines
-    from npm_auth_lint.engine import lint as run_engine
-    from npm_auth_lint.progress import Progress
-    from npm_auth_lint.reporters import REPORTERS, Report
-    from npm_auth_lint.reporters.common import clean
-    from npm_auth_lint.reporters.text import printable
-    from npm_auth_lint.workspace import find_root
+def for_terminal(text: str) -> str:
+    """``text`` redacted and with terminal controls escaped: everything written to stderr."""
+    from npm_auth_lint.redact import for_terminal as scrub  # only on the paths that print
+
+    return scrub(text)
+
+
+def repository_root(paths: Sequence[Path]) -> Path:
+    """The one repository every path belongs to; a usage error otherwise."""
+    from npm_auth_lint.workspace import find_root, leaves_root
 
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"path does not exist: {missing[0]}")
+    outside = [why for p in paths if (why := leaves_root(p))]
+    if outside:
+        raise UsageError(outside[0])
     roots = sorted({str(find_root(p)) for p in paths})
     if len(roots) > 1:
         # Paths, SARIF's %SRCROOT%, fingerprints and baselines are all relative to one root.
         raise UsageError(f"the paths belong to different repositories ({roots[0]}, {roots[1]}): lint one repository per run")
-    root = find_root(paths[0])
-    config = build_config(root, config_file, no_config, select, ignore)
-    with Progress(enabled=not quiet and _is_tty(sys.stderr)) as progress:
-        result = run_engine(list(paths), config, progress=progress.update)
+    return find_root(paths[0])
+
+
+def _run_engine(options: LintOptions) -> LintResult:
+    from npm_auth_lint.engine import lint as run_engine
+    from npm_auth_lint.progress import Progress
+
+    root = repository_root(options.paths)
+    config = build_config(root, options.config_file, options.no_config, options.select, options.ignore)
+    with Progress(enabled=not options.quiet and _is_tty(sys.stderr)) as progress:
+        return run_engine(list(options.paths), config, progress=progress.update)
+
+
+def _print_notes(result: LintResult) -> None:
+    from npm_auth_lint.reporters.common import clean
+    from npm_auth_lint.reporters.text import printable
+
     for message in result.internal_errors:
-        print(f"{PROG}: {message} (please report this bug)", file=sys.stderr)
+        print(for_terminal(f"{PROG}: {message} (please report this bug)"), file=sys.stderr)
     for rel in result.unlintable:
         name = printable(clean(rel))
         print(f"{PROG}: note: {name} is not a file npm-auth-lint reads (workflows live in .github/workflows/); not linted", file=sys.stderr)
-    findings = list(result.findings)
+
+
+def _baseline_filter(findings: list[Finding], result: LintResult, options: LintOptions) -> list[Finding] | None:
+    """The findings not in ``--baseline``; ``None`` after ``--write-baseline`` wrote them."""
+    if options.write_baseline is None and options.baseline is None:
+        return findings
+    from npm_auth_lint import baseline as baselines
+
     texts = baselines.texts_of(result.projects)
     try:
-        if write_baseline is not None:
-            count = baselines.write(write_baseline, findings, texts)
-            print(f"{PROG}: wrote {count} finding(s) to the baseline {write_baseline}", file=sys.stderr)
-            return EXIT_OK
-        if baseline is not None:
-            findings = baselines.new_findings(findings, texts, baselines.read(baseline))
+        if options.write_baseline is not None:
+            count = baselines.write(options.write_baseline, findings, texts)
+            print(f"{PROG}: wrote {count} finding(s) to the baseline {options.write_baseline}", file=sys.stderr)
+            return None
+        assert options.baseline is not None
+        return baselines.new_findings(findings, texts, baselines.read(options.baseline))
     except baselines.BaselineError as exc:
         raise UsageError(str(exc)) from None
-    report = Report(
+
+
+def strategy_of(analyses: Sequence[object]) -> tuple[PipelineStrategy, ...]:
+    """Every publishing pipeline's strategy, project by project."""
+    from npm_auth_lint.strategy import strategy
+
+    return tuple(s for analysis in analyses for s in strategy(analysis))  # type: ignore[arg-type]
+
+
+def build_report(result: LintResult, findings: Sequence[Finding], options: LintOptions) -> Report:
+    from npm_auth_lint.reporters import Report
+
+    return Report(
         findings=tuple(findings),
         rules=result.rules,
         root=result.root,
         files_scanned=result.files_scanned,
         version=npm_auth_lint.__version__,
-        # The strategy report is shown by text (unless --quiet/--statistics), JSON and SARIF only.
-        extra=strategy_sections(result.analyses) if _shows_strategy(output_format, quiet, statistics) else {},
+        # Built only for outputs that show it (not github, --quiet or --statistics).
+        strategy=strategy_of(result.analyses) if options.shows_strategy else (),
     )
-    human = output_format in (Format.text, Format.concise)
-    color = output is None and human and _use_color(sys.stdout)
-    renderer = REPORTERS[output_format.value]
-    if human:
-        text = renderer(report, color=color, quiet=quiet, statistics=statistics)
-    else:
-        text = renderer(report)
-    if output is not None:
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
-    else:
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
-    code = exit_code([f.severity for f in findings], fail_on)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def run_lint(options: LintOptions) -> int:
+    """Lint, report and return the exit status."""
+    from npm_auth_lint.reporters import render
+
+    result = _run_engine(options)
+    _print_notes(result)
+    findings = _baseline_filter(list(result.findings), result, options)
+    if findings is None:
+        return EXIT_OK
+    report = build_report(result, findings, options)
+    color = options.output is None and _use_color(sys.stdout)
+    _write(render(options.output_format, report, **options.render_options(color)), options.output)
     if result.internal_errors:
         return EXIT_USAGE
-    return code
-
-
-def _shows_strategy(output_format: Format, quiet: bool, statistics: bool) -> bool:
-    if output_format is Format.github:
-        return False
-    return not (output_format in (Format.text, Format.concise) and (quiet or statistics))
-
-
-def strategy_sections(analyses: Sequence[object]) -> dict[str, object]:
-    """The strategy report for Report.extra: data for JSON/SARIF, text for the text format."""
-    from npm_auth_lint.strategy import render_text, strategy, to_data
-
-    strategies = [s for analysis in analyses for s in strategy(analysis)]  # type: ignore[arg-type]
-    if not strategies:
-        return {}
-    return {"strategy": to_data(strategies), "strategy_text": render_text(strategies)}
+    return exit_code([f.severity for f in findings], options.fail_on)
 
 
 # ------------------------------------------------------------------------------------------
 # Subcommands
 
-docs_app = typer.Typer(
-    add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    no_args_is_help=True,
-)
 
-
-@docs_app.command("rules")
+@app.command("rules")
 def list_rules() -> int:
     """List every rule with its default level and what it finds."""
     from npm_auth_lint.plugins import all_rules
@@ -264,7 +345,7 @@ def list_rules() -> int:
     return EXIT_OK
 
 
-@docs_app.command("rule")
+@app.command("rule")
 def show_rule(rule_id: str = typer.Argument(..., metavar="ID", help="A rule id, e.g. hardcoded-npm-token.")) -> int:
     """Show a rule's documentation."""
     from npm_auth_lint.plugins import rules_by_id
@@ -278,61 +359,105 @@ def show_rule(rule_id: str = typer.Argument(..., metavar="ID", help="A rule id, 
     return EXIT_OK
 
 
-@docs_app.command("strategy")
+def strategy_document(strategies: Sequence[PipelineStrategy], secrets: Sequence[str]) -> dict[str, Any]:
+    """The ``npm-auth-lint/strategy`` JSON document (``strategy --format json``, the MCP server)."""
+    from npm_auth_lint.reporters.common import redact_data, strategy_data
+
+    return {"schema": "npm-auth-lint/strategy", "version": 1, "pipelines": redact_data(strategy_data(strategies), tuple(secrets))}
+
+
+@app.command("strategy")
 def show_strategy(
     paths: Optional[list[Path]] = typer.Argument(None, metavar="PATH", help="Repository folders (default: the current folder).", show_default=False),
-    output_format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    output_format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),  # type: ignore[valid-type,attr-defined]
     no_config: bool = typer.Option(False, "--no-config", help="Ignore any configuration file."),
 ) -> int:
     """Show which path each publishing pipeline is on, what to change, and the trusted-publisher settings."""
     import json
 
     from npm_auth_lint.engine import lint as run_engine
-    from npm_auth_lint.reporters.common import clean, redact_data
-    from npm_auth_lint.reporters.text import printable
-    from npm_auth_lint.strategy import render_text, strategy, to_data
-    from npm_auth_lint.workspace import find_root
+    from npm_auth_lint.reporters.strategy_text import strategy_section
 
     targets = paths or [Path(".")]
-    missing = [p for p in targets if not p.exists()]
-    if missing:
-        raise UsageError(f"path does not exist: {missing[0]}")
-    if output_format not in (Format.text, Format.json):
+    root = repository_root(targets)  # held to the same rules as the lint command's paths
+    if output_format.value not in ("text", "json"):
         raise UsageError("strategy supports --format text or json")
-    config = build_config(find_root(targets[0]), None, no_config, (), ())
+    config = build_config(root, None, no_config, (), ())
     result = run_engine(list(targets), config)
-    strategies = [s for analysis in result.analyses for s in strategy(analysis)]
+    strategies = strategy_of(result.analyses)
     # The same redaction and escaping as the lint reporters: the strategy quotes publish
     # commands and job names as written, and those may hold a token or a terminal escape.
     secrets = tuple({secret for finding in result.findings for secret in finding.secrets})
-    if output_format is Format.json:
-        document = {"schema": "npm-auth-lint/strategy", "version": 1, "pipelines": redact_data(to_data(strategies), secrets)}
-        typer.echo(json.dumps(document, indent=2))
+    if output_format.value == "json":
+        typer.echo(json.dumps(strategy_document(strategies, secrets), indent=2))
     else:
-        text = printable(clean(render_text(strategies), secrets)).rstrip("\n")
-        typer.echo(text or "No publishing pipelines found.")
+        typer.echo(strategy_section(strategies, secrets) or "No publishing pipelines found.")
     return EXIT_OK
 
 
-SUBCOMMANDS = frozenset({"rules", "rule", "strategy"})
+@app.command("mcp")
+def serve_mcp(
+    root: Optional[Path] = typer.Option(None, "--root", help="Only repositories inside this folder may be linted (default: the current folder).", show_default=False),
+    timeout: float = typer.Option(60.0, "--timeout", min=1.0, help="Seconds a call may take before it fails."),
+) -> int:
+    """Serve the linter to AI agents over the Model Context Protocol (stdio); see the README."""
+    try:
+        import mcp  # noqa: F401
+    except ImportError:
+        raise UsageError("the MCP server needs the optional `mcp` package: pip install 'npm-auth-lint[mcp]'") from None
+    from npm_auth_lint.mcp_server import serve
+
+    folder = (root or Path(".")).resolve()
+    if not folder.is_dir():
+        raise UsageError(f"--root is not a folder: {folder}")
+    serve(folder, timeout)
+    return EXIT_OK
+
+
+
+# ------------------------------------------------------------------------------------------
+# Entry point
+
+
+def build_command() -> Any:
+    """The Click command behind :data:`app`, with shell completion on the default command."""
+    from typer.main import get_install_completion_arguments
+
+    command = typer.main.get_command(app)
+    default = command.commands[DEFAULT_COMMAND]  # type: ignore[attr-defined]
+    default.params.extend(get_install_completion_arguments())
+    return command
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    from npm_auth_lint.config import ConfigError
+    from npm_auth_lint.plugins import RegistryError
+
+    return (UsageError, ConfigError, RegistryError)
+
+
+def _report_exception(exc: Exception) -> int:
+    """One line on stderr for an exception that ended the run; the exit status."""
+    if isinstance(exc, _user_errors()):
+        print(for_terminal(f"{PROG}: error: {exc}"), file=sys.stderr)
+    elif callable(getattr(exc, "format_message", None)):
+        # Click's (or Typer's vendored Click's) usage errors: bad option, bad value ...
+        print(for_terminal(f"{PROG}: error: {' '.join(exc.format_message().split())}"), file=sys.stderr)  # type: ignore[attr-defined]
+    else:
+        # Last line of defence: no traceback reaches a user.
+        print(for_terminal(f"{PROG}: internal error (please report this bug): {type(exc).__name__}: {exc}"), file=sys.stderr)
+    return EXIT_USAGE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status instead of raising SystemExit."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in SUBCOMMANDS:
-        command = typer.main.get_command(docs_app)
-    else:
-        command = typer.main.get_command(lint_app)
     try:
-        result = command.main(args=args, prog_name=PROG, standalone_mode=False)
+        result = build_command().main(args=args, prog_name=PROG, standalone_mode=False)
     except typer.Exit as exc:  # --help, --version, shell completion
         return exc.exit_code
     except typer.Abort:
         print(f"{PROG}: aborted", file=sys.stderr)
-        return EXIT_USAGE
-    except (UsageError, ConfigError, RegistryError) as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
@@ -343,13 +468,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:
-        if callable(getattr(exc, "format_message", None)):
-            # Click's (or Typer's vendored Click's) usage errors: bad option, bad value ...
-            print(f"{PROG}: error: {' '.join(exc.format_message().split())}", file=sys.stderr)
-            return EXIT_USAGE
-        # Last line of defence: no traceback reaches a user.
-        print(f"{PROG}: internal error (please report this bug): {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _report_exception(exc)
     return result if isinstance(result, int) else EXIT_OK
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from npm_auth_lint.analysis import Analysis
@@ -231,55 +231,3 @@ def strategy(analysis: Analysis) -> list[PipelineStrategy]:
             )
         )
     return out
-
-
-def to_data(strategies: Sequence[PipelineStrategy]) -> list[dict[str, Any]]:
-    """Plain JSON-ready data (built directly: ``dataclasses.asdict`` deep-copies every string)."""
-    return [
-        {
-            **{f.name: getattr(s, f.name) for f in fields(s) if f.name != "trusted_publishers"},
-            "packages": list(s.packages),
-            "blockers": list(s.blockers),
-            "checklist": list(s.checklist),
-            "trusted_publishers": [
-                {
-                    "packages": list(t.packages),
-                    "provider": t.provider,
-                    "fields": dict(t.fields),
-                    "command": t.command,
-                    "commands": list(t.commands),
-                }
-                for t in s.trusted_publishers
-            ],
-        }
-        for s in strategies
-    ]
-
-
-def render_text(strategies: Sequence[PipelineStrategy]) -> str:
-    """The human-readable section shown at the end of the text output."""
-    if not strategies:
-        return ""
-    lines = ["Publishing pipelines:"]
-    for s in strategies:
-        packages = ", ".join(s.packages) or "(no package.json found)"
-        lines.append("")
-        lines.append(f"  {s.file} · job {s.job} ({Provider(s.provider).title}) publishes {packages}")
-        lines.append(f"    {s.location}: `{s.publish}`")
-        lines.append(f"    path: {s.path_title}")
-        for blocker in s.blockers:
-            lines.append(f"    blocker: {blocker}")
-        for number, step in enumerate(s.checklist, start=1):
-            lines.append(f"    {number}. {step}")
-        for settings in s.trusted_publishers:
-            count = len(settings.packages)
-            target = settings.packages[0] if count == 1 else f"each of the {count} packages"
-            lines.append(f"    trusted publisher for {target} ({settings.provider}):")
-            for name, value in settings.fields.items():
-                lines.append(f"      {name}: {value}")
-            if settings.commands:
-                lines.append("      or:")
-                lines.extend(f"        {command}" for command in settings.commands)
-            else:
-                lines.append(f"      or: {settings.command}")
-    return "\n".join(lines) + "\n"

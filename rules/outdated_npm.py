@@ -8,6 +8,7 @@ CircleCI). It also reports an upgrade that cannot work: `npm@latest` is npm 12, 
 ^22.22.2, ^24.15.0 or >= 26 (`EBADENGINE` elsewhere), and `npm@12.0.0` breaks provenance. It is an
 error when the publish relies on OIDC and a warning when it uses a token. One finding per job and
 npm version: at the job's last npm upgrade command when it has one, else at the Node pin.
+`npm stage publish` (staged publishing) needs npm 11.15.0 or newer, whatever the provider.
 
 ## Why is this bad?
 An npm before 11.5.1 never attempts the OIDC exchange: the publish fails with `ENEEDAUTH`, or with
@@ -71,18 +72,20 @@ class OutdatedNpm(Rule):
             publish = chain.publish
             if publish.kind is not PublisherKind.NPM_CLI:
                 continue
-            floor = toolchain.npm_floor(chain.circleci)
+            # `npm stage publish` needs a newer npm than `npm publish` (toolchain.floors is the source).
+            floor = toolchain.npm_floor(chain.circleci, publish.stage)
             where = " on CircleCI" if chain.circleci else ""
+            needs = f"`npm stage publish` needs npm >= {floor}" if publish.stage else f"trusted publishing{where} needs npm >= {floor}"
             for pin in chain.pins:
                 state = npm_state(facts, chain, pin)
                 if state is None:
                     continue
-                too_old = state.version is not None and not toolchain.meets_npm_floor(state.version, chain.circleci)
+                too_old = state.version is not None and not toolchain.meets_npm_floor(state.version, chain.circleci, publish.stage)
                 if state.upgrade_problem is None and not too_old:
                     continue
                 oidc = publish.relies_on_oidc
                 node = pin.resolution
-                advice = toolchain.upgrade_advice(node.version if node else None, circleci=chain.circleci)
+                advice = toolchain.upgrade_advice(node.version if node else None, circleci=chain.circleci, stage=publish.stage)
                 if state.upgrade is not None and state.upgrade.method == "volta" and node is not None and toolchain.meets_node_floor(node.version):
                     # Volta's npm shim runs the pinned npm whatever is installed globally.
                     advice = f"pin a newer npm with Volta (e.g. `volta pin npm@{floor.split('.')[0]}`, which sets `volta.npm`)"
@@ -97,7 +100,7 @@ class OutdatedNpm(Rule):
                         why = f"; `{publish.display}` uses a token and trusted publishing is not viable there ({not_viable}), so this matters once the publish moves"
                     else:
                         why = f"; upgrade before migrating `{publish.display}` from its token"
-                    message = f"{state.explanation}; trusted publishing{where} needs npm >= {floor}{why}: {advice}"
+                    message = f"{state.explanation}; {needs}{why}: {advice}"
                 yield self.finding(
                     state.location,
                     message,

@@ -4,12 +4,13 @@
 Reports, as a note, each use of configuration that lives outside the repository and may change
 what a pipeline does: a remote GitLab `include:` (`remote:`, `project:`, `template:`,
 `component:`), a reusable GitHub workflow in another repository, a CircleCI orb command, job or
-executor whose source does not ship with npm-auth-lint, an unknown `extends:` parent. One note per
-use, at its first line. Also what a job runs that may publish but cannot be followed into: a
-repository script that is missing or cannot be read, a script outside the repository or whose path
-is built at run time (when its command mentions publish/release/deploy), a command a JavaScript
-release script assembles at run time, a Makefile target or sub-make that cannot be found; at the
-line that runs it. The `orbs:` declaration itself is not reported, and well-known actions such
+executor whose source does not ship with npm-auth-lint, an unknown `extends:` parent, and a command
+assembled at run time that may publish (`$CMD`, `eval "$RELEASE"`, `pnpm exec ${{ env.TOOL }}`,
+`lerna exec -- $CMD`). One note per use, at its first line (for a command, the line that runs it).
+Also what a job runs that may publish but cannot be followed into: a repository script that is
+missing or cannot be read, outside the repository or whose path is built at run time (when it is
+named or run like a publish/release/deploy script), a command a JavaScript release script
+assembles at run time, a Makefile target or sub-make that cannot be found. The `orbs:` declaration itself is not reported, and well-known actions such
 as `actions/checkout` are not references to follow.
 
 ## Why is this bad?
@@ -25,7 +26,8 @@ include:
 
 ## Use instead
 Nothing needs to change. To have the external part checked too, vendor it into the repository
-(a local include or a local reusable workflow), or suppress the note once you have reviewed it.
+(a local include or a local reusable workflow), write the command out (one step per command a
+matrix would choose), or suppress the note once you have reviewed it.
 
 ## References
 - GitLab CI/CD `include`: https://docs.gitlab.com/ci/yaml/#include
@@ -37,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from npm_auth_lint.model import Finding, Severity
+from npm_auth_lint.model import Finding, Location, Severity
 from npm_auth_lint.rule import Context, Rule
 
 
@@ -54,9 +56,13 @@ class UnresolvedReference(Rule):
                 reference.location,
                 f"{reference.what}: npm-auth-lint cannot follow it locally, so what it does is not checked",
             )
+        seen: set[tuple[Location, str]] = set()
         for job in ctx.facts.jobs:
-            for unfollowed in job.unfollowed:
+            for command in job.unfollowed:
+                if (command.location, command.what) in seen:
+                    continue  # one job file reached from two pipelines
+                seen.add((command.location, command.what))
                 yield self.finding(
-                    unfollowed.location,
-                    f"{unfollowed.what}: npm-auth-lint cannot follow it, so a publish in it is not checked",
+                    command.location,
+                    f"{command.what} and may publish: npm-auth-lint cannot follow it, so what it runs is not checked",
                 )

@@ -1,33 +1,34 @@
-"""Benchmark npm-auth-lint on generated repositories of growing size, side by side with peers.
+"""Benchmark npm-auth-lint side by side with zizmor on the same generated repositories.
 
 Usage:
-    python scripts/benchmark.py [--sizes 10,100,500,2000] [--runs 5] [--peer zizmor=PATH] [--markdown]
+    python scripts/benchmark.py [--cases all|NAME,...] [--runs 7] [--stages] [--markdown]
 
-Each size N is a repository with N GitHub workflows (publishing, testing, matrices, composite
-actions), N/10 GitLab and CircleCI configurations' worth of jobs, N package.json files in a
-monorepo and their .npmrc files. Every tool runs as a user runs it, as a subprocess on the whole
-repository; the table shows the median wall-clock and CPU time of ``--runs`` runs.
-Peers that are not installed are skipped (zizmor: ``pip install zizmor``; it runs ``--offline``).
-
-``--hops 25,50,100,200`` measures following repository scripts instead (issue #11): the size-100
-repository plus a workflow whose publish job runs N repository scripts (in chains of
-``--hop-depth`` scripts, each running the next), against the same repository with the scripts'
-commands written inline in the workflow, as in-process CPU time (best of ``--runs``). It prints
-the cost ratio for each N and the cost per followed script, which stays flat when cost grows
-linearly in hops.
+Cases (each a generated repository; both tools run on its root, as a user runs them):
+    start-up        ``--version``, ``rules`` and ``rule ID`` (ours), ``--version`` (zizmor)
+    wf-1            one publishing workflow (and its package), SARIF output
+    wf-200, wf-2000 200 / 2,000 workflows, as many packages, GitLab and CircleCI jobs, SARIF
+    pkg-10000       a monorepo of 10,000 package.json files (and one workflow of each kind)
+    files-50000     50,000 files: 5,000 packages with sources, tests and docs beside them
+The tools run alternately (ours, zizmor, ours, ...) so that a busy machine slows both alike;
+the table shows medians of ``--runs`` runs: wall-clock, CPU (user + system) and peak RSS.
+zizmor (``pip install zizmor``, a test extra) runs ``--offline``; a missing tool is skipped.
+``--stages`` times each stage of our run in-process (discover, read, parse, analyze, rules,
+policy, strategy, report) on the same trees.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 WORKFLOW_KINDS = ("token", "oidc", "matrix", "changesets", "composite", "test")
@@ -200,140 +201,291 @@ def generate(root: Path, size: int) -> int:
     return files
 
 
-HOP_COMMANDS = ('echo "step {i}"', "npm run build --if-present", "test -f package.json", "npm publish --dry-run")
+def _write(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
-def generate_hops(root: Path, scripts: int, *, inline: bool, depth: int = 1, base: int = 100) -> int:
-    """:func:`generate` of ``base`` plus a workflow whose job runs ``scripts`` repository shell
-    scripts (chains of ``depth``), or, with ``inline``, the same commands in its ``run:`` steps."""
-    files = generate(root, base)
-    steps = []
-    for chain in range(0, scripts, depth):
-        members = list(range(chain, min(chain + depth, scripts)))
-        if inline:
-            lines = [c.format(i=i) for i in members for c in HOP_COMMANDS]
-            steps.append("      - run: |\n" + "".join(f"          {line}\n" for line in lines))
-            continue
-        steps.append(f"      - run: ./scripts/hop-{members[0]}.sh\n")
-        for position, i in enumerate(members):
-            body = "".join(c.format(i=i) + "\n" for c in HOP_COMMANDS)
-            if position + 1 < len(members):
-                body += f"./scripts/hop-{members[position + 1]}.sh\n"
-            (root / "scripts").mkdir(exist_ok=True)
-            (root / "scripts" / f"hop-{i}.sh").write_text("#!/bin/sh\nset -e\n" + body, encoding="utf-8")
+def generate_monorepo(root: Path, packages: int, extra_files: int = 0) -> int:
+    """A workspace monorepo of ``packages`` package.json files, ``extra_files`` other files per
+    package (sources, tests, docs: files the tools must walk past) and one workflow of each kind;
+    returns the number of files."""
+    (root / ".git").mkdir(parents=True, exist_ok=True)
+    (root / ".git" / "config").write_text('[remote "origin"]\n\turl = https://github.com/acme/bench.git\n')
+    _write(root, "package.json", json.dumps({"name": "bench", "private": True, "workspaces": ["packages/*"]}, indent=2))
+    _write(root, ".nvmrc", "24\n")
+    _write(root, ".github/actions/publish/action.yml", COMPOSITE)
+    files = 3
+    for index, kind in enumerate(WORKFLOW_KINDS):
+        _write(root, f".github/workflows/{kind}.yml", _workflow(kind, index))
+        files += 1
+    extras = [f"src/module{i}.js" for i in range(max(0, extra_files - 2))] + ["README.md", "test/index.test.js"]
+    for index in range(packages):
+        package = {"name": f"@bench/p{index}", "version": "1.0.0", "repository": "github:acme/bench",
+                   "scripts": {"build": "tsc", "test": "node --test"}}
+        _write(root, f"packages/p{index}/package.json", json.dumps(package, indent=2))
+        files += 1
+        for rel in extras[:extra_files]:
+            _write(root, f"packages/p{index}/{rel}", f"// {rel} of p{index}\nexport const value = {index};\n")
             files += 1
-    workflow = (
-        "on: push\njobs:\n  hops:\n    runs-on: ubuntu-latest\n    permissions:\n      id-token: write\n"
-        "    steps:\n      - uses: actions/checkout@v6\n" + "".join(steps)
+    return files
+
+
+def generate_one(root: Path) -> int:
+    """One publishing workflow and the package it publishes."""
+    (root / ".git").mkdir(parents=True, exist_ok=True)
+    _write(root, ".github/workflows/release.yml", _workflow("token", 0))
+    _write(root, "package.json", json.dumps({"name": "@bench/p0", "version": "1.0.0"}, indent=2))
+    return 2
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    build: Callable[[Path], int]  # writes the tree, returns its number of files
+    fmt: str = "sarif"
+
+
+CASES = {
+    case.name: case
+    for case in (
+        Case("wf-1", generate_one),
+        Case("wf-200", lambda root: generate(root, 200)),
+        Case("wf-2000", lambda root: generate(root, 2000)),
+        Case("pkg-10000", lambda root: generate_monorepo(root, 10_000)),
+        Case("files-50000", lambda root: generate_monorepo(root, 5_000, extra_files=9)),
     )
-    (root / ".github" / "workflows" / "hops.yml").write_text(workflow, encoding="utf-8")
-    return files + 1
+}
 
 
-def _lint_cpu(root: Path, runs: int) -> float:
-    """Best-of-``runs`` CPU seconds of one in-process lint of ``root``: interpreter start-up is
-    the same for both variants and would only hide the difference being measured."""
-    from npm_auth_lint.config import Config
-    from npm_auth_lint.engine import lint
+@dataclass(frozen=True)
+class Sample:
+    wall: float
+    cpu: float
+    rss_mb: float
 
-    lint([root], Config())  # warm the imports and the grammars once
-    best = float("inf")
+
+def run_once(command: list[str]) -> Sample | None:
+    """One run of ``command``: wall-clock, CPU and peak RSS of that process alone (wait4)."""
+    # stderr goes to a file, not a pipe: zizmor logs a line per file, and a full pipe that
+    # nobody reads while we wait would block it for ever.
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        errors.seek(0)
+        stderr = errors.read().decode(errors="replace")
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        print(f"  {' '.join(command[:3])} failed ({proc.returncode}): {stderr[:300]}", file=sys.stderr)
+        return None
+    # ru_maxrss is in KiB on Linux.
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def median(samples: list[Sample]) -> Sample | None:
+    if not samples:
+        return None
+    return Sample(
+        statistics.median(s.wall for s in samples),
+        statistics.median(s.cpu for s in samples),
+        max(s.rss_mb for s in samples),
+    )
+
+
+def compile_bytecode() -> None:
+    """Compile our modules as ``pip install`` does, so that an editable install (or a session
+    with PYTHONDONTWRITEBYTECODE) is measured as users run the tool, not recompiling each run."""
+    import compileall
+    import importlib.util
+
+    for name in ("npm_auth_lint", "npm_auth_lint.rules"):
+        spec = importlib.util.find_spec(name)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            compileall.compile_dir(folder, quiet=1)
+
+
+def ours(*args: str) -> list[str]:
+    return [sys.executable, "-m", "npm_auth_lint", *args]
+
+
+def measure(commands: dict[str, list[str]], runs: int) -> dict[str, Sample | None]:
+    """Medians of ``runs`` runs of each command, taking turns."""
+    samples: dict[str, list[Sample]] = {name: [] for name in commands}
     for _ in range(runs):
-        start = time.process_time()
-        lint([root], Config())
-        best = min(best, time.process_time() - start)
-    return best
+        for name, command in commands.items():
+            sample = run_once(command)
+            if sample is not None:
+                samples[name].append(sample)
+    return {name: median(found) for name, found in samples.items()}
 
 
-def hops_main(counts: list[int], depth: int, runs: int, markdown: bool) -> int:
+def lint_commands(root: Path, fmt: str, zizmor: str | None) -> dict[str, list[str]]:
+    commands = {"npm-auth-lint": ours("--format", fmt, "--fail-on", "never", "--no-config", str(root))}
+    if zizmor:
+        commands["zizmor"] = [zizmor, "--offline", "--no-exit-codes", "--format", fmt, str(root)]
+    return commands
+
+
+def startup_rows(runs: int, zizmor: str | None) -> list[dict[str, object]]:
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        base_root = Path(tmp) / "base"
-        generate(base_root, 100)
-        base = _lint_cpu(base_root, runs)
-        for count in counts:
-            cpu = {}
-            for inline in (True, False):
-                root = Path(tmp) / f"hops-{count}-{'inline' if inline else 'scripts'}"
-                generate_hops(root, count, inline=inline, depth=depth)
-                cpu[inline] = _lint_cpu(root, runs)
-            rows.append({
-                "scripts": count, "depth": depth, "base_cpu": round(base, 3), "inline_cpu": round(cpu[True], 3),
-                "scripts_cpu": round(cpu[False], 3), "ratio": round(cpu[False] / cpu[True], 3),
-                "ms_per_script": round(1000 * (cpu[False] - base) / count, 2),
-            })
-            print(json.dumps(rows[-1]), file=sys.stderr)
-    if markdown:
-        print("| scripts followed | chain depth | base repo CPU (s) | inline CPU (s) | scripts CPU (s) | ratio | ms per script over the base |")
-        print("|---:|---:|---:|---:|---:|---:|---:|")
-        for row in rows:
-            print(
-                f"| {row['scripts']} | {row['depth']} | {row['base_cpu']:.3f} | {row['inline_cpu']:.3f} | {row['scripts_cpu']:.3f} "
-                f"| {row['ratio']:.2f} | {row['ms_per_script']:.2f} |"
-            )
-    else:
-        print(json.dumps(rows, indent=2))
+    for label, args in (("--version", ["--version"]), ("rules", ["rules"]), ("rule ID", ["rule", "hardcoded-npm-token"])):
+        commands = {"npm-auth-lint": ours(*args)}
+        if zizmor and label == "--version":
+            commands["zizmor"] = [zizmor, "--version"]
+        rows.append({"case": label, "files": 0, **measure(commands, runs)})
+    return rows
+
+
+def stages(root: Path) -> dict[str, float]:
+    """CPU seconds spent in each stage of one in-process run on ``root`` (the engine's own
+    steps; CPU rather than wall-clock time, which a busy machine inflates)."""
+    from npm_auth_lint import analysis, engine
+    from npm_auth_lint.cli import LintOptions, build_report
+    from npm_auth_lint.config import Config
+    from npm_auth_lint.plugins import all_rules
+    from npm_auth_lint.reporters import render
+    from npm_auth_lint.rule import Context
+    from npm_auth_lint.workspace import Workspace
+
+    timings: dict[str, float] = {}
+    clock = time.process_time()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.process_time()
+        timings[name] = now - clock
+        clock = now
+
+    rules = tuple(r for r in all_rules() if Config().is_enabled(r.id))
+    lap("set-up")
+    workspace = Workspace(root)
+    files = workspace.discover([root])
+    lap("discover")
+    for rel in files:
+        workspace.try_read(rel)
+    lap("read")
+    project = engine.build_project(workspace, files)
+    lap("parse")
+    facts = analysis.analyze(project)
+    lap("analyze")
+    raw, _ = engine.run_rules(Context(project, facts), rules)
+    lap("rules")
+    kept, _, _ = engine.apply_policy(raw, project, Config())
+    result = engine.LintResult(tuple(sorted(kept)), rules, root, len(files), (project,), (facts,))
+    lap("policy")
+    report = build_report(result, result.findings, LintOptions(output_format="sarif"))
+    lap("strategy")
+    render("sarif", report)
+    lap("report")
+    return timings
+
+
+def stages_in_child(root: Path) -> dict[str, float]:
+    """:func:`stages` in a fresh process: this one stays small, so that the peak RSS of the
+    tools it forks next is theirs (a forked child starts with its parent's pages)."""
+    proc = subprocess.run([sys.executable, __file__, "--stages-of", str(root)], capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+def _stages_main(root: Path) -> int:
+    with tempfile.TemporaryDirectory() as tmp:  # warm up: imports are start-up, not a stage
+        generate(Path(tmp), 3)
+        stages(Path(tmp))
+    print(json.dumps(stages(root)))
     return 0
 
 
-def _time(command: list[str], runs: int) -> tuple[float, float] | None:
-    """Median wall-clock and CPU (user + system) seconds of ``runs`` runs.
+def _cell(sample: object) -> str:
+    if not isinstance(sample, Sample):
+        return "n/a"
+    return f"{sample.wall * 1000:.0f} ms" if sample.wall < 1 else f"{sample.wall:.2f} s"
 
-    CPU time is reported too because it barely moves when the machine is busy with other work.
-    """
-    walls, cpus = [], []
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        proc = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=900)
-        elapsed = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if proc.returncode not in (0, 1, 10, 11, 12, 13, 14):
-            print(f"  {command[0]} failed ({proc.returncode}): {proc.stderr.decode(errors='replace')[:300]}", file=sys.stderr)
-            return None
-        walls.append(elapsed)
-        cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
-    return statistics.median(walls), statistics.median(cpus)
+
+def _ratio(row: dict[str, object], key: str) -> str:
+    a, b = row.get("npm-auth-lint"), row.get("zizmor")
+    if not (isinstance(a, Sample) and isinstance(b, Sample)):
+        return ""
+    return f"{getattr(a, key) / getattr(b, key):.2f}×"
+
+
+def print_markdown(rows: list[dict[str, object]]) -> None:
+    print("| work | files | npm-auth-lint wall (CPU) | zizmor wall (CPU) | ratio wall | ratio CPU | peak RSS ours / zizmor |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        a, b = row.get("npm-auth-lint"), row.get("zizmor")
+        ours_cell = f"{_cell(a)} ({a.cpu:.2f} s)" if isinstance(a, Sample) else "n/a"
+        peer_cell = f"{_cell(b)} ({b.cpu:.2f} s)" if isinstance(b, Sample) else "—"
+        rss = f"{a.rss_mb:.0f} MB" if isinstance(a, Sample) else "n/a"
+        if isinstance(b, Sample):
+            rss += f" / {b.rss_mb:.0f} MB"
+        print(f"| {row['case']} | {row['files']} | {ours_cell} | {peer_cell} | {_ratio(row, 'wall')} | {_ratio(row, 'cpu')} | {rss} |")
+
+
+def print_stages(table: dict[str, dict[str, float]]) -> None:
+    names = list(next(iter(table.values())))
+    print("| work | " + " | ".join(names) + " | total |")
+    print("|---|" + "---:|" * (len(names) + 1))
+    for case, timings in table.items():
+        cells = [f"{timings[n]:.2f}" for n in names]
+        print(f"| {case} | " + " | ".join(cells) + f" | {sum(timings.values()):.2f} |")
+
+
+def _row_json(row: dict[str, object]) -> dict[str, object]:
+    return {k: (v.__dict__ if isinstance(v, Sample) else v) for k, v in row.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10,100,500,2000")
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--peer", action="append", default=[], help="NAME=EXECUTABLE (default: zizmor from PATH)")
-    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
-    parser.add_argument("--hops", help="numbers of repository scripts followed, e.g. 25,50,100,200 (see above)")
-    parser.add_argument("--hop-depth", type=int, default=1, help="scripts per chain (each runs the next); at most 8 are followed")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--cases", default="all", help="start-up and/or case names, comma-separated (default: all)")
+    parser.add_argument("--runs", type=int, default=7)
+    # Installed by the test extra next to this Python, or anywhere on PATH.
+    found = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or shutil.which("zizmor")
+    parser.add_argument("--zizmor", default=found, help="zizmor executable (default: beside this Python, or on PATH)")
+    parser.add_argument("--no-zizmor", action="store_true", help="measure npm-auth-lint alone")
+    parser.add_argument("--stages", action="store_true", help="also time each stage in-process")
+    parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    parser.add_argument("--sizes", help="instead of --cases: N,N,... repositories of N workflows (wf-N)")
+    parser.add_argument("--stages-of", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.hops:
-        return hops_main([int(n) for n in args.hops.split(",") if n.strip()], args.hop_depth, args.runs, args.markdown)
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    peers = dict(p.split("=", 1) for p in args.peer)
-    if "zizmor" not in peers and shutil.which("zizmor"):
-        peers["zizmor"] = shutil.which("zizmor") or "zizmor"
-    tools = {"npm-auth-lint": [sys.executable, "-m", "npm_auth_lint", "--format", "json", "--fail-on", "never", "--no-config"]}
-    for name, exe in peers.items():
-        tools[name] = [exe, "--offline", "--no-exit-codes", "--format", "plain"] if name == "zizmor" else [exe]
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for size in sizes:
-            root = Path(tmp) / f"repo-{size}"
-            files = generate(root, size)
-            row: dict[str, object] = {"workflows": size, "files": files}
-            for name, command in tools.items():
-                target = [str(root / ".github" / "workflows")] if name == "zizmor" else [str(root)]
-                row[name] = _time([*command, *target], args.runs)
-            rows.append(row)
-            print(json.dumps(row), file=sys.stderr)
-    names = list(tools)
-    if args.markdown:
-        print("| workflows | files | " + " | ".join(f"{n}: wall / CPU (s)" for n in names) + " |")
-        print("|---:|---:|" + "---:|" * len(names))
-        for row in rows:
-            cells = [f"{row[n][0]:.2f} / {row[n][1]:.2f}" if row[n] is not None else "n/a" for n in names]
-            print(f"| {row['workflows']} | {row['files']} | " + " | ".join(cells) + " |")
+    if args.stages_of:
+        return _stages_main(args.stages_of)
+    zizmor = None if args.no_zizmor else args.zizmor
+    cases = dict(CASES)
+    if args.sizes:
+        cases = {f"wf-{n}": Case(f"wf-{n}", lambda root, n=int(n): generate(root, n)) for n in args.sizes.split(",") if n.strip()}
+        wanted = list(cases)
     else:
-        print(json.dumps(rows, indent=2))
+        wanted = list(cases) + ["start-up"] if args.cases == "all" else [c.strip() for c in args.cases.split(",") if c.strip()]
+    unknown = [name for name in wanted if name not in cases and name != "start-up"]
+    if unknown:
+        parser.error(f"unknown case(s) {unknown}; known: start-up, {', '.join(CASES)}")
+    compile_bytecode()
+    rows: list[dict[str, object]] = []
+    stage_table: dict[str, dict[str, float]] = {}
+    if "start-up" in wanted:
+        rows.extend(startup_rows(args.runs, zizmor))
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in (n for n in wanted if n in cases):
+            case = cases[name]
+            root = Path(tmp) / name
+            files = case.build(root)
+            row: dict[str, object] = {"case": f"{name} ({case.fmt})", "files": files}
+            row.update(measure(lint_commands(root, case.fmt, zizmor), args.runs))
+            rows.append(row)
+            print(json.dumps(_row_json(row)), file=sys.stderr)
+            if args.stages:
+                stage_table[name] = stages_in_child(root)
+            shutil.rmtree(root)
+    if args.markdown:
+        print_markdown(rows)
+        if stage_table:
+            print()
+            print_stages(stage_table)
+    else:
+        print(json.dumps({"rows": [_row_json(r) for r in rows], "stages": stage_table}, indent=2))
     return 0
 
 

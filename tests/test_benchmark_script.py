@@ -4,6 +4,9 @@ exercise every provider. Timing is the script's job, never a test's."""
 from __future__ import annotations
 
 import importlib.util
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 from npm_auth_lint.config import Config
@@ -16,6 +19,7 @@ def load_benchmark():
     spec = importlib.util.spec_from_file_location("benchmark", PROJECT_ROOT / "scripts" / "benchmark.py")
     module = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -30,3 +34,28 @@ def test_generated_repository_lints(tmp_path: Path) -> None:
     assert {"use-trusted-publishing", "outdated-npm", "missing-id-token"} <= rules
     providers = {p.provider.value for project in result.projects for p in project.pipelines}
     assert providers == {"github", "gitlab", "circleci"}
+
+
+def test_script_runs_both_tools_and_times_stages(tmp_path: Path) -> None:
+    # A tiny size, one run: the script works end to end (ours, zizmor when installed, stages).
+    script = PROJECT_ROOT / "scripts" / "benchmark.py"
+    proc = subprocess.run(
+        [sys.executable, str(script), "--sizes", "3", "--runs", "1", "--stages"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    output = json.loads(proc.stdout)
+    (row,) = output["rows"]
+    assert row["case"] == "wf-3 (sarif)" and row["files"] == 12
+    assert row["npm-auth-lint"]["rss_mb"] > 0
+    assert set(output["stages"]["wf-3"]) >= {"discover", "read", "parse", "analyze", "rules", "report"}
+
+
+def test_monorepo_generator_writes_what_it_counts(tmp_path: Path) -> None:
+    benchmark = load_benchmark()
+    files = benchmark.generate_monorepo(tmp_path / "repo", 4, extra_files=3)
+    written = [p for p in (tmp_path / "repo").rglob("*") if p.is_file() and ".git" not in p.parts]
+    assert files == len(written) == 3 + len(benchmark.WORKFLOW_KINDS) + 4 * (1 + 3)
+    result = lint([tmp_path / "repo"], Config())
+    # Linted: the root package.json, the action, the workflows and each package.json.
+    assert not result.internal_errors and result.files_scanned == 2 + len(benchmark.WORKFLOW_KINDS) + 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -201,3 +202,91 @@ def test_select_turns_on_a_rule_the_config_disables(leaky: Path, capsys) -> None
     assert "[legacy-npmrc-auth]" in out and "[hardcoded-npm-token]" not in out
     _, out, _ = run([str(leaky), "--select", "legacy-npmrc-auth", "--ignore", "legacy-npmrc-auth"], capsys)
     assert "[legacy-npmrc-auth]" not in out
+
+
+# One app with a default command ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["strategy", "rules", "rule", "lint"])
+def test_a_folder_named_like_a_command_is_linted_as_dot_slash(name: str, tmp_path: Path, capsys, monkeypatch) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / name).mkdir()
+    (tmp_path / name / ".npmrc").write_text(f"//registry.npmjs.org/:_authToken={TOKEN}\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["--format", "concise", f"./{name}"], capsys)
+    assert code == 1 and err == ""
+    assert f"{name}/.npmrc:1:34: error [hardcoded-npm-token]" in out
+
+
+def test_lint_is_the_default_command_not_a_name(tmp_path: Path, capsys, monkeypatch) -> None:
+    # `lint` is only ever the default: a folder named lint needs no ./ and a missing one is a path.
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["lint"], capsys)
+    assert code == 2 and err == "npm-auth-lint: error: path does not exist: lint\n"
+    code, out, err = run(["strategy", "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["pipelines"] == []
+
+
+def test_help_shows_the_default_command_as_the_program(capsys) -> None:
+    code, out, _ = run(["--help"], capsys)
+    assert code == 0
+    assert out.startswith("Usage: npm-auth-lint [OPTIONS] [PATH]...\n") or out.startswith("Usage: npm-auth-lint [OPTIONS] [PATH]\n")
+    assert "--install-completion" in out and "./NAME" in out
+    code, out, _ = run(["strategy", "--help"], capsys)
+    assert code == 0 and out.startswith("Usage: npm-auth-lint strategy [OPTIONS] [PATH]")
+
+
+def test_run_lint_takes_one_options_value(leaky: Path, tmp_path: Path, capsys) -> None:
+    from npm_auth_lint.cli import FailOn, LintOptions, run_lint
+
+    target = tmp_path / "report.json"
+    options = LintOptions(paths=(leaky,), output_format="json", output=target, fail_on=FailOn.error, no_config=True)
+    assert run_lint(options) == 1
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert {f["rule"] for f in document["findings"]} == {"hardcoded-npm-token", "legacy-npmrc-auth"}
+    assert capsys.readouterr().out == ""
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.quiet = True  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "quiet", "statistics", "expected"),
+    [("text", False, False, True), ("text", True, False, False), ("text", False, True, False),
+     ("json", True, True, True), ("sarif", False, False, True), ("github", False, False, False)],
+)
+def test_strategy_is_built_only_for_outputs_that_show_it(fmt: str, quiet: bool, statistics: bool, expected: bool) -> None:
+    from npm_auth_lint.cli import LintOptions
+
+    options = LintOptions(output_format=fmt, quiet=quiet, statistics=statistics)
+    assert options.shows_strategy is expected
+    # Style flags reach only the text reporter.
+    assert set(options.render_options(color=True)) == ({"color", "quiet", "statistics"} if fmt == "text" else set())
+
+
+def _modules_after(args: list[str], cwd: Path) -> set[str]:
+    """The modules imported by a real run of ``args`` (as a user runs it, in a fresh process)."""
+    code = (
+        "import sys, contextlib, io\n"
+        "from npm_auth_lint.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main({args!r})\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=cwd, check=True)
+    return set(proc.stdout.split())
+
+
+def test_commands_import_only_what_they_need(leaky: Path) -> None:
+    heavy = {"pydantic", "sarif_om", "npm_auth_lint.engine", "npm_auth_lint.strategy", "npm_auth_lint.analysis"}
+    assert not heavy & _modules_after(["--version"], leaky)
+    # `rules` and `rule ID` import the rule classes (their docs are their docstrings); the
+    # rules import the analysis today, so only the engine, SARIF and pydantic are checked.
+    light = {"pydantic", "sarif_om", "npm_auth_lint.engine", "npm_auth_lint.strategy"}
+    assert not light & _modules_after(["rules"], leaky)
+    assert not light & _modules_after(["rule", "hardcoded-npm-token"], leaky)
+    text_run = _modules_after(["."], leaky)
+    assert "npm_auth_lint.engine" in text_run and not {"sarif_om", "pydantic", "npm_auth_lint.reporters.json"} & text_run
+    assert "npm_auth_lint.reporters.sarif" in _modules_after(["--format", "sarif", "."], leaky)
+    assert "npm_auth_lint.strategy" not in _modules_after(["--format", "github", "."], leaky)

@@ -918,3 +918,213 @@ def test_commands_modules_share_no_private_names():
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("npm_auth_lint.commands"):
                 crossing += [(path.name, alias.name) for alias in node.names if alias.name.startswith("_")]
     assert crossing == []
+
+
+# ---- wrappers that run a command or script they are given (spec "Publish step", 2026-12) --------
+
+from npm_auth_lint.commands import Unfollowed, WorkspaceMember  # noqa: E402
+
+
+def _members() -> tuple[WorkspaceMember, ...]:
+    """A monorepo: @acme/a publishes from its `release` script, @acme/b only builds."""
+    a = {"release": ("npm publish --access public", Location("packages/a/package.json", 5, 16))}
+    b = {"build": ("tsc", Location("packages/b/package.json", 5, 14))}
+    return (WorkspaceMember("@acme/a", "packages/a", a.get), WorkspaceMember("@acme/b", "packages/b", b.get))
+
+
+def wrapped(line: str, scripts: dict[str, str] | None = None) -> tuple:
+    table = {name: (text, Location("package.json", 3 + i, 5)) for i, (name, text) in enumerate((scripts or {}).items())}
+    commands = split_script(line, path="ci.yml", first_line=7, column=9)  # `$(...)` is a command too
+    return tuple(r for command in commands for r in classify(command, table.get, _members()))
+
+
+@pytest.mark.parametrize(
+    ("line", "through", "inner", "recursive", "workspace"),
+    [
+        ("npx lerna exec --no-private -- npm publish", "lerna exec", "npm publish", True, None),
+        ("lerna exec --scope @acme/a -- npm publish", "lerna exec", "npm publish", False, "@acme/a"),
+        ("lerna exec npm publish", "lerna exec", "npm publish", True, None),
+        ("npx @lerna-lite/cli exec -- npm publish", "lerna-lite exec", "npm publish", True, None),
+        ("lerna run release --no-private", "lerna run", "npm publish --access public", False, "@acme/a"),
+        ("pnpm -r exec npm publish", "pnpm -r exec", "npm publish", True, None),
+        ("pnpm --recursive exec npm publish", "pnpm -r exec", "npm publish", True, None),
+        ("pnpm --filter ./packages/a exec npm publish", "pnpm --filter exec", "npm publish", False, "./packages/a"),
+        ("pnpm -r run release", "pnpm -r run", "npm publish --access public", False, "@acme/a"),
+        ("pnpm run -r release", "pnpm -r run", "npm publish --access public", False, "@acme/a"),
+        ("pnpm --filter @acme/a run release", "pnpm --filter run", "npm publish --access public", False, "@acme/a"),
+        ("yarn workspaces foreach -A exec npm publish", "yarn workspaces foreach exec", "npm publish", True, None),
+        ("yarn workspaces foreach --all run release", "yarn workspaces foreach run", "npm publish --access public", False, "@acme/a"),
+        ("npm run release --workspaces", "npm run --workspaces", "npm publish --access public", False, "@acme/a"),
+        ("npm run release -w @acme/a", "npm run --workspaces", "npm publish --access public", False, "@acme/a"),
+        ("npx nx run-many -t build,release", "nx run-many", "npm publish --access public", False, "@acme/a"),
+        ("nx run a:release", "nx run", "npm publish --access public", False, "@acme/a"),
+        ("nx affected --targets=release", "nx affected", "npm publish --access public", False, "@acme/a"),
+        ("npx turbo run release --filter=@acme/a", "turbo run", "npm publish --access public", False, "@acme/a"),
+        ("turbo release", "turbo run", "npm publish --access public", False, "@acme/a"),
+        ("turbo run @acme/a#release", "turbo run", "npm publish --access public", False, "@acme/a"),
+        ("find packages -name package.json -execdir npm publish \\;", "find -execdir", "npm publish", True, None),
+        ("find dist -name '*.tgz' -exec npm publish {} +", "find -exec", "npm publish {}", True, None),
+        ("nix-shell -p nodejs_22 --run 'npm publish'", "nix-shell --run", "npm publish", False, None),
+        ("nix develop -c npm publish", "nix develop", "npm publish", False, None),
+        ("docker run --rm -v $PWD:/w -w /w node:22 npm publish", "docker run", "npm publish", False, None),
+        ("docker compose run --rm release npm publish", "docker compose run", "npm publish", False, None),
+        ("docker-compose run release sh -c 'npm publish'", "docker-compose run", "npm publish", False, None),
+    ],
+)
+def test_wrappers_run_the_publish_they_are_given(line, through, inner, recursive, workspace) -> None:
+    publish = next(r for r in wrapped(line) if isinstance(r, Publish))
+    assert publish.through[0] == through
+    assert publish.command.location == Location("ci.yml", 7, 9)  # findings point at the wrapper's line
+    assert publish.script_command is not None and " ".join(publish.script_command.words) == inner
+    assert (publish.recursive, publish.workspace) == (recursive, workspace)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "npx run-s build release",
+        "npm-run-all --serial build release",
+        "run-p release",
+        "concurrently --names pub 'npm run release'",
+        "concurrently npm:release",
+    ],
+)
+def test_script_runners_follow_the_package_scripts(line) -> None:
+    publish = one(wrapped(line, {"build": "tsc", "release": "npm publish"}), Publish)
+    assert publish.script_command is not None and publish.script_command.text == "npm publish"
+    assert publish.via_scripts[0][0] == "release"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "npx lerna exec -- npm test",
+        "lerna exec -- npm publish --dry-run",
+        "lerna run build",
+        "pnpm --filter @acme/b run release",  # @acme/b has no release script
+        "pnpm -r run build",
+        "npx nx run-many -t build test",
+        "turbo run build",
+        "turbo prune @acme/a",
+        "run-s build 'release:*'",  # a glob cannot be listed through a script lookup
+        "concurrently 'npm test' 'tsc -w'",
+        "find . -name '*.js' -exec prettier --check {} +",
+        "nix-shell --run 'npm test'",
+        "docker run --rm node:22 npm test",
+        "docker build -t app .",
+        "docker compose up -d",
+    ],
+)
+def test_wrappers_that_do_not_publish(line) -> None:
+    assert of(wrapped(line, {"build": "tsc", "release:x": "npm publish"}), Publish) == []
+
+
+def test_docker_run_records_the_image_the_publish_runs_in() -> None:
+    publish = one(wrapped("docker run --rm -e NPM_CONFIG_PROVENANCE=true node:22-alpine npm publish"), Publish)
+    assert publish.image == "node:22-alpine"
+    assert publish.provenance is True  # `-e X=v` is the container's environment
+    compose = one(wrapped("docker compose run --rm release npm publish"), Publish)
+    assert compose.image == "docker compose run release"  # the service's image is not read
+
+
+def test_a_selector_known_only_at_run_time_selects_every_package() -> None:
+    publish = one(wrapped("lerna exec --scope $PKG -- npm publish"), Publish)
+    assert publish.recursive and publish.workspace is None
+
+
+def test_a_wrapper_inside_a_package_script_is_followed() -> None:
+    publish = one(wrapped("npm run ship", {"ship": "lerna exec --no-private -- npm publish"}), Publish)
+    assert publish.via_scripts[0][0] == "ship" and publish.through == ("lerna exec",) and publish.recursive
+
+
+@pytest.mark.parametrize(
+    ("line", "tool"),
+    [("pn publish --no-git-checks", Tool.PNPM), ("pn -r publish", Tool.PNPM), ("pnx semantic-release", Tool.SEMANTIC_RELEASE)],
+)
+def test_pnpm_11_short_aliases(line, tool) -> None:
+    assert one(wrapped(line), Publish).tool is tool
+
+
+def test_npm_stage_publish_is_a_stage_publish() -> None:
+    publish = one(wrapped("npm stage publish --access public"), Publish)
+    assert (publish.tool, publish.stage) == (Tool.NPM, True)
+    assert one(wrapped("npm publish"), Publish).stage is False
+    assert of(wrapped("npm stage publish --dry-run"), Publish) == []
+    assert of(wrapped("npm stage list"), Publish) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "unknown"),
+    [
+        ("$PUBLISH_COMMAND", "$PUBLISH_COMMAND"),
+        ("${RELEASE} --tag next", "${RELEASE} --tag next"),
+        ("pnpm exec ${{ env.TOOL }}", "${{ env.TOOL }}"),
+        ('eval "$RELEASE_COMMAND"', "$RELEASE_COMMAND"),
+        ('bash -c "$SCRIPT"', "$SCRIPT"),
+        ("npx lerna exec -- $CMD", "$CMD"),
+    ],
+)
+def test_a_command_assembled_at_run_time_is_unfollowed(line, unknown) -> None:
+    found = one(wrapped(line), Unfollowed)
+    assert f"`{unknown}`" in found.what and found.command.location == Location("ci.yml", 7, 9)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['eval "$(ssh-agent -s)"', "eval $(opam env)", "npm publish --tag $DIST_TAG", '"$HOME/bin/release-notes"', "echo $CMD"],
+)
+def test_shell_setup_and_variable_arguments_are_not_unfollowed(line) -> None:
+    assert of(wrapped(line), Unfollowed) == []
+
+
+def test_stage_publish_floor_is_the_one_source() -> None:
+    from npm_auth_lint import toolchain
+
+    assert toolchain.npm_floor(stage=True) == "11.15.0" == toolchain.npm_floor(circleci=True, stage=True)
+    assert not toolchain.meets_npm_floor("11.14.9", stage=True) and toolchain.meets_npm_floor("11.15.0", stage=True)
+    assert toolchain.npm_floor() == "11.5.1"  # `npm publish` keeps its own floor
+    node = toolchain.oldest_node_meeting_floors(stage=True)
+    bundled = toolchain.bundled_npm(node)
+    assert bundled is not None and toolchain.meets_npm_floor(bundled[0], stage=True)
+    assert "npm@^11.15.0" in toolchain.upgrade_advice("24.10.0", stage=True)
+
+
+def test_changesets_action_v2_publish_script_input_is_v1_publish() -> None:
+    from npm_auth_lint.knowledge.publishing import KNOWN_ACTIONS
+
+    row = KNOWN_ACTIONS["changesets/action"]
+    assert row.renamed_inputs["publish-script"] == row.script_input == row.only_with == "publish"
+
+
+_WRAPPER_WORDS = st.sampled_from(
+    ["lerna", "exec", "run", "--", "-r", "--filter", "pnpm", "pn", "nx", "run-many", "-t", "turbo", "docker", "compose",
+     "run", "-e", "-v", "node:22", "nix-shell", "--run", "find", "-exec", ";", "+", "{}", "concurrently", "npm:x", "run-s",
+     "npm", "publish", "stage", "$CMD", "${{ env.X }}", "sh", "-c", "eval", "yarn", "workspaces", "foreach", "-ws", "x"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WRAPPER_WORDS, min_size=1, max_size=12))
+def test_wrapper_classification_never_raises(words) -> None:
+    from npm_auth_lint.commands.dispatch import Context, classify_command
+    from npm_auth_lint.commands.handlers import HANDLERS
+
+    command = Command(words=tuple(words), text=" ".join(words), location=Location("ci.yml", 1, 1))
+    scripts = {"x": ("lerna exec -- npm publish", Location("package.json", 2, 3))}
+    # The inner entry point, which does not catch: odd argv must never make a wrapper raise.
+    classify_command(command, Context(HANDLERS, scripts.get, workspace=_members()))
+
+
+@pytest.mark.parametrize(
+    ("line", "spec"),
+    [
+        ('bash -c "cd dist && npm publish"', "dist"),
+        ("nix-shell --run 'cd packages/a && npm publish'", "packages/a"),
+        ('sh -c "cd packages/a; npm publish ../b"', "packages/b"),
+        ("sh -c 'cd $DIR && npm publish'", None),  # the folder is known only at run time
+        ("bash -c 'cd ~ && cd - && npm publish'", None),
+        ("bash -c 'npm publish out'", "out"),
+    ],
+)
+def test_cd_inside_an_inner_script_names_the_folder_it_publishes(line, spec) -> None:
+    assert one(wrapped(line), Publish).spec == spec

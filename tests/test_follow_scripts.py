@@ -286,7 +286,7 @@ def test_a_resolved_script_never_leaves_the_repository(parts: list[str], cwd: li
 def test_generated_hop_repositories_follow_every_script(tmp_path: Path) -> None:
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("benchmark", Path(__file__).parent.parent / "scripts" / "benchmark.py")
+    spec = importlib.util.spec_from_file_location("bench_hops", Path(__file__).parent.parent / "scripts" / "bench_hops.py")
     assert spec is not None and spec.loader is not None
     benchmark = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(benchmark)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import importlib.resources
 import json
 import os
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
+from npm_auth_lint.redact import escape_controls
 
 from .conftest import SARIF_SCHEMA
 from hypothesis import HealthCheck, given, settings
@@ -22,9 +25,11 @@ from npm_auth_lint.reporters import concise as concise_reporter
 from npm_auth_lint.reporters import github as github_reporter
 from npm_auth_lint.reporters import json as json_reporter
 from npm_auth_lint.reporters import sarif as sarif_reporter
+from npm_auth_lint.reporters import strategy_text as strategy_text_reporter
 from npm_auth_lint.reporters import text as text_reporter
 from npm_auth_lint.reporters.common import clean
 from npm_auth_lint.rule import Rule
+from npm_auth_lint.strategy import PipelineStrategy, PublisherSettings
 
 GOLDEN = Path(__file__).parent / "golden"
 VERSION = "1.2.3"
@@ -141,22 +146,62 @@ jobs:
 NPMRC = f"registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken={NPM_TOKEN}\n"
 PACKAGE_JSON = '{\n  "name": "@acme/web",\n  "workspaces": ["../*"]\n}\n'
 
-STRATEGY = {
-    "pipelines": [
-        {
-            "file": ".github/workflows/release.yml",
-            "job": "publish",
-            "path": "granular-token",
-            "oidc_viable": True,
-            "checklist": ["Add `id-token: write` to job publish", "Remove NODE_AUTH_TOKEN"],
-        }
-    ]
-}
+STRATEGY = (
+    PipelineStrategy(
+        file=".github/workflows/release.yml",
+        job="publish",
+        provider="github",
+        packages=("@acme/web",),
+        path="token-oidc-viable",
+        path_title="long-lived token — trusted publishing is viable: migrate",
+        publish="npm publish",
+        location=".github/workflows/release.yml:14",
+        checklist=("Add `id-token: write` to job publish", "Remove NODE_AUTH_TOKEN"),
+        trusted_publishers=(
+            PublisherSettings(
+                packages=("@acme/web",),
+                provider="github",
+                fields={"Organization or user": "acme", "Workflow filename": "release.yml"},
+                command="npm trust github @acme/web --file release.yml --repo acme/web",
+            ),
+        ),
+    ),
+)
+STRATEGY_DATA = [
+    {
+        "file": ".github/workflows/release.yml",
+        "job": "publish",
+        "provider": "github",
+        "packages": ["@acme/web"],
+        "path": "token-oidc-viable",
+        "path_title": "long-lived token — trusted publishing is viable: migrate",
+        "publish": "npm publish",
+        "location": ".github/workflows/release.yml:14",
+        "blockers": [],
+        "checklist": ["Add `id-token: write` to job publish", "Remove NODE_AUTH_TOKEN"],
+        "trusted_publishers": [
+            {
+                "packages": ["@acme/web"],
+                "provider": "github",
+                "fields": {"Organization or user": "acme", "Workflow filename": "release.yml"},
+                "command": "npm trust github @acme/web --file release.yml --repo acme/web",
+                "commands": [],
+            }
+        ],
+    }
+]
 STRATEGY_TEXT = """\
-Publishing strategy
-  .github/workflows/release.yml, job publish (GitHub Actions): granular token; OIDC viable, migrate
+Publishing pipelines:
+
+  .github/workflows/release.yml · job publish (GitHub Actions) publishes @acme/web
+    .github/workflows/release.yml:14: `npm publish`
+    path: long-lived token — trusted publishing is viable: migrate
     1. Add `id-token: write` to job publish
     2. Remove NODE_AUTH_TOKEN
+    trusted publisher for @acme/web (github):
+      Organization or user: acme
+      Workflow filename: release.yml
+      or: npm trust github @acme/web --file release.yml --repo acme/web
 """
 
 
@@ -200,14 +245,14 @@ def sample_findings() -> tuple[Finding, ...]:
     return tuple(sorted(findings))
 
 
-def make_report(root: Path, findings=None, extra=None, rules=RULES, files_scanned: int = 12) -> Report:
+def make_report(root: Path, findings=None, strategy=STRATEGY, rules=RULES, files_scanned: int = 12) -> Report:
     return Report(
         findings=sample_findings() if findings is None else tuple(findings),
         rules=tuple(rules),
         root=root,
         files_scanned=files_scanned,
         version=VERSION,
-        extra={"strategy": STRATEGY, "strategy_text": STRATEGY_TEXT} if extra is None else extra,
+        strategy=tuple(strategy),
     )
 
 
@@ -314,7 +359,7 @@ def test_registry_imports_no_reporter_until_used() -> None:
 
 
 def test_concise_lines_and_summary(root: Path) -> None:
-    lines = concise_reporter.render(make_report(root, extra={})).splitlines()
+    lines = concise_reporter.render(make_report(root, strategy=())).splitlines()
     assert lines[0] == (
         ".github/workflows/release.yml:6:3: warning [dummy-missing-id-token] "
         "job `publish` publishes to npm without `id-token: write`"
@@ -334,7 +379,7 @@ def test_concise_lines_and_summary(root: Path) -> None:
 def test_summary_wording(root: Path, findings: int, files: int, expected: str) -> None:
     chosen = [f for f in sample_findings() if f.severity is Severity.ERROR][:findings]
     for reporter in (concise_reporter, text_reporter):
-        output = reporter.render(make_report(root, findings=chosen, extra={}, files_scanned=files))
+        output = reporter.render(make_report(root, findings=chosen, strategy=(), files_scanned=files))
         assert output.splitlines()[-1] == expected
 
 
@@ -353,14 +398,29 @@ def test_strategy_follows_summary_verbatim(root: Path, reporter) -> None:
     output = reporter.render(make_report(root))
     summary = "Found 4 problems (1 error, 2 warnings, 1 note) in 12 files."
     assert output.endswith(f"{summary}\n\n{STRATEGY_TEXT}")
-    assert "Publishing strategy" not in reporter.render(make_report(root, extra={"strategy": STRATEGY}))
+    assert "Publishing pipelines:" not in reporter.render(make_report(root, strategy=()))
+    assert "Publishing pipelines:" not in reporter.render(make_report(root), quiet=True)
+
+
+def test_strategy_text_of_many_packages_lists_commands() -> None:
+    settings = PublisherSettings(
+        packages=("a", "b"), provider="gitlab", fields={"Namespace": "<namespace>"},
+        command="npm trust gitlab <package> --file .gitlab-ci.yml", commands=("npm trust gitlab a", "npm trust gitlab b"),
+    )
+    strategy = dataclasses.replace(STRATEGY[0], packages=(), blockers=("a self-hosted runner",), trusted_publishers=(settings,))
+    text = strategy_text_reporter.strategy_text([strategy])
+    assert "publishes (no package.json found)\n" in text
+    assert "    blocker: a self-hosted runner\n" in text
+    assert "    trusted publisher for each of the 2 packages (gitlab):\n      Namespace: <namespace>\n      or:\n" in text
+    assert text.endswith("        npm trust gitlab a\n        npm trust gitlab b\n")
+    assert strategy_text_reporter.strategy_text([]) == ""
 
 
 def test_concise_escapes_terminal_controls(root: Path) -> None:
     finding = DummyUnresolved().finding(
         Location("a\x1b]0;pwn\x07.yml", 1, 1), "title \x1b[2J\x9b gone \u202e evil\nnext line"
     )
-    output = concise_reporter.render(make_report(root, findings=[finding], extra={}))
+    output = concise_reporter.render(make_report(root, findings=[finding], strategy=()))
     assert "\x1b" not in output and "\x07" not in output and "\x9b" not in output
     assert "\u202e" not in output
     assert "a\\x1b]0;pwn\\x07.yml:1:1: note [dummy-unresolved] title \\x1b[2J\\x9b gone \\u202e evil\n    next line\n" in output
@@ -374,7 +434,7 @@ def test_json_validates_and_carries_everything(root: Path) -> None:
     assert schema_errors(FINDINGS_VALIDATOR, document) == []
     assert document["summary"] == {"errors": 1, "warnings": 2, "notes": 1, "files_scanned": 12}
     assert document["root"] == str(root)
-    assert document["strategy"] == STRATEGY
+    assert document["strategy"] == STRATEGY_DATA
     assert "strategy_text" not in document
     first = document["findings"][0]
     assert first["rule"] == "dummy-missing-id-token" and (first["line"], first["column"]) == (6, 3)
@@ -402,9 +462,10 @@ def test_json_unknown_rule_has_no_help_uri(root: Path) -> None:
     assert schema_errors(FINDINGS_VALIDATOR, document) == []
 
 
-def test_json_extra_may_not_replace_its_own_keys(root: Path) -> None:
-    with pytest.raises(ValueError, match="findings"):
-        json_reporter.render(make_report(root, extra={"findings": []}))
+def test_json_without_strategy_has_no_strategy_key(root: Path) -> None:
+    document = json.loads(json_reporter.render(make_report(root, strategy=())))
+    assert "strategy" not in document
+    assert schema_errors(FINDINGS_VALIDATOR, document) == []
 
 
 # SARIF -----------------------------------------------------------------------------------
@@ -416,7 +477,7 @@ def sarif_of(report: Report) -> dict:
 
 def test_sarif_validates_against_githubs_schema(root: Path) -> None:
     assert schema_errors(SARIF_VALIDATOR, sarif_of(make_report(root))) == []
-    assert schema_errors(SARIF_VALIDATOR, sarif_of(make_report(root, findings=[], extra={}))) == []
+    assert schema_errors(SARIF_VALIDATOR, sarif_of(make_report(root, findings=[], strategy=()))) == []
 
 
 def test_sarif_schema_check_is_not_vacuous(root: Path) -> None:
@@ -437,11 +498,11 @@ def test_sarif_run_and_driver(root: Path) -> None:
     assert driver["informationUri"] == "https://github.com/npm-auth-lint/npm-auth-lint"
     assert run["automationDetails"] == {"id": "npm-auth-lint/"}
     assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": root.as_uri() + "/"}}
-    assert run["properties"] == {"strategy": STRATEGY}
+    assert run["properties"] == {"strategy": STRATEGY_DATA}
 
 
 def test_sarif_lists_every_enabled_rule_with_githubs_metadata(root: Path) -> None:
-    log = sarif_of(make_report(root, findings=[], extra={}))
+    log = sarif_of(make_report(root, findings=[], strategy=()))
     # An explicit empty list: SARIF reads an absent "results" as "the tool did not run".
     assert log["runs"][0]["results"] == []
     assert "properties" not in log["runs"][0]
@@ -515,20 +576,84 @@ def test_sarif_omits_fingerprint_of_an_unreadable_file(root: Path) -> None:
 
 def test_sarif_unknown_rule_has_no_rule_index(root: Path) -> None:
     finding = Finding(Location(".npmrc", 1, 1), "parse-error", "cannot parse", Severity.ERROR)
-    log = sarif_of(make_report(root, findings=[finding], extra={}))
+    log = sarif_of(make_report(root, findings=[finding], strategy=()))
     (result,) = log["runs"][0]["results"]
     assert result["ruleId"] == "parse-error" and "ruleIndex" not in result
     assert schema_errors(SARIF_VALIDATOR, log) == []
 
 
-def test_sarif_serializer_drops_sarif_om_defaults() -> None:
+def _sarif_om_log(report: Report) -> dict:
+    """The log as the sarif-om object model builds it (the reporter's former implementation):
+    the oracle for property names, nesting, order and dropped defaults."""
+    import attr
     import sarif_om as om
 
-    assert sarif_reporter.to_json(om.Result(message=om.Message(text="m"))) == {
-        "message": {"text": "m"},
-        "level": "warning",
-    }
-    assert sarif_reporter.to_json(om.Result(message=om.Message(text="m"), rule_index=0))["ruleIndex"] == 0
+    def to_json(value):
+        if attr.has(type(value)):
+            out = {}
+            for field in attr.fields(type(value)):
+                item = getattr(value, field.name)
+                default = field.default.factory() if isinstance(field.default, attr.Factory) else field.default
+                if item is None or (field.name != "level" and item == default):
+                    continue
+                out[field.metadata["schema_property_name"]] = to_json(item)
+            return out
+        if isinstance(value, dict):
+            return {str(k): to_json(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [to_json(v) for v in value]
+        return value
+
+    def physical(location):
+        return om.PhysicalLocation(
+            artifact_location=om.ArtifactLocation(uri=sarif_reporter.artifact_uri(location.path), uri_base_id="%SRCROOT%"),
+            region=om.Region(start_line=location.line, start_column=location.column),
+        )
+
+    plain = sarif_reporter.sarif_log(report)  # fingerprints and descriptors' texts are shared
+    indexes = {rule.id: index for index, rule in enumerate(report.rules)}
+    results = []
+    for finding, built in zip(report.findings, plain["runs"][0]["results"]):
+        related = [
+            om.Location(id=n, physical_location=physical(r.location), message=om.Message(text=clean(r.message, finding.secrets)))
+            for n, r in enumerate(finding.related, start=1)
+        ]
+        results.append(om.Result(
+            rule_id=finding.rule_id, rule_index=indexes.get(finding.rule_id, -1), level=finding.severity.value,
+            message=om.Message(text=clean(finding.message, finding.secrets)),
+            locations=[om.Location(physical_location=physical(finding.location))],
+            related_locations=related or None, partial_fingerprints=built.get("partialFingerprints"),
+        ))
+    descriptors = [
+        om.ReportingDescriptor(
+            id=d["id"], name=d["name"], short_description=om.MultiformatMessageString(text=d["shortDescription"]["text"]),
+            full_description=om.MultiformatMessageString(text=d["fullDescription"]["text"]),
+            help=om.MultiformatMessageString(text=d["help"]["text"], markdown=d["help"]["markdown"]),
+            help_uri=d["helpUri"], default_configuration=om.ReportingConfiguration(level=d["defaultConfiguration"]["level"]),
+            properties=d["properties"],
+        )
+        for d in plain["runs"][0]["tool"]["driver"]["rules"]
+    ]
+    run = om.Run(
+        tool=om.Tool(driver=om.ToolComponent(
+            name="npm-auth-lint", semantic_version=report.version, information_uri=sarif_reporter.INFORMATION_URI, rules=descriptors,
+        )),
+        results=results,
+        automation_details=om.RunAutomationDetails(id="npm-auth-lint/"),
+        original_uri_base_ids={"%SRCROOT%": om.ArtifactLocation(uri=sarif_reporter.root_uri(report.root))},
+        column_kind="unicodeCodePoints",
+        properties=plain["runs"][0].get("properties"),
+    )
+    log = to_json(om.SarifLog(runs=[run], version="2.1.0", schema_uri=sarif_reporter.SCHEMA_URI))
+    return {"$schema": log.pop("$schema"), "version": log.pop("version"), **log}
+
+
+@pytest.mark.parametrize("strategy", [STRATEGY, ()], ids=["strategy", "no-strategy"])
+def test_sarif_matches_the_sarif_om_model(root: Path, strategy) -> None:
+    unknown = Finding(Location(".npmrc", 1, 1), "parse-error", "cannot parse", Severity.ERROR)
+    report = make_report(root, findings=[*sample_findings(), unknown], strategy=strategy)
+    expected = json.dumps(_sarif_om_log(report), indent=2, ensure_ascii=False) + "\n"
+    assert sarif_reporter.render(report) == expected
 
 
 def test_camel_case() -> None:
@@ -564,7 +689,7 @@ def test_github_escapes_paths_and_messages(root: Path) -> None:
     finding = DummyUnresolved().finding(
         Location("dir,x/a:b.yml", 2, 5), "first\nsecond\r::error::injected"
     )
-    (line, _summary) = github_reporter.render(make_report(root, findings=[finding], extra={})).splitlines()
+    (line, _summary) = github_reporter.render(make_report(root, findings=[finding], strategy=())).splitlines()
     assert line == (
         "::notice file=dir%2Cx/a%3Ab.yml,line=2,col=5,title=npm-auth-lint [dummy-unresolved]::"
         "first%0Asecond%0D::error::injected"
@@ -582,11 +707,13 @@ def secret_report(root: Path) -> Report:
         related=[Related(Location(".npmrc", 1, 1), f"also {UUID_TOKEN} and {NPM_TOKEN}")],
         secrets=[NPM_TOKEN, UUID_TOKEN],
     )
-    extra = {
-        "strategy": {"note": f"rotate {UUID_TOKEN}", UUID_TOKEN: [NPM_TOKEN]},
-        "strategy_text": f"rotate {UUID_TOKEN} and {NPM_TOKEN}\n",
-    }
-    return make_report(root, findings=[finding], extra=extra)
+    # The strategy quotes publish commands and settings as written: a token may be among them.
+    settings = dataclasses.replace(STRATEGY[0].trusted_publishers[0], fields={UUID_TOKEN: f"rotate {NPM_TOKEN}"})
+    strategy = dataclasses.replace(
+        STRATEGY[0], publish=f"npm publish --//registry.npmjs.org/:_authToken={NPM_TOKEN}",
+        checklist=(f"rotate {UUID_TOKEN} and {NPM_TOKEN}",), trusted_publishers=(settings,),
+    )
+    return make_report(root, findings=[finding], strategy=[strategy])
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -611,7 +738,7 @@ def one_finding_report(root: Path, message: str, path: str = ".npmrc") -> Report
     finding = DummyMissingIdToken().finding(
         Location(path, 2, 1), message, related=[Related(Location(path, 1, 1), message)]
     )
-    return make_report(root, findings=[finding], extra={})
+    return make_report(root, findings=[finding], strategy=())
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -647,9 +774,14 @@ def test_github_never_breaks_a_command_line(root: Path, message: str, path: str)
             text = text.replace(escaped, raw)
         return text
 
-    assert unescape(match[1]) == clean(path)
+    # Terminal controls are shown escaped (issue #13), CR and LF by the runner's own escapes.
+    def shown(text: str) -> str:
+        return "\n".join(escape_controls(part) for part in text.split("\n")).replace("\\x0d", "\r")
+
+    assert unescape(match[1]) == shown(clean(path))
     assert unescape(match[2]) == "npm-auth-lint [dummy-missing-id-token]"
-    assert unescape(match[3]) == f"{clean(message)}\n{clean(path)}:1:1: note: {clean(message)}"
+    expected = f"{clean(message)}\n{clean(path)}:1:1: note: {clean(message)}"
+    assert unescape(match[3]) == shown(expected)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from npm_auth_lint.cli import strategy_sections
+from npm_auth_lint.cli import strategy_of
 from npm_auth_lint.config import Config
 from npm_auth_lint.engine import lint
 from npm_auth_lint.reporters import Report
@@ -32,7 +32,7 @@ def validator():
 def test_fixture_sarif_is_valid(case: Path, tmp_path: Path, validator) -> None:
     root = materialize(case, tmp_path / "repo")
     result = lint([root], Config())
-    report = Report(result.findings, result.rules, result.root, result.files_scanned, "0.1.0", strategy_sections(result.analyses))
+    report = Report(result.findings, result.rules, result.root, result.files_scanned, "0.1.0", strategy_of(result.analyses))
     log = json.loads(sarif_reporter.render(report))
     errors = sorted(validator.iter_errors(log), key=lambda e: list(e.path))
     assert [e.message for e in errors] == []

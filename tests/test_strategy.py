@@ -8,7 +8,8 @@ from pathlib import Path
 from npm_auth_lint.cli import main
 from npm_auth_lint.config import Config
 from npm_auth_lint.engine import lint
-from npm_auth_lint.strategy import render_text, strategy
+from npm_auth_lint.reporters.strategy_text import strategy_text as render_text
+from npm_auth_lint.strategy import strategy
 
 from .conftest import FIXTURES, materialize
 

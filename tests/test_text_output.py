@@ -379,9 +379,14 @@ def test_no_color_and_force_color(root: Path, capsys, monkeypatch, fmt: str, env
 def test_quiet_and_statistics(root: Path) -> None:
     write(root, {".npmrc": "a=b\n"})
     findings = [note(Location(".npmrc", 1, 1), "x"), note(Location(".npmrc", 1, 3), "y")]
-    report = Report(tuple(findings), RULES, root, 1, "1.2.3", {"strategy_text": "Publishing strategy\n"})
+    from npm_auth_lint.reporters.strategy_text import strategy_text
+
+    from .test_reporters import STRATEGY
+
+    report = Report(tuple(findings), RULES, root, 1, "1.2.3", STRATEGY)
     assert text.render(report, quiet=True).count("Found") == 0
-    assert text.render(report).endswith("Found 2 problems (0 errors, 0 warnings, 2 notes) in 1 file.\n\nPublishing strategy\n")
+    summary = "Found 2 problems (0 errors, 0 warnings, 2 notes) in 1 file.\n\n"
+    assert text.render(report).endswith(summary + strategy_text(STRATEGY))
     assert text.render(report, statistics=True) == concise.render(report, statistics=True)
 
 

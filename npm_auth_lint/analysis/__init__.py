@@ -83,8 +83,8 @@ class Analysis:
         from npm_auth_lint.analysis.job_toolchain import npm_state
 
         circleci = publish.provider is Provider.CIRCLECI
-        oldest = toolchain.oldest_node_meeting_floors(circleci)
-        floor = toolchain.npm_floor(circleci)
+        oldest = toolchain.oldest_node_meeting_floors(circleci, publish.stage)
+        floor = toolchain.npm_floor(circleci, publish.stage)
         for facts, chain in self._toolchains_of(publish):
             old_node = [p for p in chain.pins if p.resolution is not None and not toolchain.meets_node_floor(p.resolution.version)]
             if old_node:
@@ -98,7 +98,7 @@ class Analysis:
                 return []
             for pin in chain.pins:
                 state = npm_state(facts, chain, pin)
-                if state is not None and state.version is not None and not toolchain.meets_npm_floor(state.version, circleci):
+                if state is not None and state.version is not None and not toolchain.meets_npm_floor(state.version, circleci, publish.stage):
                     runs = state.version if state.exact else f"{state.version.split('.')[0]}.x (>= {state.version})"
                     if state.upgrade is not None and state.upgrade.method == "volta":
                         # Volta's npm shim runs the pinned npm, whatever is installed globally.
@@ -120,7 +120,7 @@ class Analysis:
 
             for pin in chain.pins:
                 state = npm_state(job, chain, pin)
-                if state is not None and state.version is not None and not toolchain.meets_npm_floor(state.version, chain.circleci):
+                if state is not None and state.version is not None and not toolchain.meets_npm_floor(state.version, chain.circleci, publish.stage):
                     return True
         return False
 

@@ -135,6 +135,12 @@ class PublishFact:
     # Inside a repository script: the CI line that runs it and each hop between, outermost first.
     hops: tuple[Related, ...] = ()
     id_token: IdToken | None = None  # the ID token state where this publish runs
+    # `npm stage publish` (staged publishing): npm >= 11.15.0, and the trusted publisher's allowed
+    # actions must include "npm stage publish".
+    stage: bool = False
+    # The image a wrapper runs the publish in (`docker run node:22 npm publish`, or
+    # "docker compose run <service>"): its Node is the image's, not the job's.
+    container_image: str | None = None
 
     @property
     def is_npmjs(self) -> bool:
@@ -205,12 +211,12 @@ class NodeSetup:
 
 
 @dataclass(frozen=True)
-class Unfollowed:
-    """Something a job runs that may publish but that cannot be followed: a script outside the
-    repository or missing, a command assembled at run time. ``what`` says it in words."""
+class UnfollowedCommand:
+    """Something a job runs that may publish but cannot be followed: a command assembled at run
+    time, a repository script outside the repository or missing. ``what`` says it in words."""
 
     location: Location
-    what: str
+    what: str  # e.g. "the command `$CMD` is assembled at run time"
 
 
 @dataclass(frozen=True)
@@ -227,7 +233,7 @@ class JobFacts:
     # Long-lived credentials set in the file at workflow/global or job level.
     job_level_credentials: tuple[Credential, ...] = ()
     # What the job runs that may publish but cannot be followed (spec: "never silent").
-    unfollowed: tuple[Unfollowed, ...] = ()
+    unfollowed: tuple[UnfollowedCommand, ...] = ()
     # Lines of repository scripts the job reaches, (path, line) -> the hops from the CI line.
     hops: Mapping[tuple[str, int], tuple[Related, ...]] = field(default_factory=frozen_map)
     # Images the job builds from the repository's Dockerfiles (`docker build -t T`): T -> the

@@ -11,7 +11,9 @@ command upgrades it (``npm install -g npm@X``, corepack, volta). Resolution itse
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from npm_auth_lint.analysis.facts import JobFacts, NodeSetup, NpmUpgradeFact, PublishFact
 from npm_auth_lint.model import Location, PackageJson, Project, Provider, Text, ValueSourceKind
@@ -234,6 +236,11 @@ def _setup_pins(project: Project, facts: JobFacts, setup: NodeSetup, publish: Pu
 
 def node_pins(project: Project, facts: JobFacts, publish: PublishFact) -> tuple[list[NodePin], str | None]:
     """The Node pins in effect at ``publish`` (several for a matrix), or why there are none."""
+    if publish.container_image is not None:
+        built = built_image_pin(facts, publish.container_image)  # `docker build -t T` earlier in the job
+        if built is not None:
+            return [built], built.why
+        return _container_pins(publish, publish.container_image)
     setups = [s for s in facts.node_setups if s.kind != "image" and s.step_index < publish.step_index]
     setups = [s for s in setups if s.version is not None or s.version_file is not None]
     if setups:
@@ -273,6 +280,19 @@ def built_image_pin(facts: JobFacts, image: str) -> NodePin | None:
     return NodePin(text, base.location, "Dockerfile FROM", toolchain.resolve_docker_image(text), why)
 
 
+def _container_pins(publish: PublishFact, image: str) -> tuple[list[NodePin], str | None]:
+    """A publish a wrapper runs in an image (``docker run node:22 npm publish``): the image's Node,
+    pinned on the publish command's line; the job's own Node does not apply."""
+    from npm_auth_lint import toolchain
+
+    if "$" not in image and toolchain.is_node_image(image):
+        resolution = toolchain.resolve_docker_image(image)
+        if resolution is not None:
+            return [NodePin(image, publish.location, "image", resolution)], None
+        return [NodePin(image, publish.location, "image", None)], f"the tag of image `{image}` cannot be resolved"
+    return [], f"the publish runs in `{image}`, whose Node the tool cannot read"
+
+
 # Actions that may well install Node (`org/config/.github/setup`, `pnpm/setup`, `jdx/mise-action`).
 _MAY_SET_UP_NODE = re.compile(r"setup|node|mise|asdf|proto|nvm|toolchain|runtime", re.IGNORECASE)
 
@@ -284,15 +304,36 @@ def _no_pin_reason(facts: JobFacts, publish: PublishFact) -> str:
         return "the job sets no `image:`, so the runner's default image decides"
     if provider is Provider.CIRCLECI:
         return "the job's executor gives no Node image the tool can read (a machine, a custom or an orb executor it does not know)"
+    installer = _first_node_installer(facts.job.steps)
+    if installer is not None and installer[0] < max(publish.step_index, 0):
+        return f"no setup-node or Node image the tool can read; `{installer[1]}` may install Node, but npm-auth-lint cannot follow it"
+    return "the job uses the runner's default Node (no setup-node, no Node image)"
+
+
+# The first step of a job that may install Node, per job: asked for every publish of the job,
+# scanning the steps each time made 80,000 publish steps quadratic (issue #13). Keyed by the
+# identity of the steps tuple (hashing it would cost a scan again), holding it against reuse.
+_INSTALLERS: dict[int, tuple[object, tuple[int, str] | None]] = {}
+
+
+def _first_node_installer(steps: Sequence[Any]) -> tuple[int, str] | None:
+    cached = _INSTALLERS.get(id(steps))
+    if cached is not None and cached[0] is steps:
+        return cached[1]
     from npm_auth_lint import commands as cmds
 
-    for step in facts.job.steps[: max(publish.step_index, 0)]:
+    found: tuple[int, str] | None = None
+    for index, step in enumerate(steps):
         if step.uses is None:
             continue
         ref = cmds.classify_action(step.uses.value)
         if ref.kind is cmds.ActionKind.OTHER and ref.name and _MAY_SET_UP_NODE.search(step.uses.value.split("@")[0]):
-            return f"no setup-node or Node image the tool can read; `{step.uses.value}` may install Node, but npm-auth-lint cannot follow it"
-    return "the job uses the runner's default Node (no setup-node, no Node image)"
+            found = (index, step.uses.value)
+            break
+    if len(_INSTALLERS) > 1024:
+        _INSTALLERS.clear()
+    _INSTALLERS[id(steps)] = (steps, found)
+    return found
 
 
 def resolve(project: Project, facts: JobFacts, publish: PublishFact) -> PublishToolchain:

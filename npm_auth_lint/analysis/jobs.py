@@ -9,6 +9,7 @@ effect (setup-node's user npmrc, npmrc files written by scripts) and npm upgrade
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -36,7 +37,7 @@ from npm_auth_lint.analysis.facts import (
     PublishFact,
     TargetOrigin,
     ToolPin,
-    Unfollowed,
+    UnfollowedCommand,
 )
 from npm_auth_lint.analysis.packages import (
     join_dir,
@@ -85,6 +86,7 @@ _WORKSPACE_TOOLS = frozenset({cmds.Tool.LERNA, cmds.Tool.LERNA_LITE, cmds.Tool.C
 # Tools that read NPM_TOKEN from the environment and write their own npmrc with it.
 _READS_NPM_TOKEN = frozenset({cmds.Tool.SEMANTIC_RELEASE})
 _PROJECT_NPMRC = re.compile(r"^(?:\./)?(?:\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY|PWD)\}?/)?\.npmrc$")
+_MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}")
 _USER_NPMRC = re.compile(r"^(?:~|\$\{?HOME\}?|/root|/home/[^/]+|\$\{?NPM_CONFIG_USERCONFIG\}?|\$\{?RUNNER_TEMP\}?/\.npmrc)(?:/\.npmrc)?$", re.I)
 
 
@@ -106,6 +108,8 @@ class _Found:
     action_pin: ToolPin | None = None
     script_location: Location | None = None
     id_token: IdToken | None = None
+    stage: bool = False  # `npm stage publish`
+    container_image: str | None = None  # the image a wrapper runs it in (`docker run IMAGE`)
 
 
 @dataclass
@@ -134,6 +138,7 @@ class _Shell:
     env: dict[str, EnvVar]  # the step's environment plus this shell's exports
     unexported: dict[str, cmds.IdTokenExport] = field(default_factory=dict)  # set, not yet exported
     id_token_here: Location | None = None  # where this shell exported the npm ID token
+    variables: dict[str, str] = field(default_factory=dict)  # `X=value` set in this shell, as written
 
 
 @dataclass
@@ -145,7 +150,7 @@ class _Collector:
     logins: list[tuple[Location, str]] = field(default_factory=list)
     runs_code: list[Location] = field(default_factory=list)
     node_setups: list[NodeSetup] = field(default_factory=list)
-    unfollowed: list[Unfollowed] = field(default_factory=list)
+    unfollowed: list[UnfollowedCommand] = field(default_factory=list)
     hops: dict[tuple[str, int], tuple[Related, ...]] = field(default_factory=dict)
     built_images: dict[str, Text] = field(default_factory=dict)
 
@@ -181,8 +186,14 @@ def _script_display(result: cmds.Publish, fallback: str) -> str:
     if result.script_command is None:
         return _display(result.command, fallback)
     if not result.via_scripts:
-        return _display(result.script_command, fallback)
-    return f"{_display(result.command, fallback)} → {_display(result.script_command, fallback)}"
+        text = _display(result.script_command, fallback)
+    elif result.through and result.wrapped is None:
+        # `lerna run release` ran the script: the CI command names the wrapper already.
+        return f"{_display(result.command, fallback)} → {_display(result.script_command, fallback)}"
+    else:
+        text = f"{_display(result.wrapped or result.command, fallback)} → {_display(result.script_command, fallback)}"
+    # A wrapper ran it (`lerna exec -- npm publish`): say which.
+    return f"{text} (through {', '.join(result.through)})" if result.through else text
 
 
 def _input(inputs: Mapping[str, Text], name: str | None) -> Text | None:
@@ -235,14 +246,24 @@ _AUTH_FLAG = re.compile(r"^--(?P<scope>//[^=]*?:)?(?P<key>_authToken|_auth|_pass
 def _credential_flag(command: Command, target: str) -> tuple[str, str] | None:
     """A credential given as npm config on the command line (``--//host/:_authToken=...``) that
     applies to ``target``: the flag's name and its value as written."""
-    for word in command.words:
+    words = list(command.words)
+    for index, word in enumerate(words):
         match = _AUTH_FLAG.match(word)
+        value = match.group("value") if match else None
         if match is None:
-            continue
+            # `--_auth VALUE`: npm reads a config flag's value from the next word too (issue #13).
+            match = _AUTH_FLAG_BARE.match(word)
+            following = words[index + 1] if index + 1 < len(words) else ""
+            if match is None or not following or following.startswith("-"):
+                continue
+            value = following
         scope = match.group("scope")
         if scope is None or scope_matches(scope[:-1], target):
-            return f"--{scope or ''}{match.group('key')}", match.group("value")
+            return f"--{scope or ''}{match.group('key')}", value  # type: ignore[return-value]
     return None
+
+
+_AUTH_FLAG_BARE = re.compile(r"^--(?P<scope>//[^=]*?:)?(?P<key>_authToken|_auth|_password)$")
 
 
 def _display(command: Command | None, fallback: str) -> str:
@@ -256,6 +277,34 @@ def _display(command: Command | None, fallback: str) -> str:
     return text if len(text) <= 60 else text[:57].rstrip() + "..."
 
 
+_COMMAND_VARIABLE = re.compile(r"^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\}|\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\})$")
+
+
+def _variable_command(command: Command, shell: _Shell) -> tuple[Command, ...]:
+    """``$PUBLISH --tag next`` where the shell (``PUBLISH="npm publish"``) or the file's env sets
+    ``PUBLISH`` to a literal: the commands it names; otherwise the command as written."""
+    match = _COMMAND_VARIABLE.match(command.words[0]) if command.words else None
+    if match is None:
+        return (command,)
+    name = match.group(1) or match.group(2) or match.group(3)
+    value = shell.variables.get(name) if match.group(3) is None else None
+    variable = shell.env.get(name)
+    if value is None and variable is not None and variable.source.kind is ValueSourceKind.LITERAL:
+        value = variable.value
+    if value is None or "$" in value:
+        return (command,)  # known only at run time: classification says it cannot be followed
+    text = " ".join([value, *(shlex.quote(word) for word in command.words[1:])])
+    where = command.location
+    return split_script(text, path=where.path, first_line=where.line, column=where.column) or (command,)
+
+
+def _reads_env_token(known: KnownAction, pin: ToolPin) -> bool:
+    """Whether this version of the action reads its token variable (changesets/action < 2 writes an
+    npmrc from NPM_TOKEN; v2 does not). An unknown version (a branch, a bare SHA) is taken to."""
+    version = cmds.ref_version(pin.version)
+    return known.env_token_until_major is None or version is None or version[0] < known.env_token_until_major
+
+
 class _JobWalker:
     def __init__(self, project: Project, pipeline: Pipeline, job: Job) -> None:
         self.project = project
@@ -267,6 +316,15 @@ class _JobWalker:
         # Inside a followed repository script: the hops from the CI line, and the files on the way.
         self._chain: tuple[Related, ...] = ()
         self._following: frozenset[str] = frozenset()
+        self._publishes_only = False  # a matrix leg after the first: only its publishes count
+        self._members: tuple[cmds.WorkspaceMember, ...] | None = None
+
+    def _workspace(self) -> tuple[cmds.WorkspaceMember, ...]:
+        """The monorepo's packages, for wrappers that run in each (`lerna run X`); built once."""
+        if self._members is None:
+            root = self.project.package_at("")
+            self._members = cmds.workspace_members(workspace_packages(self.project, root)) if root is not None else ()
+        return self._members
 
     # Steps ------------------------------------------------------------------------------
 
@@ -385,14 +443,15 @@ class _JobWalker:
         commands = split_script(text.value, path=text.location.path, first_line=text.location.line)
         scripts = cmds.script_lookup(package)
         for command in commands:
-            found = [r for r in cmds.classify(command, scripts) if isinstance(r, cmds.Publish)]
+            found = [r for r in cmds.classify(command, scripts, self._workspace()) if isinstance(r, cmds.Publish)]
             if found:
                 return found[0]
         return None
 
     def _action_publish(self, index: int, step: Step, ref: cmds.ActionRef, known: KnownAction, env: dict[str, EnvVar]) -> None:
         assert step.uses is not None
-        inputs = step.inputs
+        # An input a later major renamed (changesets/action v2 `publish-script`) reads as the old name.
+        inputs = {**step.inputs, **{old: step.inputs[new] for new, old in known.renamed_inputs.items() if new in step.inputs}}
         if ref.condition is not None and ref.condition not in inputs:
             return  # changesets/action without `publish:` only opens version PRs
         pin = self._action_pin(step, ref)
@@ -409,7 +468,7 @@ class _JobWalker:
         else:
             target = publish_target(self.project, inner, env, self.state, package, directory)
             credential = npm_credential(target[0], env, self._layers(directory), self.provider)
-            if known.env_token is not None and (credential is None or not credential.is_long_lived):
+            if known.env_token is not None and _reads_env_token(known, pin) and (credential is None or not credential.is_long_lived):
                 credential = env_credential(known.env_token, env, f"read by {name}") or credential
             provenance = provenance_request(inner, env, package, self.project)
         if inner is not None:  # the action runs a publishing tool: the tool is the publisher
@@ -453,31 +512,75 @@ class _JobWalker:
         return [*_project_layers(self.project, directory), *self.state.layers]
 
     def _script(self, index: int, step: Step, env: dict[str, EnvVar]) -> None:
-        shell = _Shell(index, step, self._step_dir(step), dict(env))
-        self._run_commands(shell, step.commands)
+        # A matrix that sets the working directory runs the step once per leg: each leg's
+        # publishes count; the rest (writes, exports) is the same in every leg and counts once.
+        for leg, directory in enumerate(self._matrix_expansions(self._step_dir(step)) or [self._step_dir(step)]):
+            self._shell(_Shell(index, step, normalise_dir(directory), dict(env)), publishes_only=leg > 0)
+
+    def _shell(self, shell: _Shell, publishes_only: bool) -> None:
+        self._publishes_only = publishes_only
+        try:
+            self._run_commands(shell, shell.step.commands)
+        finally:
+            self._publishes_only = False
 
     def _run_commands(self, shell: _Shell, commands: tuple[Command, ...], makes_followed: bool = False) -> None:
         """Classify the commands of one shell in order; ``cd`` moves it. ``makes_followed``: a
         Makefile recipe line whose sub-makes the Makefile expansion already followed."""
-        for command in commands:
+        for written in commands:
             if self._chain:  # a line of a repository script: findings there show the way to it
-                self.out.hops.setdefault((command.location.path, command.location.line), self._chain)
-            if command.words[:1] == ("cd",) and len(command.words) >= 2:
-                moved = join_dir(shell.directory, command.words[1])
+                self.out.hops.setdefault((written.location.path, written.location.line), self._chain)
+            if written.words[:1] == ("cd",) and len(written.words) >= 2:
+                moved = join_dir(shell.directory, written.words[1])
                 if moved is not None:
                     shell.directory = moved
                 continue
-            build = repo_scripts.docker_build(command)
+            if not written.words:
+                shell.variables.update(written.assignments)
+            build = repo_scripts.docker_build(written)
             if build is not None:
                 self._docker_build(shell, build)
             package = package_for_dir(self.project, shell.directory)
-            command_env = dict(shell.env)
-            for name, value in command.assignments:
-                command_env[name] = runtime_var(name, value, command.location, self.provider, shell.env)
-            for result in cmds.classify(command, cmds.script_lookup(package)):
-                if makes_followed and isinstance(result, cmds.RunsScript) and result.kind is cmds.ScriptKind.MAKE:
-                    continue
+            scripts = cmds.script_lookup(package)
+            for command in (c for leg in self._matrix_commands(written, scripts) for c in _variable_command(leg, shell)):
+                self._classified(shell, command, package, scripts, makes_followed)
+
+    def _classified(self, shell: _Shell, command: Command, package: PackageJson | None, scripts: cmds.ScriptLookup, makes_followed: bool) -> None:
+        command_env = dict(shell.env)
+        for name, value in command.assignments:
+            command_env[name] = runtime_var(name, value, command.location, self.provider, shell.env)
+        for result in cmds.classify(command, scripts, self._workspace()):
+            if makes_followed and isinstance(result, cmds.RunsScript) and result.kind is cmds.ScriptKind.MAKE:
+                continue  # the Makefile expansion already followed this sub-make
+            if not self._publishes_only or isinstance(result, (cmds.Publish, cmds.RunsScript)):
                 self._command_result(shell, command, result, command_env, package)
+
+    def _matrix_expansions(self, text: str) -> list[str] | None:
+        """``text`` once per value of the first matrix axis it names (``${{ matrix.pkg }}``);
+        None when it names none, or an axis without values (then it stays as written)."""
+        match = _MATRIX_REF.search(text)
+        axis = next((a for a in self.job.matrix if match is not None and a.name == match.group(1)), None)
+        if match is None or axis is None or not axis.values:
+            return None
+        name = axis.name
+
+        def leg(value: str) -> str:
+            return _MATRIX_REF.sub(lambda m: value if m.group(1) == name else m.group(0), text)
+
+        return [leg(value.value) for value in axis.values]
+
+    def _matrix_commands(self, command: Command, scripts: cmds.ScriptLookup) -> tuple[Command, ...]:
+        """A command that names a matrix value (``run: ${{ matrix.cmd }}``, ``npm run ${{
+        matrix.script }}``) and does not publish as written: one command per leg."""
+        texts = self._matrix_expansions(command.text)
+        if texts is None or any(isinstance(r, cmds.Publish) for r in cmds.classify(command, scripts, self._workspace())):
+            return (command,)
+        where = command.location
+        legs = [split_script(text, path=where.path, first_line=where.line, column=where.column) for text in texts]
+        publishes = any(isinstance(r, cmds.Publish) for leg in legs for c in leg for r in cmds.classify(c, scripts, self._workspace()))
+        # When no leg publishes, one leg stands for all (its installs and writes are every leg's),
+        # so `npm test -- --shard=${{ matrix.shard }}` is not counted once per shard.
+        return tuple(c for leg in (legs if publishes else legs[:1]) for c in leg)
 
     # Repository scripts -----------------------------------------------------------------
 
@@ -490,22 +593,22 @@ class _JobWalker:
         noted = repo_scripts.worth_a_note(run, run.script_command or command)
         if target.problem is not None:
             if noted:
-                self.out.unfollowed.append(Unfollowed(where, f"`{shown}`: {target.problem}"))
+                self.out.unfollowed.append(UnfollowedCommand(where, f"`{shown}`: {target.problem}"))
             return
         script = repo_scripts.script_at(self.project, target)
         if script is not None and script.path in self._following:
             return  # a cycle: the file is already being followed further out
         if len(self._following) >= repo_scripts.MAX_HOPS:
-            self.out.unfollowed.append(Unfollowed(where, f"`{shown}`: not followed, deeper than {repo_scripts.MAX_HOPS} files"))
+            self.out.unfollowed.append(UnfollowedCommand(where, f"`{shown}`: not followed, deeper than {repo_scripts.MAX_HOPS} files"))
             return
         if script is None:
             if noted and target.worth_noting:
-                self.out.unfollowed.append(Unfollowed(where, f"`{shown}`: {repo_scripts.missing_reason(self.project, target)}"))
+                self.out.unfollowed.append(UnfollowedCommand(where, f"`{shown}`: {repo_scripts.missing_reason(self.project, target)}"))
             return
         hops = (Related(command.location, f"runs `{shown}`"), *(Related(loc, f"package.json script `{name}`") for name, loc in run.via_scripts))
         environment = {name: f"${{{name}}}" for name in env}  # make reads the environment as variables
         shells, notes = repo_scripts.shells_of(script, run, target, repo_scripts.project_makefiles(self.project), environment)
-        self.out.unfollowed.extend(Unfollowed(location, message) for location, message in notes)
+        self.out.unfollowed.extend(UnfollowedCommand(location, message) for location, message in notes)
         saved = self._chain, self._following
         self._following = self._following | {script.path}
         try:
@@ -533,10 +636,11 @@ class _JobWalker:
         first = inner.commands[0].location if inner.commands else None
         for name, value in inner.env:
             shell.env[name] = runtime_var(name, value, first or caller.step.location, self.provider, shell.env)
-        before = len(self.out.publishes)
+        before = len(self.out.publishes), len(self.out.unfollowed)
         self._run_commands(shell, inner.commands, inner.makes_followed)
-        if inner.computed is not None and first is not None and len(self.out.publishes) == before:
-            self.out.unfollowed.append(Unfollowed(first, f"`{redact(inner.computed)[:80]}` runs a command assembled at run time"))
+        # A JS call assembled at run time that neither publishes nor was noted as run-time already.
+        if inner.computed is not None and first is not None and (len(self.out.publishes), len(self.out.unfollowed)) == before:
+            self.out.unfollowed.append(UnfollowedCommand(first, f"`{redact(inner.computed)[:80]}` runs a command assembled at run time"))
 
     def _command_result(
         self, shell: _Shell, command: Command, result: cmds.Classified, env: dict[str, EnvVar], package: PackageJson | None
@@ -564,6 +668,9 @@ class _JobWalker:
             self.out.runs_code.append(command.location)
         elif isinstance(result, cmds.RunsScript):
             self._follow(shell, command, result, env, package)
+        elif isinstance(result, cmds.Unfollowed):
+            through = f" (through {', '.join(result.through)})" if result.through else ""
+            self.out.unfollowed.append(UnfollowedCommand(command.location, result.what + through))
 
     def _id_token_export(self, shell: _Shell, command: Command, result: cmds.IdTokenExport) -> None:
         """``NPM_ID_TOKEN=$(circleci run oidc get ...)``: exported to later steps (``$BASH_ENV``),
@@ -707,6 +814,8 @@ class _JobWalker:
             tool_pin=tool_pin(result.tool_package, self.project, package),
             script_location=result.via_scripts[0][1] if result.via_scripts else None,
             id_token=id_token,
+            stage=result.stage,
+            container_image=result.image,
         ))
 
     def _id_token_wired(self, here: Location | None) -> bool:
@@ -784,6 +893,8 @@ class _JobWalker:
                 script_location=found.script_location,
                 id_token=id_token,
                 hops=self._chain,
+                stage=found.stage,
+                container_image=found.container_image,
             )
         )
 

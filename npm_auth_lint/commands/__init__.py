@@ -36,6 +36,9 @@ Modules, one job each (each imports only those above it in this list):
   semantic-release, np, release-it, nx), :mod:`.nested` (package scripts, ``bash -c``/``eval``,
   ``npx``/``exec``/``dlx`` and package binaries), :mod:`.package_managers` (npm, pnpm, Yarn, Bun,
   logins), :mod:`.version_managers` (corepack, volta).
+- :mod:`.wrappers` — wrappers that run a command or script they are given (``lerna exec``,
+  ``pnpm -r run``, ``turbo run``, ``docker run``, ``nix-shell --run``, ``find -exec`` ...), in each
+  workspace package where the wrapper fans out (:class:`~.dispatch.WorkspaceMember`).
 - :mod:`.handlers` — :data:`~.handlers.HANDLERS`, the one table from program name to tool family,
   and :func:`classify` / :func:`classify_script`.
 - :mod:`.actions` — ``uses:`` values; :mod:`.oidc_support` — :data:`OIDC_PUBLISHER_SUPPORT`.
@@ -44,9 +47,9 @@ Modules, one job each (each imports only those above it in this list):
 from __future__ import annotations
 
 from npm_auth_lint.commands.actions import ActionKind, ActionRef, classify_action, ref_version
-from npm_auth_lint.commands.dispatch import ScriptLookup
+from npm_auth_lint.commands.dispatch import ScriptLookup, WorkspaceMember
 from npm_auth_lint.commands.handlers import classify, classify_script
-from npm_auth_lint.commands.nested import script_lookup
+from npm_auth_lint.commands.nested import script_lookup, workspace_members
 from npm_auth_lint.commands.oidc_support import OIDC_PUBLISHER_SUPPORT, OidcSupport
 from npm_auth_lint.commands.results import (
     Classified,
@@ -63,6 +66,7 @@ from npm_auth_lint.commands.results import (
     RunsScript,
     ScriptKind,
     Tool,
+    Unfollowed,
     refine_tool,
 )
 
@@ -86,10 +90,13 @@ __all__ = [
     "ScriptKind",
     "ScriptLookup",
     "Tool",
+    "Unfollowed",
+    "WorkspaceMember",
     "classify",
     "classify_action",
     "classify_script",
     "ref_version",
     "refine_tool",
     "script_lookup",
+    "workspace_members",
 ]

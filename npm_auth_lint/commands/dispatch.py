@@ -10,11 +10,12 @@ rather than being imported here because the handlers classify inner commands (pa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from npm_auth_lint.commands.exports import assignment_results
-from npm_auth_lint.commands.results import Classified
+from npm_auth_lint.commands.results import Classified, Unfollowed
 from npm_auth_lint.commands.words import basename, strip_wrappers
 from npm_auth_lint.commands.writes import write_results
 from npm_auth_lint.model import Command, Location
@@ -24,6 +25,17 @@ ScriptLookup = Callable[[str], "tuple[str, Location] | None"]
 
 # The handler-table key of a program named by a path (`./x.sh`): no program name has a space.
 PATH_PROGRAM = "<path> "
+
+
+@dataclass(frozen=True)
+class WorkspaceMember:
+    """A workspace package as the fan-out wrappers see it (``lerna run X``, ``pnpm -r exec``)."""
+
+    name: str | None
+    directory: str  # repository-relative
+    scripts: ScriptLookup
+
+
 # How deep classification follows package scripts and inner shells.
 MAX_DEPTH = 12
 
@@ -36,6 +48,9 @@ class Context:
     scripts: ScriptLookup | None
     visited: frozenset[str] = frozenset()  # package scripts already followed
     depth: int = 0
+    # The workspace packages (name, their scripts), for wrappers that run a script or command in
+    # each package (`lerna run X`, `pnpm -r exec`, `turbo run X`); empty outside a monorepo.
+    workspace: tuple[WorkspaceMember, ...] = ()
 
 
 # A tool family's classifier: (program name as written, its arguments, the environment given on
@@ -54,8 +69,22 @@ def classify_command(command: Command, ctx: Context) -> list[Classified]:
     return results
 
 
+# A word that is one variable or expression as a whole (`$CMD`, `${CMD}`, `${{ env.CMD }}`): a
+# command named by it is only known at run time. Command substitutions (`eval "$(ssh-agent -s)"`,
+# `eval $(opam env)`) set up a shell and are left alone.
+_RUNTIME_WORD = re.compile(r"^\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\}|\{\{[^}]*\}\})$")
+
+
+def runtime_word(word: str) -> bool:
+    """Whether ``word`` is a variable or expression as a whole, known only at run time."""
+    return _RUNTIME_WORD.match(word.strip()) is not None
+
+
 def classify_program(words: list[str], env: list[tuple[str, str]], command: Command, ctx: Context) -> list[Classified]:
-    """What program ``words[0]`` does with its arguments, by the handler of its name."""
+    """What program ``words[0]`` does with its arguments, by the handler of its name; a program
+    named by a variable may publish and cannot be followed (:class:`Unfollowed`)."""
+    if runtime_word(words[0]):
+        return [Unfollowed(command=command, what=f"the command `{' '.join(words[:3])}` is assembled at run time")]
     name = basename(words[0])
     # Windows also finds NPM.cmd, Npx.exe ...: the table's names are lowercase.
     handler = ctx.handlers.get(name) or ctx.handlers.get(name.lower())

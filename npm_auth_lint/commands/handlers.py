@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from npm_auth_lint.commands.dispatch import Context, Handler, ScriptLookup, classify_command
+from collections.abc import Sequence
+
+from npm_auth_lint.commands.dispatch import Context, Handler, ScriptLookup, WorkspaceMember, classify_command
 from npm_auth_lint.commands.nested import classify_inner_shell, classify_npx
 from npm_auth_lint.commands.package_managers import (
     classify_bun,
@@ -17,15 +19,23 @@ from npm_auth_lint.commands.package_managers import (
 )
 from npm_auth_lint.commands.publishers import (
     classify_changeset,
-    classify_lerna,
     classify_np,
-    classify_nx,
     classify_release_it,
     classify_semantic_release,
 )
 from npm_auth_lint.commands.repo_scripts import SCRIPT_HANDLERS
 from npm_auth_lint.commands.results import Classified, EnvExport, ExportTarget, IdTokenExport
 from npm_auth_lint.commands.version_managers import classify_corepack, classify_volta
+from npm_auth_lint.commands.wrappers import (
+    classify_concurrently,
+    classify_docker,
+    classify_find,
+    classify_lerna_command,
+    classify_nix,
+    classify_nx_command,
+    classify_run_all,
+    classify_turbo,
+)
 from npm_auth_lint.model import Command
 
 
@@ -35,20 +45,35 @@ HANDLERS: Mapping[str, Handler] = {
     "npx": classify_npx,
     "pnpm": classify_pnpm,
     "pnpx": classify_npx,
+    "pn": classify_pnpm,  # pnpm 11's short aliases
+    "pnx": classify_npx,
     "yarn": classify_yarn,
     "yarnpkg": classify_yarn,
     "bun": classify_bun,
     "bunx": classify_npx,
     "corepack": classify_corepack,
     "volta": classify_volta,
-    "lerna": classify_lerna,
-    "lerna-lite": classify_lerna,
+    "lerna": classify_lerna_command,
+    "lerna-lite": classify_lerna_command,
     "changeset": classify_changeset,
     "changesets": classify_changeset,
     "semantic-release": classify_semantic_release,
     "np": classify_np,
     "release-it": classify_release_it,
-    "nx": classify_nx,
+    "nx": classify_nx_command,
+    "turbo": classify_turbo,
+    "npm-run-all": classify_run_all,
+    "npm-run-all2": classify_run_all,
+    "run-s": classify_run_all,
+    "run-p": classify_run_all,
+    "concurrently": classify_concurrently,
+    "find": classify_find,
+    "nix-shell": classify_nix,
+    "nix": classify_nix,
+    "docker": classify_docker,
+    "podman": classify_docker,
+    "docker-compose": classify_docker,
+    "podman-compose": classify_docker,
     "npm-cli-login": classify_login_tool,
     "npm-login-noninteractive": classify_login_tool,
     "bash": classify_inner_shell,
@@ -61,15 +86,20 @@ HANDLERS: Mapping[str, Handler] = {
 }
 
 
-def classify(command: Command, scripts: ScriptLookup | None = None) -> tuple[Classified, ...]:
-    """Everything ``command`` does that matters for npm auth; never raises."""
+def classify(
+    command: Command, scripts: ScriptLookup | None = None, workspace: Sequence[WorkspaceMember] = ()
+) -> tuple[Classified, ...]:
+    """Everything ``command`` does that matters for npm auth; never raises. ``workspace`` lists the
+    monorepo's packages for wrappers that run a script or command in each (``lerna run X``)."""
     try:
-        return tuple(classify_command(command, Context(HANDLERS, scripts)))
+        return tuple(classify_command(command, Context(HANDLERS, scripts, workspace=tuple(workspace))))
     except Exception:  # noqa: BLE001 - one odd command must not stop the scan
         return ()
 
 
-def classify_script(commands: Iterable[Command], scripts: ScriptLookup | None = None) -> tuple[Classified, ...]:
+def classify_script(
+    commands: Iterable[Command], scripts: ScriptLookup | None = None, workspace: Sequence[WorkspaceMember] = ()
+) -> tuple[Classified, ...]:
     """:func:`classify` over the commands of one shell, in order, plus cross-command exports.
 
     ``NPM_ID_TOKEN=$(circleci run oidc get ...)`` followed by ``export NPM_ID_TOKEN`` yields an
@@ -78,7 +108,7 @@ def classify_script(commands: Iterable[Command], scripts: ScriptLookup | None = 
     results: list[Classified] = []
     assigned: dict[str, IdTokenExport] = {}
     for command in commands:
-        for result in classify(command, scripts):
+        for result in classify(command, scripts, workspace):
             results.append(result)
             if isinstance(result, IdTokenExport) and result.target is ExportTarget.UNEXPORTED:
                 assigned[result.name] = result

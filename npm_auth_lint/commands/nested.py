@@ -7,17 +7,16 @@ that name exists)."""
 
 from __future__ import annotations
 
+import posixpath
 import shlex
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from npm_auth_lint.commands.dispatch import MAX_DEPTH, Context, ScriptLookup, classify_command, classify_program
-from npm_auth_lint.commands.publishers import classify_lerna
-from npm_auth_lint.commands.results import Classified, NpmUpgrade, RunsCode
+from npm_auth_lint.commands.dispatch import MAX_DEPTH, Context, ScriptLookup, WorkspaceMember, classify_command, classify_program
+from npm_auth_lint.commands.results import Classified, NpmUpgrade, Publish, RunsCode
 from npm_auth_lint.commands.words import basename, split_package_spec
 from npm_auth_lint.model import Command, Location, PackageJson
 from npm_auth_lint.shell import split_script
-
 
 # Package scripts.
 
@@ -30,6 +29,13 @@ def script_lookup(package: PackageJson | None) -> ScriptLookup:
         return (text.value, text.location) if text is not None else None
 
     return lookup
+
+
+def workspace_members(packages: Sequence[PackageJson]) -> tuple[WorkspaceMember, ...]:
+    """The workspace packages as :func:`~npm_auth_lint.commands.classify` takes them."""
+    return tuple(
+        WorkspaceMember(p.name.value if p.name is not None else None, p.directory, script_lookup(p)) for p in packages
+    )
 
 
 def run_script(name: str, command: Command, ctx: Context, args: Sequence[str] = ()) -> list[Classified] | None:
@@ -94,10 +100,38 @@ def classify_inner_shell(name: str, args: list[str], env: list[tuple[str, str]],
         return []
     inner_ctx = replace(ctx, depth=ctx.depth + 1)
     results: list[Classified] = []
-    for inner in split_script(script, path=command.location.path, first_line=command.location.line, column=command.location.column):
+    for folder, inner in inner_commands(script, command):
         for result in classify_command(inner, inner_ctx):
-            results.append(replace(result, command=command, script_command=result.script_command or inner))
+            results.append(in_folder(replace(result, command=command, script_command=result.script_command or inner), folder))
     return results
+
+
+def inner_commands(script: str, command: Command) -> Iterator[tuple[str | None, Command]]:
+    """The commands of a script run by ``command`` (``bash -c '...'``), each with the folder the
+    script's own ``cd`` moved to, relative to where it started ('' there; None when unknown)."""
+    folder: str | None = ""
+    where = command.location
+    for inner in split_script(script, path=where.path, first_line=where.line, column=where.column):
+        if inner.words[:1] == ("cd",):
+            folder = _cd(folder, inner.words[1] if len(inner.words) > 1 else "~")
+            continue
+        yield folder, inner
+
+
+def _cd(folder: str | None, target: str) -> str | None:
+    target = target.strip().strip("\"'")
+    if folder is None or not target or target.startswith(("$", "~", "/", "-")) or "{" in target:
+        return None  # a variable, home, an absolute path, `cd -`, find's `{}`: not known here
+    joined = posixpath.normpath(posixpath.join(folder, target))
+    return None if joined.startswith("..") else ("" if joined == "." else joined)
+
+
+def in_folder(result: Classified, folder: str | None) -> Classified:
+    """A publish after ``cd folder`` inside the script publishes that folder's package (as if it
+    were named: ``npm publish folder``)."""
+    if not isinstance(result, Publish) or not folder or result.recursive:
+        return result
+    return replace(result, spec=posixpath.normpath(posixpath.join(folder, result.spec)) if result.spec else folder)
 
 
 # Package binaries.
@@ -131,9 +165,6 @@ def run_binary(
         package_name, package_version = split_package_spec(package)
         if package_name == "npm" and binary == "npm":
             results.append(NpmUpgrade(command=command, spec=package_version or "latest", method="npx"))
-    if binary == "lerna-lite":
-        results += classify_lerna(binary, words[1:], env, command, ctx, lite=True)
-        return results
     results += classify_program([binary, *words[1:]], env, command, ctx)
     return results
 

@@ -20,6 +20,7 @@ from npm_auth_lint.commands.words import (
     split_package_spec,
     subcommand,
 )
+from npm_auth_lint.commands.wrappers import command_in_packages, scripts_in_packages
 from npm_auth_lint.commands.writes import config_set
 from npm_auth_lint.model import Command
 
@@ -63,6 +64,8 @@ def classify_npm(name: str, args: list[str], env: list[tuple[str, str]], command
         recursive = bool(flag_state(all_args, "--workspaces", "-ws", "--ws"))
         publish = build_publish(Tool.NPM, command, all_args, env, recursive=recursive, value_flags=_NPM_VALUE_FLAGS)
         return [replace(publish, workspace=option_value(all_args, "--workspace", "-w"))]
+    if sub == "stage" and rest[:1] == ["publish"]:
+        return _npm_stage_publish(rest[1:], before, env, command)
     if sub in _NPM_LOGIN:
         return [_login("npm", command, all_args)]
     if sub in _NPM_RUN:
@@ -70,12 +73,18 @@ def classify_npm(name: str, args: list[str], env: list[tuple[str, str]], command
         if not positionals:
             return []
         results = [RunsCode(command=command, what=f"npm run {positionals[0]}")]
+        selectors = _npm_workspaces(all_args)
+        if selectors is not None:  # `npm run X -ws` / `-w pkg`: the script of each workspace
+            return results + scripts_in_packages(positionals[:1], positionals[1:], command, ctx, "npm run --workspaces", selectors)
         return results + (run_script(positionals[0], command, ctx, positionals[1:]) or [])
     if sub in _NPM_TEST or sub in _NPM_LIFECYCLE:
         script = "test" if sub in _NPM_TEST else sub
         return [RunsCode(command=command, what=f"npm {script}")] + (run_script(script, command, ctx) or [])
     if sub in ("exec", "x"):
-        return [RunsCode(command=command, what="npm exec")] + run_exec(rest, before, env, command, ctx, "npm")
+        found = run_exec(rest, before, env, command, ctx, "npm")
+        if _npm_workspaces(all_args) == []:  # `npm exec -ws -- cmd`: in every workspace
+            found = [replace(r, recursive=True) if isinstance(r, Publish) and r.workspace is None else r for r in found]
+        return [RunsCode(command=command, what="npm exec")] + found
     if sub in ("init", "create", "innit", "rebuild", "rb"):
         return [RunsCode(command=command, what=f"npm {sub}")]
     if sub in ("config", "c") and rest[:1] == ["set"]:
@@ -83,6 +92,25 @@ def classify_npm(name: str, args: list[str], env: list[tuple[str, str]], command
     if sub == "set":
         return config_set("npm", rest, before, command)
     return []
+
+
+def _npm_workspaces(args: list[str]) -> list[str] | None:
+    """``--workspaces``/``-ws``: ``[]`` (every workspace); ``-w X``: the selected; else ``None``."""
+    if flag_state(args, "--workspaces", "-ws", "--ws"):
+        return []
+    selected = [args[i + 1] for i, arg in enumerate(args[:-1]) if arg in ("-w", "--workspace")]
+    selected += [arg.split("=", 1)[1] for arg in args if arg.startswith("--workspace=")]
+    return selected or None
+
+
+def _npm_stage_publish(rest: list[str], before: list[str], env: list[tuple[str, str]], command: Command) -> list[Classified]:
+    """``npm stage publish``: a publish to the staging queue (npm >= 11.15.0; the trusted
+    publisher's allowed actions must include "npm stage publish")."""
+    args = before + rest
+    if is_dry_run(args, env):
+        return []
+    publish = build_publish(Tool.NPM, command, args, env, value_flags=_NPM_VALUE_FLAGS)
+    return [replace(publish, stage=True, workspace=option_value(args, "--workspace", "-w"))]
 
 
 # pnpm.
@@ -128,11 +156,18 @@ def classify_pnpm(name: str, args: list[str], env: list[tuple[str, str]], comman
         return [replace(publish, workspace=option_value(all_args, "--filter", "-F"))]
     if sub in ("login", "adduser"):
         return [_login("pnpm", command, all_args)]
+    filters = _pnpm_filters(all_args)
     if sub in ("run", "run-script"):
         positionals = positional_args(rest, _PNPM_VALUE_FLAGS)
         if not positionals:
             return []
         after = rest[rest.index(positionals[0]) + 1 :] if positionals[0] in rest else []
+        # `pnpm run -r X`: pnpm reads `-r` after `run` too (before the script name).
+        recursive = recursive or bool(flag_state(rest[: rest.index(positionals[0])] if positionals[0] in rest else [], "--recursive", "-r"))
+        if recursive or filters:  # `pnpm -r run X` / `pnpm --filter F run X`: in each package
+            return [RunsCode(command=command, what=f"pnpm run {positionals[0]}")] + scripts_in_packages(
+                positionals[:1], after, command, ctx, "pnpm -r run" if recursive else "pnpm --filter run", filters
+            )
         return [RunsCode(command=command, what=f"pnpm run {positionals[0]}")] + (
             run_script(positionals[0], command, ctx, after) or []
         )
@@ -140,6 +175,9 @@ def classify_pnpm(name: str, args: list[str], env: list[tuple[str, str]], comman
         script = "test" if sub in ("test", "t") else sub
         return [RunsCode(command=command, what=f"pnpm {script}")] + (run_script(script, command, ctx) or [])
     if sub == "exec":
+        if recursive or filters:  # `pnpm -r exec cmd` / `pnpm --filter F exec cmd`: in each package
+            label = "pnpm -r exec" if recursive else "pnpm --filter exec"
+            return [RunsCode(command=command, what="pnpm exec")] + command_in_packages(rest, env, command, ctx, label, filters)
         return [RunsCode(command=command, what="pnpm exec")] + run_binary(rest, env, command, ctx, packages=())
     if sub == "dlx":
         return [RunsCode(command=command, what="pnpm dlx")] + run_exec(rest, [], env, command, ctx, "pnpm")
@@ -156,6 +194,12 @@ def classify_pnpm(name: str, args: list[str], env: list[tuple[str, str]], comman
     if recursive:
         found = [replace(r, recursive=True) if isinstance(r, Publish) else r for r in found]
     return results + found
+
+
+def _pnpm_filters(args: list[str]) -> list[str]:
+    """The ``--filter``/``-F`` selectors, as written."""
+    found = [args[i + 1] for i, arg in enumerate(args[:-1]) if arg in ("--filter", "-F", "--filter-prod")]
+    return found + [arg.split("=", 1)[1] for arg in args if arg.startswith(("--filter=", "--filter-prod="))]
 
 
 # Yarn.
@@ -216,9 +260,18 @@ def classify_yarn(name: str, args: list[str], env: list[tuple[str, str]], comman
     if sub in ("node", "create"):
         return [RunsCode(command=command, what=f"yarn {sub}")]
     if sub == "workspaces" and rest[:1] == ["foreach"]:
-        inner_sub, inner_rest, _ = subcommand(rest[1:], _YARN_FOREACH_VALUE_FLAGS)
+        inner_sub, inner_rest, options = subcommand(rest[1:], _YARN_FOREACH_VALUE_FLAGS)
         if inner_sub is None:
             return []
+        selectors = [v for i, v in enumerate(options[1:]) if options[i] in ("--include", "--from")]
+        if inner_sub == "run" and inner_rest:  # the script of each workspace that has it
+            return [RunsCode(command=command, what="yarn workspaces foreach")] + scripts_in_packages(
+                inner_rest[:1], inner_rest[1:], command, ctx, "yarn workspaces foreach run", selectors
+            )
+        if inner_sub == "exec":
+            return [RunsCode(command=command, what="yarn workspaces foreach")] + command_in_packages(
+                inner_rest, env, command, ctx, "yarn workspaces foreach exec", selectors
+            )
         found = classify_yarn(name, [inner_sub, *inner_rest], env, command, ctx)
         return [replace(r, recursive=True) if isinstance(r, Publish) else r for r in found]
     if sub == "workspaces" and rest[:1] == ["run"]:

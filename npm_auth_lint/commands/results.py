@@ -50,6 +50,11 @@ class _Result:
     command: Command  # the CI command (for a package script: the `npm run X` command)
     via_scripts: tuple[tuple[str, Location], ...] = ()  # package.json scripts followed, outermost first
     script_command: Command | None = None  # the command inside the package.json script
+    # The wrappers that ran it, outermost first, as messages name them (`lerna exec`, `docker run`),
+    # and the command the outermost was handed when that ran a package script
+    # (`nix-shell --run 'npm run release'`: `npm run release`).
+    through: tuple[str, ...] = ()
+    wrapped: Command | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,6 +77,10 @@ class Publish(_Result):
     spec: str | None = None
     # The one workspace package it is pointed at, as written (`npm -w X`, `pnpm --filter X`).
     workspace: str | None = None
+    # `npm stage publish`: staged publishing (its own npm floor and trusted-publisher action).
+    stage: bool = False
+    # The image a wrapper runs it in (`docker run node:22 npm publish`): its Node, not the job's.
+    image: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -210,7 +219,17 @@ class RunsScript(_Result):
     variables: tuple[tuple[str, str], ...] = ()
 
 
-Classified = Union[Publish, Install, NpmUpgrade, PackageManagerInstall, Login, NpmrcWrite, EnvExport, IdTokenExport, RunsCode, RunsScript]
+@dataclass(frozen=True, kw_only=True)
+class Unfollowed(_Result):
+    """A command assembled at run time that may publish and cannot be followed (``$CMD``,
+    ``eval "$X"``, ``pnpm exec ${{ env.CMD }}``): ``what`` is the part that is not known."""
+
+    what: str
+
+
+Classified = Union[
+    Publish, Install, NpmUpgrade, PackageManagerInstall, Login, NpmrcWrite, EnvExport, IdTokenExport, RunsCode, Unfollowed, RunsScript
+]
 
 
 def refine_tool(publish: Publish, dependencies: Mapping[str, object]) -> Publish:

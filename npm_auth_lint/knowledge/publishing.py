@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class PublisherKind(enum.Enum):
@@ -127,9 +127,14 @@ class KnownAction:
     node_version_file_input: str | None = None  # setup-node: a version file; volta: the package.json
     npm_version_input: str | None = None
     always_auth_input: str | None = None  # setup-node's obsolete `always-auth`
-    # The environment variable the action's publisher reads a token from when no npmrc has one.
+    # The environment variable the action's publisher reads a token from when no npmrc has one,
+    # and the action major from which it no longer does (None: every version reads it).
     env_token: str | None = None
+    env_token_until_major: int | None = None
     publishes_workspace: bool = False  # publishes the workspace's packages, not the current one
+    # Inputs a later major renamed: new name -> the name the fields above use (changesets/action
+    # v2's `publish-script` is v1's `publish`; npm-facts.md §9).
+    renamed_inputs: Mapping[str, str] = field(default_factory=dict)
 
 
 KNOWN_ACTIONS: Mapping[str, KnownAction] = {
@@ -150,6 +155,9 @@ KNOWN_ACTIONS: Mapping[str, KnownAction] = {
         KnownAction(
             "changesets/action", ActionKind.PUBLISH, publisher="changesets/action", only_with="publish",
             publishing_sub_action="publish", script_input="publish", env_token="NPM_TOKEN", publishes_workspace=True,
+            renamed_inputs={"publish-script": "publish"},
+            # v2 no longer writes an npmrc from NPM_TOKEN (npm-facts.md §9).
+            env_token_until_major=2,
         ),
         KnownAction("cycjimmy/semantic-release-action", ActionKind.PUBLISH, publisher="semantic-release", env_token="NPM_TOKEN"),
         KnownAction("codfish/semantic-release-action", ActionKind.PUBLISH, publisher="semantic-release", env_token="NPM_TOKEN"),

@@ -1,14 +1,19 @@
-"""Helpers every reporter shares: redaction, counts, the summary line, rule lookup, extras."""
+"""Helpers every reporter shares: redaction, counts, the summary line, rule lookup, the
+strategy as data."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any
 
 from npm_auth_lint.model import Finding, Severity
 from npm_auth_lint.redact import redact
-from npm_auth_lint.reporters import TEXT_ONLY_SUFFIX, Report
+from npm_auth_lint.reporters import Report
 from npm_auth_lint.rule import Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.strategy import PipelineStrategy
 
 TOOL_NAME = "npm-auth-lint"
 
@@ -57,29 +62,53 @@ def all_secrets(report: Report) -> tuple[str, ...]:
 
 def redact_data(value: Any, secrets: tuple[str, ...]) -> Any:
     """JSON-ready ``value`` with every string (keys included) redacted."""
+    return _redact_data(value, secrets, {})
+
+
+def _redact_data(value: Any, secrets: tuple[str, ...], memo: dict[str, str]) -> Any:
+    # The strategy repeats the same strings (package names, field names, settings) thousands of
+    # times in a large monorepo: each distinct string is redacted once.
     if isinstance(value, str):
-        return clean(value, secrets)
+        cleaned = memo.get(value)
+        if cleaned is None:
+            cleaned = memo[value] = clean(value, secrets)
+        return cleaned
     if isinstance(value, Mapping):
         return {
-            clean(str(key), secrets): redact_data(item, secrets) for key, item in value.items()
+            _redact_data(str(key), secrets, memo): _redact_data(item, secrets, memo) for key, item in value.items()
         }
     if isinstance(value, (list, tuple)):
-        return [redact_data(item, secrets) for item in value]
+        return [_redact_data(item, secrets, memo) for item in value]
     return value
 
 
-def extra_sections(report: Report, reserved: Iterable[str] = ()) -> dict[str, Any]:
-    """The structured ``report.extra`` sections, redacted, without the text-only ones.
+def strategy_data(strategies: Sequence[PipelineStrategy]) -> list[dict[str, Any]]:
+    """Plain JSON-ready data (built directly: ``dataclasses.asdict`` deep-copies every string)."""
+    return [
+        {
+            **{f.name: getattr(s, f.name) for f in fields(s) if f.name != "trusted_publishers"},
+            "packages": list(s.packages),
+            "blockers": list(s.blockers),
+            "checklist": list(s.checklist),
+            "trusted_publishers": [
+                {
+                    "packages": list(t.packages),
+                    "provider": t.provider,
+                    "fields": dict(t.fields),
+                    "command": t.command,
+                    "commands": list(t.commands),
+                }
+                for t in s.trusted_publishers
+            ],
+        }
+        for s in strategies
+    ]
 
-    Raises ``ValueError`` when a section would replace one of the format's own ``reserved`` keys:
-    that is a programming error in the caller, never a property of the scanned repository.
-    """
-    clashes = sorted(set(report.extra) & set(reserved))
-    if clashes:
-        raise ValueError(f"Report.extra may not use the reserved keys {clashes}")
-    secrets = all_secrets(report)
-    return {
-        key: redact_data(value, secrets)
-        for key, value in report.extra.items()
-        if not key.endswith(TEXT_ONLY_SUFFIX)
-    }
+
+def strategy_section(report: Report) -> dict[str, Any]:
+    """``{"strategy": [...]}`` redacted with every finding's secrets, or ``{}`` when the report
+    has no strategy: the strategy quotes publish commands as written, and belongs to no single
+    finding."""
+    if not report.strategy:
+        return {}
+    return {"strategy": redact_data(strategy_data(report.strategy), all_secrets(report))}

@@ -21,7 +21,6 @@ _LEVEL_COLORS = {
 }
 _RELATED_LABEL = "note"
 _CONTINUATION = "    "
-STRATEGY_TEXT_KEY = "strategy_text"
 
 
 def printable(text: str) -> str:
@@ -85,8 +84,8 @@ def _statistics_lines(report: Report, color: bool) -> list[str]:
 
 
 def render(report: Report, color: bool = False, quiet: bool = False, statistics: bool = False) -> str:
-    """The findings (or, with ``statistics``, counts per rule), the summary line and any
-    pre-rendered strategy text; ``quiet`` leaves only the findings. ANSI colour on request."""
+    """The findings (or, with ``statistics``, counts per rule), the summary line and the
+    strategy report; ``quiet`` leaves only the findings. ANSI colour on request."""
     lines: list[str] = []
     if statistics:
         lines.extend(_statistics_lines(report, color))
@@ -96,8 +95,11 @@ def render(report: Report, color: bool = False, quiet: bool = False, statistics:
     if quiet:
         return "".join(f"{line}\n" for line in lines)
     lines.append(_paint(summary_line(report), _BOLD, color))
-    strategy = report.extra.get(STRATEGY_TEXT_KEY)
-    if isinstance(strategy, str) and strategy.strip():
+    # Imported here: strategy_text imports printable from this module.
+    from npm_auth_lint.reporters.strategy_text import strategy_section
+
+    section = strategy_section(report.strategy, all_secrets(report))
+    if section.strip():
         # Redacted with every finding's secrets: the strategy report belongs to no single finding.
-        lines.extend(["", printable(clean(strategy, all_secrets(report))).rstrip("\n")])
+        lines.extend(["", section])
     return "\n".join(lines) + "\n"

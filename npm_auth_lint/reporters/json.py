@@ -14,14 +14,13 @@ from npm_auth_lint.reporters import Report
 from npm_auth_lint.reporters.common import (
     TOOL_NAME,
     clean,
-    extra_sections,
     rule_indexes,
     severity_counts,
+    strategy_section,
 )
 
 SCHEMA = "npm-auth-lint/findings"
 VERSION = 1
-_KEYS = ("schema", "version", "tool", "root", "summary", "findings")
 
 
 def _finding(finding: Finding, help_uri: str | None) -> dict[str, Any]:
@@ -67,7 +66,7 @@ def document(report: Report) -> dict[str, Any]:
             "files_scanned": report.files_scanned,
         },
         "findings": findings,
-        **extra_sections(report, reserved=_KEYS),
+        **strategy_section(report),
     }
 
 

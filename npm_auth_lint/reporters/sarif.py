@@ -1,13 +1,18 @@
-"""SARIF 2.1.0 for GitHub code scanning, built from sarif-om objects.
+"""SARIF 2.1.0 for GitHub code scanning.
 
 What GitHub reads and why each property is here: /work/shared/reference/sarif-for-github.md. One
 run; every enabled rule in ``tool.driver.rules`` (so ``ruleIndex`` is stable); repository-relative
 URIs under ``%SRCROOT%``; ``primaryLocationLineHash`` computed as upload-sarif would.
+
+The log is built as plain JSON data, with the properties of each object in the order of the
+sarif-om object model (the OASIS schema's own) and without properties at their schema default.
+sarif-om built the same log until its ~100 attrs classes proved to cost more start-up than a
+whole small run (docs/benchmarks.md); ``tests/test_reporters.py`` checks this output against a
+log built with sarif-om.
 """
 
 from __future__ import annotations
 
-import enum
 import json
 from collections import defaultdict
 from collections.abc import Mapping
@@ -15,14 +20,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import attr
-import sarif_om as om
-
 from npm_auth_lint.fingerprint import file_line_hashes
 from npm_auth_lint.model import Finding
 from npm_auth_lint.model import Location as ModelLocation
 from npm_auth_lint.reporters import Report
-from npm_auth_lint.reporters.common import TOOL_NAME, clean, extra_sections, rule_indexes
+from npm_auth_lint.reporters.common import TOOL_NAME, clean, rule_indexes, strategy_section
 from npm_auth_lint.rule import DOCS_URL, Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -36,35 +38,7 @@ _MAX_DESCRIPTION = 1024  # GitHub's limit for shortDescription and fullDescripti
 _MAX_NAME = 255
 _MAX_TAGS = 20
 
-# sarif-om defaults that are schema defaults may go (kind "fail", rank -1, ruleIndex -1, ...),
-# but an absent result level means "the rule's default level", not "warning": always keep it.
-_ALWAYS_KEEP = frozenset({"level"})
-
-
-def _default_of(field: attr.Attribute) -> Any:
-    default = field.default
-    if isinstance(default, attr.Factory):
-        return default.factory()
-    return default
-
-
-def to_json(value: Any) -> Any:
-    """sarif-om objects as JSON-ready data: SARIF property names, no ``None`` or default values."""
-    if attr.has(type(value)):
-        out: dict[str, Any] = {}
-        for field in attr.fields(type(value)):
-            item = getattr(value, field.name)
-            if item is None or (field.name not in _ALWAYS_KEEP and item == _default_of(field)):
-                continue
-            out[field.metadata["schema_property_name"]] = to_json(item)
-        return out
-    if isinstance(value, Mapping):
-        return {str(key): to_json(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_json(item) for item in value]
-    if isinstance(value, enum.Enum):
-        return value.value
-    return value
+JSON = dict[str, Any]
 
 
 def camel_case(rule_id: str) -> str:
@@ -81,31 +55,28 @@ def _tags(rule: type[Rule]) -> list[str]:
     return list(dict.fromkeys(("security", *rule.tags)))[:_MAX_TAGS]
 
 
-def _descriptor(rule: type[Rule]) -> om.ReportingDescriptor:
+def _descriptor(rule: type[Rule]) -> JSON:
     docs = rule.docs() or rule.summary()
     uri = rule.help_uri()
-    return om.ReportingDescriptor(
-        id=rule.id,
-        name=_limit(camel_case(rule.id), _MAX_NAME),
-        short_description=om.MultiformatMessageString(
-            text=_limit(rule.summary(), _MAX_DESCRIPTION)
-        ),
-        full_description=om.MultiformatMessageString(
-            text=_limit(rule.full_description(), _MAX_DESCRIPTION)
-        ),
-        help=om.MultiformatMessageString(
-            text=f"{docs}\n\nDocumentation: {uri}",
+    # An absent level means "warning" to a SARIF reader; the rule's level is always written.
+    return {
+        "id": rule.id,
+        "defaultConfiguration": {"level": rule.severity.value},
+        "fullDescription": {"text": _limit(rule.full_description(), _MAX_DESCRIPTION)},
+        "help": {
+            "text": f"{docs}\n\nDocumentation: {uri}",
             # helpUri is not read by code scanning; the link in the markdown is what users see.
-            markdown=f"{docs}\n\n[Documentation for {rule.id}]({uri})",
-        ),
-        help_uri=uri,
-        default_configuration=om.ReportingConfiguration(level=rule.severity.value),
-        properties={
+            "markdown": f"{docs}\n\n[Documentation for {rule.id}]({uri})",
+        },
+        "helpUri": uri,
+        "name": _limit(camel_case(rule.id), _MAX_NAME),
+        "properties": {
             "tags": _tags(rule),
             "precision": rule.confidence.value,
             "security-severity": f"{float(rule.security_severity):.1f}",
         },
-    )
+        "shortDescription": {"text": _limit(rule.summary(), _MAX_DESCRIPTION)},
+    }
 
 
 def artifact_uri(path: str) -> str:
@@ -113,11 +84,11 @@ def artifact_uri(path: str) -> str:
     return quote(clean(path), safe="/")
 
 
-def _physical(location: ModelLocation) -> om.PhysicalLocation:
-    return om.PhysicalLocation(
-        artifact_location=om.ArtifactLocation(uri=artifact_uri(location.path), uri_base_id=SRCROOT),
-        region=om.Region(start_line=location.line, start_column=location.column),
-    )
+def _physical(location: ModelLocation) -> JSON:
+    return {
+        "artifactLocation": {"uri": artifact_uri(location.path), "uriBaseId": SRCROOT},
+        "region": {"startColumn": location.column, "startLine": location.line},
+    }
 
 
 def _fingerprints(report: Report) -> dict[tuple[str, int], str]:
@@ -134,25 +105,28 @@ def _fingerprints(report: Report) -> dict[tuple[str, int], str]:
 
 def _result(
     finding: Finding, rules: Mapping[str, tuple[int, type[Rule]]], fingerprint: str | None
-) -> om.Result:
+) -> JSON:
     known = rules.get(finding.rule_id)
-    related = [
-        om.Location(
-            id=number,
-            physical_location=_physical(item.location),
-            message=om.Message(text=clean(item.message, finding.secrets)),
-        )
-        for number, item in enumerate(finding.related, start=1)
-    ]
-    return om.Result(
-        rule_id=finding.rule_id,
-        rule_index=known[0] if known else -1,
-        level=finding.severity.value,
-        message=om.Message(text=clean(finding.message, finding.secrets)),
-        locations=[om.Location(physical_location=_physical(finding.location))],
-        related_locations=related or None,
-        partial_fingerprints={FINGERPRINT_KEY: fingerprint} if fingerprint else None,
-    )
+    result: JSON = {
+        "message": {"text": clean(finding.message, finding.secrets)},
+        "level": finding.severity.value,
+        "locations": [{"physicalLocation": _physical(finding.location)}],
+    }
+    if fingerprint:
+        result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
+    if finding.related:
+        result["relatedLocations"] = [
+            {
+                "id": number,
+                "message": {"text": clean(item.message, finding.secrets)},
+                "physicalLocation": _physical(item.location),
+            }
+            for number, item in enumerate(finding.related, start=1)
+        ]
+    result["ruleId"] = finding.rule_id
+    if known:  # an engine finding of a rule that is not enabled has no index
+        result["ruleIndex"] = known[0]
+    return result
 
 
 def root_uri(root: Path) -> str:
@@ -161,35 +135,35 @@ def root_uri(root: Path) -> str:
     return uri if uri.endswith("/") else uri + "/"
 
 
-def sarif_log(report: Report) -> om.SarifLog:
-    """The report as a sarif-om log with one run."""
+def sarif_log(report: Report) -> JSON:
+    """The report as a SARIF log with one run (JSON-ready data)."""
     rules = rule_indexes(report)
     hashes = _fingerprints(report)
     results = [
         _result(finding, rules, hashes.get((finding.location.path, finding.location.line)))
         for finding in report.findings
     ]
-    driver = om.ToolComponent(
-        name=TOOL_NAME,
-        semantic_version=report.version,
-        information_uri=INFORMATION_URI,
-        rules=[_descriptor(rule) for rule in report.rules],
-    )
-    run = om.Run(
-        tool=om.Tool(driver=driver),
-        results=results,
-        automation_details=om.RunAutomationDetails(id=AUTOMATION_ID),
-        original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=root_uri(report.root))},
+    driver = {
+        "name": TOOL_NAME,
+        "informationUri": INFORMATION_URI,
+        "rules": [_descriptor(rule) for rule in report.rules],
+        "semanticVersion": report.version,
+    }
+    run: JSON = {
+        "tool": {"driver": driver},
+        "automationDetails": {"id": AUTOMATION_ID},
         # Locations count characters of the decoded text, as Python strings index them.
-        column_kind="unicodeCodePoints",
-        properties=extra_sections(report) or None,
-    )
-    return om.SarifLog(runs=[run], version=SARIF_VERSION, schema_uri=SCHEMA_URI)
+        "columnKind": "unicodeCodePoints",
+        "originalUriBaseIds": {SRCROOT: {"uri": root_uri(report.root)}},
+    }
+    properties = strategy_section(report)
+    if properties:
+        run["properties"] = properties
+    run["results"] = results
+    # "$schema" and "version" first, as every SARIF example writes them.
+    return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 
 def render(report: Report) -> str:
     """The report as a SARIF 2.1.0 log (indented JSON ending in a newline)."""
-    log = to_json(sarif_log(report))
-    # "$schema" and "version" first, as every SARIF example writes them.
-    ordered = {"$schema": log.pop("$schema"), "version": log.pop("version"), **log}
-    return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(sarif_log(report), indent=2, ensure_ascii=False) + "\n"

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from npm_auth_lint.model import Finding, Location, Severity
+from npm_auth_lint.model import Finding, Location, Provider, Severity
 from npm_auth_lint.reporters import Report
 from npm_auth_lint.reporters.common import all_secrets, clean, summary_line
-from npm_auth_lint.reporters.concise import STRATEGY_TEXT_KEY, _statistics_lines, printable
+from npm_auth_lint.reporters.concise import _statistics_lines, printable
+from npm_auth_lint.reporters.strategy_text import strategy_section
 from npm_auth_lint.reporters.snippets import Annotation, Row, SourceFiles, file_rows
 from npm_auth_lint.reporters.wording import Source, Wording, word
 
@@ -196,14 +197,14 @@ def finding_lines(report: Report, color: bool = False) -> list[str]:
 
 def render(report: Report, color: bool = False, quiet: bool = False, statistics: bool = False) -> str:
     """The findings as diagnostics (or, with ``statistics``, counts per rule), the summary line
-    and any pre-rendered strategy text; ``quiet`` leaves only the findings. ANSI colour on
+    and the strategy report; ``quiet`` leaves only the findings. ANSI colour on
     request."""
     lines = _statistics_lines(report, color) if statistics else finding_lines(report, color)
     if quiet:
         return "".join(f"{line}\n" for line in lines)
     lines.append(_Painter(color)(summary_line(report), "bold"))
-    strategy = report.extra.get(STRATEGY_TEXT_KEY)
-    if isinstance(strategy, str) and strategy.strip():
+    section = strategy_section(report.strategy, all_secrets(report))
+    if section.strip():
         # Redacted with every finding's secrets: the strategy report belongs to no single finding.
-        lines.extend(["", printable(clean(strategy, all_secrets(report))).rstrip("\n")])
+        lines.extend(["", section])
     return "\n".join(lines) + "\n"
