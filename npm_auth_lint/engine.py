@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from npm_auth_lint.analysis import Analysis, analyze
+from npm_auth_lint.analysis.scripts import discover
 from npm_auth_lint.config import Config
-from npm_auth_lint.model import Edit, Finding, Fix, Location, NodeVersionFile, ParseError, Pipeline, Project, Reference, included_files
+from npm_auth_lint.model import Edit, Finding, Fix, Location, NodeVersionFile, ParseError, Pipeline, Project, Reference, Related, included_files
 from npm_auth_lint.parsers import AUX_PARSERS, PARSERS, Parsed, version_files
 from npm_auth_lint.parsers.git_config import read_origin
+from npm_auth_lint.parsers.repo_scripts import FileKind, RepoScript, load_script
 from npm_auth_lint.plugins import all_rules
 from npm_auth_lint.rule import Context, Repeats, Rule
 from npm_auth_lint.workspace import FileReadError, Workspace, classify, find_root, matches_glob, split_lines
@@ -78,7 +80,7 @@ def build_project(workspace: Workspace, files: Sequence[str], progress: Progress
     aux = {rel: text for rel in workspace.aux_files() if (text := workspace.try_read(rel)) is not None}
     aux_parts = [AUX_PARSERS[PurePosixPath(rel).name](workspace, rel) for rel in aux]
     pipelines = tuple(p for part in parts for p in part.pipelines)
-    return Project(
+    project = Project(
         root=str(workspace.root),
         pipelines=pipelines,
         npmrcs=tuple(n for part in parts for n in part.npmrcs),
@@ -91,6 +93,30 @@ def build_project(workspace: Workspace, files: Sequence[str], progress: Progress
         version_files=_version_files(workspace, pipelines, [v for part in (*parts, *aux_parts) for v in part.version_files]),
         release_configs=tuple(c for part in (*parts, *aux_parts) for c in part.release_configs),
     )
+    return _with_scripts(workspace, project)
+
+
+def _with_scripts(workspace: Workspace, project: Project) -> Project:
+    """The project with the repository files its CI runs (scripts, Makefiles, JS/TS scripts)
+    read and parsed: which ones depends on the parsed CI, so they are read in a second pass."""
+    scripts: dict[str, RepoScript] = {}
+    errors: dict[str, str] = {}
+
+    def load(rel: str, kind: FileKind) -> RepoScript | None:
+        if rel in scripts or rel in errors:
+            return scripts.get(rel)
+        script, error = load_script(workspace, rel, kind)
+        if script is None:
+            errors[rel] = error or "cannot be read"
+        else:
+            scripts[rel] = script
+        return script
+
+    discover(project, load)
+    if not scripts and not errors:
+        return project
+    files = {**project.files, **{rel: text for rel in scripts if (text := workspace.try_read(rel)) is not None}}
+    return dataclasses.replace(project, scripts=scripts, script_errors=errors, files=files)
 
 
 def _version_files(workspace: Workspace, pipelines: Sequence[Pipeline], parsed: list[NodeVersionFile]) -> tuple[NodeVersionFile, ...]:
@@ -153,6 +179,24 @@ def run_rules(ctx: Context, rules: Iterable[type[Rule]]) -> tuple[list[Finding],
             continue
         findings.extend(_once(found, rule_class.repeats))
     return findings, errors
+
+
+def with_hops(findings: Iterable[Finding], facts: Analysis) -> list[Finding]:
+    """Findings at a line of a repository script, with the way CI reaches that line (the CI
+    line that runs the script, and each hop between) as related locations, in every format."""
+    hops: dict[tuple[str, int], tuple[Related, ...]] = {}
+    for job in facts.jobs:  # a script several jobs run: the way from each, once
+        for line, chain in job.hops.items():
+            known = hops.get(line, ())
+            hops[line] = (*known, *(r for r in chain if r not in known))
+    if not hops:
+        return list(findings)
+    out = []
+    for finding in findings:
+        chain = hops.get((finding.location.path, finding.location.line), ())
+        extra = tuple(r for r in chain if r not in finding.related)
+        out.append(dataclasses.replace(finding, related=(*finding.related, *extra)) if extra else finding)
+    return out
 
 
 def _once(findings: Iterable[Finding], repeats: Repeats) -> list[Finding]:
@@ -279,6 +323,7 @@ def lint(
         facts = analyze(project)  # once per project: every rule reads the same facts
         analyses.append(facts)
         raw, errors = run_rules(Context(project, facts), rules)
+        raw = with_hops(raw, facts)
         internal.extend(errors)
         if parse_rule is not None and config.is_enabled(PARSE_ERROR):
             raw.extend(parse_error_findings(project, parse_rule))

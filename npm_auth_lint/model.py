@@ -11,6 +11,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # parsers import this module: the parsed script types are named for typing only
+    from npm_auth_lint.parsers.repo_scripts import RepoScript
 
 
 class Severity(str, enum.Enum):
@@ -462,6 +466,10 @@ class Project:
     version_files: tuple[NodeVersionFile, ...] = ()
     # semantic-release configurations (.releaserc*, release.config.*, package.json `release`).
     release_configs: tuple[ReleaseConfig, ...] = ()
+    # Repository files CI runs (shell scripts, Makefiles, JS/TS scripts), parsed, by path; and
+    # the files named that could not be read, with why ("file not found", ...).
+    scripts: Mapping[str, RepoScript] = field(default_factory=frozen_map)
+    script_errors: Mapping[str, str] = field(default_factory=frozen_map)
 
     def jobs(self) -> Iterator[tuple[Pipeline, Job]]:
         for pipeline in self.pipelines:

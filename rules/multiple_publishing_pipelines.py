@@ -7,7 +7,8 @@ config) together with the job's deployment environment — two jobs of one workf
 environment are one publisher to npm, jobs with different environments are two. It reports every
 publish step after the first, in order of repository-relative path (byte order) then line, with
 the first as a related location; a publish inside a reusable workflow is reported at the calling
-job, since that is what tells two pipelines sharing it apart.
+job, and a publish in a repository script that both pipelines run (`./scripts/publish.sh`) at the
+CI line that runs it, since that is what tells two pipelines sharing it apart.
 
 ## Why is this bad?
 npm accepts exactly one trusted publisher per package: one workflow file (or GitLab top-level CI
@@ -85,19 +86,29 @@ class MultiplePublishingPipelines(Rule):
             if first.pipeline.entry_file == publish.pipeline.entry_file:
                 where += f", environment `{_pipeline_key(first)[1] or 'none'}`"
             what = f"package `{names[0]}`" if len(names) == 1 else f"packages `{names[0]}` and {len(names) - 1} more"
+            here, there = _apart(publish, first)
             yield self.finding(
-                _where(publish),
+                here,
                 f"{what} {'is' if len(names) == 1 else 'are'} also published by {where}); npm accepts one trusted "
                 "publisher per package, so all but one pipeline will fail under OIDC: publish from a single workflow "
                 "(add triggers instead of copies)",
-                related=[Related(_where(first), f"first publish of `{names[0]}`")],
+                related=[Related(there, f"first publish of `{names[0]}`")],
             )
 
 
 def _where(publish: PublishFact) -> Location:
-    """The publish step; for a reusable workflow shared by two callers, the calling job, which
-    is what tells the two pipelines apart."""
+    """The publish step; for a reusable workflow shared by two callers, the calling job, since
+    that is what tells the two pipelines apart."""
     return publish.job.caller or publish.location
+
+
+def _apart(publish: PublishFact, first: PublishFact) -> tuple[Location, Location]:
+    """Where the later and the first publish are reported: for one repository script that both
+    pipelines run (the same line), the CI lines that run it, which tell them apart."""
+    here, there = _where(publish), _where(first)
+    if here == there and publish.hops:
+        here, there = publish.hops[0].location, first.hops[0].location if first.hops else there
+    return here, there
 
 
 def _order(publish: PublishFact) -> tuple[bytes, int, int]:

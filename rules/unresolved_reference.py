@@ -1,13 +1,16 @@
 """Something that may change the result cannot be followed locally.
 
 ## What it does
-Reports, as a note, each use of configuration that lives outside the repository and may change
-what a pipeline does: a remote GitLab `include:` (`remote:`, `project:`, `template:`,
-`component:`), a reusable GitHub workflow in another repository, a CircleCI orb command, job or
-executor whose source does not ship with npm-auth-lint, an unknown `extends:` parent, and a command
-assembled at run time that may publish (`$CMD`, `eval "$RELEASE"`, `pnpm exec ${{ env.TOOL }}`,
-`lerna exec -- $CMD`). One note per use, at its first line (for a command, the line that runs it). The `orbs:` declaration itself is not reported, and well-known actions such
-as `actions/checkout` are not references to follow.
+Reports, as a note, each use of something outside the repository's files that may change what a
+pipeline does: a remote GitLab `include:`, a reusable GitHub workflow in another repository, a
+CircleCI orb command, job or executor whose source does not ship with npm-auth-lint, an unknown
+`extends:` parent; a command assembled at run time that may publish (`$CMD`, `eval "$RELEASE"`,
+`pnpm exec ${{ env.TOOL }}`); and a publish, release or deploy script that cannot be followed: a
+repository script that is missing, unreadable, outside the repository or named at run time, a
+command a JavaScript release script builds at run time, a Makefile target that cannot be found.
+One note per use, at its first line (for a command, the line that runs it). The `orbs:`
+declaration itself is not reported, and well-known actions such as `actions/checkout` are not
+references to follow.
 
 ## Why is this bad?
 It is not wrong in itself; it tells you where the analysis stops. A publish step, an npm upgrade

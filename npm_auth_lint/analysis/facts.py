@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from npm_auth_lint.analysis.registry_urls import is_npmjs
 from npm_auth_lint.commands import Tool
@@ -19,10 +20,12 @@ from npm_auth_lint.model import (
     PackageJson,
     Pipeline,
     Provider,
+    Related,
     Step,
     Text,
     ValueSource,
     ValueSourceKind,
+    frozen_map,
 )
 
 
@@ -155,6 +158,8 @@ class PublishFact:
     tool_pin: ToolPin | None = None  # the publishing tool's version pin (package.json dependency)
     action_pin: ToolPin | None = None  # the publishing action and its ref (`uses:` line)
     script_location: Location | None = None  # the package.json script when via `npm run X`
+    # Inside a repository script: the CI line that runs it and each hop between, outermost first.
+    hops: tuple[Related, ...] = ()
     id_token: IdToken | None = None  # the ID token state where this publish runs
     # `npm stage publish` (staged publishing): npm >= 11.15.0, and the trusted publisher's allowed
     # actions must include "npm stage publish".
@@ -245,7 +250,8 @@ class NodeSetup:
 
 @dataclass(frozen=True)
 class UnfollowedCommand:
-    """A command the job runs that may publish but cannot be followed (assembled at run time)."""
+    """Something a job runs that may publish but cannot be followed: a command assembled at run
+    time, a repository script outside the repository or missing. ``what`` says it in words."""
 
     location: Location
     what: str  # e.g. "the command `$CMD` is assembled at run time"
@@ -264,7 +270,13 @@ class JobFacts:
     node_setups: tuple[NodeSetup, ...]
     # Long-lived credentials set in the file at workflow/global or job level.
     job_level_credentials: tuple[Credential, ...] = ()
+    # What the job runs that may publish but cannot be followed (spec: "never silent").
     unfollowed: tuple[UnfollowedCommand, ...] = ()
     # Publishes to a local test registry (localhost, a service container): not publishing
     # pipelines, so not in ``publishes``; their credentials are test data.
     local_publishes: tuple[Location, ...] = ()
+    # Lines of repository scripts the job reaches, (path, line) -> the hops from the CI line.
+    hops: Mapping[tuple[str, int], tuple[Related, ...]] = field(default_factory=frozen_map)
+    # Images the job builds from the repository's Dockerfiles (`docker build -t T`): T -> the
+    # outside image the build runs on, at its `FROM` line (`node:20`), for `docker run T`.
+    built_images: Mapping[str, Text] = field(default_factory=frozen_map)

@@ -239,6 +239,9 @@ def _setup_pins(project: Project, facts: JobFacts, setup: NodeSetup, publish: Pu
 def node_pins(project: Project, facts: JobFacts, publish: PublishFact) -> tuple[list[NodePin], str | None]:
     """The Node pins in effect at ``publish`` (several for a matrix), or why there are none."""
     if publish.container_image is not None:
+        built = built_image_pin(facts, publish.container_image)  # `docker build -t T` earlier in the job
+        if built is not None:
+            return [built], built.why
         return _container_pins(publish, publish.container_image)
     setups = [s for s in facts.node_setups if s.kind != "image" and s.step_index < publish.step_index]
     setups = [s for s in setups if s.version is not None or s.version_file is not None]
@@ -263,6 +266,20 @@ def node_pins(project: Project, facts: JobFacts, publish: PublishFact) -> tuple[
     if setups:
         return [], "the `node-version` cannot be resolved"
     return [], _no_pin_reason(facts, publish)
+
+
+def built_image_pin(facts: JobFacts, image: str) -> NodePin | None:
+    """The Node of an image the job built from the repository's Dockerfile (``docker build -t T``
+    then ``docker run T``): the image on the Dockerfile's ``FROM`` line, pinned at that line."""
+    from npm_auth_lint import toolchain
+
+    tag = image[: -len(":latest")] if image.endswith(":latest") else image
+    base = facts.built_images.get(tag)
+    if base is None:
+        return None
+    text = base.value.strip()
+    why = None if toolchain.is_node_image(text) else f"the Dockerfile's `FROM {text}` is not a Node image the tool knows"
+    return NodePin(text, base.location, "Dockerfile FROM", toolchain.resolve_docker_image(text), why)
 
 
 def _container_pins(publish: PublishFact, image: str) -> tuple[list[NodePin], str | None]:

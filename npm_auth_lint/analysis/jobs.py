@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from npm_auth_lint import commands as cmds
+from npm_auth_lint.analysis import scripts as repo_scripts
 from npm_auth_lint.analysis.credentials import (
     AuthLine,
     NpmrcLayer,
@@ -72,11 +73,14 @@ from npm_auth_lint.model import (
     Pipeline,
     Project,
     Provider,
+    Related,
     Step,
     Text,
     ValueSource,
     ValueSourceKind,
+    frozen_map,
 )
+from npm_auth_lint.parsers.dockerfile import Dockerfile
 from npm_auth_lint.redact import redact
 from npm_auth_lint.shell import split_script
 
@@ -160,6 +164,8 @@ class _Collector:
     node_setups: list[NodeSetup] = field(default_factory=list)
     unfollowed: list[UnfollowedCommand] = field(default_factory=list)
     local_publishes: list[Location] = field(default_factory=list)
+    hops: dict[tuple[str, int], tuple[Related, ...]] = field(default_factory=dict)
+    built_images: dict[str, Text] = field(default_factory=dict)
 
 
 def _initial_env(job: Job) -> dict[str, EnvVar]:
@@ -320,6 +326,10 @@ class _JobWalker:
         self.provider = job.provider
         self.state = _State(env=_initial_env(job))
         self.out = _Collector()
+        # Inside a followed repository script: the hops from the CI line, and the files on the way.
+        self._chain: tuple[Related, ...] = ()
+        self._following: frozenset[str] = frozenset()
+        self._publishes_only = False  # a matrix leg after the first: only its publishes count
         self._members: tuple[cmds.WorkspaceMember, ...] | None = None
 
     def _workspace(self) -> tuple[cmds.WorkspaceMember, ...]:
@@ -360,6 +370,8 @@ class _JobWalker:
             job_level_credentials=level,
             unfollowed=tuple(self.out.unfollowed),
             local_publishes=tuple(self.out.local_publishes),
+            hops=frozen_map(self.out.hops),
+            built_images=frozen_map(self.out.built_images),
         )
 
     def _step_dir(self, step: Step) -> str:
@@ -526,21 +538,40 @@ class _JobWalker:
             self._shell(shell, publishes_only=leg > 0)
 
     def _shell(self, shell: _Shell, publishes_only: bool) -> None:
-        for written in shell.step.commands:
+        self._publishes_only = publishes_only
+        try:
+            self._run_commands(shell, shell.step.commands)
+        finally:
+            self._publishes_only = False
+
+    def _run_commands(self, shell: _Shell, commands: tuple[Command, ...], makes_followed: bool = False) -> None:
+        """Classify the commands of one shell in order; ``cd`` moves it. ``makes_followed``: a
+        Makefile recipe line whose sub-makes the Makefile expansion already followed."""
+        for written in commands:
+            if self._chain:  # a line of a repository script: findings there show the way to it
+                self.out.hops.setdefault((written.location.path, written.location.line), self._chain)
             if written.words[:1] == ("cd",) and len(written.words) >= 2:
                 _cd(shell, written.words[1])
                 continue
             if not written.words:
                 shell.variables.update(written.assignments)
+            build = repo_scripts.docker_build(written)
+            if build is not None:
+                self._docker_build(shell, build)
             package = package_for_dir(self.project, shell.directory)
             scripts = cmds.script_lookup(package)
             for command in (c for leg in self._matrix_commands(written, scripts) for c in _variable_command(leg, shell)):
-                command_env = dict(shell.env)
-                for name, value in command.assignments:
-                    command_env[name] = runtime_var(name, value, command.location, self.provider, shell.env)
-                for result in cmds.classify(command, scripts, self._workspace()):
-                    if not publishes_only or isinstance(result, cmds.Publish):
-                        self._command_result(shell, command, result, command_env, package)
+                self._classified(shell, command, package, scripts, makes_followed)
+
+    def _classified(self, shell: _Shell, command: Command, package: PackageJson | None, scripts: cmds.ScriptLookup, makes_followed: bool) -> None:
+        command_env = dict(shell.env)
+        for name, value in command.assignments:
+            command_env[name] = runtime_var(name, value, command.location, self.provider, shell.env)
+        for result in cmds.classify(command, scripts, self._workspace()):
+            if makes_followed and isinstance(result, cmds.RunsScript) and result.kind is cmds.ScriptKind.MAKE:
+                continue  # the Makefile expansion already followed this sub-make
+            if not self._publishes_only or isinstance(result, (cmds.Publish, cmds.RunsScript)):
+                self._command_result(shell, command, result, command_env, package)
 
     def _matrix_expansions(self, text: str) -> list[str] | None:
         """``text`` once per value of the first matrix axis it names (``${{ matrix.pkg }}``);
@@ -569,6 +600,66 @@ class _JobWalker:
         # so `npm test -- --shard=${{ matrix.shard }}` is not counted once per shard.
         return tuple(c for leg in (legs if publishes else legs[:1]) for c in leg)
 
+    # Repository scripts -----------------------------------------------------------------
+
+    def _follow(self, shell: _Shell, command: Command, run: cmds.RunsScript, env: dict[str, EnvVar], package: PackageJson | None) -> None:
+        """Run the repository file ``run`` names with this shell's state, as if its commands
+        were written here (spec: "Publish step", repository scripts)."""
+        target = repo_scripts.resolve(run, repo_scripts.run_directory(run, shell.directory, package))
+        shown = repo_scripts.display(run)
+        where = run.script_command.location if run.script_command is not None else command.location
+        noted = repo_scripts.worth_a_note(run, run.script_command or command)
+        if target.problem is not None:
+            if noted:
+                self.out.unfollowed.append(UnfollowedCommand(where, f"`{shown}`: {target.problem}"))
+            return
+        script = repo_scripts.script_at(self.project, target)
+        if script is not None and script.path in self._following:
+            return  # a cycle: the file is already being followed further out
+        if len(self._following) >= repo_scripts.MAX_HOPS:
+            self.out.unfollowed.append(UnfollowedCommand(where, f"`{shown}`: not followed, deeper than {repo_scripts.MAX_HOPS} files"))
+            return
+        if script is None:
+            if noted and target.worth_noting:
+                self.out.unfollowed.append(UnfollowedCommand(where, f"`{shown}`: {repo_scripts.missing_reason(self.project, target)}"))
+            return
+        hops = (Related(command.location, f"runs `{shown}`"), *(Related(loc, f"package.json script `{name}`") for name, loc in run.via_scripts))
+        environment = {name: f"${{{name}}}" for name in env}  # make reads the environment as variables
+        shells, notes = repo_scripts.shells_of(script, run, target, repo_scripts.project_makefiles(self.project), environment)
+        self.out.unfollowed.extend(UnfollowedCommand(location, message) for location, message in notes)
+        saved = self._chain, self._following
+        self._following = self._following | {script.path}
+        try:
+            for inner in shells:
+                self._chain = (*saved[0], *hops, *inner.hops)
+                self._run_shell(shell, inner, env)
+        finally:
+            self._chain, self._following = saved
+
+    def _docker_build(self, shell: _Shell, build: repo_scripts.DockerBuild) -> None:
+        """``docker build -t T``: a later ``docker run T`` runs on the Node of the Dockerfile's
+        ``FROM`` line."""
+        dockerfile = repo_scripts.script_at(self.project, repo_scripts.dockerfile_target(build, shell.directory))
+        if not isinstance(dockerfile, Dockerfile):
+            return
+        image = repo_scripts.built_image(dockerfile, build.stage)
+        if image is not None:
+            for tag in build.tags:
+                self.out.built_images[repo_scripts.image_name(tag)] = image
+
+    def _run_shell(self, caller: _Shell, inner: repo_scripts.ScriptShell, env: dict[str, EnvVar]) -> None:
+        """One shell of a followed file: the caller's own (``source``) or a child that starts
+        with the caller's environment and folder and dies with its exports."""
+        shell = caller if inner.shared else _Shell(caller.index, caller.step, inner.directory, dict(env), id_token_here=caller.id_token_here)
+        first = inner.commands[0].location if inner.commands else None
+        for name, value in inner.env:
+            shell.env[name] = runtime_var(name, value, first or caller.step.location, self.provider, shell.env)
+        before = len(self.out.publishes), len(self.out.unfollowed)
+        self._run_commands(shell, inner.commands, inner.makes_followed)
+        # A JS call assembled at run time that neither publishes nor was noted as run-time already.
+        if inner.computed is not None and first is not None and (len(self.out.publishes), len(self.out.unfollowed)) == before:
+            self.out.unfollowed.append(UnfollowedCommand(first, f"`{redact(inner.computed)[:80]}` runs a command assembled at run time"))
+
     def _command_result(
         self, shell: _Shell, command: Command, result: cmds.Classified, env: dict[str, EnvVar], package: PackageJson | None
     ) -> None:
@@ -593,6 +684,8 @@ class _JobWalker:
             self._env_export(shell, command, result)
         elif isinstance(result, cmds.RunsCode):
             self.out.runs_code.append(command.location)
+        elif isinstance(result, cmds.RunsScript):
+            self._follow(shell, command, result, env, package)
         elif isinstance(result, cmds.Unfollowed):
             through = f" (through {', '.join(result.through)})" if result.through else ""
             self.out.unfollowed.append(UnfollowedCommand(command.location, result.what + through))
@@ -882,6 +975,7 @@ class _JobWalker:
                 action_pin=found.action_pin,
                 script_location=found.script_location,
                 id_token=id_token,
+                hops=self._chain,
                 stage=found.stage,
                 container_image=found.container_image,
                 directory=directory,

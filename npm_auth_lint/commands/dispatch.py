@@ -22,6 +22,10 @@ from npm_auth_lint.model import Command, Location
 
 ScriptLookup = Callable[[str], "tuple[str, Location] | None"]
 
+# The handler-table key of a program named by a path (`./x.sh`): no program name has a space.
+PATH_PROGRAM = "<path> "
+
+
 @dataclass(frozen=True)
 class WorkspaceMember:
     """A workspace package as the fan-out wrappers see it (``lerna run X``, ``pnpm -r exec``)."""
@@ -83,6 +87,11 @@ def classify_program(words: list[str], env: list[tuple[str, str]], command: Comm
     name = basename(words[0])
     # Windows also finds NPM.cmd, Npx.exe ...: the table's names are lowercase.
     handler = ctx.handlers.get(name) or ctx.handlers.get(name.lower())
+    if handler is None and ("/" in words[0] or "\\" in words[0]):
+        # `./scripts/publish.sh`, `bin/release`: a file of the repository (the handler of
+        # PATH_PROGRAM gets the path as written).
+        path_handler = ctx.handlers.get(PATH_PROGRAM)
+        return path_handler(words[0], words[1:], env, command, ctx) if path_handler is not None else []
     if handler is None:
         return []
     return handler(name, words[1:], env, command, ctx)

@@ -21,6 +21,7 @@ from npm_auth_lint.commands.publishers import (
     classify_release_it,
     classify_semantic_release,
 )
+from npm_auth_lint.commands.repo_scripts import SCRIPT_HANDLERS
 from npm_auth_lint.commands.results import Classified, EnvExport, ExportTarget, IdTokenExport
 from npm_auth_lint.commands.version_managers import classify_corepack, classify_volta
 from npm_auth_lint.commands.wrappers import (
@@ -77,6 +78,8 @@ HANDLERS: Mapping[str, Handler] = {
     "zsh": classify_inner_shell,
     "dash": classify_inner_shell,
     "eval": classify_inner_shell,
+    # Repository files (`./x.sh`, `bash x`, `make T`, `node x.mjs`); `bash -c` stays an inner shell.
+    **SCRIPT_HANDLERS,
 }
 
 

@@ -192,6 +192,32 @@ class RunsCode(_Result):
     what: str  # e.g. "npm run build", "npx", "install"
 
 
+class ScriptKind(str, enum.Enum):
+    """How a command runs a repository file (see :class:`RunsScript`)."""
+
+    SHELL = "shell"  # `bash x`, `./x.sh`, an executable file: a child shell
+    SOURCE = "source"  # `source x`, `. x`: this shell runs it (its `cd` and exports stay)
+    MAKE = "make"  # `make T`, `make -C dir T`, `make -f file T`
+    JS = "js"  # `node x.mjs`, `tsx x.ts`, `ts-node`, `zx`, `bun x.ts`
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunsScript(_Result):
+    """A command that runs a file of the repository, which the job walker follows.
+
+    ``path`` is the file as written (None for ``make`` without ``-f``: the Makefile of the
+    directory); ``args`` the arguments it gets (``$1``...; for ``make`` the targets);
+    ``directory`` make's ``-C``; ``variables`` make's ``VAR=value`` arguments.
+    """
+
+    kind: ScriptKind
+    runner: str  # the program as written: "bash", "./scripts/publish.sh", "make", "node"
+    path: str | None
+    args: tuple[str, ...] = ()
+    directory: str | None = None
+    variables: tuple[tuple[str, str], ...] = ()
+
+
 @dataclass(frozen=True, kw_only=True)
 class Unfollowed(_Result):
     """A command assembled at run time that may publish and cannot be followed (``$CMD``,
@@ -201,7 +227,7 @@ class Unfollowed(_Result):
 
 
 Classified = (
-    Publish | Install | NpmUpgrade | PackageManagerInstall | Login | NpmrcWrite | EnvExport | IdTokenExport | RunsCode | Unfollowed
+    Publish | Install | NpmUpgrade | PackageManagerInstall | Login | NpmrcWrite | EnvExport | IdTokenExport | RunsCode | Unfollowed | RunsScript
 )
 
 
