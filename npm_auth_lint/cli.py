@@ -290,7 +290,7 @@ def show_strategy(
     from npm_auth_lint.engine import lint as run_engine
     from npm_auth_lint.reporters.common import clean, redact_data
     from npm_auth_lint.reporters.text import printable
-    from npm_auth_lint.strategy import render_text, strategy, to_data
+    from npm_auth_lint.strategy import SCHEMA_VERSION, render_text, strategy, to_data
     from npm_auth_lint.workspace import find_root
 
     targets = paths or [Path(".")]
@@ -306,7 +306,7 @@ def show_strategy(
     # commands and job names as written, and those may hold a token or a terminal escape.
     secrets = tuple({secret for finding in result.findings for secret in finding.secrets})
     if output_format is Format.json:
-        document = {"schema": "npm-auth-lint/strategy", "version": 1, "pipelines": redact_data(to_data(strategies), secrets)}
+        document = {"schema": "npm-auth-lint/strategy", "version": SCHEMA_VERSION, "pipelines": redact_data(to_data(strategies), secrets)}
         typer.echo(json.dumps(document, indent=2))
     else:
         text = printable(clean(render_text(strategies), secrets)).rstrip("\n")

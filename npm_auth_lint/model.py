@@ -388,6 +388,11 @@ class Job:
     called_file: str | None = None
     default_working_directory: str | None = None
     hidden: bool = False  # GitLab `.name` templates, and jobs whose rules are all `when: never`: never run
+    # CircleCI contexts the workflow gives the job (names as written): npm's optional Context IDs.
+    contexts: tuple[str, ...] = ()
+    # What runs the job on a release, in words (`on: release`, a tag push, `$CI_COMMIT_TAG`,
+    # `filters: tags`); None when nothing tells. The strategy keeps such a pipeline.
+    release_trigger: str | None = None
 
 
 @dataclass(frozen=True)

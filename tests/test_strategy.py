@@ -26,15 +26,21 @@ def test_token_pipeline_migrates_with_exact_settings(tmp_path: Path) -> None:
     assert (only.file, only.job, only.provider, only.packages) == (".github/workflows/release.yml", "publish", "github", ("@acme/widget",))
     assert only.path == "token-oidc-viable"
     assert only.checklist[0].startswith("Wire the ID token: ")
-    assert only.checklist[-1] == "Remove secret NPM_TOKEN from the publish job, then revoke the token on npmjs.com"
+    assert only.checklist[-3:] == (
+        "Remove secret NPM_TOKEN from the publish job",
+        'After the first release through trusted publishing, set each package\'s publishing access to "Require two-factor '
+        'authentication and disallow tokens" (`npm access set mfa=publish @acme/widget`; trusted publishing is not affected)',
+        "Then revoke the token behind secret NPM_TOKEN on npmjs.com",
+    )
     (settings,) = only.trusted_publishers
     assert settings.fields == {
         "Organization or user": "Acme",
         "Repository": "Widget",
         "Workflow filename": "release.yml",
         "Environment name": "(leave empty)",
+        "Allowed actions": "npm publish",
     }
-    assert settings.command == "npm trust github @acme/widget --file release.yml --repo Acme/Widget"
+    assert settings.command == "npm trust github @acme/widget --file release.yml --repo Acme/Widget --allow-publish"
 
 
 def test_reusable_workflow_binds_to_the_calling_file(tmp_path: Path) -> None:
@@ -46,12 +52,15 @@ def test_reusable_workflow_binds_to_the_calling_file(tmp_path: Path) -> None:
     assert "<owner>" in only.trusted_publishers[0].command  # no origin: a placeholder, never a guess
 
 
-def test_self_hosted_token_is_not_viable(tmp_path: Path) -> None:
+def test_self_hosted_runner_is_a_required_change_not_a_blocker(tmp_path: Path) -> None:
+    # Spec "Blocker": moving the publish to a hosted runner is an edit to the CI file.
     root = materialize(FIXTURES / "use-trusted-publishing" / "self-hosted-note", tmp_path / "repo")
     (only,) = strategies_of(root)
-    assert only.path == "token-oidc-not-viable"
-    assert only.blockers and "self-hosted" in only.blockers[0]
-    assert only.trusted_publishers == ()
+    assert only.path == "token-oidc-viable"
+    assert only.blockers == ()
+    assert only.checklist[0].startswith("Publish from a hosted runner: move the publish out of job `publish` into a separate job")
+    assert "actions/download-artifact" in only.checklist[0]
+    assert only.trusted_publishers[0].packages == ("on-prem",)
 
 
 def test_circleci_settings_use_placeholders(tmp_path: Path) -> None:
@@ -113,4 +122,4 @@ def test_reusable_only_workflow_leaves_the_caller_as_placeholders(tmp_path: Path
     settings = only.trusted_publishers[0]
     assert settings.fields["Workflow filename"] == "<calling-workflow.yml> (the workflow that calls shared-npm-release.yml)"
     assert settings.fields["Organization or user"] == "<caller-owner>"
-    assert settings.command.endswith("--file <calling-workflow.yml> --repo <caller-owner>/<caller-repository>")
+    assert settings.command.endswith("--file <calling-workflow.yml> --repo <caller-owner>/<caller-repository> --allow-publish")

@@ -109,6 +109,25 @@ class Analysis:
                     ]
         return []
 
+    def toolchain_unknown(self, publish: PublishFact) -> str | None:
+        """Why the Node or npm that ``publish`` runs cannot be determined, or None when both are
+        known (or do not matter: a publish to another registry)."""
+        from npm_auth_lint.analysis.job_toolchain import npm_state
+
+        for facts, chain in self._toolchains_of(publish):
+            if chain.unresolved:
+                return chain.unresolved
+            pin = next((p for p in chain.pins if p.resolution is None), None)
+            if pin is not None:
+                return pin.why or f"`{pin.text}` ({pin.source}) cannot be resolved to a Node release"
+            if publish.kind is not PublisherKind.NPM_CLI:
+                continue
+            for pin in chain.pins:
+                state = npm_state(facts, chain, pin)
+                if state is not None and state.version is None and state.upgrade is not None:
+                    return f"the npm that `npm@{state.upgrade.spec}` installs cannot be resolved ({state.explanation})"
+        return None
+
     def npm_too_old(self, publish: PublishFact) -> bool:
         """An npm on PATH that never tries OIDC (below the npm floor of toolchain.floors) for this publish."""
         from npm_auth_lint.analysis.job_toolchain import npm_state

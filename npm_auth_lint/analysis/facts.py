@@ -130,6 +130,9 @@ class PublishFact:
     action_pin: ToolPin | None = None  # the publishing action and its ref (`uses:` line)
     script_location: Location | None = None  # the package.json script when via `npm run X`
     id_token: IdToken | None = None  # the ID token state where this publish runs
+    # A credential whose value the tool cannot see (an expression such as a step output): it may
+    # or may not be a long-lived token, so the strategy cannot say the publish relies on OIDC.
+    opaque_credential: Credential | None = None
 
     @property
     def is_npmjs(self) -> bool:

@@ -696,8 +696,17 @@ class _JobWalker:
                 action_pin=found.action_pin,
                 script_location=found.script_location,
                 id_token=id_token,
+                opaque_credential=_opaque(found.credential),
             )
         )
+
+
+def _opaque(credential: Credential | None) -> Credential | None:
+    """A credential from an expression the tool cannot see through (not a secret, variable or
+    literal), or None."""
+    if credential is not None and credential.source.kind is ValueSourceKind.EXPRESSION:
+        return credential
+    return None
 
 
 def analyze_job(project: Project, pipeline: Pipeline, job: Job) -> JobFacts:

@@ -1,0 +1,129 @@
+"""Assemble the strategy report: judge each publishing pipeline, give each package one
+configuration, number the checklist and link each unknown to the step that resolves it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from npm_auth_lint.analysis import Analysis
+from npm_auth_lint.analysis.facts import PublishFact
+from npm_auth_lint.strategy.checklist import Judgement, judge
+from npm_auth_lint.strategy.choice import Candidate, Choice, candidate, choose, how_to_consolidate
+from npm_auth_lint.strategy.model import PATH_ORDER, Consolidation, PipelineStrategy, PublishingPath, Unknown
+from npm_auth_lint.strategy.settings import allowed_actions, settings
+
+PLACEHOLDER_PACKAGE = "<package>"
+
+
+def _unique(items: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+@dataclass(frozen=True)
+class _Group:
+    key: tuple[str, str]  # (entry file, job id)
+    publishes: tuple[PublishFact, ...]
+    judged: tuple[Judgement, ...]
+    path: PublishingPath
+    names: tuple[str, ...]
+
+    @property
+    def gets_settings(self) -> bool:
+        return any(j.settings for j in self.judged) and self.path is not PublishingPath.TOKEN_NOT_VIABLE
+
+    @property
+    def npmjs(self) -> list[PublishFact]:
+        return [p for p, j in zip(self.publishes, self.judged) if j.settings]
+
+
+def _groups(analysis: Analysis) -> list[_Group]:
+    by_key: dict[tuple[str, str], list[PublishFact]] = {}
+    for publish in sorted(analysis.publishes, key=lambda p: p.location):
+        by_key.setdefault((publish.pipeline.entry_file, publish.job.id), []).append(publish)
+    groups = []
+    for key, publishes in by_key.items():
+        judged = tuple(judge(analysis, p) for p in publishes)
+        path = min((j.path for j in judged), key=PATH_ORDER.index)
+        names = _unique([pkg.name.value for p in publishes for pkg in p.packages if pkg.name is not None])
+        groups.append(_Group(key, tuple(publishes), judged, path, names))
+    return groups
+
+
+def _choices(groups: list[_Group]) -> dict[str, Choice]:
+    """For each package name: the pipeline that keeps its one trusted publisher."""
+    by_package: dict[str, list[Candidate]] = {}
+    for group in groups:
+        if not group.gets_settings:
+            continue
+        first = group.npmjs[0]
+        for name in group.names:
+            by_package.setdefault(name, []).append(candidate(group.key, first))
+    return {name: choose(candidates) for name, candidates in by_package.items()}
+
+
+def _numbered(before: Sequence[str], middle: Sequence[str], after: Sequence[str], unknowns: Sequence[Unknown]) -> tuple[tuple[str, ...], tuple[Unknown, ...]]:
+    checklist = _unique([*before, *middle, *after])
+    linked = tuple(replace(u, step=checklist.index(u.resolve) + 1 if u.resolve in checklist else 0) for u in unknowns)
+    return checklist, linked
+
+
+def _pipeline(analysis: Analysis, group: _Group, choices: dict[str, Choice]) -> PipelineStrategy:
+    first = group.publishes[0]
+    actions = allowed_actions(group.npmjs) if group.gets_settings else ()
+    kept = [n for n in group.names if choices[n].kept.key == group.key] if group.gets_settings else []
+    handed = [n for n in group.names if n not in kept] if group.gets_settings else []
+    trusted: tuple = ()
+    middle: list[str] = []
+    if group.gets_settings and (kept or not group.names):
+        names = tuple(kept) or (PLACEHOLDER_PACKAGE,)
+        why = "; ".join(_unique([choices[n].why for n in kept if choices[n].why]))
+        trusted = (settings(group.npmjs[0], names, analysis.project.remote, actions, why),)
+        verb = "Make sure the trusted publisher on npmjs.com matches" if first.credential is None else "Add the trusted publisher on npmjs.com"
+        middle.append(f"{verb} (settings below, allowed actions: {', '.join(actions)})")
+    consolidate = _consolidations(group, handed, choices)
+    middle += [c.how for c in consolidate]
+    before = [s for j in group.judged for s in j.before]
+    after = [s for j in group.judged for s in j.after] if trusted else [s for j in group.judged for s in j.after if not j.settings]
+    if len(kept) == 1:  # the hardening command names the package when there is one
+        after = [step.replace("<package>", kept[0]) for step in after]
+    unknowns = _unique([u for j in group.judged for u in j.unknowns])
+    checklist, linked = _numbered(before, middle, after, unknowns)
+    return PipelineStrategy(
+        file=group.key[0],
+        job=group.key[1],
+        provider=first.provider.value,
+        packages=group.names,
+        path=group.path.value,
+        path_title=group.path.title,
+        publish="; ".join(_unique([p.display for p in group.publishes])),
+        location=", ".join(_unique([f"{p.location.path}:{p.location.line}" for p in group.publishes])),
+        blockers=_unique([b for j in group.judged for b in j.blockers]),
+        checklist=checklist,
+        trusted_publishers=trusted,
+        unknowns=linked,
+        allowed_actions=actions,
+        consolidate=consolidate,
+    )
+
+
+def _consolidations(group: _Group, handed: list[str], choices: dict[str, Choice]) -> tuple[Consolidation, ...]:
+    by_kept: dict[tuple[str, str], list[str]] = {}
+    for name in handed:
+        by_kept.setdefault(choices[name].kept.key, []).append(name)
+    this = candidate(group.key, group.npmjs[0]) if handed else None
+    out = []
+    for key, names in by_kept.items():
+        choice = choices[names[0]]
+        how = how_to_consolidate(this, choice.kept)  # type: ignore[arg-type]
+        out.append(Consolidation(tuple(names), key[0], key[1], choice.why, f"{how} (npm keeps the trusted publisher of {', '.join(names)} for `{key[0]}` job `{key[1]}`)"))
+    return tuple(out)
+
+
+def strategy(analysis: Analysis) -> list[PipelineStrategy]:
+    """One entry per publishing pipeline (entry CI file + job), in file and line order, from the
+    analysis the engine computed for the project (``LintResult.analyses``)."""
+    groups = _groups(analysis)
+    choices = _choices(groups)
+    return [_pipeline(analysis, group, choices) for group in groups]
