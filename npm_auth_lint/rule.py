@@ -20,10 +20,14 @@ import inspect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from npm_auth_lint.analysis import Analysis
 from npm_auth_lint.model import Confidence, Finding, Location, Project, Related, Severity
+
+if TYPE_CHECKING:
+    # Only for the annotation: listing or documenting rules (and the reporters, which read rule
+    # metadata) must not load the analysis.
+    from npm_auth_lint.analysis import Analysis
 
 DOCS_URL = "https://github.com/npm-auth-lint/npm-auth-lint/blob/main/README.md"
 
