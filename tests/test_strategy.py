@@ -8,7 +8,7 @@ from pathlib import Path
 from npm_auth_lint.cli import main
 from npm_auth_lint.config import Config
 from npm_auth_lint.engine import lint
-from npm_auth_lint.strategy import render_text, strategy
+from npm_auth_lint.strategy import UnknownKind, render_text, strategy
 
 from .conftest import FIXTURES, materialize
 
@@ -94,10 +94,13 @@ def test_checklist_upgrades_an_outdated_toolchain_first(tmp_path: Path) -> None:
     ci = root / ".gitlab-ci.yml"
     ci.write_text(ci.read_text().replace("image: node:24", "image: node:20"))
     (only,) = strategies_of(root)
-    first = only.checklist[0]
+    # `xargs npm publish {}`: which folder it publishes is an unknown, resolved first.
+    (unknown,) = only.unknowns
+    assert unknown.kind is UnknownKind.PACKAGE and unknown.step == 1
+    first = only.checklist[1]
     assert first.startswith("Upgrade Node to 24.5.0 or newer (e.g. `image: node:24`): `node:20` gives Node 20.")
     assert first.endswith("; trusted publishing needs Node >= 22.14.0 and npm >= 11.5.1")
-    assert only.checklist[1].startswith("Wire the ID token: ")
+    assert only.checklist[2].startswith("Wire the ID token: ")
 
 
 def test_checklist_upgrades_npm_alone_when_node_is_new_enough(tmp_path: Path) -> None:

@@ -10,21 +10,27 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from npm_auth_lint import commands as cmds
-from npm_auth_lint.analysis.facts import JobFacts, PublishFact, ToolPin
+from npm_auth_lint.analysis.facts import JobFacts, PublishFact, ToolPin, Unknown, UnknownKind
 from npm_auth_lint.analysis.jobs import analyze_job
 from npm_auth_lint.analysis.job_toolchain import PublishToolchain
 from npm_auth_lint.knowledge.publishing import PublisherKind
 from npm_auth_lint.model import Hosting, Location, Project, Provider
 
-__all__ = ["Analysis", "Blocker", "analyze", "not_viable_reason"]
+__all__ = ["Analysis", "Blocker", "Unknown", "UnknownKind", "analyze", "not_viable_reason"]
+
+# Public forges: a CI file of one provider in a repository whose origin is on another of these is
+# a mirror (where the pipeline runs is unknown); any other origin host is a self-managed forge.
+PUBLIC_FORGES = frozenset({"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitea.com", "git.sr.ht"})
+_PROVIDER_FORGE = {Provider.GITHUB: "github.com", Provider.GITLAB: "gitlab.com"}
 
 
 @dataclass(frozen=True)
 class Blocker:
-    """Why OIDC cannot work for a publish.
+    """Why OIDC cannot work for a publish (spec: "Blocker").
 
-    ``platform`` blockers cannot be fixed by editing the CI configuration (a self-hosted runner,
-    a self-managed GitLab); the others are required changes (upgrade a publisher).
+    ``platform`` blockers cannot be fixed by editing the CI configuration (a self-managed GitLab,
+    GitHub Enterprise Server); the others are required changes (upgrade a publisher, publish from
+    a hosted runner instead of a self-hosted one).
     """
 
     location: Location
@@ -44,6 +50,42 @@ class Analysis:
 
     def blockers(self, publish: PublishFact) -> tuple[Blocker, ...]:
         return tuple(_blockers(self.project, publish))
+
+    def unknowns(self, publish: PublishFact) -> tuple[Unknown, ...]:
+        """What decides ``publish``'s verdict but is computed at run time (spec: "Unknown"), in
+        a stable order: what the walk found (package, ID-token audience, registry), then where
+        the pipeline runs, then its Node/npm/publisher version. Empty when every fact is known."""
+        found: list[Unknown] = [*publish.unknowns]
+        runner = _runner_unknown(self.project, publish)
+        if runner is not None:
+            found.append(runner)
+        if publish.is_npmjs:
+            found += self._toolchain_unknowns(publish)
+        unique: dict[tuple[UnknownKind, str], Unknown] = {}
+        for unknown in found:
+            unique.setdefault((unknown.kind, unknown.what), unknown)
+        return tuple(unique.values())
+
+    def _toolchain_unknowns(self, publish: PublishFact) -> list[Unknown]:
+        from npm_auth_lint.analysis.job_toolchain import npm_state
+
+        found: list[Unknown] = []
+        for facts, chain in self._toolchains_of(publish):
+            if chain.unresolved is not None:
+                found.append(Unknown(UnknownKind.NODE_VERSION, publish.location, f"the Node version: {chain.unresolved}"))
+            for pin in chain.pins:
+                if pin.resolution is None and chain.unresolved is None:
+                    why = pin.why or f"`{pin.text}` ({pin.source}) cannot be resolved to a Node release"
+                    found.append(Unknown(UnknownKind.NODE_VERSION, pin.location, f"the Node version: {why}"))
+                state = npm_state(facts, chain, pin) if publish.kind is PublisherKind.NPM_CLI else None
+                if state is not None and state.version is None:
+                    found.append(Unknown(UnknownKind.NPM_VERSION, state.location, f"the npm version: {state.explanation}"))
+        if publish.kind is PublisherKind.OWN_CLIENT and _own_client_version_unknown(publish):
+            found.append(Unknown(
+                UnknownKind.PUBLISHER_VERSION, publish.location,
+                f"the version of `{publish.display}`, which publishes with its own registry client (its version decides trusted publishing)",
+            ))
+        return found
 
     @cached_property
     def toolchains(self) -> tuple[tuple[JobFacts, PublishToolchain], ...]:
@@ -109,25 +151,6 @@ class Analysis:
                     ]
         return []
 
-    def toolchain_unknown(self, publish: PublishFact) -> str | None:
-        """Why the Node or npm that ``publish`` runs cannot be determined, or None when both are
-        known (or do not matter: a publish to another registry)."""
-        from npm_auth_lint.analysis.job_toolchain import npm_state
-
-        for facts, chain in self._toolchains_of(publish):
-            if chain.unresolved:
-                return chain.unresolved
-            pin = next((p for p in chain.pins if p.resolution is None), None)
-            if pin is not None:
-                return pin.why or f"`{pin.text}` ({pin.source}) cannot be resolved to a Node release"
-            if publish.kind is not PublisherKind.NPM_CLI:
-                continue
-            for pin in chain.pins:
-                state = npm_state(facts, chain, pin)
-                if state is not None and state.version is None and state.upgrade is not None:
-                    return f"the npm that `npm@{state.upgrade.spec}` installs cannot be resolved ({state.explanation})"
-        return None
-
     def npm_too_old(self, publish: PublishFact) -> bool:
         """An npm on PATH that never tries OIDC (below the npm floor of toolchain.floors) for this publish."""
         from npm_auth_lint.analysis.job_toolchain import npm_state
@@ -181,25 +204,84 @@ def pin_can_reach(pin: str, minimum: str) -> bool | None:
     return ranges.can_reach(text, minimum)
 
 
+HOSTED_RUNNER_FIX = "publish from a hosted runner, e.g. a separate publish job on a hosted runner that takes the build as an artifact"
+
+
+def _runner_blocker(publish: PublishFact) -> Blocker | None:
+    """A self-hosted runner: a required change (move the publish job), not a blocker."""
+    job = publish.job
+    runner = job.runner
+    if runner is None or runner.hosting is not Hosting.SELF_HOSTED:
+        return None
+    where = runner.location or job.location
+    if job.provider is Provider.GITHUB:
+        reason = f"job `{job.id}` runs on a self-hosted runner ({runner.why or ', '.join(runner.labels)}); npm supports GitHub-hosted runners only"
+    elif job.provider is Provider.GITLAB:
+        reason = f"job `{job.id}` is pinned by tags ({', '.join(runner.labels)}) to self-managed runners; npm supports GitLab.com shared runners only"
+    else:
+        reason = f"job `{job.id}` runs on a self-hosted runner ({runner.why or ', '.join(runner.labels)}); npm supports CircleCI cloud only"
+    return Blocker(where, reason, False, HOSTED_RUNNER_FIX)
+
+
+def _forge(host: str | None) -> str | None:
+    """The origin's forge host without the aliases forges serve SSH on (``ssh.github.com``)."""
+    if not host:
+        return None
+    for prefix in ("www.", "ssh.", "altssh."):
+        if host.startswith(prefix) and host[len(prefix):] in PUBLIC_FORGES:
+            return host[len(prefix):]
+    return host
+
+
+def _forge_blocker(project: Project, publish: PublishFact) -> Blocker | None:
+    """A self-managed GitLab or GitHub Enterprise Server: the origin is on a forge host that is
+    not one of the public forges (a public one other than the provider's is a mirror: unknown)."""
+    expected = _PROVIDER_FORGE.get(publish.provider)
+    host = _forge(project.remote.host if project.remote is not None else None)
+    if expected is None or host is None or host in PUBLIC_FORGES:
+        return None
+    if publish.provider is Provider.GITLAB:
+        reason = f"the repository is hosted on {host}, a self-managed GitLab, not gitlab.com; npm supports GitLab.com only"
+    else:
+        reason = f"the repository is hosted on {host}, not github.com (GitHub Enterprise Server); npm supports github.com only"
+    return Blocker(publish.location, reason, True, "keep a granular access token scoped to the publish job")
+
+
+def _runner_unknown(project: Project, publish: PublishFact) -> Unknown | None:
+    """A CI file of one provider in a repository whose origin is on another public forge (a
+    `.gitlab-ci.yml` in a github.com repository: a mirror): where the pipeline runs is unknown."""
+    expected = _PROVIDER_FORGE.get(publish.provider)
+    host = _forge(project.remote.host if project.remote is not None else None)
+    if expected is None or host is None or host == expected or host not in PUBLIC_FORGES:
+        return None
+    provider = "GitLab" if publish.provider is Provider.GITLAB else "GitHub"
+    return Unknown(
+        UnknownKind.RUNNER, publish.job.location,
+        f"where the {provider} pipeline runs: the repository's origin is on {host}, so {expected} holds a mirror "
+        f"whose namespace and project are not known here",
+    )
+
+
+def _own_client_version_unknown(publish: PublishFact) -> bool:
+    """A publisher with its own registry client whose version does not tell OIDC support."""
+    support = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.publisher)
+    if support is None or support.never:
+        return False
+    pin = publish.tool_pin
+    if pin is None or support.minimum is None:
+        return True
+    return pin_can_reach(pin.version, support.minimum) is None
+
+
 def _blockers(project: Project, publish: PublishFact) -> list[Blocker]:
     found: list[Blocker] = []
     job = publish.job
-    runner = job.runner
-    if runner is not None and runner.hosting is Hosting.SELF_HOSTED:
-        where = runner.location or job.location
-        if job.provider is Provider.GITHUB:
-            reason = f"job `{job.id}` runs on a self-hosted runner ({runner.why or ', '.join(runner.labels)}); npm supports GitHub-hosted runners only"
-        elif job.provider is Provider.GITLAB:
-            reason = f"job `{job.id}` is pinned by tags ({', '.join(runner.labels)}) to self-managed runners; npm supports GitLab.com shared runners only"
-        else:
-            reason = f"job `{job.id}` runs on a self-hosted runner ({runner.why or ', '.join(runner.labels)}); npm supports CircleCI cloud only"
-        found.append(Blocker(where, reason, True, "move the publish to a hosted runner, or keep a granular access token scoped to the publish step"))
-    remote = project.remote
-    if job.provider is Provider.GITLAB and remote is not None and remote.host and remote.host != "gitlab.com":
-        found.append(Blocker(
-            publish.location, f"the repository is hosted on {remote.host}, not gitlab.com; npm supports GitLab.com only", True,
-            "keep a granular access token scoped to the publish job",
-        ))
+    runner = _runner_blocker(publish)
+    if runner is not None:
+        found.append(runner)
+    forge = _forge_blocker(project, publish)
+    if forge is not None:
+        found.append(forge)
     if job.provider is Provider.CIRCLECI and publish.provenance:
         found.append(Blocker(
             publish.location, f"provenance is requested ({publish.provenance_via}) but npm generates no provenance on CircleCI", False,

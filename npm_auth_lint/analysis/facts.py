@@ -52,6 +52,32 @@ class TargetOrigin(enum.Enum):
     NPM_DEFAULT_BESIDE_SCOPED = "npm-default-beside-scoped"
 
 
+class UnknownKind(enum.Enum):
+    """What kind of value that decides a verdict is computed at run time (spec: "Unknown")."""
+
+    PACKAGE = "package"  # which package a publish publishes (`npm publish "$@"`, `cd $DIR`)
+    AUDIENCE = "id-token-audience"  # an ID-token audience built by a command
+    REGISTRY = "registry"  # the publish target comes from a variable
+    NODE_VERSION = "node-version"  # the Node a publish job runs
+    NPM_VERSION = "npm-version"  # the npm a publish job runs
+    PUBLISHER_VERSION = "publisher-version"  # a publisher with its own registry client, version unknown
+    RUNNER = "runner"  # where the pipeline runs (a GitLab pipeline of a github.com mirror)
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value that decides a verdict but cannot be known from the repository.
+
+    ``location`` is the line that computes it (or the publish line); ``what`` names it in words,
+    e.g. "the package `npm publish \"$@\"` publishes (its folder is an argument of the script)".
+    Rules stay silent or say "cannot be determined"; the strategy marks the pipeline unverified.
+    """
+
+    kind: UnknownKind
+    location: Location
+    what: str
+
+
 @dataclass(frozen=True)
 class Credential:
     """A registry credential in effect for a step, and the line that puts it in scope."""
@@ -133,6 +159,17 @@ class PublishFact:
     # A credential whose value the tool cannot see (an expression such as a step output): it may
     # or may not be a long-lived token, so the strategy cannot say the publish relies on OIDC.
     opaque_credential: Credential | None = None
+    # The folder it publishes, repository-relative ('' for the root); None when not known.
+    directory: str | None = ""
+    # What the walk could not know for this publish (its package, a computed ID-token audience,
+    # a registry from a variable); :meth:`Analysis.unknowns` adds the toolchain and runner.
+    unknowns: tuple[Unknown, ...] = ()
+
+    @property
+    def package_known(self) -> bool:
+        """Whether the packages it publishes are known (else ``packages`` is empty, and the
+        strategy shows a placeholder rather than "no package.json")."""
+        return not any(u.kind is UnknownKind.PACKAGE for u in self.unknowns)
 
     @property
     def is_npmjs(self) -> bool:

@@ -36,13 +36,18 @@ from npm_auth_lint.analysis.facts import (
     PublishFact,
     TargetOrigin,
     ToolPin,
+    Unknown,
+    UnknownKind,
 )
 from npm_auth_lint.analysis.packages import (
+    Attribution,
+    change_dir,
+    computed,
     join_dir,
     normalise_dir,
     package_for_dir,
-    selected_package,
-    spec_package,
+    selector_attribution,
+    spec_attribution,
     tool_pin,
     workspace_packages,
 )
@@ -101,6 +106,8 @@ class _Found:
     action_pin: ToolPin | None = None
     script_location: Location | None = None
     id_token: IdToken | None = None
+    attribution: Attribution | None = None  # None: the package of `package`/`workspace` above
+    unknowns: tuple[Unknown, ...] = ()
 
 
 @dataclass
@@ -129,6 +136,8 @@ class _Shell:
     env: dict[str, EnvVar]  # the step's environment plus this shell's exports
     unexported: dict[str, cmds.IdTokenExport] = field(default_factory=dict)  # set, not yet exported
     id_token_here: Location | None = None  # where this shell exported the npm ID token
+    # Why the current folder cannot be known (`cd $DIR`, `working-directory: ${{ matrix.x }}`).
+    directory_unknown: str | None = None
 
 
 @dataclass
@@ -440,11 +449,11 @@ class _JobWalker:
 
     def _script(self, index: int, step: Step, env: dict[str, EnvVar]) -> None:
         shell = _Shell(index, step, self._step_dir(step), dict(env))
+        if step.working_directory is not None and computed(step.working_directory):
+            shell.directory_unknown = f"the folder `working-directory: {step.working_directory}` names"
         for command in step.commands:
             if command.words[:1] == ("cd",) and len(command.words) >= 2:
-                moved = join_dir(shell.directory, command.words[1])
-                if moved is not None:
-                    shell.directory = moved
+                _cd(shell, command.words[1])
                 continue
             package = package_for_dir(self.project, shell.directory)
             command_env = dict(shell.env)
@@ -459,7 +468,7 @@ class _JobWalker:
         """Record what one classified command does."""
         index, step = shell.index, shell.step
         if isinstance(result, cmds.Publish):
-            self._command_publish(index, step, result, env, package, shell.directory, shell.id_token_here)
+            self._command_publish(index, step, result, env, package, shell.directory, shell.id_token_here, shell.directory_unknown)
         elif isinstance(result, cmds.Install):
             self._install(index, step, command.location, _display(command, result.tool), env, shell.directory)
             self.out.runs_code.append(command.location)
@@ -584,13 +593,17 @@ class _JobWalker:
         package: PackageJson | None,
         directory: str,
         id_token_here: Location | None,
+        directory_unknown: str | None = None,
     ) -> None:
         if result.tool is cmds.Tool.SEMANTIC_RELEASE and not publishes_to_npm(self.project, directory):
             return  # its configuration releases without @semantic-release/npm publishing
-        if result.spec is not None and not result.recursive:
-            package, directory = spec_package(self.project, result.spec, directory)
-        if result.workspace and not result.recursive:
-            package = selected_package(self.project, result.workspace, env, directory) or package
+        attribution = self._attribution(result, env, package, directory, directory_unknown)
+        if attribution.unknown is not None:
+            package = None  # not the package of the current folder: nothing is guessed
+        elif len(attribution.packages) == 1 and attribution.directory is not None:
+            package, directory = attribution.packages[0], attribution.directory
+        elif attribution.directory is not None and not (result.recursive or result.tool in _WORKSPACE_TOOLS):
+            package, directory = package_for_dir(self.project, attribution.directory), attribution.directory
         root = self.project.package_at("")
         result = cmds.refine_tool(result, {**(root.dependencies if root else {}), **(package.dependencies if package else {})})
         target = publish_target(self.project, result, env, self.state, package, directory)
@@ -620,7 +633,26 @@ class _JobWalker:
             tool_pin=tool_pin(result.tool_package, self.project, package),
             script_location=result.via_scripts[0][1] if result.via_scripts else None,
             id_token=id_token,
+            attribution=attribution,
+            unknowns=_package_unknown(attribution, result.command.location),
         ))
+
+    def _attribution(
+        self, result: cmds.Publish, env: dict[str, EnvVar], package: PackageJson | None, directory: str, directory_unknown: str | None
+    ) -> Attribution:
+        """The packages a publish command publishes (spec: each publish is attributed to the
+        package in the directory it publishes; unknown → no guess)."""
+        if result.workspace:
+            if directory_unknown is not None and not result.workspace.startswith("@") and "/" in result.workspace:
+                return Attribution((), None, directory_unknown)
+            return selector_attribution(self.project, result.workspace, env, directory)
+        if directory_unknown is not None:
+            return Attribution((), None, directory_unknown)
+        if result.recursive or result.tool in _WORKSPACE_TOOLS:
+            return Attribution(workspace_packages(self.project, self.project.package_at("") or package), directory)
+        if result.spec is not None:
+            return spec_attribution(self.project, result.spec, directory)
+        return Attribution((package,) if package is not None and not package.private else (), directory)
 
     def _id_token_wired(self, here: Location | None) -> bool:
         """Whether the npm ID token reaches this publish (GitLab ``id_tokens``, CircleCI export)."""
@@ -661,7 +693,10 @@ class _JobWalker:
 
     def _add_publish(self, index: int, step: Step, found: _Found) -> None:
         package = found.package
-        if found.workspace:
+        directory: str | None = package.directory if package is not None else self._step_dir(step)
+        if found.attribution is not None:
+            packages, directory = found.attribution.packages, found.attribution.directory
+        elif found.workspace:
             packages = workspace_packages(self.project, self.project.package_at("") or package)
         else:
             packages = (package,) if package is not None and not package.private else ()
@@ -697,6 +732,8 @@ class _JobWalker:
                 script_location=found.script_location,
                 id_token=id_token,
                 opaque_credential=_opaque(found.credential),
+                directory=directory,
+                unknowns=found.unknowns,
             )
         )
 
@@ -707,6 +744,23 @@ def _opaque(credential: Credential | None) -> Credential | None:
     if credential is not None and credential.source.kind is ValueSourceKind.EXPRESSION:
         return credential
     return None
+
+
+def _cd(shell: _Shell, target: str) -> None:
+    """``cd target``: a known folder, or (``cd $DIR``) an unknown one until a ``cd`` to a known
+    place (a relative ``cd`` from an unknown folder stays unknown)."""
+    moved = change_dir(shell.directory, target)
+    relative = not target.startswith(("/", "~", "$")) and moved is not None
+    if moved is None:
+        shell.directory_unknown = f"the folder `cd {target}` moves to"
+    elif shell.directory_unknown is None or not relative:
+        shell.directory, shell.directory_unknown = moved, None
+
+
+def _package_unknown(attribution: Attribution, where: Location) -> tuple[Unknown, ...]:
+    if attribution.unknown is None:
+        return ()
+    return (Unknown(UnknownKind.PACKAGE, where, f"which package it publishes: {attribution.unknown}"),)
 
 
 def analyze_job(project: Project, pipeline: Pipeline, job: Job) -> JobFacts:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import pathspec
 
@@ -76,21 +77,6 @@ def _workspace_packages(project: Project, root: PackageJson | None) -> tuple[Pac
     return tuple(sorted((p for p in members if not p.private), key=lambda p: p.path))
 
 
-def spec_package(project: Project, spec: str, directory: str) -> tuple[PackageJson | None, str]:
-    """The package ``npm publish <spec>`` publishes: a folder with a package.json, else unknown.
-
-    A tarball, a variable (``$package``) or a folder without a committed package.json does not
-    say which package it is, so none is assumed (not the package of the current directory).
-    """
-    folder = join_dir(directory, spec)
-    if folder is not None and not spec.strip().strip("\"'").endswith((".tgz", ".tar.gz")):
-        package = project.package_at(folder)
-        if package is not None:
-            return package, folder
-    return None, directory
-
-
-
 def tool_pin(package_name: str | None, project: Project, package: PackageJson | None) -> ToolPin | None:
     """Where the publishing tool's version is pinned: a dependency, else (for a package
     manager) the ``packageManager`` field corepack activates, e.g. ``yarn@4.0.2+sha256...``,
@@ -141,3 +127,88 @@ def selected_package(project: Project, selector: str, env: Mapping[str, EnvVar],
             return package
     folder = join_dir(directory, text)
     return project.package_at(folder) if folder is not None else None
+
+
+# ------------------------------------------------------------------------------------------
+# Attribution: which packages one publish publishes (spec: "Trusted publisher settings")
+
+_COMPUTED = re.compile(r"\$|`|\$\{\{")
+_TARBALL = (".tgz", ".tar.gz", ".tar")
+# The checkout root under the names the providers give it (`cd $GITHUB_WORKSPACE/packages/x`).
+_WORKSPACE_ROOT = re.compile(r"^[\"']?\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY)\}?(?:/|$)")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The packages one publish publishes and the folder it publishes from.
+
+    ``unknown`` says in words what cannot be known (the folder of ``npm publish "$@"``, of
+    ``cd $DIR``, of a selector from a variable); then ``packages`` is empty and ``directory`` None:
+    nothing is guessed, the strategy shows a placeholder.
+    """
+
+    packages: tuple[PackageJson, ...]
+    directory: str | None
+    unknown: str | None = None
+
+
+def computed(word: str) -> bool:
+    """Whether a word is computed at run time (a variable, a command substitution, an expression)."""
+    return bool(_COMPUTED.search(word))
+
+
+def change_dir(base: str, target: str) -> str | None:
+    """``cd target`` from ``base``: the new folder, or None when it cannot be known.
+
+    The providers' checkout-root variables are the root (``cd $GITHUB_WORKSPACE/packages/x``)."""
+    text = target.strip()
+    match = _WORKSPACE_ROOT.match(text)
+    if match:
+        return join_dir("", text[match.end():].strip("\"'") or ".")
+    return join_dir(base, text)
+
+
+def _publishable(package: PackageJson | None) -> tuple[PackageJson, ...]:
+    return (package,) if package is not None and not package.private else ()
+
+
+def spec_attribution(project: Project, spec: str, directory: str) -> Attribution:
+    """``npm publish <spec>``: the package in that folder; unknown for a computed argument, a
+    tarball, or a folder without a committed package.json (built at run time)."""
+    text = spec.strip().strip("\"'")
+    if computed(text):
+        return Attribution((), None, f"the folder `{text}` names is computed at run time")
+    if text.endswith(_TARBALL):
+        return Attribution((), None, f"the package in the tarball `{text}`")
+    folder = change_dir(directory, text)
+    package = project.package_at(folder) if folder is not None else None
+    if package is None:
+        return Attribution((), folder, f"the package in `{text}` (no package.json committed there: it is built at run time)")
+    return Attribution(_publishable(package), folder)
+
+
+def selector_attribution(project: Project, selector: str, env: Mapping[str, EnvVar], directory: str) -> Attribution:
+    """``npm -w X`` / ``pnpm --filter X``: the packages named or matched (a glob of names or
+    folders, ``./packages/*``); unknown for a selector from a variable or pnpm's graph syntax."""
+    one = selected_package(project, selector, env, directory)
+    if one is not None:
+        return Attribution(_publishable(one), one.directory)
+    text = selector.strip().strip("\"'")
+    if computed(text) or any(mark in text for mark in ("...", "{", "!", "^", "[")) or "*" not in text:
+        return Attribution((), None, f"the package(s) the selector `{text}` picks")
+    matched = _glob_packages(project, text, directory)
+    if not matched:
+        return Attribution((), None, f"the package(s) the selector `{text}` picks (it matches no committed package.json)")
+    return Attribution(tuple(p for p in matched if not p.private), directory)
+
+
+def _glob_packages(project: Project, pattern: str, directory: str) -> tuple[PackageJson, ...]:
+    """Packages whose name, or folder (a pattern with a ``/`` that starts with ``.``), matches."""
+    import fnmatch
+
+    if pattern.startswith("."):
+        folder_glob = normalise_dir(posixpath.join(directory, pattern))
+        found = [p for p in project.packages if p.directory and fnmatch.fnmatchcase(p.directory, folder_glob)]
+    else:
+        found = [p for p in project.packages if p.name is not None and fnmatch.fnmatchcase(p.name.value, pattern)]
+    return tuple(sorted(found, key=lambda p: p.path))

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from npm_auth_lint.analysis import Analysis, Blocker
+from npm_auth_lint.analysis import HOSTED_RUNNER_FIX, Analysis, Blocker
 from npm_auth_lint.analysis.advice import id_token_fix
 from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.model import Hosting, Provider
+from npm_auth_lint.model import Provider
 from npm_auth_lint.strategy.model import DECISIVE, PublishingPath, Unknown
-from npm_auth_lint.strategy.unknowns import is_mirror, unknowns_of
+from npm_auth_lint.strategy.unknowns import unknowns_of
 
 # Node that the engines of an upgraded publisher accept (npm-facts §9: semantic-release 25 and
 # @semantic-release/npm 13 declare `^22.14.0 || >=24.10.0`), by the package the upgrade names.
@@ -37,12 +37,9 @@ class Judgement:
     settings: bool  # whether the pipeline gets trusted-publisher settings
 
 
-def _runner_blocker(blocker: Blocker, publish: PublishFact) -> bool:
-    runner = publish.job.runner
-    return (
-        blocker.platform and runner is not None and runner.hosting is Hosting.SELF_HOSTED
-        and blocker.location == (runner.location or publish.job.location)
-    )
+def _runner_blocker(blocker: Blocker) -> bool:
+    """A self-hosted runner: a required change, told below as a separate hosted publish job."""
+    return blocker.fix == HOSTED_RUNNER_FIX
 
 
 def hosted_runner_step(publish: PublishFact, reason: str) -> str:
@@ -110,13 +107,11 @@ def _install_token_step(analysis: Analysis, publish: PublishFact) -> list[str]:
 def judge(analysis: Analysis, publish: PublishFact) -> Judgement:
     unknowns = tuple(unknowns_of(analysis, publish))
     blockers = analysis.blockers(publish)
-    mirror = is_mirror(analysis, publish)
-    runner = [b for b in blockers if _runner_blocker(b, publish)]
-    # A GitLab pipeline of a mirror is not blocked: where it runs is an unknown.
-    platform = [b.reason for b in blockers if b.platform and b not in runner and not (mirror and b.location == publish.location)]
+    runner = [b for b in blockers if _runner_blocker(b)]
+    platform = [b.reason for b in blockers if b.platform]
     resolving = [u.resolve for u in unknowns]
     changes = [hosted_runner_step(publish, b.reason) for b in runner]
-    changes += [_publisher_step(b) for b in blockers if not b.platform]
+    changes += [_publisher_step(b) for b in blockers if not b.platform and b not in runner]
     if publish.is_npmjs and not platform:
         changes += _toolchain_steps(analysis, publish, blockers)
     granted = publish.id_token is not None and publish.id_token.granted

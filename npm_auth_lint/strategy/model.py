@@ -45,14 +45,16 @@ PATH_ORDER = (
 class UnknownKind(str, enum.Enum):
     """What kind of value the verdict rests on but the tool cannot determine (spec: "Unknown")."""
 
-    TOOLCHAIN = "toolchain"  # the Node or npm the publish runs
-    PUBLISHER = "publisher"  # the version of a publisher with its own registry client
-    TARGET = "target"  # the registry, from a variable or expression
+    TARGET = "registry"  # the registry, from a variable or expression
+    CI_HOST = "ci-host"  # where the pipeline runs (a GitLab pipeline of a repository on github.com)
+    RUNNER = "runner"  # whether the runner is hosted (a label from a variable)
+    TOOLCHAIN = "node-version"  # the Node the publish runs
+    NPM = "npm-version"  # the npm the publish runs
+    PUBLISHER = "publisher-version"  # the version of a publisher with its own registry client
+    PACKAGE = "package"  # which package a publish publishes
+    AUDIENCE = "id-token-audience"  # an ID-token audience computed at run time
     CREDENTIAL = "credential"  # a credential computed at run time
-    AUDIENCE = "audience"  # an ID-token audience computed at run time
     ENVIRONMENT = "environment"  # the deployment environment, from an expression
-    RUNNER = "runner"  # whether the runner is hosted
-    CI_HOST = "ci-host"  # where the pipeline runs (a mirror on another forge)
 
 
 # Unknowns that decide whether trusted publishing is viable at all: the pipeline is unverified

@@ -7,15 +7,13 @@ Each unknown names the value, where it is written, and the checklist step that r
 from __future__ import annotations
 
 from npm_auth_lint import commands as cmds
-from npm_auth_lint.analysis import Analysis, pin_can_reach
+from npm_auth_lint.analysis import Analysis
 from npm_auth_lint.analysis.facts import PublishFact, TargetOrigin
-from npm_auth_lint.knowledge.publishing import PublisherKind
+from npm_auth_lint.analysis.facts import Unknown as AnalysisUnknown
+from npm_auth_lint.analysis.facts import UnknownKind as AnalysisKind
 from npm_auth_lint.model import Hosting, Provider, ValueSourceKind
-from npm_auth_lint.strategy.model import Unknown, UnknownKind
+from npm_auth_lint.strategy.model import DECISIVE, Unknown, UnknownKind
 
-# Public forges other than gitlab.com: a `.gitlab-ci.yml` in a repository whose origin is one of
-# these is a mirror, and where its pipeline runs cannot be told from the repository.
-OTHER_PUBLIC_FORGES = frozenset({"github.com", "bitbucket.org", "codeberg.org"})
 _REGISTRY_VARIABLES = ("NPM_CONFIG_REGISTRY", "npm_config_registry")
 
 
@@ -28,17 +26,58 @@ def computed(text: str) -> bool:
     return "$" in text
 
 
-def is_mirror(analysis: Analysis, publish: PublishFact) -> bool:
-    remote = analysis.project.remote
-    return publish.provider is Provider.GITLAB and remote is not None and remote.host in OTHER_PUBLIC_FORGES
-
-
 def unknowns_of(analysis: Analysis, publish: PublishFact) -> list[Unknown]:
-    """The unknowns of one publish, in checklist order (what decides viability first)."""
-    found = [*_target(publish), *_host(analysis, publish), *_runner(publish)]
-    if publish.is_npmjs or found:
-        found += [*_toolchain(analysis, publish), *_publisher(publish), *_credential(publish), *_environment(publish)]
-    return found
+    """The unknowns of one publish: the analysis's (:meth:`Analysis.unknowns`), each with the
+    step that resolves it, then what only the strategy needs (a runner label, a credential or an
+    environment computed at run time), in checklist order: what decides viability first."""
+    found = [_from_analysis(publish, unknown) for unknown in analysis.unknowns(publish)]
+    kinds = {u.kind for u in found}
+    if UnknownKind.TARGET not in kinds:
+        found += _target(publish)
+    found += [*_runner(publish), *_credential(publish), *_environment(publish)]
+    return sorted(found, key=lambda u: u.kind not in DECISIVE)
+
+
+def _from_analysis(publish: PublishFact, unknown: AnalysisUnknown) -> Unknown:
+    kind = _KINDS[unknown.kind]
+    return Unknown(kind, unknown.what, _where(unknown.location), _resolve(publish, kind))
+
+
+_KINDS = {
+    AnalysisKind.PACKAGE: UnknownKind.PACKAGE,
+    AnalysisKind.AUDIENCE: UnknownKind.AUDIENCE,
+    AnalysisKind.REGISTRY: UnknownKind.TARGET,
+    AnalysisKind.NODE_VERSION: UnknownKind.TOOLCHAIN,
+    AnalysisKind.NPM_VERSION: UnknownKind.NPM,
+    AnalysisKind.PUBLISHER_VERSION: UnknownKind.PUBLISHER,
+    AnalysisKind.RUNNER: UnknownKind.CI_HOST,
+}
+
+
+def _resolve(publish: PublishFact, kind: UnknownKind) -> str:
+    """The checklist step that makes an unknown of the analysis known."""
+    from npm_auth_lint import toolchain
+    from npm_auth_lint.analysis.advice import id_token_fix, node_pin_example
+
+    floor = toolchain.npm_floor(publish.provider is Provider.CIRCLECI)
+    job = f"`{publish.job.id}`"
+    if kind is UnknownKind.TOOLCHAIN:
+        return (f"Pin Node in job {job} (e.g. {node_pin_example(publish.provider)}) so the publish gets "
+                f"Node >= {toolchain.NODE_OIDC_FLOOR} and npm >= {floor}")
+    if kind is UnknownKind.NPM:
+        return f"Install a fixed npm before the publish (`npm install -g npm@^{floor}`) so the npm that publishes is known"
+    if kind is UnknownKind.PUBLISHER:
+        support = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.publisher)
+        package = support.package if support is not None else publish.display
+        minimum = f" {support.minimum} or newer" if support is not None and support.minimum else ""
+        return f"Pin {package}{minimum} in package.json so the version that publishes is known"
+    if kind is UnknownKind.PACKAGE:
+        return f"Name the package folder of `{publish.display}` literally (a path argument or the step's working directory)"
+    if kind is UnknownKind.AUDIENCE:
+        return f"Write the ID token's audience literally: {id_token_fix(publish.job)}"
+    if kind is UnknownKind.TARGET:
+        return f"Write the registry literally where {publish.target_via} sets it (`https://registry.npmjs.org/` for npmjs)"
+    return "Check that the pipeline runs on GitLab.com (the only GitLab npm supports) and enter its namespace and project in the settings below"
 
 
 def _target(publish: PublishFact) -> list[Unknown]:
@@ -60,18 +99,6 @@ def _target(publish: PublishFact) -> list[Unknown]:
     return []
 
 
-def _host(analysis: Analysis, publish: PublishFact) -> list[Unknown]:
-    if not is_mirror(analysis, publish):
-        return []
-    host = analysis.project.remote.host  # type: ignore[union-attr]
-    return [Unknown(
-        UnknownKind.CI_HOST,
-        f"the repository's origin is on {host}: whether this GitLab pipeline runs on GitLab.com (the only GitLab npm supports) cannot be told",
-        _where(publish.job.location),
-        "Check that the pipeline runs on GitLab.com and enter its namespace and project in the settings below",
-    )]
-
-
 def _runner(publish: PublishFact) -> list[Unknown]:
     runner = publish.job.runner
     if runner is None or runner.hosting is not Hosting.UNKNOWN:
@@ -80,39 +107,6 @@ def _runner(publish: PublishFact) -> list[Unknown]:
     return [Unknown(
         UnknownKind.RUNNER, f"whether job `{publish.job.id}` runs on a hosted runner cannot be told ({runner.why or ', '.join(runner.labels)})",
         _where(where), f"Run job `{publish.job.id}` on a hosted runner named literally (npm supports hosted runners only)",
-    )]
-
-
-def _toolchain(analysis: Analysis, publish: PublishFact) -> list[Unknown]:
-    reason = analysis.toolchain_unknown(publish)
-    if reason is None:
-        return []
-    from npm_auth_lint import toolchain
-    from npm_auth_lint.analysis.advice import node_pin_example
-
-    circleci = publish.provider is Provider.CIRCLECI
-    floor = toolchain.npm_floor(circleci)
-    if reason.startswith("the npm that"):
-        resolve = f"Install a fixed npm before the publish (`npm install -g npm@^{floor}`) so the npm that publishes is known"
-    else:
-        resolve = (
-            f"Pin Node in job `{publish.job.id}` (e.g. {node_pin_example(publish.provider)}) so the publish gets "
-            f"Node >= {toolchain.NODE_OIDC_FLOOR} and npm >= {floor}"
-        )
-    return [Unknown(UnknownKind.TOOLCHAIN, f"the toolchain of `{publish.display}` cannot be determined: {reason}", _where(publish.location), resolve)]
-
-
-def _publisher(publish: PublishFact) -> list[Unknown]:
-    """A publisher with its own registry client whose version is not pinned where the tool reads."""
-    support = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.publisher)
-    if publish.kind is not PublisherKind.OWN_CLIENT or support is None or support.never or support.minimum is None:
-        return []
-    pin = publish.tool_pin
-    if pin is not None and pin_can_reach(pin.version, support.minimum) is not None:
-        return []
-    return [Unknown(
-        UnknownKind.PUBLISHER, f"`{publish.display}` publishes with its own registry client; its version cannot be determined",
-        _where(publish.location), f"Pin {support.package} {support.minimum} or newer (its first release with trusted publishing)",
     )]
 
 
