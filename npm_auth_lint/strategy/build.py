@@ -15,6 +15,7 @@ from npm_auth_lint.strategy.model import PATH_ORDER, Consolidation, PipelineStra
 from npm_auth_lint.strategy.settings import allowed_actions, settings
 
 PLACEHOLDER_PACKAGE = "<package>"
+_SAYS_OIDC_WORKS = frozenset({PublishingPath.TRUSTED_WORKING, PublishingPath.TRUSTED_WITH_FALLBACK, PublishingPath.UNVERIFIED})
 
 
 def _unique(items: Sequence[Any]) -> tuple[Any, ...]:
@@ -90,13 +91,17 @@ def _pipeline(analysis: Analysis, group: _Group, choices: dict[str, Choice]) -> 
         after = [step.replace("<package>", kept[0]) for step in after]
     unknowns = _unique([u for j in group.judged for u in j.unknowns])
     checklist, linked = _numbered(before, middle, after, unknowns)
+    path = group.path
+    if handed and path in _SAYS_OIDC_WORKS:
+        # npm accepts the package only from the kept pipeline: this one's OIDC exchange fails.
+        path = PublishingPath.TRUSTED_BROKEN
     return PipelineStrategy(
         file=group.key[0],
         job=group.key[1],
         provider=first.provider.value,
         packages=group.names,
-        path=group.path.value,
-        path_title=group.path.title,
+        path=path.value,
+        path_title=path.title,
         publish="; ".join(_unique([p.display for p in group.publishes])),
         location=", ".join(_unique([f"{p.location.path}:{p.location.line}" for p in group.publishes])),
         blockers=_unique([b for j in group.judged for b in j.blockers]),

@@ -63,19 +63,21 @@ def _publisher_step(blocker: Blocker) -> str:
     return step
 
 
-def _engines_node(publish: PublishFact, blockers: tuple[Blocker, ...]) -> str | None:
-    """The oldest Node that trusted publishing and every upgraded publisher's engines accept."""
-    ranges_needed = [engines for b in blockers if not b.platform for package, engines in PUBLISHER_ENGINES.items() if package in b.fix]
-    if not ranges_needed:
-        return None
+def _engines(blockers: tuple[Blocker, ...]) -> list[str]:
+    """The Node ranges the engines of every upgraded publisher declare."""
+    return list(dict.fromkeys(engines for b in blockers if not b.platform for package, engines in PUBLISHER_ENGINES.items() if package in b.fix))
+
+
+def _oldest_node(specs: list[str], major: int | None = None) -> str | None:
+    """The oldest Node release (of ``major``, if given) that trusted publishing and ``specs`` accept."""
     from npm_auth_lint import toolchain
     from npm_auth_lint.toolchain import ranges
     from npm_auth_lint.toolchain.data import release_data
 
     for release in sorted(release_data().node, key=lambda r: ranges.version_key(r.version)):
-        if release.prerelease or not toolchain.meets_node_floor(release.version):
+        if release.prerelease or not toolchain.meets_node_floor(release.version) or major not in (None, release.major):
             continue
-        if all(ranges.satisfies(release.version, spec) for spec in ranges_needed):
+        if all(ranges.satisfies(release.version, spec) for spec in specs):
             return release.version
     return None
 
@@ -83,13 +85,27 @@ def _engines_node(publish: PublishFact, blockers: tuple[Blocker, ...]) -> str | 
 def _toolchain_steps(analysis: Analysis, publish: PublishFact, blockers: tuple[Blocker, ...]) -> list[str]:
     """The Node/npm upgrade, naming a Node the upgraded publisher's engines accept."""
     from npm_auth_lint import toolchain
+    from npm_auth_lint.toolchain import ranges
 
     steps = analysis.toolchain_changes(publish)
-    node = _engines_node(publish, blockers)
+    specs = _engines(blockers)
+    node = _oldest_node(specs) if specs else None
     if node is None:
         return steps
     oldest = toolchain.oldest_node_meeting_floors(publish.provider is Provider.CIRCLECI)
-    return [step.replace(f"Upgrade Node to {oldest} or newer", f"Upgrade Node to {node} or newer") for step in steps]
+    steps = [step.replace(f"Upgrade Node to {oldest} or newer", f"Upgrade Node to {node} or newer") for step in steps]
+    if any(step.startswith("Upgrade Node") for step in steps):
+        return steps
+    # Node meets trusted publishing's floor but not the upgraded publisher's engines (24.5-24.9).
+    for _, chain in analysis.toolchains:
+        for pin in chain.pins if chain.publish is publish else ():
+            version = getattr(pin.resolution, "version", None)
+            if version is None or all(ranges.satisfies(version, spec) for spec in specs):
+                continue
+            same_line = _oldest_node(specs, int(version.split(".")[0]))
+            wanted = f"Node {same_line} or newer" if same_line else f"Node {node} or newer"
+            return [*steps, f"Upgrade to {wanted}: `{pin.text}` gives Node {version}, and the upgraded publisher's engines need Node {' and '.join(specs)}"]
+    return steps
 
 
 def _install_token_step(analysis: Analysis, publish: PublishFact) -> list[str]:

@@ -58,12 +58,8 @@ def choose(candidates: list[Candidate]) -> Choice:
     on_release = [c for c in ordered if c.release_trigger]
     if on_release:
         kept = on_release[0]
-        return Choice(kept, f"it runs on a release ({kept.release_trigger}); npm keeps one trusted publisher per package")
-    return Choice(
-        ordered[0],
-        f"none of the {len(bindings)} pipelines that publish it runs on a release, so the first by file and line; "
-        "npm keeps one trusted publisher per package",
-    )
+        return Choice(kept, f"it runs on a release ({kept.release_trigger})")
+    return Choice(ordered[0], f"none of the {len(bindings)} pipelines that publish it runs on a release, and it is the first by file and line")
 
 
 def how_to_consolidate(this: Candidate, kept: Candidate) -> str:

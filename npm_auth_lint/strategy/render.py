@@ -77,7 +77,7 @@ def _pipeline_lines(s: PipelineStrategy) -> list[str]:
         target = settings.packages[0] if count == 1 else f"each of the {count} packages"
         lines.append(f"    trusted publisher for {target} ({settings.provider}):")
         if settings.chosen_because:
-            lines.append(f"      kept here because {settings.chosen_because}")
+            lines.append(f"      kept here because {settings.chosen_because} (npm keeps one trusted publisher per package)")
         lines.extend(f"      {name}: {value}" for name, value in settings.fields.items())
         if settings.commands:
             lines.append(f"      or, with {NPM_TRUST_REQUIRES}:")
@@ -85,5 +85,5 @@ def _pipeline_lines(s: PipelineStrategy) -> list[str]:
         else:
             lines.append(f"      or, with {NPM_TRUST_REQUIRES}: {settings.command}")
     for c in s.consolidate:
-        lines.append(f"    {', '.join(c.packages)}: trusted publisher kept by {c.keep_file} · job {c.keep_job} ({c.why})")
+        lines.append(f"    {', '.join(c.packages)}: trusted publisher kept by {c.keep_file} · job {c.keep_job}, because {c.why}")
     return lines

@@ -34,6 +34,11 @@ def allowed_actions(publishes: Sequence[PublishFact]) -> tuple[str, ...]:
     return tuple(action for action in (PUBLISH, STAGE_PUBLISH) if action in found)
 
 
+def _slug(name: str) -> str:
+    """A context name as a placeholder word (no spaces or shell characters)."""
+    return "".join(c if c.isalnum() or c in "-_." else "-" for c in name)
+
+
 def _placeholder(name: str) -> str:
     return f"<{name}>"
 
@@ -127,11 +132,12 @@ def _circleci(publish: PublishFact, quoted: str, remote: GitRemote | None) -> tu
         "VCS origin": origin,
         # Optional: with context IDs, npm accepts only runs that use those contexts.
         "Context IDs": (
-            "(optional) " + ", ".join(f"<ID of context {name}>" for name in contexts) + " (Organization Settings → Contexts)"
+            "(optional) " + ", ".join(f"<ID of context {name}>" for name in contexts) + " (Organization Settings → Contexts; "
+            "then only runs with these contexts may publish)"
             if contexts else "(optional)"
         ),
     }
-    context_args = "".join(f" --context-id {shlex.quote(f'<ID of context {name}>')}" for name in contexts)
+    context_args = "".join(f" --context-id <{_slug(name)}-context-id>" for name in contexts)
     command = (
         f"npm trust circleci {quoted} --org-id <ORG_ID> --project-id <PROJECT_ID> "
         f"--pipeline-definition-id <PIPELINE_DEFINITION_ID> --vcs-origin {origin}{context_args}"
