@@ -158,6 +158,26 @@ def test_strategy_golden(case: str, tmp_path: Path, capsys) -> None:
         assert output == golden.read_text(encoding="utf-8")
 
 
+def test_strategy_documents_match_the_shipped_schema(tmp_path: Path, capsys) -> None:
+    import importlib.resources
+
+    import jsonschema
+
+    schema = json.loads(importlib.resources.files("npm_auth_lint.data").joinpath("strategy.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    documents = [json.loads((STRATEGY_GOLDENS / f"{case}.json").read_text()) for case in STRATEGY_CASES]
+    for document in documents:
+        assert not sorted(validator.iter_errors(document), key=str)
+    paths = {p["path"] for d in documents for p in d["pipelines"]}
+    assert {"unverified", "trusted-publishing", "trusted-publishing-broken", "token-oidc-viable"} <= paths
+    # A document with an unknown path or a missing key is rejected: the schema can fail.
+    broken = json.loads(json.dumps(documents[0]))
+    broken["pipelines"][0]["path"] = "granular-token"
+    del broken["pipelines"][0]["unknowns"]
+    assert len(list(validator.iter_errors(broken))) == 2
+
+
 def test_every_provider_has_a_fixture_for_each_item() -> None:
     items = ("unverified", "one configuration per package", "checklist", "contexts")
     covered = {
