@@ -17,8 +17,9 @@ from npm_auth_lint.strategy.model import DECISIVE, PublishingPath, Unknown
 from npm_auth_lint.strategy.unknowns import unknowns_of
 
 # Node that the engines of an upgraded publisher accept (npm-facts §9: semantic-release 25 and
-# @semantic-release/npm 13 declare `^22.14.0 || >=24.10.0`), by the package the upgrade names.
-PUBLISHER_ENGINES = {"@semantic-release/npm": "^22.14.0 || >=24.10.0"}
+# @semantic-release/npm 13 declare `^22.14.0 || >=24.10.0`), by a word of the package the upgrade
+# names ("semantic-release" matches both). Kept here until the publisher table carries engines.
+PUBLISHER_ENGINES = {"semantic-release": "^22.14.0 || >=24.10.0"}
 HARDENING = (
     'After the first release through trusted publishing, set each package\'s publishing access to "Require two-factor '
     'authentication and disallow tokens" (`npm access set mfa=publish <package>`; trusted publishing is not affected)'
