@@ -393,6 +393,10 @@ class Job:
     # What runs the job on a release, in words (`on: release`, a tag push, `$CI_COMMIT_TAG`,
     # `filters: tags`); None when nothing tells. The strategy keeps such a pipeline.
     release_trigger: str | None = None
+    # Host names the job's service containers answer at (GitHub `services:` keys, GitLab
+    # `services:` aliases and image-derived names, CircleCI secondary images' `name:`): a
+    # registry there is a local test registry (spec: "Publish credential").
+    services: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

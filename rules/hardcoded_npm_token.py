@@ -11,6 +11,9 @@ Finds npm credentials written in plain text in any file the tool scans:
   or as a publishing action's token input (`JS-DevTools/npm-publish` `token:`).
 
 The finding points at the line holding the value. The value itself is never printed.
+A credential for a local test registry (`localhost`, `127.0.0.1`, `[::1]`, or a service
+container of the job, e.g. Verdaccio) is test data and is not reported, nor are the literal
+variables of a job that publishes only to such a registry.
 
 ## Why is this bad?
 Anyone who can read the repository (and every fork, clone, cache and CI log of it) can publish
@@ -50,6 +53,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from npm_auth_lint.analysis.facts import CredentialChannel
+from npm_auth_lint.analysis.registry_urls import is_local_registry
 from npm_auth_lint.credential_sources import is_credential_name, is_literal_credential, looks_like_token
 from npm_auth_lint.model import Finding, Location, NpmrcEntry, NpmrcKind, Severity, ValueSourceKind
 from npm_auth_lint.redact import NPM_TOKEN
@@ -73,6 +77,13 @@ def _npmrc_message(entry: NpmrcEntry, kind: NpmrcKind) -> str:
     )
 
 
+def _for_local_registry(entry: NpmrcEntry, registry: str | None) -> bool:
+    """A credential scoped to a local test registry, or unscoped in a file whose registry is one."""
+    if entry.scope and entry.scope.startswith("//"):
+        return is_local_registry(entry.scope)
+    return registry is not None and is_local_registry(registry)
+
+
 class HardcodedNpmToken(Rule):
     __doc__ = __doc__
     id = "hardcoded-npm-token"
@@ -93,12 +104,19 @@ class HardcodedNpmToken(Rule):
     def _npmrc_entries(self, ctx: Context) -> Iterator[Finding]:
         for npmrc in ctx.project.npmrcs:
             secret_keys = YARNRC_YML_SECRET_KEYS if npmrc.kind is NpmrcKind.YARNRC_YML else NPMRC_SECRET_KEYS
+            registry = next((e.value for e in npmrc.entries if e.key in ("registry", "npmRegistryServer") and not e.scope), None)
             for entry in npmrc.entries:
+                if _for_local_registry(entry, registry):
+                    continue  # a token for a local test registry (Verdaccio) is test data
                 if entry.key in secret_keys and is_literal_credential(entry.value):
                     yield self.finding(entry.value_location, _npmrc_message(entry, npmrc.kind), secrets=(entry.value,))
 
     def _ci_env_values(self, ctx: Context) -> Iterator[Finding]:
+        # A job that publishes only to a local test registry (Verdaccio) holds test data.
+        local_only = {id(j.job) for j in ctx.facts.jobs if j.local_publishes and not j.publishes}
         for _pipeline, job in ctx.project.jobs():
+            if id(job) in local_only:
+                continue
             for env in (*job.env, *(e for step in job.steps for e in step.env)):
                 if env.source.kind is not ValueSourceKind.LITERAL:
                     continue

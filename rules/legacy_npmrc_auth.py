@@ -53,6 +53,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from npm_auth_lint.analysis.registry_urls import is_local_registry
 from npm_auth_lint.model import Finding, NpmrcEntry, NpmrcFile, NpmrcKind, Severity
 from npm_auth_lint.rule import Context, Rule
 
@@ -64,7 +65,16 @@ def _is_registry_scope(scope: str | None) -> bool:
     return bool(scope) and scope.startswith("//")
 
 
+def _local_test_npmrc(npmrc: NpmrcFile) -> bool:
+    """An npmrc whose `registry=` is a local test registry (Verdaccio on localhost): its
+    credentials are test data (spec: "Publish credential")."""
+    registry = next((e.value for e in npmrc.entries if e.key == "registry" and not e.scope), None)
+    return registry is not None and is_local_registry(registry)
+
+
 def _npmrc_messages(npmrc: NpmrcFile) -> Iterator[tuple[NpmrcEntry, str]]:
+    if _local_test_npmrc(npmrc):
+        return
     basic_scopes = {e.scope for e in npmrc.entries if e.key == "username"} & {
         e.scope for e in npmrc.entries if e.key == "_password"
     }

@@ -181,7 +181,7 @@ def test_strategy_documents_match_the_shipped_schema(tmp_path: Path, capsys) -> 
 def test_every_provider_has_a_fixture_for_each_item() -> None:
     items = ("unverified", "one configuration per package", "checklist", "contexts")
     covered = {
-        "unverified": {"github-unverified-node", "gitlab-unverified-registry", "circleci-unverified-machine"},
+        "unverified": {"github-unverified-node", "gitlab-unverified-registry", "circleci-unverified-machine", "circleci-computed-audience"},
         "one configuration per package": {"github-two-workflows", "gitlab-two-environments", "circleci-and-github"},
         "checklist": {"github-self-hosted-semantic-release", "gitlab-self-managed-runner", "circleci-self-hosted-runner"},
         "contexts": {"circleci-and-github", "circleci-self-hosted-runner"},
@@ -201,6 +201,7 @@ def _one(case: str, tmp_path: Path):
         ("github-unverified-node", UnknownKind.TOOLCHAIN),
         ("gitlab-unverified-registry", UnknownKind.TARGET),
         ("circleci-unverified-machine", UnknownKind.TOOLCHAIN),
+        ("circleci-computed-audience", UnknownKind.AUDIENCE),
     ],
 )
 def test_unverified_names_the_unknown_and_the_step_resolving_it(case: str, kind: UnknownKind, tmp_path: Path) -> None:

@@ -252,3 +252,6 @@ class JobFacts:
     node_setups: tuple[NodeSetup, ...]
     # Long-lived credentials set in the file at workflow/global or job level.
     job_level_credentials: tuple[Credential, ...] = ()
+    # Publishes to a local test registry (localhost, a service container): not publishing
+    # pipelines, so not in ``publishes``; their credentials are test data.
+    local_publishes: tuple[Location, ...] = ()

@@ -52,8 +52,8 @@ from npm_auth_lint.analysis.packages import (
     workspace_packages,
 )
 from npm_auth_lint.analysis.targets import provenance as provenance_request
-from npm_auth_lint.analysis.targets import publish_target, setup_node_scope
-from npm_auth_lint.analysis.registry_urls import NPMJS, nerf_dart, scope_matches
+from npm_auth_lint.analysis.targets import WrittenRegistry, publish_target, setup_node_scope
+from npm_auth_lint.analysis.registry_urls import NPMJS, is_local_registry, nerf_dart, scope_matches
 from npm_auth_lint.analysis.semantic_release import publishes_to_npm
 from npm_auth_lint.model import (
     Command,
@@ -62,6 +62,7 @@ from npm_auth_lint.model import (
     IdToken,
     Job,
     Location,
+    NpmrcEntry,
     NpmrcKind,
     PackageJson,
     Pipeline,
@@ -121,9 +122,10 @@ class _State:
     # owner for GitHub Packages): it applies only to packages of that scope.
     scoped_registries: dict[str, str] = field(default_factory=dict)
     id_token_exported: Location | None = None  # CircleCI: BASH_ENV export of NPM_ID_TOKEN
+    id_token_unknown: Unknown | None = None  # ... whose audience is computed at run time
     yarn_lines: list[AuthLine] = field(default_factory=list)  # npmAuthToken written to a .yarnrc.yml
-    # `registry=` / `@scope:registry=` lines written to an npmrc by a script: (scope, url, where).
-    registries: list[tuple[str | None, str, str]] = field(default_factory=list)
+    # `registry=` / `@scope:registry=` lines written to an npmrc by a script.
+    registries: list[WrittenRegistry] = field(default_factory=list)
 
 
 @dataclass
@@ -138,6 +140,7 @@ class _Shell:
     id_token_here: Location | None = None  # where this shell exported the npm ID token
     # Why the current folder cannot be known (`cd $DIR`, `working-directory: ${{ matrix.x }}`).
     directory_unknown: str | None = None
+    id_token_unknown: Unknown | None = None  # the exported ID token's audience is computed
 
 
 @dataclass
@@ -149,6 +152,7 @@ class _Collector:
     logins: list[tuple[Location, str]] = field(default_factory=list)
     runs_code: list[Location] = field(default_factory=list)
     node_setups: list[NodeSetup] = field(default_factory=list)
+    local_publishes: list[Location] = field(default_factory=list)
 
 
 def _initial_env(job: Job) -> dict[str, EnvVar]:
@@ -295,6 +299,7 @@ class _JobWalker:
             runs_code=tuple(self.out.runs_code),
             node_setups=tuple(self.out.node_setups),
             job_level_credentials=level,
+            local_publishes=tuple(self.out.local_publishes),
         )
 
     def _step_dir(self, step: Step) -> str:
@@ -468,7 +473,7 @@ class _JobWalker:
         """Record what one classified command does."""
         index, step = shell.index, shell.step
         if isinstance(result, cmds.Publish):
-            self._command_publish(index, step, result, env, package, shell.directory, shell.id_token_here, shell.directory_unknown)
+            self._command_publish(index, step, result, env, package, shell.directory, shell.id_token_here, shell)
         elif isinstance(result, cmds.Install):
             self._install(index, step, command.location, _display(command, result.tool), env, shell.directory)
             self.out.runs_code.append(command.location)
@@ -492,17 +497,18 @@ class _JobWalker:
         to this shell, or set and exported by a later ``export``."""
         if result.target is cmds.ExportTarget.UNEXPORTED:
             shell.unexported[result.name] = result
-        elif result.name == "NPM_ID_TOKEN" and result.audience == NPM_AUDIENCE:
+        elif _npm_id_token(result):
+            unknown = _audience_unknown(result, command.location)
             if result.target is cmds.ExportTarget.BASH_ENV:
-                self.state.id_token_exported = command.location
+                self.state.id_token_exported, self.state.id_token_unknown = command.location, unknown
             elif not result.via_scripts:
-                shell.id_token_here = command.location
+                shell.id_token_here, shell.id_token_unknown = command.location, unknown
 
     def _env_export(self, shell: _Shell, command: Command, result: cmds.EnvExport) -> None:
         token = shell.unexported.get(result.name)
         if token is not None and result.value is None and result.target is cmds.ExportTarget.SHELL:
-            if token.name == "NPM_ID_TOKEN" and token.audience == NPM_AUDIENCE:
-                shell.id_token_here = command.location
+            if _npm_id_token(token):
+                shell.id_token_here, shell.id_token_unknown = command.location, _audience_unknown(token, token.command.location)
             return
         if result.value is None or result.via_scripts and not result.target.persists:
             return  # an export inside a package script dies with the script's process
@@ -532,6 +538,10 @@ class _JobWalker:
         location = result.command.location
         credential: Credential | None = None
         auth_entries = [e for e in result.entries if e.key in ("_authToken", "_auth", "_password", "npmAuthToken", "npmAuthIdent")]
+        if auth_entries and all(self._for_local_registry(e, result.entries) for e in auth_entries):
+            # A token for a local test registry (Verdaccio) is test data (spec: "Publish credential").
+            self._record_write(index, result, None, env, None)
+            return
         for entry in auth_entries:
             credential = value_credential(entry.value, location, f"written to {target} at line {location.line}", env, self.provider, CredentialChannel.NPMRC_WRITE)
             if credential is not None:
@@ -545,15 +555,31 @@ class _JobWalker:
             credential = value_credential(
                 whole, location, f"the whole npmrc, written to {target} at line {location.line}", env, self.provider, CredentialChannel.NPMRC_WRITE,
             )
+        self._record_write(index, result, credential, env, whole)
+
+    def _for_local_registry(self, entry: NpmrcEntry, entries: tuple[NpmrcEntry, ...]) -> bool:
+        """An auth entry scoped to a local test registry, or unscoped beside a local `registry=`."""
+        if entry.scope and entry.scope.startswith("//"):
+            return is_local_registry(entry.scope, self.job.services)
+        registry = next((e.value for e in entries if e.key == "registry" and not e.scope), None)
+        return registry is not None and is_local_registry(registry, self.job.services)
+
+    def _record_write(
+        self, index: int, result: cmds.NpmrcWrite, credential: Credential | None, env: dict[str, EnvVar], whole: str | None
+    ) -> None:
+        """Record an npmrc write and what it puts in effect for later commands (registries, auth lines)."""
+        target = result.target.strip().strip("\"'")
+        location = result.command.location
         self.out.writes.append(
             NpmrcWriteFact(index, location, target, long_lived(credential), _display(result.command, "npmrc write"), result.kind, result.entries)
         )
+        level = _npmrc_level(target)
         via = f"{'yarnrc' if result.kind is NpmrcKind.YARNRC_YML else 'npmrc'} written at {location.path}:{location.line}"
         if result.kind is NpmrcKind.NPMRC:
             for entry in result.entries:
                 if entry.key == "registry" and entry.value.strip():
                     scope = entry.scope if entry.scope and entry.scope.startswith("@") else None
-                    self.state.registries.append((scope, entry.value.strip(), via))
+                    self.state.registries.append(WrittenRegistry(scope, entry.value.strip(), via, level))
         lines = tuple(
             AuthLine(
                 e.scope if e.scope and e.scope.startswith("//") else None, e.key, e.value, location, via,
@@ -569,10 +595,6 @@ class _JobWalker:
         if whole is not None and long_lived(credential) is not None:
             # Its lines are not known: take it as the token for every registry.
             lines = (AuthLine(None, "_authToken", whole, location, f"the whole npmrc written at {location.path}:{location.line}"),)
-        if _USER_NPMRC.match(target) or target.endswith("/.npmrc") and not _PROJECT_NPMRC.match(target):
-            level = "user"
-        else:
-            level = "project"
         self.state.layers.append(NpmrcLayer(level, lines))
 
     def _written_credential(
@@ -593,11 +615,11 @@ class _JobWalker:
         package: PackageJson | None,
         directory: str,
         id_token_here: Location | None,
-        directory_unknown: str | None = None,
+        shell: _Shell | None = None,
     ) -> None:
         if result.tool is cmds.Tool.SEMANTIC_RELEASE and not publishes_to_npm(self.project, directory):
             return  # its configuration releases without @semantic-release/npm publishing
-        attribution = self._attribution(result, env, package, directory, directory_unknown)
+        attribution = self._attribution(result, env, package, directory, shell.directory_unknown if shell else None)
         if attribution.unknown is not None:
             package = None  # not the package of the current folder: nothing is guessed
         elif len(attribution.packages) == 1 and attribution.directory is not None:
@@ -623,8 +645,11 @@ class _JobWalker:
             if long_lived(credential) is None and not self._id_token_wired(id_token_here):
                 credential = _settings_npm_token(self.provider, result.command.location) or credential
         id_token = self.job.id_token
+        unknowns = _package_unknown(attribution, result.command.location) + _registry_unknown(target, result.command.location)
         if self.provider is Provider.CIRCLECI:
             id_token = self._circleci_id_token(id_token_here)
+            audience = shell.id_token_unknown if shell is not None and id_token_here is not None else self.state.id_token_unknown
+            unknowns += (audience,) if audience is not None and id_token.granted else ()
         self._add_publish(index, step, _Found(
             result.command.location, tool, None, _script_display(result, tool.value), target, credential,
             provenance_request(result, env, package, self.project), package,
@@ -634,7 +659,7 @@ class _JobWalker:
             script_location=result.via_scripts[0][1] if result.via_scripts else None,
             id_token=id_token,
             attribution=attribution,
-            unknowns=_package_unknown(attribution, result.command.location),
+            unknowns=unknowns,
         ))
 
     def _attribution(
@@ -692,6 +717,11 @@ class _JobWalker:
         return None
 
     def _add_publish(self, index: int, step: Step, found: _Found) -> None:
+        if is_local_registry(found.target[0], self.job.services):
+            # A publish to a local test registry (Verdaccio on localhost or a service container)
+            # is not a publishing pipeline: no rule judges it, the strategy does not list it.
+            self.out.local_publishes.append(found.location)
+            return
         package = found.package
         directory: str | None = package.directory if package is not None else self._step_dir(step)
         if found.attribution is not None:
@@ -755,6 +785,37 @@ def _cd(shell: _Shell, target: str) -> None:
         shell.directory_unknown = f"the folder `cd {target}` moves to"
     elif shell.directory_unknown is None or not relative:
         shell.directory, shell.directory_unknown = moved, None
+
+
+def _npmrc_level(target: str) -> str:
+    """Which of npm's config layers an npmrc written at ``target`` is: "user" or "project"."""
+    if _USER_NPMRC.match(target) or target.endswith("/.npmrc") and not _PROJECT_NPMRC.match(target):
+        return "user"
+    return "project"
+
+
+def _npm_id_token(result: cmds.IdTokenExport) -> bool:
+    """npm's ID token: ``NPM_ID_TOKEN`` with npm's audience, or with one computed at run time
+    (``npm:$(npm config get registry | sed ...)``, npm's own CircleCI test repository): that is
+    unknown, never reported as missing."""
+    audience = result.audience
+    return result.name == "NPM_ID_TOKEN" and audience is not None and (audience == NPM_AUDIENCE or computed(audience))
+
+
+def _audience_unknown(result: cmds.IdTokenExport, where: Location) -> Unknown | None:
+    if result.audience is None or result.audience == NPM_AUDIENCE:
+        return None
+    return Unknown(
+        UnknownKind.AUDIENCE, where,
+        f"the ID-token audience `{result.audience}` is computed at run time (npm needs exactly `{NPM_AUDIENCE}`)",
+    )
+
+
+def _registry_unknown(target: tuple[str, TargetOrigin, str], where: Location) -> tuple[Unknown, ...]:
+    """A publish target from a variable (``--registry $REGISTRY``, ``NPM_CONFIG_REGISTRY: ${{ vars.R }}``)."""
+    if not computed(target[0]):
+        return ()
+    return (Unknown(UnknownKind.REGISTRY, where, f"the registry it publishes to: `{target[0].strip()}` ({target[2]}) is set at run time"),)
 
 
 def _package_unknown(attribution: Attribution, where: Location) -> tuple[Unknown, ...]:

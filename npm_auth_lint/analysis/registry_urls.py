@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 NPMJS = "https://registry.npmjs.org/"
@@ -67,3 +68,20 @@ def describe(url: str) -> str:
     if host and (host == "gitlab.com" or host.startswith("gitlab.")):
         return f"the GitLab package registry ({host})"
     return host or url
+
+
+_LOOPBACK = frozenset({"localhost", "::1", "0.0.0.0", "host.docker.internal"})
+
+
+def is_local_registry(url: str, services: Iterable[str] = ()) -> bool:
+    """A local test registry (spec: "Publish target", "Publish credential"): ``localhost``,
+    ``127.0.0.1`` (any 127/8 address), ``[::1]``, or a service container of the job (``services``:
+    the host names its service containers answer at, e.g. a Verdaccio service). A publish there
+    is not a publishing pipeline, and a credential for it is test data."""
+    host = host_of(url)
+    if host is None:
+        return False
+    host = host.strip("[]")
+    if host in _LOOPBACK or host.endswith(".localhost") or host.startswith("127."):
+        return True
+    return host in {s.lower() for s in services}

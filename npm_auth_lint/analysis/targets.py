@@ -2,19 +2,34 @@
 
 The registry comes from, highest first: ``--registry``, ``NPM_CONFIG_REGISTRY`` in the step's
 environment, setup-node's ``registry-url`` (for its ``@scope`` only when it has one), the
-package's ``publishConfig.registry``, ``registry=`` lines an earlier step wrote to an npmrc, the
-project ``.npmrc``; npm's default registry otherwise.
+package's ``publishConfig.registry``, ``registry=`` lines an earlier step wrote to the project
+npmrc, the committed project ``.npmrc``, then ``registry=`` lines a script wrote to the *user*
+config (``npm set registry X`` without ``--location=project``: npm reads the project config
+first); npm's default registry otherwise. A ``@scope:registry=`` line, from whichever of these
+files, beats all of them for a package of that scope: npm-registry-fetch's ``pickRegistry``
+takes ``opts['@scope:registry']`` before ``opts.registry`` (``--registry``, publishConfig).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Protocol
 
 from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis.facts import TargetOrigin
 from npm_auth_lint.analysis.registry_urls import NPMJS
-from npm_auth_lint.model import EnvVar, NpmrcKind, PackageJson, Project, Text, ValueSourceKind
+from npm_auth_lint.model import EnvVar, NpmrcKind, PackageJson, Project, Text
+
+
+@dataclass(frozen=True)
+class WrittenRegistry:
+    """A ``registry=`` / ``@scope:registry=`` line a CI command wrote into an npmrc."""
+
+    scope: str | None  # "@scope", or None for `registry=`
+    url: str
+    via: str  # where, in words
+    level: str  # npm's config layer of the file written: "project" or "user"
 
 
 class JobRegistries(Protocol):
@@ -22,7 +37,7 @@ class JobRegistries(Protocol):
 
     registry_url: str | None  # setup-node registry-url for unscoped packages
     scoped_registries: dict[str, str]  # setup-node registry-url per @scope
-    registries: list[tuple[str | None, str, str]]  # npmrc `registry=` lines written: (scope, url, where)
+    registries: list[WrittenRegistry]  # npmrc `registry=` lines written by CI commands
 
 
 def setup_node_scope(scope: Text | None, registry_url: str, project: Project) -> str | None:
@@ -47,28 +62,38 @@ def package_scope(package: PackageJson | None) -> str | None:
 
 
 
-def registry_from_written(registries: list[tuple[str | None, str, str]], package: PackageJson | None) -> tuple[str, str] | None:
-    """The registry an npmrc written earlier in the job sets for ``package`` (its scope's first)."""
-    scope = package_scope(package)
-    for wanted in ([scope] if scope else []) + [None]:
-        for entry_scope, url, via in reversed(registries):
-            if entry_scope == wanted:
-                return url, via
+def registry_from_written(registries: list[WrittenRegistry], scope: str | None, level: str) -> tuple[str, str] | None:
+    """The last ``registry=`` line for ``scope`` (None: unscoped) written to an npmrc of ``level``."""
+    for written in reversed(registries):
+        if written.scope == scope and written.level == level:
+            return written.url, written.via
     return None
 
 
 
-def registry_from_npmrc(project: Project, directory: str, package: PackageJson | None) -> tuple[str, str] | None:
-    package_name = package.name.value if package is not None and package.name is not None else ""
-    scope = package_name.split("/")[0] if package_name.startswith("@") else None
+def registry_from_npmrc(project: Project, package: PackageJson | None, scope: str | None) -> tuple[str, str] | None:
+    """The committed project ``.npmrc``'s ``registry=`` line for ``scope`` (None: unscoped)."""
     prefix = package.directory if package is not None else ""
     for folder in (prefix, "") if prefix else ("",):
         for npmrc in project.npmrcs_in(folder):
             if npmrc.kind is not NpmrcKind.NPMRC:
                 continue
             for entry in reversed(npmrc.entries):
-                if entry.key == "registry" and (entry.scope is None or (scope and entry.scope == scope)):
+                if entry.key == "registry" and entry.scope == scope:
                     return entry.value, f"{npmrc.path} line {entry.location.line}"
+    return None
+
+
+def _scoped_registry(project: Project, state: JobRegistries, package: PackageJson | None, scope: str) -> tuple[str, TargetOrigin, str] | None:
+    """A ``@scope:registry`` for the package's scope, from the highest config layer that has one."""
+    found = registry_from_written(state.registries, scope, "project") or registry_from_npmrc(project, package, scope)
+    if found:
+        return found[0], TargetOrigin.NPMRC, f"{found[1]} ({scope}:registry, which npm prefers to any registry for {scope} packages)"
+    written = registry_from_written(state.registries, scope, "user")
+    if written:
+        return written[0], TargetOrigin.NPMRC, f"{written[1]} ({scope}:registry)"
+    if scope in state.scoped_registries:
+        return state.scoped_registries[scope], TargetOrigin.SETUP_NODE, f"setup-node registry-url (for {scope})"
     return None
 
 
@@ -82,17 +107,18 @@ def publish_target(
     directory: str,
 ) -> tuple[str, TargetOrigin, str]:
     """The registry a publish writes to, where that comes from, and that in words (spec:
-    "Publish target")."""
+    "Publish target"). A registry from a variable is returned as written (``$REGISTRY``): the
+    caller records it as unknown."""
+    scope = package_scope(package)
+    scoped = _scoped_registry(project, state, package, scope.lower()) if scope else None
+    if scoped is not None:
+        return scoped
     if result is not None and result.registry:
         return result.registry, TargetOrigin.REGISTRY_FLAG, "--registry"
     for name in ("NPM_CONFIG_REGISTRY", "npm_config_registry"):
         variable = env.get(name)
-        if variable is not None and variable.source.kind is ValueSourceKind.LITERAL:
+        if variable is not None and variable.value.strip():
             return variable.value, TargetOrigin.ENVIRONMENT, f"{name} at line {variable.location.line}"
-    name = package.name.value if package is not None and package.name is not None else ""
-    scope = name.split("/")[0].lower() if name.startswith("@") else None
-    if scope is not None and scope in state.scoped_registries:
-        return state.scoped_registries[scope], TargetOrigin.SETUP_NODE, f"setup-node registry-url (for {scope})"
     if package is None and state.scoped_registries and not state.registry_url:
         # Which package publishes is unknown: the scoped registry it was set up for is likelier
         # than npm's default.
@@ -103,7 +129,12 @@ def publish_target(
     if package is not None and "registry" in package.publish_config:
         text = package.publish_config["registry"]
         return text.value, TargetOrigin.PUBLISH_CONFIG, f"publishConfig.registry in {package.path}"
-    found = registry_from_written(state.registries, package) or registry_from_npmrc(project, directory, package)
+    found = (
+        registry_from_written(state.registries, None, "project")
+        or registry_from_npmrc(project, package, None)
+        # A script's `npm set registry X` writes the user config, which the project .npmrc beats.
+        or registry_from_written(state.registries, None, "user")
+    )
     if found:
         return found[0], TargetOrigin.NPMRC, found[1]
     if state.scoped_registries:

@@ -183,6 +183,7 @@ def _job(state: State, source: Source, job: yamlio.YMap, level: Level, call: _Ca
         caller=call.caller,
         called_file=path if call.caller is not None else None,
         default_working_directory=directory,
+        services=tuple(str(k) for k in services) if isinstance(services := job.get("services"), Mapping) else (),
     )
 
 

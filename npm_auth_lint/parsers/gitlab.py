@@ -237,6 +237,7 @@ class _Builder:
             environment=_environment(effective),
             hidden=name.startswith(".") or _never_runs(effective),
             release_trigger=_tag_trigger(effective),
+            services=_service_hosts(effective.get("services")),
         )
 
     def _apply_default(self, node: YMap) -> tuple[YMap, frozenset[str]]:
@@ -659,3 +660,20 @@ def _find(text: str, lines: list[str], start: int, end: int) -> tuple[int, int] 
             if index >= 0:
                 return number, index + 1
     return None
+
+
+def _service_hosts(services: object) -> tuple[str, ...]:
+    """The host names GitLab gives a job's service containers: each ``alias`` (comma-separated),
+    else the image name without its tag, ``/`` as ``__`` and as ``-`` (GitLab docs, "Accessing
+    the services")."""
+    hosts: list[str] = []
+    for service in services if isinstance(services, list) else ():
+        image = service.get("name") if isinstance(service, dict) else service
+        alias = service.get("alias") if isinstance(service, dict) else None
+        if isinstance(alias, str) and alias.strip():
+            hosts += [a.strip() for a in alias.split(",") if a.strip()]
+        if isinstance(image, str) and image.strip():
+            name = image.strip().split("@")[0]
+            name = name.rsplit(":", 1)[0] if ":" in name.rsplit("/", 1)[-1] else name
+            hosts += [name.replace("/", "__"), name.replace("/", "-")]
+    return tuple(dict.fromkeys(hosts))
