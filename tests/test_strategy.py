@@ -331,3 +331,38 @@ def test_set_up_never_rests_on_an_unknown(case: Path, tmp_path: Path) -> None:
                 assert publish.is_npmjs and "$" not in publish.target
                 assert publish.credential is None and publish.opaque_credential is None
                 assert publish.id_token is not None and publish.id_token.granted
+
+
+def test_jobs_sharing_one_trusted_publisher_print_one_setting(repo) -> None:
+    # Two jobs of one workflow (no environment) are one trusted publisher to npm: their settings
+    # are the same, and its allowed actions cover both commands (one made a staged publish here,
+    # as `npm stage publish` would be).
+    from dataclasses import replace
+
+    from npm_auth_lint.analysis import Analysis
+
+    job = """    runs-on: ubuntu-latest
+    permissions: {contents: read, id-token: write}
+    steps:
+      - uses: actions/setup-node@v6
+        with: {node-version: 24}
+      - run: npm publish
+"""
+    root = repo({
+        "package.json": '{"name": "widget", "version": "1.0.0"}',
+        ".github/workflows/release.yml": f"on: [push]\njobs:\n  stable:\n{job}  staged:\n{job}",
+    })
+    (analysis,) = lint([root], Config()).analyses
+    stable, staged = analysis.jobs
+
+    def stage(p):
+        return replace(p, command=replace(p.command, words=("npm", "stage", "publish")))
+
+    changed = Analysis(analysis.project, (stable, replace(staged, publishes=tuple(stage(p) for p in staged.publishes))))
+    first, second = strategy(changed)
+    assert (first.allowed_actions, second.allowed_actions) == (("npm publish",), ("npm stage publish",))
+    assert first.trusted_publishers == second.trusted_publishers
+    (settings,) = first.trusted_publishers
+    assert settings.fields["Allowed actions"] == "npm publish, npm stage publish"
+    assert settings.command.endswith("--allow-publish --allow-stage-publish")
+    assert first.consolidate == second.consolidate == ()

@@ -10,7 +10,7 @@ from typing import Any
 from npm_auth_lint.analysis import Analysis
 from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.strategy.checklist import Judgement, judge
-from npm_auth_lint.strategy.choice import Candidate, Choice, candidate, choose, how_to_consolidate
+from npm_auth_lint.strategy.choice import Binding, Candidate, Choice, candidate, choose, how_to_consolidate
 from npm_auth_lint.strategy.model import PATH_ORDER, Consolidation, PipelineStrategy, PublishingPath, Unknown
 from npm_auth_lint.strategy.settings import allowed_actions, settings
 
@@ -70,19 +70,33 @@ def _numbered(before: Sequence[str], middle: Sequence[str], after: Sequence[str]
     return checklist, linked
 
 
-def _pipeline(analysis: Analysis, group: _Group, choices: dict[str, Choice]) -> PipelineStrategy:
+def _actions_by_binding(groups: list[_Group]) -> dict[Binding, tuple[str, ...]]:
+    """The allowed actions of each trusted publisher: every command of every pipeline that binds
+    to it (two jobs of one workflow and environment share one configuration)."""
+    found: dict[Binding, list[PublishFact]] = {}
+    for group in groups:
+        if group.gets_settings:
+            found.setdefault(candidate(group.key, group.npmjs[0]).binding, []).extend(group.npmjs)
+    return {binding: allowed_actions(publishes) for binding, publishes in found.items()}
+
+
+def _pipeline(analysis: Analysis, group: _Group, choices: dict[str, Choice], by_binding: dict[Binding, tuple[str, ...]]) -> PipelineStrategy:
     first = group.publishes[0]
     actions = allowed_actions(group.npmjs) if group.gets_settings else ()
-    kept = [n for n in group.names if choices[n].kept.key == group.key] if group.gets_settings else []
+    binding = candidate(group.key, group.npmjs[0]).binding if group.gets_settings else None
+    # Pipelines that bind to the same trusted publisher (jobs of one workflow and environment)
+    # all keep it: their settings are one and the same.
+    kept = [n for n in group.names if choices[n].kept.binding == binding] if group.gets_settings else []
     handed = [n for n in group.names if n not in kept] if group.gets_settings else []
     trusted: tuple = ()
     middle: list[str] = []
     if group.gets_settings and (kept or not group.names):
         names = tuple(kept) or (PLACEHOLDER_PACKAGE,)
         why = "; ".join(_unique([choices[n].why for n in kept if choices[n].why]))
-        trusted = (settings(group.npmjs[0], names, analysis.project.remote, actions, why),)
+        shared = by_binding[binding]  # type: ignore[index]
+        trusted = (settings(group.npmjs[0], names, analysis.project.remote, shared, why),)
         verb = "Make sure the trusted publisher on npmjs.com matches" if first.credential is None else "Add the trusted publisher on npmjs.com"
-        middle.append(f"{verb} (settings below, allowed actions: {', '.join(actions)})")
+        middle.append(f"{verb} (settings below, allowed actions: {', '.join(shared)})")
     consolidate = _consolidations(group, handed, choices)
     middle += [c.how for c in consolidate]
     before = [s for j in group.judged for s in j.before]
@@ -131,4 +145,5 @@ def strategy(analysis: Analysis) -> list[PipelineStrategy]:
     analysis the engine computed for the project (``LintResult.analyses``)."""
     groups = _groups(analysis)
     choices = _choices(groups)
-    return [_pipeline(analysis, group, choices) for group in groups]
+    by_binding = _actions_by_binding(groups)
+    return [_pipeline(analysis, group, choices, by_binding) for group in groups]
