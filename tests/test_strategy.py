@@ -181,7 +181,10 @@ def test_strategy_documents_match_the_shipped_schema(tmp_path: Path, capsys) -> 
 def test_every_provider_has_a_fixture_for_each_item() -> None:
     items = ("unverified", "one configuration per package", "checklist", "contexts")
     covered = {
-        "unverified": {"github-unverified-node", "gitlab-unverified-registry", "circleci-unverified-machine", "circleci-computed-audience"},
+        "unverified": {
+            "github-unverified-node", "github-unverified-credential", "gitlab-unverified-registry", "circleci-unverified-machine",
+            "circleci-computed-audience",
+        },
         "one configuration per package": {"github-two-workflows", "gitlab-two-environments", "circleci-and-github"},
         "checklist": {"github-self-hosted-semantic-release", "gitlab-self-managed-runner", "circleci-self-hosted-runner"},
         "contexts": {"circleci-and-github", "circleci-self-hosted-runner"},
@@ -210,6 +213,15 @@ def test_unverified_names_the_unknown_and_the_step_resolving_it(case: str, kind:
     (unknown,) = only.unknowns
     assert unknown.kind is kind
     assert only.checklist[unknown.step - 1] == unknown.resolve
+
+
+def test_credential_and_environment_computed_at_run_time(tmp_path: Path) -> None:
+    (only,) = _one("github-unverified-credential", tmp_path)
+    assert only.path == "unverified"
+    assert [(u.kind, u.step) for u in only.unknowns] == [(UnknownKind.CREDENTIAL, 1), (UnknownKind.ENVIRONMENT, 2)]
+    settings = only.trusted_publishers[0]
+    # One value per package, never a guess: the environment is a placeholder.
+    assert settings.fields["Environment name"] == "<environment>" and "--env <environment>" in settings.command
 
 
 @pytest.mark.parametrize(
