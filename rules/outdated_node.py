@@ -42,6 +42,7 @@ from collections.abc import Iterator
 
 from npm_auth_lint.analysis import not_viable_reason
 from npm_auth_lint.analysis.advice import node_pin_example
+from npm_auth_lint.knowledge.publishing import semantic_release_oidc_floor
 from npm_auth_lint.model import Finding, Related, Severity
 from npm_auth_lint.rule import Context, Repeats, Rule
 
@@ -73,6 +74,10 @@ class OutdatedNode(Rule):
                 bundled, _ = toolchain.bundled_npm(oldest) or ("", None)
                 example = node_pin_example(publish.provider, pin.source, pin.location.path)
                 advice = f"use Node >= {oldest}, whose bundled npm {bundled} is new enough (e.g. {example})"
+                if publish.publisher == "semantic-release":
+                    # It publishes with its bundled @semantic-release/npm, whose engines reject 24.5-24.9.
+                    row = semantic_release_oidc_floor()
+                    advice = f"use a Node that @semantic-release/npm {row.plugin.lstrip('^')}'s engines accept ({row.node_engines}; e.g. {example})"
                 lead = f"{node.explanation}; trusted publishing needs Node >= {toolchain.NODE_OIDC_FLOOR}"
                 if oidc:
                     message = f"{lead}, and `{publish.display}` in job `{publish.job.id}` relies on it: {advice}"

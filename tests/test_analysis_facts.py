@@ -227,3 +227,43 @@ def test_a_publish_to_a_service_container_is_not_a_pipeline(repo) -> None:
     assert analysis.publishes == ()
     (job,) = analysis.jobs
     assert len(job.local_publishes) == 1
+
+
+def test_semantic_release_table_follows_the_facts() -> None:
+    from npm_auth_lint.knowledge.publishing import SEMANTIC_RELEASE_BUNDLES, semantic_release_oidc_floor, semantic_release_upgrade_advice
+    from npm_auth_lint.toolchain import ranges
+
+    floor = semantic_release_oidc_floor()
+    assert (floor.semantic_release, floor.plugin, floor.node_engines) == ("25.0.0", "^13", "^22.14.0 || >=24.10.0")
+    assert all(row.source for row in SEMANTIC_RELEASE_BUNDLES)
+    advice = semantic_release_upgrade_advice()
+    assert "semantic-release to 25" in advice and "24.5" not in advice
+    assert not ranges.satisfies("24.5.0", floor.node_engines) and ranges.satisfies("24.10.0", floor.node_engines)
+
+
+@pytest.mark.parametrize(
+    ("run", "package_json", "blocked"),
+    [
+        ("npx semantic-release@17", '{"name": "w"}', True),
+        ("npx -p semantic-release@19 semantic-release", '{"name": "w"}', True),
+        ("npx semantic-release", '{"name": "w", "devDependencies": {"semantic-release": "^24.2.0"}}', True),
+        ("npx semantic-release", '{"name": "w", "devDependencies": {"semantic-release": "^25.0.0"}}', False),
+        # The repository's own @semantic-release/npm decides, whatever semantic-release bundles.
+        ("npx semantic-release@24", '{"name": "w", "devDependencies": {"@semantic-release/npm": "^13.1.0"}}', False),
+    ],
+)
+def test_pinned_semantic_release_is_a_required_change(repo, run: str, package_json: str, blocked: bool) -> None:
+    workflow = _workflow(run).replace("      - run: |", "      - uses: actions/setup-node@v4\n        with:\n          node-version: 24\n      - run: |")
+    analysis, (publish,) = _publishes(repo, {"package.json": package_json, ".github/workflows/release.yml": workflow})
+    blockers = analysis.blockers(publish)
+    assert bool(blockers) is blocked
+    assert not any(b.platform for b in blockers)
+    if blocked:
+        assert "semantic-release to 25" in blockers[0].fix and "^22.14.0 || >=24.10.0" in blockers[0].fix
+
+
+def test_semantic_release_node_advice_satisfies_the_plugin_engines(repo) -> None:
+    gitlab = "release:\n  image: node:24.5.0\n  script:\n    - npx semantic-release@25\n"
+    analysis, (publish,) = _publishes(repo, {"package.json": '{"name": "w"}', ".gitlab-ci.yml": gitlab})
+    (change,) = analysis.toolchain_changes(publish)
+    assert "^22.14.0 || >=24.10.0" in change and "24.5.0 or newer" not in change

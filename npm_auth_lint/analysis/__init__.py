@@ -127,6 +127,8 @@ class Analysis:
         circleci = publish.provider is Provider.CIRCLECI
         oldest = toolchain.oldest_node_meeting_floors(circleci)
         floor = toolchain.npm_floor(circleci)
+        if publish.publisher == "semantic-release":
+            return self._semantic_release_node(publish)
         for facts, chain in self._toolchains_of(publish):
             old_node = [p for p in chain.pins if p.resolution is not None and not toolchain.meets_node_floor(p.resolution.version)]
             if old_node:
@@ -149,6 +151,27 @@ class Analysis:
                         f"Upgrade npm to {floor} or newer before the publish (`npm install -g npm@^{floor}`), or use Node {oldest} "
                         f"or newer: the job runs npm {runs}"
                     ]
+        return []
+
+    def _semantic_release_node(self, publish: PublishFact) -> list[str]:
+        """semantic-release publishes with its bundled @semantic-release/npm: the Node its engines
+        accept decides (``^22.14.0 || >=24.10.0``: Node 24.5-24.9 does not satisfy them)."""
+        from npm_auth_lint.analysis.advice import node_pin_example
+        from npm_auth_lint.knowledge.publishing import semantic_release_oidc_floor
+        from npm_auth_lint.toolchain import ranges
+
+        row = semantic_release_oidc_floor()
+        engines = row.node_engines or ""
+        for _facts, chain in self._toolchains_of(publish):
+            for pin in chain.pins:
+                node = pin.resolution
+                if node is None or ranges.satisfies(node.version, engines):  # type: ignore[attr-defined]
+                    continue
+                example = node_pin_example(publish.provider, pin.source, pin.location.path)
+                return [
+                    f"Upgrade Node to a version @semantic-release/npm {row.plugin.lstrip('^')}'s engines accept ({engines}; e.g. {example}): "
+                    f"`{pin.text}` gives Node {node.version}"  # type: ignore[attr-defined]
+                ]
         return []
 
     def npm_too_old(self, publish: PublishFact) -> bool:
@@ -310,6 +333,8 @@ def _pin_blocker(publish: PublishFact, key: str, pin: ToolPin | None, *, action:
             publish.location, f"`{publish.display}` does not support trusted publishing ({support.note or 'no OIDC'})", False,
             f"publish with `npm publish` (npm >= {npm_floor(publish.job.provider is Provider.CIRCLECI)}) instead",
         )]
+    if pin is not None and pin.package == "semantic-release":
+        return _semantic_release_blocker(publish, pin)
     minimum = support.minimum
     if publish.job.provider is Provider.CIRCLECI and support.circleci_minimum:
         minimum = support.circleci_minimum
@@ -322,6 +347,23 @@ def _pin_blocker(publish: PublishFact, key: str, pin: ToolPin | None, *, action:
             f"upgrade {support.package} to {minimum} or newer",
         )]
     return []
+
+
+def _semantic_release_blocker(publish: PublishFact, pin: ToolPin) -> list[Blocker]:
+    """A pinned semantic-release whose bundled @semantic-release/npm has no OIDC (17, 19, 24): a
+    required change with the exact upgrade and the Node its engines accept (knowledge table)."""
+    from npm_auth_lint.knowledge.publishing import semantic_release_oidc_floor, semantic_release_upgrade_advice
+
+    floor = semantic_release_oidc_floor()
+    if pin_can_reach(pin.version, floor.semantic_release) is not False:
+        return []
+    return [Blocker(
+        pin.location,
+        f"semantic-release {pin.version} bundles an @semantic-release/npm without trusted-publishing support "
+        f"(semantic-release {floor.semantic_release.split('.')[0]} is the first to bundle @semantic-release/npm {floor.plugin.lstrip('^')})",
+        False,
+        semantic_release_upgrade_advice(),
+    )]
 
 
 def _action_ref_reaches(ref: str, minimum: str) -> bool | None:

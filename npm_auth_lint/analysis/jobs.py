@@ -54,7 +54,7 @@ from npm_auth_lint.analysis.packages import (
 from npm_auth_lint.analysis.targets import provenance as provenance_request
 from npm_auth_lint.analysis.targets import WrittenRegistry, publish_target, setup_node_scope
 from npm_auth_lint.analysis.registry_urls import NPMJS, is_local_registry, nerf_dart, scope_matches
-from npm_auth_lint.analysis.semantic_release import publishes_to_npm
+from npm_auth_lint.analysis.semantic_release import publishes_to_npm, semantic_release_pin
 from npm_auth_lint.model import (
     Command,
     EnvScope,
@@ -655,12 +655,21 @@ class _JobWalker:
             provenance_request(result, env, package, self.project), package,
             workspace=result.recursive or tool in _WORKSPACE_TOOLS,
             command=result.command,
-            tool_pin=tool_pin(result.tool_package, self.project, package),
+            tool_pin=self._tool_pin(result, package),
             script_location=result.via_scripts[0][1] if result.via_scripts else None,
             id_token=id_token,
             attribution=attribution,
             unknowns=unknowns,
         ))
+
+    def _tool_pin(self, result: cmds.Publish, package: PackageJson | None) -> ToolPin | None:
+        """The publisher's version pin; for semantic-release without its own `@semantic-release/npm`
+        pin, the semantic-release version (its bundled plugin decides)."""
+        pin = tool_pin(result.tool_package, self.project, package)
+        if pin is None and result.tool is cmds.Tool.SEMANTIC_RELEASE:
+            words = (result.script_command or result.command).words
+            pin = semantic_release_pin(words, result.command.location, self.project, package)
+        return pin
 
     def _attribution(
         self, result: cmds.Publish, env: dict[str, EnvVar], package: PackageJson | None, directory: str, directory_unknown: str | None

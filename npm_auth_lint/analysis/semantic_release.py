@@ -12,8 +12,11 @@ publishing. The parsers read each place into a :class:`~npm_auth_lint.model.Rele
 from __future__ import annotations
 
 import posixpath
+import re
+from collections.abc import Sequence
 
-from npm_auth_lint.model import Project, ReleaseConfig
+from npm_auth_lint.analysis.facts import ToolPin
+from npm_auth_lint.model import Location, PackageJson, Project, ReleaseConfig
 
 NPM_PLUGIN = "@semantic-release/npm"
 # cosmiconfig's search order within one folder (package.json `release` comes first).
@@ -56,3 +59,22 @@ def _config_publishes(config: ReleaseConfig) -> bool:
         if plugin.name == NPM_PLUGIN:
             return not (plugin.npm_publish is not None and plugin.npm_publish.value is False)
     return False  # a local `plugins` list replaces the defaults (and a shareable configuration's)
+
+
+_VERSIONED = re.compile(r"^semantic-release@(?P<version>[^\s]+)$")
+
+
+def semantic_release_pin(words: Sequence[str], where: Location, project: Project, package: PackageJson | None) -> ToolPin | None:
+    """The semantic-release version a publish runs: ``npx semantic-release@19``,
+    ``npx -p semantic-release@17 semantic-release``, else a ``semantic-release`` dependency of the
+    package or the root. Its bundled ``@semantic-release/npm`` decides trusted publishing unless
+    the repository installs that plugin itself (then the plugin's own pin is used)."""
+    for word in words:
+        match = _VERSIONED.match(word)
+        if match:
+            return ToolPin("semantic-release", match.group("version"), where)
+    for candidate in (package, project.package_at("")):
+        if candidate is not None and "semantic-release" in candidate.dependencies:
+            text = candidate.dependencies["semantic-release"]
+            return ToolPin("semantic-release", text.value, text.location)
+    return None

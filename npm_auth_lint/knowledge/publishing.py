@@ -168,3 +168,50 @@ class OrbCommand:
 
 
 ORB_COMMANDS: tuple[OrbCommand, ...] = (OrbCommand("/install", "node-version"),)
+
+
+@dataclass(frozen=True)
+class BundledNpmPlugin:
+    """The ``@semantic-release/npm`` a semantic-release release line bundles (its dependency),
+    which publishes unless the repository installs the plugin itself."""
+
+    semantic_release: str  # the lowest semantic-release version of the row
+    plugin: str  # the @semantic-release/npm range it depends on
+    oidc: bool  # whether that plugin does trusted publishing (>= 13.1.0; ^13 floats there)
+    node_engines: str | None = None  # the plugin's `engines.node`, when the facts give it
+    source: str = ""
+
+
+# Newest first. npm-facts.md §9: "semantic-release 25 bundles @semantic-release/npm 13", whose
+# engines are Node ^22.14.0 || >=24.10.0; §4: trusted publishing since @semantic-release/npm
+# 13.1.0, so every older semantic-release (17, 19, 24, ...) bundles a plugin without OIDC.
+SEMANTIC_RELEASE_BUNDLES: tuple[BundledNpmPlugin, ...] = (
+    BundledNpmPlugin(
+        "25.0.0", "^13", True, "^22.14.0 || >=24.10.0",
+        source="npm-facts.md §9 (hertzg/node-net-keepalive#409; @semantic-release/npm v13.1.0 release notes)",
+    ),
+    BundledNpmPlugin("0.0.0", "<13", False, source="npm-facts.md §4, §9 (semantic-release 25 is the first to bundle 13)"),
+)
+
+
+def semantic_release_oidc_floor() -> BundledNpmPlugin:
+    """The oldest semantic-release release line whose bundled npm plugin does trusted publishing."""
+    return min((row for row in SEMANTIC_RELEASE_BUNDLES if row.oidc), key=lambda row: tuple(int(p) for p in row.semantic_release.split(".")))
+
+
+def semantic_release_upgrade_advice() -> str:
+    """The exact upgrade, with the Node its bundled plugin's engines accept (never a Node the
+    engines reject, such as 24.5)."""
+    row = semantic_release_oidc_floor()
+    return (
+        f"upgrade semantic-release to {row.semantic_release.split('.')[0]} or newer (it bundles @semantic-release/npm "
+        f"{row.plugin.lstrip('^')}, which does trusted publishing) and run it on Node {row.node_engines} "
+        f"(e.g. Node {_newest_lower_bound(row.node_engines)} or newer)"
+    )
+
+
+def _newest_lower_bound(engines: str | None) -> str:
+    """``^22.14.0 || >=24.10.0`` → ``24.10.0``: the floor of the newest line the engines accept."""
+    bounds = [part.strip().lstrip("^>=~ ") for part in (engines or "").split("||")]
+    bounds = [b for b in bounds if b[:1].isdigit()]
+    return max(bounds, key=lambda b: tuple(int(p) for p in b.split(".") if p.isdigit())) if bounds else ""
