@@ -18,7 +18,7 @@ from npm_auth_lint.strategy.unknowns import unknowns_of
 
 # Node that the engines of an upgraded publisher accept (npm-facts §9: semantic-release 25 and
 # @semantic-release/npm 13 declare `^22.14.0 || >=24.10.0`), by a word of the package the upgrade
-# names ("semantic-release" matches both). Kept here until the publisher table carries engines.
+# names ("semantic-release" matches both), for an upgrade advice that does not say it already.
 PUBLISHER_ENGINES = {"semantic-release": "^22.14.0 || >=24.10.0"}
 HARDENING = (
     'After the first release through trusted publishing, set each package\'s publishing access to "Require two-factor '
@@ -59,54 +59,9 @@ def hosted_runner_step(publish: PublishFact, reason: str) -> str:
 def _publisher_step(blocker: Blocker) -> str:
     step = f"{blocker.fix[0].upper()}{blocker.fix[1:]} ({blocker.reason})"
     for package, engines in PUBLISHER_ENGINES.items():
-        if package in blocker.fix:
+        if package in blocker.fix and engines not in blocker.fix:
             step += f"; its engines need Node {engines}"
     return step
-
-
-def _engines(blockers: tuple[Blocker, ...]) -> list[str]:
-    """The Node ranges the engines of every upgraded publisher declare."""
-    return list(dict.fromkeys(engines for b in blockers if not b.platform for package, engines in PUBLISHER_ENGINES.items() if package in b.fix))
-
-
-def _oldest_node(specs: list[str], major: int | None = None) -> str | None:
-    """The oldest Node release (of ``major``, if given) that trusted publishing and ``specs`` accept."""
-    from npm_auth_lint import toolchain
-    from npm_auth_lint.toolchain import ranges
-    from npm_auth_lint.toolchain.data import release_data
-
-    for release in sorted(release_data().node, key=lambda r: ranges.version_key(r.version)):
-        if release.prerelease or not toolchain.meets_node_floor(release.version) or major not in (None, release.major):
-            continue
-        if all(ranges.satisfies(release.version, spec) for spec in specs):
-            return release.version
-    return None
-
-
-def _toolchain_steps(analysis: Analysis, publish: PublishFact, blockers: tuple[Blocker, ...]) -> list[str]:
-    """The Node/npm upgrade, naming a Node the upgraded publisher's engines accept."""
-    from npm_auth_lint import toolchain
-    from npm_auth_lint.toolchain import ranges
-
-    steps = analysis.toolchain_changes(publish)
-    specs = _engines(blockers)
-    node = _oldest_node(specs) if specs else None
-    if node is None:
-        return steps
-    oldest = toolchain.oldest_node_meeting_floors(publish.provider is Provider.CIRCLECI)
-    steps = [step.replace(f"Upgrade Node to {oldest} or newer", f"Upgrade Node to {node} or newer") for step in steps]
-    if any(step.startswith("Upgrade Node") for step in steps):
-        return steps
-    # Node meets trusted publishing's floor but not the upgraded publisher's engines (24.5-24.9).
-    for _, chain in analysis.toolchains:
-        for pin in chain.pins if chain.publish is publish else ():
-            version = getattr(pin.resolution, "version", None)
-            if version is None or all(ranges.satisfies(version, spec) for spec in specs):
-                continue
-            same_line = _oldest_node(specs, int(version.split(".")[0]))
-            wanted = f"Node {same_line} or newer" if same_line else f"Node {node} or newer"
-            return [*steps, f"Upgrade to {wanted}: `{pin.text}` gives Node {version}, and the upgraded publisher's engines need Node {' and '.join(specs)}"]
-    return steps
 
 
 def _install_token_step(analysis: Analysis, publish: PublishFact) -> list[str]:
@@ -130,7 +85,8 @@ def judge(analysis: Analysis, publish: PublishFact) -> Judgement:
     changes = [hosted_runner_step(publish, b.reason) for b in runner]
     changes += [_publisher_step(b) for b in blockers if not b.platform and b not in runner]
     if publish.is_npmjs and not platform:
-        changes += _toolchain_steps(analysis, publish, blockers)
+        # (The analysis words a Node upgrade in terms of an upgraded publisher's engines.)
+        changes += analysis.toolchain_changes(publish)
     granted = publish.id_token is not None and publish.id_token.granted
     decisive = any(u.kind in DECISIVE for u in unknowns)
     if not publish.is_npmjs and not decisive:
