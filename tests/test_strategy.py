@@ -377,3 +377,11 @@ def test_jobs_sharing_one_trusted_publisher_print_one_setting(repo) -> None:
     assert settings.fields["Allowed actions"] == "npm publish, npm stage publish"
     assert settings.command.endswith("--allow-publish --allow-stage-publish")
     assert first.consolidate == second.consolidate == ()
+
+
+def test_hardening_names_every_package_of_a_monorepo_pipeline(tmp_path: Path) -> None:
+    root = materialize(FIXTURES / "provenance-repository-mismatch" / "monorepo-working-directory-github", tmp_path / "repo")
+    (only,) = strategies_of(root)
+    assert only.packages == ("@acme/a", "@acme/b") and only.path == "trusted-publishing"
+    hardening = next(step for step in only.checklist if "mfa=publish" in step)
+    assert "`npm access set mfa=publish <package>` for each of @acme/a, @acme/b" in hardening

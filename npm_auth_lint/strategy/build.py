@@ -11,7 +11,7 @@ from npm_auth_lint.analysis import Analysis
 from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.strategy.checklist import Judgement, judge
 from npm_auth_lint.strategy.choice import Binding, Candidate, Choice, candidate, choose, how_to_consolidate
-from npm_auth_lint.strategy.model import PATH_ORDER, Consolidation, PipelineStrategy, PublishingPath, Unknown
+from npm_auth_lint.strategy.model import MAX_COMMANDS, PATH_ORDER, Consolidation, PipelineStrategy, PublishingPath, Unknown
 from npm_auth_lint.strategy.settings import allowed_actions, settings
 
 PLACEHOLDER_PACKAGE = "<package>"
@@ -70,6 +70,17 @@ def _numbered(before: Sequence[str], middle: Sequence[str], after: Sequence[str]
     return checklist, linked
 
 
+def _name_packages(step: str, packages: Sequence[str]) -> str:
+    """The hardening command with the package it is for (or the list of them)."""
+    command = "`npm access set mfa=publish <package>`"
+    if command not in step or not packages:
+        return step
+    if len(packages) == 1:
+        return step.replace("<package>", packages[0])
+    shown = ", ".join(packages[:MAX_COMMANDS]) + (", ..." if len(packages) > MAX_COMMANDS else "")
+    return step.replace(command, f"{command} for each of {shown}")
+
+
 def _actions_by_binding(groups: list[_Group]) -> dict[Binding, tuple[str, ...]]:
     """The allowed actions of each trusted publisher: every command of every pipeline that binds
     to it (two jobs of one workflow and environment share one configuration)."""
@@ -101,8 +112,7 @@ def _pipeline(analysis: Analysis, group: _Group, choices: dict[str, Choice], by_
     middle += [c.how for c in consolidate]
     before = [s for j in group.judged for s in j.before]
     after = [s for j in group.judged for s in j.after] if trusted else [s for j in group.judged for s in j.after if not j.settings]
-    if len(kept) == 1:  # the hardening command names the package when there is one
-        after = [step.replace("<package>", kept[0]) for step in after]
+    after = [_name_packages(step, kept) for step in after]
     unknowns = _unique([u for j in group.judged for u in j.unknowns])
     checklist, linked = _numbered(before, middle, after, unknowns)
     path = group.path
