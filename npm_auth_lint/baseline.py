@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from npm_auth_lint.model import Finding
-from npm_auth_lint.workspace import split_lines
+from npm_auth_lint.workspace import FileReadError, read_regular, split_lines
 
 SCHEMA = "npm-auth-lint/baseline"
 VERSION = 1
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
 
 
 class BaselineError(Exception):
@@ -75,19 +76,26 @@ def write(path: Path, findings: Sequence[Finding], texts: Mapping[str, str]) -> 
 def read(path: Path) -> Counter[Entry]:
     """The entries of a baseline file (a multiset: identical findings are counted)."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BaselineError(f"baseline file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"cannot read baseline {path}: {getattr(exc, 'strerror', None) or exc}") from None
+        document = json.loads(read_regular(path, MAX_BASELINE_BYTES).decode("utf-8"))
+    except FileReadError as exc:
+        if exc.message == "file not found":
+            raise BaselineError(f"baseline file not found: {path}") from None
+        raise BaselineError(f"cannot read baseline {path}: {exc.message}") from None
+    except UnicodeDecodeError:
+        raise BaselineError(f"cannot read baseline {path}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise BaselineError(f"baseline {path} is not valid JSON (line {exc.lineno}): {exc.msg}") from None
+    except (ValueError, RecursionError):  # numbers of 4,300+ digits, nesting too deep
+        raise BaselineError(f"baseline {path} is not a baseline npm-auth-lint can read") from None
     if not isinstance(document, dict) or document.get("schema") != SCHEMA:
         raise BaselineError(f"{path} is not an npm-auth-lint baseline (written by --write-baseline)")
     if document.get("version") != VERSION:
         raise BaselineError(f"baseline {path} has version {document.get('version')!r}; this npm-auth-lint reads version {VERSION}")
     entries: Counter[Entry] = Counter()
-    for item in document.get("findings", []):
+    items = document.get("findings", [])
+    if not isinstance(items, list):
+        raise BaselineError(f"baseline {path}: \"findings\" must be a list")
+    for item in items:
         if isinstance(item, dict) and all(isinstance(item.get(k), str) for k in ("rule", "path", "fingerprint")):
             entries[Entry(item["rule"], item["path"], item["fingerprint"])] += 1
     return entries

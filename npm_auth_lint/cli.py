@@ -20,6 +20,7 @@ import npm_auth_lint
 from npm_auth_lint.config import Config, ConfigError, find_config, load_config, parse_rule_list
 from npm_auth_lint.model import Severity
 from npm_auth_lint.plugins import RegistryError
+from npm_auth_lint.redact import for_terminal
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROG = "npm-auth-lint"
@@ -164,11 +165,14 @@ def run_lint(
     from npm_auth_lint.reporters import REPORTERS, Report
     from npm_auth_lint.reporters.common import clean
     from npm_auth_lint.reporters.text import printable
-    from npm_auth_lint.workspace import find_root
+    from npm_auth_lint.workspace import find_root, leaves_root
 
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"path does not exist: {missing[0]}")
+    outside = [why for p in paths if (why := leaves_root(p))]
+    if outside:
+        raise UsageError(outside[0])
     roots = sorted({str(find_root(p)) for p in paths})
     if len(roots) > 1:
         # Paths, SARIF's %SRCROOT%, fingerprints and baselines are all relative to one root.
@@ -178,7 +182,7 @@ def run_lint(
     with Progress(enabled=not quiet and _is_tty(sys.stderr)) as progress:
         result = run_engine(list(paths), config, progress=progress.update)
     for message in result.internal_errors:
-        print(f"{PROG}: {message} (please report this bug)", file=sys.stderr)
+        print(for_terminal(f"{PROG}: {message} (please report this bug)"), file=sys.stderr)
     for rel in result.unlintable:
         name = printable(clean(rel))
         print(f"{PROG}: note: {name} is not a file npm-auth-lint reads (workflows live in .github/workflows/); not linted", file=sys.stderr)
@@ -332,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: aborted", file=sys.stderr)
         return EXIT_USAGE
     except (UsageError, ConfigError, RegistryError) as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(for_terminal(f"{PROG}: error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
@@ -345,10 +349,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if callable(getattr(exc, "format_message", None)):
             # Click's (or Typer's vendored Click's) usage errors: bad option, bad value ...
-            print(f"{PROG}: error: {' '.join(exc.format_message().split())}", file=sys.stderr)
+            print(for_terminal(f"{PROG}: error: {' '.join(exc.format_message().split())}"), file=sys.stderr)
             return EXIT_USAGE
         # Last line of defence: no traceback reaches a user.
-        print(f"{PROG}: internal error (please report this bug): {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(for_terminal(f"{PROG}: internal error (please report this bug): {type(exc).__name__}: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     return result if isinstance(result, int) else EXIT_OK
 

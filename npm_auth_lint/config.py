@@ -22,6 +22,7 @@ from typing import Any
 
 from npm_auth_lint import yamlio
 from npm_auth_lint.model import Severity, frozen_map
+from npm_auth_lint.workspace import MAX_FILE_BYTES, FileReadError, glob_error, read_regular
 
 CONFIG_NAME = ".npm-auth-lint.yaml"
 CONFIG_NAMES = (CONFIG_NAME, ".npm-auth-lint.yml")
@@ -60,8 +61,12 @@ class Config:
 
 def _string_list(value: Any, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
-        return (value,)
+        value = [value]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        for glob in value:
+            why = glob_error(glob)
+            if why is not None:
+                raise ConfigError(f"{where}: invalid glob {glob!r} ({why})")
         return tuple(value)
     raise ConfigError(f"{where} must be a list of glob strings")
 
@@ -118,16 +123,18 @@ def parse_config(text: str, known_rules: Iterable[str], where: str = CONFIG_NAME
 def find_config(root: Path) -> Path | None:
     for name in CONFIG_NAMES:
         candidate = root / name
-        if candidate.is_file():
+        if candidate.exists() or candidate.is_symlink():  # a FIFO or a broken link is reported
             return candidate
     return None
 
 
 def load_config(path: Path, known_rules: Iterable[str]) -> Config:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config file {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    try:  # a regular file only: a FIFO or `-> /dev/zero` must not hang or fill memory
+        text = read_regular(path, MAX_FILE_BYTES).decode("utf-8")
+    except FileReadError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.message}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"cannot read config file {path}: not UTF-8 text") from None
     return parse_config(text, known_rules, where=str(path))
 
 

@@ -83,7 +83,7 @@ def build_project(workspace: Workspace, files: Sequence[str], progress: Progress
         npmrcs=tuple(n for part in parts for n in part.npmrcs),
         packages=tuple(p for part in parts for p in part.packages),
         references=_references(parts, parsed_from),
-        parse_errors=_unique_errors(e for part in parts for e in part.parse_errors),
+        parse_errors=_unique_errors([*(e for part in parts for e in part.parse_errors), *_walk_problems(workspace)]),
         workspace_patterns=tuple(w for part in parts for w in part.workspace_patterns),
         remote=read_origin(workspace.root),
         files={**aux, **workspace.texts},
@@ -107,6 +107,11 @@ def _version_files(workspace: Workspace, pipelines: Sequence[Pipeline], parsed: 
         found[rel] = version_files.parse(rel, texts[rel])
         pending.extend(version_files.named_paths((), (found[rel],)))
     return tuple(found.values())
+
+
+def _walk_problems(workspace: Workspace) -> list[ParseError]:
+    # Links out of the root, special files, unreadable folders, invalid .gitignore patterns.
+    return [ParseError(Location(p.path, p.line, p.column), p.message) for p in workspace.problems.values()]
 
 
 def _references(parts: Sequence[Parsed], parsed_from: Sequence[str]) -> tuple[Reference, ...]:

@@ -20,6 +20,8 @@ _FIRST_MOD = pow(_MOD, _BLOCK_SIZE, 1 << 64)
 _EOF = 0xFFFF
 _TAB, _SPACE, _LF, _CR = 0x09, 0x20, 0x0A, 0x0D
 # upload-sarif hashes any size; we stop at a size no configuration file reaches and let it fill in.
+from npm_auth_lint.workspace import FileReadError, read_regular
+
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
 
@@ -107,11 +109,9 @@ def hashes_for_lines(text: str, lines: Collection[int]) -> dict[int, str]:
 def file_line_hashes(path: Path, lines: Collection[int]) -> dict[int, str]:
     """Hashes of ``lines`` of the file at ``path``; empty when it is not a readable regular file."""
     try:
-        # is_file() is false for FIFOs and devices, which would block or never end.
-        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
-            return {}
-        data = path.read_bytes()
-    except (OSError, ValueError):
+        # A regular file only: FIFOs and devices would block or never end.
+        data = read_regular(path, MAX_FILE_BYTES)
+    except (FileReadError, ValueError):
         return {}
     # Node's createReadStream(path, "utf8") keeps a BOM and turns bad bytes into U+FFFD.
     return hashes_for_lines(data.decode("utf-8", errors="replace"), lines)

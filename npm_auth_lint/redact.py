@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Iterable
 
@@ -25,6 +27,41 @@ _CONFIG_SET = re.compile(
 _URL_PASSWORD = re.compile(r"(?P<key>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]*:)(?P<value>(?!\$\{|\$[A-Za-z_])[^\s/@]+)(?=@)")
 
 
+# `--_auth VALUE`, `--//host/:_authToken VALUE`: npm reads a config flag's value from the next word.
+_FLAG_VALUE = re.compile(
+    r"(?P<key>--(?://\S*?:)?(?:_authToken|_auth|_password)\s+[\"']?)"
+    r"(?P<value>(?!\$\{|\$\(|\$[A-Za-z_]|-)[^\s\"'`;]{4,})"
+)
+# `printf '//host/:_authToken=%s' VALUE > .npmrc`: the credential is printf's argument.
+_PRINTF = re.compile(
+    r"(?P<key>\bprintf\s+(?:-\S+\s+)*[\"']?[^\"'\n]*?(?:_authToken|_auth|_password|npmAuthToken|NPM_TOKEN)"
+    r"[^\"'\n]*%s[^\"'\n]*[\"']?\s+[\"']?)(?P<value>(?!\$\{|\$\(|\$[A-Za-z_])[^\s\"'`;]{4,})"
+)
+# Login passwords: `npm adduser --password PW`, `npm-cli-login -u me -p PW`.
+_LOGIN_PASSWORD = re.compile(
+    r"(?P<key>(?:--password|--passwd|--pass)(?:=|\s+)[\"']?|\bnpm-cli-login\b[^\n;|&]*?\s-p\s+[\"']?)"
+    r"(?P<value>(?!\$\{|\$\(|\$[A-Za-z_])[^\s\"'`;]{3,})"
+)
+# `echo -n PW | base64`: a password on its way into `_password` or `_auth`.
+_ECHO_BASE64 = re.compile(
+    r"(?P<key>\becho\s+(?:-[neE]+\s+)*[\"']?)(?P<value>(?!\$\{|\$\(|\$[A-Za-z_])[^\s\"'`;|]{3,})(?=[\"']?\s*\|\s*base64\b)"
+)
+# Base64 words: `user:password` encoded (npm's `_auth`) is masked wherever it stands.
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/=_-])(?:[A-Za-z0-9+/]{4}){2,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(?![A-Za-z0-9+/=_-])")
+
+
+def _basic_auth(match: re.Match[str]) -> str:
+    word = match.group()
+    try:
+        decoded = base64.b64decode(word, validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return word
+    user, colon, password = decoded.partition(":")
+    if colon and user and password and decoded.isprintable() and " " not in decoded:
+        return "****"
+    return word
+
+
 def mask(secret: str) -> str:
     """Show a credential only by its kind: ``npm_****`` for npm tokens, ``****`` otherwise."""
     if secret.startswith("npm_"):
@@ -33,7 +70,7 @@ def mask(secret: str) -> str:
 
 
 # Every pattern below needs one of these substrings; most text has none, and is returned as is.
-_TRIGGER = re.compile(r"npm_|uth|assword|TOKEN|://")
+_TRIGGER = re.compile(r"npm_|uth|assword|TOKEN|://|printf|-p\b|--pass|base64")
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
@@ -45,7 +82,26 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     text = NPM_TOKEN.sub("npm_****", text)
     text = _CONFIG_SET.sub(_masked, text)
     text = _URL_PASSWORD.sub(_masked, text)
+    for pattern in (_FLAG_VALUE, _PRINTF, _LOGIN_PASSWORD, _ECHO_BASE64):
+        text = pattern.sub(_masked, text)
+    text = _BASE64.sub(_basic_auth, text)
     return _AUTH_ASSIGNMENT.sub(_masked, text)
+
+
+# C0 (bar tab and newline), DEL and C1 controls, and the bidi overrides that make text read
+# differently on screen.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with terminal control characters shown as escapes (``\\x1b``), not executed."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
+def for_terminal(text: str, secrets: Iterable[str] = ()) -> str:
+    """The one boundary every message to stderr passes: redacted, controls escaped, encodable."""
+    out = escape_controls(redact(text, secrets))
+    return out.encode("utf-8", errors="replace").decode("utf-8")
 
 
 def _masked(match: re.Match[str]) -> str:

@@ -8,15 +8,30 @@ oversized files, and keeps the text for the rules that scan raw text (leaked tok
 
 from __future__ import annotations
 
+import bisect
 import enum
 import os
+import re
+import stat
+import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from fnmatch import fnmatch
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pathspec
+
+try:  # google-re2: a matcher that cannot backtrack (linear time in the text matched)
+    import re2
+except ImportError:  # pragma: no cover - a platform without a google-re2 wheel
+    re2 = None
+
+# Globs and patterns written in the repository (.gitignore, include: wildcards, workspaces) and in
+# the configuration are matched by RE2, in time linear in the path, never by a backtracking
+# engine: pathspec's re2 backend, and our own glob translation compiled with re2. Without
+# google-re2 (no wheel for the platform) pathspec's default backend is used.
+GLOB_BACKEND = "re2" if re2 is not None else None
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 SKIP_DIRS = frozenset({".git", "node_modules", ".hg", ".svn"})
@@ -83,17 +98,106 @@ class FileReadError(Exception):
         self.column = column
 
 
+@dataclass(frozen=True)
+class Problem:
+    """Something in the repository the walk could not read: reported as a ``parse-error``."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+
+def resolved(path: Path) -> Path | None:
+    """``path`` with every link resolved; None for a symlink loop or an unresolvable path."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" (Python < 3.13)
+        return None
+
+
 def find_root(start: Path) -> Path:
     """The repository root containing ``start``: the nearest directory with ``.git``.
 
     Without one, the directory itself (or a file's directory) is the root.
     """
-    start = start.resolve()
+    start = resolved(start) or start.absolute()
     base = start if start.is_dir() else start.parent
     for candidate in (base, *base.parents):
         if (candidate / ".git").exists():
             return candidate
     return base
+
+
+def leaves_root(target: Path) -> str | None:
+    """Why a path argument is refused: a link that leads out of the repository it is written in.
+
+    The repository is found from where the argument is *written* (its unresolved path); a link
+    in it to another folder must not silently turn the run into a lint of that folder.
+    """
+    written = Path(os.path.abspath(target))
+    real = resolved(target)
+    if real is None:
+        return f"{target} is a symlink loop"
+    for candidate in (written.parent, *written.parent.parents):
+        if (candidate / ".git").exists():
+            root = resolved(candidate) or candidate
+            if real != root and root not in real.parents:
+                return f"{target} is a link to outside the repository {root}"
+            return None
+    return None
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or :class:`FileReadError`.
+
+    Opened with ``O_NONBLOCK`` and checked with ``fstat`` before reading: a FIFO, a device
+    (``/dev/zero``, ``/dev/stdin``) or a socket is refused instead of blocking or growing forever.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise FileReadError("file not found") from None
+    except IsADirectoryError:
+        raise FileReadError("is a directory") from None
+    except OSError as exc:
+        raise FileReadError(f"cannot read file: {exc.strerror or exc}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise FileReadError("is a directory")
+        raise FileReadError("not a regular file (a FIFO, socket or device); not read")
+    with os.fdopen(fd, "rb") as handle:
+        if info.st_size > limit:
+            raise FileReadError(f"file is too large ({info.st_size} bytes; the limit is {limit})")
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise FileReadError(f"cannot read file: {exc.strerror or exc}") from None
+    if len(data) > limit:  # grew while we read it
+        raise FileReadError(f"file is too large (over {limit} bytes)")
+    return data
+
+
+def tracked_files(root: Path) -> list[str]:
+    """The files git tracks under ``root`` (sorted), or [] without git or a work tree.
+
+    Only the index is read (``ls-files --cached``); fsmonitor hooks, which a hostile
+    ``.git/config`` could point at a program, are switched off, and the call has a deadline.
+    """
+    if not (root / ".git").exists():
+        return []
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    command = ["git", "-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false", "ls-files", "-z", "--cached"]
+    try:
+        done = subprocess.run(command, cwd=root, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=20, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if done.returncode != 0:
+        return []
+    names = done.stdout.decode("utf-8", errors="surrogateescape").split("\0")
+    return sorted(name for name in names if name)
 
 
 @dataclass(frozen=True)
@@ -109,6 +213,29 @@ class _Ignore:
         return self.spec.match_file(rel + "/" if is_dir else rel)
 
 
+def gitignore_spec(lines: Iterable[str]) -> tuple[pathspec.GitIgnoreSpec, list[tuple[int, str]]]:
+    """A gitignore spec matched by RE2, and the (line, message) of each invalid pattern.
+
+    An invalid pattern (``[z-a]``) matches nothing, as in git: it is left out and reported.
+    """
+    lines = list(lines)
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines, backend=GLOB_BACKEND), []
+    except re.error:
+        pass
+    good: list[str] = []
+    bad: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, 1):
+        try:
+            pathspec.GitIgnoreSpec.from_lines([line])
+        except re.error as exc:
+            bad.append((number, f"invalid pattern `{line.strip()}` ({exc.msg}); it matches nothing"))
+            good.append("")  # keep line numbers aligned; an empty line is no pattern
+            continue
+        good.append(line)
+    return pathspec.GitIgnoreSpec.from_lines(good, backend=GLOB_BACKEND), bad
+
+
 class Workspace:
     """One repository root and the files of it that are read."""
 
@@ -119,21 +246,21 @@ class Workspace:
         self.index: set[str] = set()  # every file discovered by the walk (rel paths)
         # Files named on the command line that are of no kind the tool reads.
         self.unlintable: list[str] = []
+        # What the walk could not read (links out, special files, unreadable folders, bad globs).
+        self.problems: dict[str, Problem] = {}
+        self._tracked: list[str] | None = None
 
     # Paths ---------------------------------------------------------------------------------
 
     def relative(self, path: Path) -> str:
-        return path.resolve().relative_to(self.root).as_posix()
+        return (resolved(path) or path.absolute()).relative_to(self.root).as_posix()
 
     def absolute(self, rel: str) -> Path:
         return self.root / rel
 
     def is_inside(self, path: Path) -> bool:
-        try:
-            path.resolve().relative_to(self.root)
-        except (ValueError, OSError):
-            return False
-        return True
+        real = resolved(path)
+        return real is not None and (real == self.root or self.root in real.parents)
 
     def exists(self, rel: str) -> bool:
         path = self.absolute(rel)
@@ -142,7 +269,10 @@ class Workspace:
     def glob(self, pattern: str) -> list[str]:
         """Files of the index matching a repository-relative glob (``**`` crosses folders)."""
         pattern = pattern.lstrip("/")
-        spec = pathspec.GitIgnoreSpec.from_lines(["/" + pattern])
+        try:
+            spec = pathspec.GitIgnoreSpec.from_lines(["/" + pattern], backend=GLOB_BACKEND)
+        except re.error:
+            return []  # an invalid glob matches no file (the caller reports what matched nothing)
         return sorted(rel for rel in self.index if spec.match_file(rel))
 
     # Reading -------------------------------------------------------------------------------
@@ -163,19 +293,12 @@ class Workspace:
 
     def _read(self, rel: str) -> str:
         path = self.absolute(rel)
-        if not self.is_inside(path):
-            raise FileReadError("file is a link to outside the repository")
-        try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise FileReadError(f"file is too large ({size} bytes; the limit is {MAX_FILE_BYTES})")
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise FileReadError("file not found") from None
-        except IsADirectoryError:
-            raise FileReadError("is a directory") from None
-        except OSError as exc:
-            raise FileReadError(f"cannot read file: {exc.strerror or exc}") from None
+        real = resolved(path)
+        if real is None:
+            raise FileReadError("file is a symlink loop")
+        if not self.is_inside(real):
+            raise FileReadError("file is a link to outside the repository; not read")
+        data = read_regular(real, MAX_FILE_BYTES)
         if b"\x00" in data:
             raise FileReadError("not a text file (contains NUL bytes)")
         try:
@@ -204,7 +327,7 @@ class Workspace:
         found: set[str] = set()
         for target in targets:
             target = target.absolute()
-            if target.is_file():
+            if target.is_file() or (target.exists() and not target.is_dir()):  # a FIFO or device too
                 rel = self.relative(target) if self.is_inside(target) else None
                 if rel is not None:
                     self.index.add(rel)
@@ -219,7 +342,7 @@ class Workspace:
                     found.add(rel)
         # The whole repository is indexed for reference resolution (includes, actions, .nvmrc)
         # even when only a sub-folder is linted.
-        if not any(t.absolute().resolve() == self.root for t in targets):
+        if not any(resolved(t.absolute()) == self.root for t in targets):
             self.index.update(self._walk(self.root))
         return sorted(found)
 
@@ -227,8 +350,8 @@ class Workspace:
         return sorted(rel for rel in self.index if PurePosixPath(rel).name in AUX_NAMES)
 
     def _walk(self, start: Path) -> Iterator[str]:
-        start = start.resolve()
-        if not self.is_inside(start):
+        start = resolved(start)  # type: ignore[assignment]
+        if start is None or not self.is_inside(start):
             return
         ignores: list[_Ignore] = self._parent_ignores(start)
         yield from self._walk_dir(start, ignores)
@@ -244,13 +367,46 @@ class Workspace:
                 ignores.append(ignore)
         return ignores
 
+    def _problem(self, rel: str, message: str, line: int = 1, column: int = 1) -> None:
+        self.problems.setdefault(rel, Problem(rel, line, column, message))
+
     def _load_ignore(self, base: str) -> _Ignore | None:
-        path = self.root / base / ".gitignore" if base else self.root / ".gitignore"
-        try:
-            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
+        rel = f"{base}/.gitignore" if base else ".gitignore"
+        path = self.root / rel
+        if not os.path.lexists(path):
             return None
-        return _Ignore(base, pathspec.GitIgnoreSpec.from_lines(lines))
+        real = resolved(path)
+        try:
+            if real is None or not self.is_inside(real):
+                raise FileReadError("link to outside the repository (or a symlink loop); not read")
+            data = read_regular(real, MAX_FILE_BYTES)
+        except FileReadError as exc:
+            self._problem(rel, f".gitignore {exc.message}")
+            return None
+        spec, bad = gitignore_spec(data.decode("utf-8", errors="replace").splitlines())
+        for line, message in bad:
+            self._problem(rel, message, line)
+        return _Ignore(base, spec)
+
+    def _tracked_under(self, rel_dir: str) -> list[str]:
+        """Files git tracks inside an ignored folder: committed, so CI sees them (issue #13)."""
+        if self._tracked is None:
+            self._tracked = tracked_files(self.root)
+        prefix = rel_dir + "/"
+        start = bisect.bisect_left(self._tracked, prefix)
+        out = []
+        for rel in self._tracked[start:]:
+            if not rel.startswith(prefix):
+                break
+            if not SKIP_DIRS.intersection(rel.split("/")) and os.path.lexists(self.root / rel):
+                out.append(rel)
+        return out
+
+    def _is_tracked(self, rel: str) -> bool:
+        if self._tracked is None:
+            self._tracked = tracked_files(self.root)
+        index = bisect.bisect_left(self._tracked, rel)
+        return index < len(self._tracked) and self._tracked[index] == rel
 
     def _walk_dir(self, directory: Path, ignores: list[_Ignore]) -> Iterator[str]:
         rel_dir = "" if directory == self.root else directory.relative_to(self.root).as_posix()
@@ -259,29 +415,38 @@ class Workspace:
             ignores = [*ignores, own]
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError:
+        except OSError as exc:
+            self._problem(rel_dir or ".", f"cannot read folder: {exc.strerror or exc}; its files are not linted")
             return
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-            try:
-                is_link = entry.is_symlink()
-                is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                continue
-            if is_link:
-                # Symlinks are followed only when they stay inside the repository.
-                target = Path(entry.path)
-                if not self.is_inside(target):
-                    continue
-                is_dir = target.is_dir()
-                if is_dir:
-                    continue  # a linked folder would be scanned twice (or loop); skip it
-            if is_dir:
-                if entry.name in SKIP_DIRS or any(i.matches(rel, True) for i in ignores):
-                    continue
-                yield from self._walk_dir(Path(entry.path), ignores)
-            elif not any(i.matches(rel, False) for i in ignores):
-                yield rel
+            yield from self._entry(entry, rel, ignores)
+
+    def _entry(self, entry: os.DirEntry[str], rel: str, ignores: list[_Ignore]) -> Iterator[str]:
+        try:
+            is_link = entry.is_symlink()
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            return
+        if is_link:
+            # Symlinks are followed only when they stay inside the repository; a lintable file
+            # that links out (or loops) is yielded, so that reading it reports why it is not read.
+            target = resolved(Path(entry.path))
+            if target is None or not self.is_inside(target):
+                if classify(rel) is not None:
+                    yield rel
+                return
+            if target.is_dir():
+                return  # a linked folder would be scanned twice (or loop); skip it
+        if is_dir:
+            if entry.name in SKIP_DIRS:
+                return
+            if any(i.matches(rel, True) for i in ignores):
+                yield from self._tracked_under(rel)
+                return
+            yield from self._walk_dir(Path(entry.path), ignores)
+        elif not any(i.matches(rel, False) for i in ignores) or self._is_tracked(rel):
+            yield rel
 
 
 def split_lines(text: str) -> list[str]:
@@ -298,10 +463,80 @@ def matches_glob(rel: str, patterns: Iterable[str]) -> bool:
     patterns = tuple(patterns)
     if not patterns:
         return False
-    return _ignore_spec(patterns).match_file(rel) or any(fnmatch(rel, p) for p in patterns)
+    spec, fnmatches = _ignore_spec(patterns)
+    return spec.match_file(rel) or any(m(rel) for m in fnmatches)
+
+
+def glob_error(pattern: str) -> str | None:
+    """Why a configured glob is invalid (``[z-a]``), or None."""
+    try:
+        pathspec.GitIgnoreSpec.from_lines([pattern])
+        _fnmatch_regex(pattern)
+    except (re.error, ValueError) as exc:
+        return str(getattr(exc, "msg", exc))
+    return None
 
 
 @lru_cache(maxsize=64)
-def _ignore_spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+def _ignore_spec(patterns: tuple[str, ...]) -> tuple[pathspec.GitIgnoreSpec, tuple[Any, ...]]:
     # Asked for every finding with the same few configured globs: compile them once.
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
+    spec, _ = gitignore_spec(patterns)
+    matchers = []
+    for pattern in patterns:
+        try:
+            matchers.append(_fnmatch_regex(pattern))
+        except (re.error, ValueError):
+            continue  # refused by the configuration already; matches nothing here
+    return spec, tuple(matchers)
+
+
+def _fnmatch_regex(pattern: str) -> Any:
+    """fnmatch semantics (``*`` crosses ``/``), compiled by RE2 rather than ``fnmatch``'s re.
+
+    Our own translation: ``fnmatch.translate`` emits look-aheads and back-references that RE2
+    does not support. Returns the bound ``fullmatch``.
+    """
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        char = pattern[i]
+        i += 1
+        if char == "*":
+            out.append(".*")
+        elif char == "?":
+            out.append(".")
+        elif char == "[":
+            end = pattern.find("]", i + 1 if i < n and pattern[i] in "!]" else i)
+            if end < 0:
+                out.append(re.escape(char))
+                continue
+            body = pattern[i:end]
+            i = end + 1
+            negate = body.startswith("!")
+            body = body[1:] if negate else body
+            body = body.replace("\\", "\\\\").replace("^", "\\^").replace("[", "\\[")
+            out.append(f"[{'^' if negate else ''}{body}]")
+        else:
+            out.append(re.escape(char))
+    return linear_regex("".join(out)).fullmatch
+
+
+def linear_regex(regex: str) -> Any:
+    """``regex`` (``.`` matching newlines too) compiled by RE2: matching cannot backtrack.
+
+    Raises ``ValueError`` for a pattern RE2 refuses (an invalid range, a back-reference).
+    Without google-re2, Python's ``re`` (the caller's own length limits then bound the cost).
+    """
+    if re2 is None:
+        try:
+            return re.compile(regex, re.S)
+        except re.error as exc:
+            raise ValueError(str(exc)) from None
+    options = re2.Options()
+    options.log_errors = False  # RE2 would log parse errors to stderr through absl
+    options.dot_nl = True
+    try:
+        return re2.compile(regex, options)
+    except re2.error as exc:
+        detail = exc.args[0] if exc.args else exc
+        raise ValueError(detail.decode(errors="replace") if isinstance(detail, bytes) else str(detail)) from None

@@ -23,12 +23,17 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.nodes import ScalarNode
 
 # Deeper documents are refused: they are never real CI configuration, and recursion on them
 # could exhaust the stack.
 MAX_DEPTH = 200
 MAX_BYTES = 5 * 1024 * 1024
+# Nodes as written, and nodes once every alias is expanded ("billion laughs": eleven levels of
+# ten aliases each are 721 bytes and 10^11 nodes). Consumers walk the expanded tree, so its size
+# is what bounds their work; a 5 MiB CI file of real content stays far below both.
+MAX_NODES = 1_000_000
+MAX_EXPANDED_NODES = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -115,16 +120,14 @@ _BOOL = {"true": True, "false": False, "True": True, "False": False, "TRUE": Tru
 _NULL = {"", "~", "null", "Null", "NULL"}
 
 
-def _scalar(node: ScalarNode) -> Any:
+def _scalar_value(value: str, tag: str, style: str | None) -> Any:
     """Resolve a plain scalar with the YAML 1.2 core schema (as GitHub, GitLab and CircleCI do).
 
     Numbers stay numbers on purpose: ``node-version: 22.10`` *is* 22.1 to the runner, a classic
     pitfall the toolchain rules must see the way the CI sees it.
     """
-    value = node.value
-    if node.style:  # quoted or block: always a string (the C composer gives plain as '')
+    if style:  # quoted or block: always a string
         return value
-    tag = node.tag or ""
     if tag.endswith(":null") or value in _NULL:
         return None
     if tag.endswith(":bool") or value in _BOOL:
@@ -139,78 +142,192 @@ def _scalar(node: ScalarNode) -> Any:
     return value
 
 
+@dataclass
+class _Open:
+    """A mapping or sequence whose end event has not been read yet."""
+
+    value: YMap | YSeq
+    tag: str | None
+    size: int = 1  # nodes it holds once every alias is expanded (itself included)
+    key: Any = None  # a mapping's pending key (``_NO_KEY`` while a key is awaited)
+    anchor: str | None = None
+    merges: list[YMap] | None = None
+
+
+_NO_KEY = object()
+_STR = "tag:yaml.org,2002:str"
+_MERGE = object()
+
+
+def _tag_text(tag: Any) -> str | None:
+    # ruamel gives tags as str or as its Tag object (resolver results, some parser paths).
+    return None if tag is None else str(tag)
+
+
+def _custom(tag: str | None) -> bool:
+    return bool(tag) and tag.startswith("!") and not tag.startswith("!!")  # type: ignore[union-attr]
+
+
 class _Builder:
-    def __init__(self, path: str, lines: _Lines) -> None:
-        self._seen: dict[int, Any] = {}
+    """Builds located values straight from the parser's events, with no recursion.
+
+    ruamel's composer recurses once per nesting level in C (30,000 ``[`` overflow the stack and
+    kill the process) and grows superlinearly with the length of a sequence; the event stream
+    is produced by a state machine, so building from it iteratively enforces every limit --
+    depth, node count and alias expansion -- *while* reading, at the event that breaks it.
+    """
+
+    def __init__(self, path: str, lines: _Lines, resolver: Any) -> None:
         self._path = path
         self._lines = lines
+        self._resolve = resolver.resolve
+        # anchor -> (value, expanded size, position): an alias stands where its anchor is written.
+        self._anchors: dict[str, tuple[Any, int, Pos]] = {}
+        self._stack: list[_Open] = []
+        self._nodes = 0
+        self._root: Any = None
+        self._documents = 0
+        self._tags: dict[str, str] = {}
 
-    def _pos(self, node: Node) -> Pos:
-        line, column = self._lines.at(node.start_mark)
-        style = (node.style or None) if isinstance(node, ScalarNode) else None
-        return Pos(line, column, style, self._lines.at(node.end_mark)[0], self._path)
+    def _pos(self, event: Any, end: Any = None, style: str | None = None) -> Pos:
+        line, column = self._lines.at(event.start_mark)
+        return Pos(line, column, style, self._lines.at((end or event).end_mark)[0], self._path)
 
-    def build(self, node: Node, depth: int = 0) -> Any:
-        if depth > MAX_DEPTH:
-            pos = self._pos(node)
-            raise LoadError(f"document nested deeper than {MAX_DEPTH} levels", pos.line, pos.column)
-        key = id(node)
-        if key in self._seen:  # an alias: same object as its anchor
-            return self._seen[key]
-        if isinstance(node, ScalarNode):
-            value = _scalar(node)
-            if node.tag and node.tag.startswith("!") and not node.tag.startswith("!!"):
-                value = Tagged(node.tag, value, self._pos(node))
-            return value
-        if isinstance(node, SequenceNode):
-            seq = YSeq()
-            seq.pos = self._pos(node)
-            self._seen[key] = seq
-            for item in node.value:
-                seq.append(self.build(item, depth + 1))
-                seq.item_pos.append(self._pos(item))
-            if node.tag and node.tag.startswith("!") and not node.tag.startswith("!!"):
-                return Tagged(node.tag, seq, self._pos(node))
-            return seq
-        if isinstance(node, MappingNode):
-            mapping = YMap()
-            mapping.pos = self._pos(node)
-            self._seen[key] = mapping
-            merges: list[YMap] = []
-            for key_node, value_node in node.value:
-                if isinstance(key_node, ScalarNode) and key_node.tag.endswith(":merge") or (
-                    isinstance(key_node, ScalarNode) and key_node.value == "<<" and not key_node.style
-                ):
-                    merged = self.build(value_node, depth + 1)
-                    sources = merged if isinstance(merged, list) else [merged]
-                    merges.extend(m for m in sources if isinstance(m, YMap))
-                    continue
-                k = self.build(key_node, depth + 1)
-                if isinstance(k, (YMap, YSeq, Tagged)):
-                    k = str(key_node.value) if isinstance(key_node, ScalarNode) else repr(k)
-                if k in mapping:
-                    p = self._pos(key_node)
-                    raise LoadError(f"duplicate key {k!r}", p.line, p.column)
-                mapping[k] = self.build(value_node, depth + 1)
-                mapping.key_pos[k] = self._pos(key_node)
-                mapping.value_pos[k] = self._pos(value_node)
-            for merged in merges:
-                for k, v in merged.items():
-                    if k not in mapping:
-                        mapping[k] = v
-                        mapping.key_pos[k] = merged.key_pos[k]
-                        mapping.value_pos[k] = merged.value_pos[k]
-            if node.tag and node.tag.startswith("!") and not node.tag.startswith("!!"):
-                return Tagged(node.tag, mapping, self._pos(node))
-            return mapping
-        raise LoadError(f"unsupported YAML node {type(node).__name__}")
+    def _fail(self, message: str, event: Any) -> LoadError:
+        return LoadError(message, *self._lines.at(event.start_mark))
+
+    def feed(self, events: Any) -> Any:
+        for event in events:
+            name = type(event).__name__
+            if name == "ScalarEvent":
+                self._scalar(event)
+            elif name in ("SequenceStartEvent", "MappingStartEvent"):
+                self._start(event, YSeq() if name == "SequenceStartEvent" else YMap())
+            elif name in ("SequenceEndEvent", "MappingEndEvent"):
+                self._end(event)
+            elif name == "AliasEvent":
+                self._alias(event)
+            elif name == "DocumentStartEvent":
+                self._documents += 1
+                if self._documents > 1:
+                    raise self._fail("expected a single document in the stream but found another document", event)
+        return self._root
+
+    def _count(self, event: Any) -> None:
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise self._fail(f"document has more than {MAX_NODES} nodes", event)
+
+    def _scalar(self, event: Any) -> None:
+        self._count(event)
+        style = event.style or None
+        tag = _tag_text(event.tag)
+        if tag == "!" or (tag is None and style):
+            tag = _STR
+        elif tag is None:
+            tag = self._plain_tag(event.value, event.implicit)
+        value = _scalar_value(event.value, tag, style)
+        if _custom(tag):
+            value = Tagged(tag, value, self._pos(event, style=style))
+        pos = self._pos(event, style=style)
+        if event.anchor is not None:
+            self._anchors[event.anchor] = (value, 1, pos)
+        self._add(value, 1, event, pos)
+
+    def _plain_tag(self, value: str, implicit: Any) -> str:
+        # ruamel's resolver costs more than the rest of building; plain words repeat a lot.
+        tag = self._tags.get(value)
+        if tag is None:
+            tag = _tag_text(self._resolve(ScalarNode, value, implicit)) or _STR
+            if len(self._tags) < 10_000:
+                self._tags[value] = tag
+        return tag
+
+    def _start(self, event: Any, value: YMap | YSeq) -> None:
+        self._count(event)
+        if len(self._stack) >= MAX_DEPTH:
+            raise self._fail(f"document nested deeper than {MAX_DEPTH} levels", event)
+        value.pos = self._pos(event)  # end line fixed at the end event
+        if event.anchor is not None:
+            # Still open: an alias to it makes a cycle, the same object again (counted as one node).
+            self._anchors[event.anchor] = (value, 1, value.pos)
+        self._stack.append(_Open(value, _tag_text(event.tag), key=_NO_KEY, anchor=event.anchor))
+
+    def _end(self, event: Any) -> None:
+        opened = self._stack.pop()
+        value = opened.value
+        start = value.pos
+        value.pos = Pos(start.line, start.column, None, self._lines.at(event.end_mark)[0], self._path)
+        if isinstance(value, YMap) and opened.merges:
+            _apply_merges(value, opened.merges)
+        result: Any = Tagged(opened.tag, value, value.pos) if _custom(opened.tag) else value
+        if opened.anchor is not None:
+            self._anchors[opened.anchor] = (result, opened.size, value.pos)
+        self._add(result, opened.size, event, value.pos)
+
+    def _alias(self, event: Any) -> None:
+        if event.anchor not in self._anchors:
+            raise self._fail(f"found undefined alias {event.anchor!r}", event)
+        value, size, pos = self._anchors[event.anchor]
+        self._add(value, size, event, pos)
+
+    def _add(self, value: Any, size: int, event: Any, here: Pos) -> None:
+        """Attach a finished value (``size`` nodes once expanded) to the open container."""
+        if not self._stack:
+            self._root = value
+            return
+        parent = self._stack[-1]
+        parent.size += size
+        if parent.size > MAX_EXPANDED_NODES:
+            raise self._fail(f"aliases expand to more than {MAX_EXPANDED_NODES} nodes", event)
+        container = parent.value
+        if isinstance(container, YSeq):
+            container.append(value)
+            container.item_pos.append(here)
+        elif parent.key is _NO_KEY:
+            self._key(parent, value, event, here)
+        else:
+            self._value(parent, value, here)
+
+    def _key(self, parent: _Open, value: Any, event: Any, here: Pos) -> None:
+        is_plain_merge = type(event).__name__ == "ScalarEvent" and event.value == "<<" and not event.style
+        if is_plain_merge or (type(event).__name__ == "ScalarEvent" and (_tag_text(event.tag) or "").endswith(":merge")):
+            parent.key = _MERGE
+            return
+        if isinstance(value, (YMap, YSeq, Tagged)):
+            value = str(event.value) if type(event).__name__ == "ScalarEvent" else repr(value)
+        if value in parent.value:
+            raise LoadError(f"duplicate key {value!r}", here.line, here.column)
+        parent.key = value
+        parent.value.key_pos[value] = here  # type: ignore[union-attr]
+
+    def _value(self, parent: _Open, value: Any, here: Pos) -> None:
+        mapping = parent.value
+        assert isinstance(mapping, YMap)
+        if parent.key is _MERGE:
+            sources = value if isinstance(value, list) else [value]
+            parent.merges = [*(parent.merges or []), *(m for m in sources if isinstance(m, YMap))]
+        else:
+            mapping[parent.key] = value
+            mapping.value_pos[parent.key] = here
+        parent.key = _NO_KEY
 
 
-def _compose(loader: YAML, text: str, lines: _Lines) -> Node | None:
+def _apply_merges(mapping: YMap, merges: list[YMap]) -> None:
+    # YAML 1.1 merge keys: explicit keys win, earlier merged maps win over later ones.
+    for merged in merges:
+        for k, v in merged.items():
+            if k not in mapping:
+                mapping[k] = v
+                mapping.key_pos[k] = merged.key_pos[k]
+                mapping.value_pos[k] = merged.value_pos[k]
+
+
+def _build(loader: YAML, text: str, lines: _Lines, path: str) -> Any:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return loader.compose(text)
+            return _Builder(path, lines, loader.resolver).feed(loader.parse(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
@@ -219,29 +336,28 @@ def _compose(loader: YAML, text: str, lines: _Lines) -> Node | None:
         raise LoadError(message or "invalid YAML", *lines.at(mark)) from None
     except YAMLError as exc:
         raise LoadError(str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
-    except RecursionError:
-        raise LoadError(f"document nested deeper than {MAX_DEPTH} levels") from None
 
 
 def load(text: str, path: str = "") -> Any:
     """Parse one YAML document (JSON is YAML too) into located values.
 
     Raises :class:`LoadError` with a 1-based position for any syntax error, duplicate key, or a
-    document that is too large or too deep. An empty document loads as ``None``.
+    document that is too large, too deep, has too many nodes or aliases that expand too far.
+    An empty document loads as ``None``.
     """
     if len(text) > MAX_BYTES:
         raise LoadError(f"file larger than {MAX_BYTES // (1024 * 1024)} MiB")
     lines = _Lines(text)
     try:
-        node = _compose(_LOADER, text, lines)
-    except LoadError:
-        node = _compose(_PURE_LOADER, text, lines)
-    if node is None:
-        return None
-    try:
-        return _Builder(path, lines).build(node)
-    except RecursionError:
-        raise LoadError(f"document nested deeper than {MAX_DEPTH} levels") from None
+        return _build(_LOADER, text, lines, path)
+    except LoadError as first:
+        if not first.message.startswith(_SYNTAX_ONLY_RETRY_EXCLUDES):
+            return _build(_PURE_LOADER, text, lines, path)
+        raise
+
+
+# Limit breaches are the same for both parsers: reading the text again would only double the cost.
+_SYNTAX_ONLY_RETRY_EXCLUDES = ("document nested deeper", "document has more than", "aliases expand", "duplicate key")
 
 
 def content_line(mapping: YMap | YSeq, key: Any) -> int:

@@ -11,7 +11,9 @@ command upgrades it (``npm install -g npm@X``, corepack, volta). Resolution itse
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from npm_auth_lint.analysis.facts import JobFacts, NodeSetup, NpmUpgradeFact, PublishFact
 from npm_auth_lint.model import Location, PackageJson, Project, Provider, Text, ValueSourceKind
@@ -270,15 +272,36 @@ def _no_pin_reason(facts: JobFacts, publish: PublishFact) -> str:
         return "the job sets no `image:`, so the runner's default image decides"
     if provider is Provider.CIRCLECI:
         return "the job's executor gives no Node image the tool can read (a machine, a custom or an orb executor it does not know)"
+    installer = _first_node_installer(facts.job.steps)
+    if installer is not None and installer[0] < max(publish.step_index, 0):
+        return f"no setup-node or Node image the tool can read; `{installer[1]}` may install Node, but npm-auth-lint cannot follow it"
+    return "the job uses the runner's default Node (no setup-node, no Node image)"
+
+
+# The first step of a job that may install Node, per job: asked for every publish of the job,
+# scanning the steps each time made 80,000 publish steps quadratic (issue #13). Keyed by the
+# identity of the steps tuple (hashing it would cost a scan again), holding it against reuse.
+_INSTALLERS: dict[int, tuple[object, tuple[int, str] | None]] = {}
+
+
+def _first_node_installer(steps: Sequence[Any]) -> tuple[int, str] | None:
+    cached = _INSTALLERS.get(id(steps))
+    if cached is not None and cached[0] is steps:
+        return cached[1]
     from npm_auth_lint import commands as cmds
 
-    for step in facts.job.steps[: max(publish.step_index, 0)]:
+    found: tuple[int, str] | None = None
+    for index, step in enumerate(steps):
         if step.uses is None:
             continue
         ref = cmds.classify_action(step.uses.value)
         if ref.kind is cmds.ActionKind.OTHER and ref.name and _MAY_SET_UP_NODE.search(step.uses.value.split("@")[0]):
-            return f"no setup-node or Node image the tool can read; `{step.uses.value}` may install Node, but npm-auth-lint cannot follow it"
-    return "the job uses the runner's default Node (no setup-node, no Node image)"
+            found = (index, step.uses.value)
+            break
+    if len(_INSTALLERS) > 1024:
+        _INSTALLERS.clear()
+    _INSTALLERS[id(steps)] = (steps, found)
+    return found
 
 
 def resolve(project: Project, facts: JobFacts, publish: PublishFact) -> PublishToolchain:

@@ -240,14 +240,24 @@ _AUTH_FLAG = re.compile(r"^--(?P<scope>//[^=]*?:)?(?P<key>_authToken|_auth|_pass
 def _credential_flag(command: Command, target: str) -> tuple[str, str] | None:
     """A credential given as npm config on the command line (``--//host/:_authToken=...``) that
     applies to ``target``: the flag's name and its value as written."""
-    for word in command.words:
+    words = list(command.words)
+    for index, word in enumerate(words):
         match = _AUTH_FLAG.match(word)
+        value = match.group("value") if match else None
         if match is None:
-            continue
+            # `--_auth VALUE`: npm reads a config flag's value from the next word too (issue #13).
+            match = _AUTH_FLAG_BARE.match(word)
+            following = words[index + 1] if index + 1 < len(words) else ""
+            if match is None or not following or following.startswith("-"):
+                continue
+            value = following
         scope = match.group("scope")
         if scope is None or scope_matches(scope[:-1], target):
-            return f"--{scope or ''}{match.group('key')}", match.group("value")
+            return f"--{scope or ''}{match.group('key')}", value  # type: ignore[return-value]
     return None
+
+
+_AUTH_FLAG_BARE = re.compile(r"^--(?P<scope>//[^=]*?:)?(?P<key>_authToken|_auth|_password)$")
 
 
 def _display(command: Command | None, fallback: str) -> str:

@@ -7,10 +7,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import pathspec
-
 from npm_auth_lint.analysis.facts import ToolPin
 from npm_auth_lint.model import EnvVar, PackageJson, Project, ValueSourceKind
+from npm_auth_lint.workspace import gitignore_spec
 
 
 def normalise_dir(path: str) -> str:
@@ -72,7 +71,7 @@ def _workspace_packages(project: Project, root: PackageJson | None) -> tuple[Pac
             p for p in project.packages if p.directory != base and p.directory.startswith(base)
         )
     else:
-        spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+        spec, _ = gitignore_spec(patterns)  # RE2; an invalid pattern (`[z-a]`) matches nothing
         members = (p for p in project.packages if p.directory and spec.match_file(p.directory + "/"))
     return tuple(sorted((p for p in members if not p.private), key=lambda p: p.path))
 

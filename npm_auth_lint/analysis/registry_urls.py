@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 NPMJS = "https://registry.npmjs.org/"
@@ -12,6 +13,7 @@ NPMJS_HOST = "registry.npmjs.org"
 _NPMJS_ALIASES = frozenset({NPMJS_HOST})
 
 
+@lru_cache(maxsize=4096)  # asked a dozen times per publish command for the same few URLs
 def host_of(url: str) -> str | None:
     """The host of a registry URL, ``//host/path`` nerf-dart, or bare host; None if unusable."""
     text = url.strip().strip("\"'")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from npm_auth_lint.model import Location
+from npm_auth_lint.workspace import linear_regex
 
 # `<< parameters.x >>`, `<< pipeline.parameters.x >>`, `<< matrix.x >>` (spaces optional).
 REFERENCE = re.compile(r"<<\s*(parameters|pipeline\.parameters|matrix)\.([A-Za-z_][\w-]*)\s*>>")
@@ -177,9 +178,9 @@ def _operator(operator: str, argument: Any, lookup: Lookup, depth: int) -> bool 
         text = as_text(value)
         if text is None or len(pattern) > _MAX_PATTERN:
             return None
-        try:
-            return re.fullmatch(pattern, text) is not None
-        except re.error:
+        try:  # RE2: a pattern from the repository must not backtrack (issue #13)
+            return linear_regex(pattern).fullmatch(text) is not None
+        except ValueError:
             return None
     return None
 

@@ -62,9 +62,12 @@ def parse_orb_ref(text: Any) -> OrbRef | None:
 
 def _version_tuple(text: str) -> tuple[int, int, int] | None:
     match = _NUMERIC.match(text.strip())
-    if not match:
-        return None
+    if not match or any(part and len(part) > _MAX_DIGITS for part in match.groups()):
+        return None  # absurdly long numbers: unresolvable (int() refuses 4,300+ digits)
     return tuple(int(part) if part else 0 for part in match.groups())  # type: ignore[return-value]
+
+
+_MAX_DIGITS = 18
 
 
 def version_in_range(version: str, spec: str) -> bool:

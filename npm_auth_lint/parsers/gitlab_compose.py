@@ -35,7 +35,7 @@ from typing import Any
 
 from npm_auth_lint import yamlio
 from npm_auth_lint.model import Location, ParseError, Reference, frozen_map
-from npm_auth_lint.workspace import FileReadError, Workspace
+from npm_auth_lint.workspace import FileReadError, Workspace, linear_regex
 from npm_auth_lint.yamlio import Pos, Tagged, YMap, YSeq
 
 # GitLab's limits: `context.max_includes` (150 by default, duplicates counted), Extendable's
@@ -216,7 +216,7 @@ def describe_external(entry: IncludeEntry) -> str:
     return f"include {entry.value}"
 
 
-def wildcard_regex(pattern: str) -> re.Pattern[str]:
+def wildcard_regex(pattern: str) -> Any:
     """GitLab's ``Repository#search_files_by_wildcard_path``: ``**`` spans folders, ``*`` does not.
 
     So ``ci/*.yml`` is the files directly in ``ci/``, ``ci/**.yml`` every ``.yml`` below ``ci/``,
@@ -225,7 +225,7 @@ def wildcard_regex(pattern: str) -> re.Pattern[str]:
     """
     escaped = re.escape(pattern)
     escaped = escaped.replace(r"\*\*", ".*?").replace(r"\*", "[^/]*?")
-    return re.compile(f"^{escaped}$", re.S)
+    return linear_regex(f"^{escaped}$")
 
 
 def normalize_local(path: str) -> str | None:
@@ -254,6 +254,7 @@ class _Composer:
         self._resolved: dict[int, Any] = {}
         self._tagged: dict[int, bool] = {}
         self._active: set[int] = set()
+        self._sizes: dict[int, int] = {}  # expanded node count of each container, by identity
 
     def refer(self, pos: Pos, what: str) -> None:
         self.references.append(Reference(location(pos), what))
@@ -408,7 +409,26 @@ class _Composer:
         finally:
             self._active.discard(key)
         self._resolved[key] = result
+        self._check_size(result)
         return result, None
+
+    def _size(self, value: Any) -> int:
+        """Nodes in ``value`` once every alias and ``!reference`` is expanded (memoised)."""
+        if not isinstance(value, (YMap, YSeq)):
+            return 1
+        key = id(value)
+        if key not in self._sizes:
+            self._sizes[key] = 1  # provisional: a structure may contain itself through an alias
+            items = value.values() if isinstance(value, YMap) else value
+            self._sizes[key] = 1 + sum(self._size(item) for item in items)
+        return self._sizes[key]
+
+    def _check_size(self, result: YMap | YSeq) -> None:
+        # Nested `!reference`s (each level ten references to the one below) multiply like an
+        # alias bomb; consumers walk the expanded tree, so refuse it here (issue #13).
+        self._sizes.pop(id(result), None)
+        if self._size(result) > yamlio.MAX_EXPANDED_NODES:
+            raise ExpansionError(result.pos)
 
     def _resolve_container(self, value: YMap | YSeq, root: YMap, chain: tuple[tuple[str, ...], ...]) -> YMap | YSeq:
         if isinstance(value, YMap):
@@ -475,7 +495,9 @@ class _Composer:
             return _MISSING, None
         if isinstance(resolved, (YMap, YSeq)):
             # A shallow copy per tag: resolved subtrees are shared, the tag that brought it is not.
+            size = self._size(resolved)
             resolved = copy_map(resolved) if isinstance(resolved, YMap) else _copy_seq(resolved)
+            self._sizes[id(resolved)] = size
             self.origins[id(resolved)] = tag.pos
         return resolved, moved or target_pos
 
@@ -505,8 +527,28 @@ def compose(workspace: Workspace, data: YMap, path: str, reserved: frozenset[str
     composer.files.append(path)
     raw = composer.expand(data, (path,))
     extended = composer.extend_all(raw, reserved)
-    root, _ = composer.resolve(extended, extended)
-    return _result(composer, root, raw)
+    return _result(composer, _resolve_root(composer, extended), raw)
+
+
+class ExpansionError(Exception):
+    """``!reference`` tags that expand to more than ``yamlio.MAX_EXPANDED_NODES`` nodes."""
+
+    def __init__(self, pos: Pos) -> None:
+        super().__init__(pos)
+        self.pos = pos
+
+
+def _resolve_root(composer: _Composer, extended: YMap) -> YMap:
+    try:
+        root, _ = composer.resolve(extended, extended)
+    except ExpansionError as exc:
+        where = exc.pos.path or (composer.files[0] if composer.files else "")
+        message = f"!reference tags expand to more than {yamlio.MAX_EXPANDED_NODES} nodes"
+        composer.errors.setdefault(where, ParseError(Location(where, exc.pos.line, exc.pos.column), message))
+        empty = YMap()
+        empty.pos = extended.pos
+        return empty
+    return root
 
 
 def _result(composer: _Composer, root: YMap, raw: YMap) -> Composed:
@@ -537,5 +579,4 @@ def compose_includes(workspace: Workspace, include: Any, pos: Pos, reserved: fro
     data.value_pos["include"] = pos
     raw = composer.expand(data, ())
     extended = composer.extend_all(raw, reserved)
-    root, _ = composer.resolve(extended, extended)
-    return _result(composer, root, raw)
+    return _result(composer, _resolve_root(composer, extended), raw)

@@ -51,6 +51,8 @@ def _json_error(path: str, text: str) -> ParseError | None:
         return ParseError(Location(path, exc.lineno, exc.colno), f"invalid JSON: {exc.msg}")
     except RecursionError:
         return ParseError(Location(path, 1, 1), "invalid JSON: nested too deeply")
+    except ValueError as exc:  # a number of more than 4,300 digits (Python's int-str limit)
+        return ParseError(Location(path, 1, 1), f"invalid JSON: {str(exc).split(':')[0]}")
     if not isinstance(data, dict):
         return ParseError(Location(path, 1, 1), f"expected a JSON object at the top level, found {type(data).__name__}")
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from npm_auth_lint.model import Finding, Severity
 from npm_auth_lint.reporters import Report
+from npm_auth_lint.redact import escape_controls
 from npm_auth_lint.reporters.common import TOOL_NAME, clean, summary_line
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
@@ -43,8 +44,9 @@ def command(finding: Finding) -> str:
         "col": str(location.column),
         "title": f"{TOOL_NAME} [{finding.rule_id}]",
     }
-    rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    return f"::{COMMANDS[finding.severity]} {rendered}::{escape_data(_message(finding))}"
+    # Terminal controls from job and file names are shown escaped, as in every format (issue #13).
+    rendered = ",".join(f"{key}={escape_controls(escape_property(value))}" for key, value in properties.items())
+    return f"::{COMMANDS[finding.severity]} {rendered}::{escape_controls(escape_data(_message(finding)))}"
 
 
 def render(report: Report) -> str:

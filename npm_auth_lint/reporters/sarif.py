@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
+from dataclasses import dataclass
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,7 +23,8 @@ from npm_auth_lint.fingerprint import file_line_hashes
 from npm_auth_lint.model import Finding
 from npm_auth_lint.model import Location as ModelLocation
 from npm_auth_lint.reporters import Report
-from npm_auth_lint.reporters.common import TOOL_NAME, clean, extra_sections, rule_indexes
+from npm_auth_lint.reporters import TEXT_ONLY_SUFFIX
+from npm_auth_lint.reporters.common import TOOL_NAME, all_secrets, clean, extra_sections, redact_data, rule_indexes
 from npm_auth_lint.rule import DOCS_URL, Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -161,14 +163,16 @@ def root_uri(root: Path) -> str:
     return uri if uri.endswith("/") else uri + "/"
 
 
-def sarif_log(report: Report) -> om.SarifLog:
-    """The report as a sarif-om log with one run."""
-    rules = rule_indexes(report)
-    hashes = _fingerprints(report)
-    results = [
-        _result(finding, rules, hashes.get((finding.location.path, finding.location.line)))
-        for finding in report.findings
-    ]
+def sarif_log(report: Report, results: list[Any] | None = None, properties: bool = True) -> om.SarifLog:
+    """The report as a sarif-om log with one run (``results``: stand-ins for the results;
+    ``properties=False``: without the extra sections, which the caller adds itself)."""
+    if results is None:
+        rules = rule_indexes(report)
+        hashes = _fingerprints(report)
+        results = [
+            _result(finding, rules, hashes.get((finding.location.path, finding.location.line)))
+            for finding in report.findings
+        ]
     driver = om.ToolComponent(
         name=TOOL_NAME,
         semantic_version=report.version,
@@ -182,14 +186,91 @@ def sarif_log(report: Report) -> om.SarifLog:
         original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=root_uri(report.root))},
         # Locations count characters of the decoded text, as Python strings index them.
         column_kind="unicodeCodePoints",
-        properties=extra_sections(report) or None,
+        properties=(extra_sections(report) or None) if properties else None,
     )
     return om.SarifLog(runs=[run], version=SARIF_VERSION, schema_uri=SCHEMA_URI)
 
 
+_PLACEHOLDER = "\x00results\x00"
+_RESULT_INDENT = " " * 8  # results are items of runs[0].results: three levels of two spaces, plus one
+
+
 def render(report: Report) -> str:
-    """The report as a SARIF 2.1.0 log (indented JSON ending in a newline)."""
-    log = to_json(sarif_log(report))
+    """The report as a SARIF 2.1.0 log (indented JSON ending in a newline).
+
+    Results are serialised one at a time into text (issue #13: holding a sarif-om object and a
+    JSON tree for each of 40,000 jobs' findings at once took 1.8 GB); the rest of the log is
+    built around one placeholder result, so the output is the same bytes as one ``json.dumps``.
+    """
+    if not report.findings:
+        return _dump(to_json(sarif_log(report))) + "\n"
+    log = to_json(sarif_log(report, results=[_PLACEHOLDER], properties=False))
+    secrets = all_secrets(report)
+    extra = {clean(key, secrets): _Redacted(value, secrets) for key, value in report.extra.items() if not key.endswith(TEXT_ONLY_SUFFIX)}
+    if extra:  # redacted piece by piece as written: a redacted copy of 40,000 pipelines' strategy is large
+        run = {**log["runs"][0], "properties": extra}
+        order = [field.metadata["schema_property_name"] for field in attr.fields(om.Run)]
+        log["runs"][0] = {key: run[key] for key in sorted(run, key=order.index)}  # sarif-om's order
+    text = _dump(log)
+    marker = _RESULT_INDENT + json.dumps(_PLACEHOLDER)
+    head, found, tail = text.partition(marker)
+    assert found, "the results placeholder is always written"
+    return head + ",\n".join(_results_text(report)) + tail + "\n"
+
+
+def _results_text(report: Report) -> Any:
+    rules = rule_indexes(report)
+    hashes = _fingerprints(report)
+    for finding in report.findings:
+        result = to_json(_result(finding, rules, hashes.get((finding.location.path, finding.location.line))))
+        yield _RESULT_INDENT + json.dumps(result, indent=2, ensure_ascii=False).replace("\n", "\n" + _RESULT_INDENT)
+
+
+def _dump(log: dict[str, Any]) -> str:
     # "$schema" and "version" first, as every SARIF example writes them.
     ordered = {"$schema": log.pop("$schema"), "version": log.pop("version"), **log}
-    return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
+    return "".join(_pretty(ordered, 0))
+
+
+_SPLIT_LEVELS = 6  # containers this shallow are written piece by piece, deeper ones in one dump
+
+
+def _pretty(value: Any, level: int, secrets: tuple[str, ...] | None = None) -> Any:
+    """``json.dumps(value, indent=2, ensure_ascii=False)``, the same bytes, in pieces.
+
+    The pure-Python encoder that ``indent`` selects keeps a list of millions of tiny strings for
+    a large log (the strategy of 40,000 pipelines); dumping each shallow item on its own bounds
+    that list by the largest item.
+    """
+    pad = "  " * (level + 1)
+    if isinstance(value, tuple):  # JSON arrays, as redact_data and json.dumps write them
+        value = list(value)
+    if level < _SPLIT_LEVELS and isinstance(value, Mapping) and value:
+        yield "{\n"
+        for index, (key, item) in enumerate(value.items()):
+            name = str(key) if secrets is None else clean(str(key), secrets)
+            yield pad + json.dumps(name, ensure_ascii=False) + ": "
+            yield from _pretty(item, level + 1, secrets)
+            yield ",\n" if index < len(value) - 1 else "\n"
+        yield "  " * level + "}"
+    elif level < _SPLIT_LEVELS and isinstance(value, list) and value:
+        yield "[\n"
+        for index, item in enumerate(value):
+            yield pad
+            yield from _pretty(item, level + 1, secrets)
+            yield ",\n" if index < len(value) - 1 else "\n"
+        yield "  " * level + "]"
+    elif isinstance(value, _Redacted):
+        yield from _pretty(value.value, level, value.secrets)
+    else:
+        if secrets is not None:
+            value = redact_data(value, secrets)
+        yield json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * level)
+
+
+@dataclass(frozen=True)
+class _Redacted:
+    """A value whose strings (keys too) are redacted as it is written, not copied first."""
+
+    value: Any
+    secrets: tuple[str, ...] = ()
