@@ -418,8 +418,9 @@ def show_rule(rule_id: str = typer.Argument(..., metavar="ID", help="A rule id, 
 def strategy_document(strategies: Sequence[PipelineStrategy], secrets: Sequence[str]) -> dict[str, Any]:
     """The ``npm-auth-lint/strategy`` JSON document (``strategy --format json``, the MCP server)."""
     from npm_auth_lint.reporters.common import redact_data, strategy_data
+    from npm_auth_lint.strategy import SCHEMA_VERSION
 
-    return {"schema": "npm-auth-lint/strategy", "version": 1, "pipelines": redact_data(strategy_data(strategies), tuple(secrets))}
+    return {"schema": "npm-auth-lint/strategy", "version": SCHEMA_VERSION, "pipelines": redact_data(strategy_data(strategies), tuple(secrets))}
 
 
 @app.command("strategy")

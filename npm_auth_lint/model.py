@@ -395,6 +395,11 @@ class Job:
     called_file: str | None = None
     default_working_directory: str | None = None
     hidden: bool = False  # GitLab `.name` templates, and jobs whose rules are all `when: never`: never run
+    # CircleCI contexts the workflow gives the job (names as written): npm's optional Context IDs.
+    contexts: tuple[str, ...] = ()
+    # What runs the job on a release, in words (`on: release`, a tag push, `$CI_COMMIT_TAG`,
+    # `filters: tags`); None when nothing tells. The strategy keeps such a pipeline.
+    release_trigger: str | None = None
     # Host names the job's service containers answer at (GitHub `services:` keys, GitLab
     # `services:` aliases and image-derived names, CircleCI secondary images' `name:`): a
     # registry there is a local test registry (spec: "Publish credential").

@@ -1128,3 +1128,11 @@ def test_wrapper_classification_never_raises(words) -> None:
 )
 def test_cd_inside_an_inner_script_names_the_folder_it_publishes(line, spec) -> None:
     assert one(wrapped(line), Publish).spec == spec
+
+
+def test_credential_flags_take_their_value_so_it_is_never_a_package_or_folder() -> None:
+    from npm_auth_lint.commands.words import positional_args
+
+    words = ["--_authToken", "0d2f1c9e-58aa-4c4e-9a57-3b7e4fd2c6a1", "--//registry.npmjs.org/:_auth", "dXNlcjpwYXNz", "dist"]
+    assert positional_args(words, frozenset()) == ["dist"]
+    assert positional_args(["--_authToken=x", "pkg"], frozenset()) == ["pkg"]

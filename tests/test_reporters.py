@@ -176,17 +176,23 @@ STRATEGY_DATA = [
         "path_title": "long-lived token — trusted publishing is viable: migrate",
         "publish": "npm publish",
         "location": ".github/workflows/release.yml:14",
+        "unknowns": [],
         "blockers": [],
         "checklist": ["Add `id-token: write` to job publish", "Remove NODE_AUTH_TOKEN"],
+        "allowed_actions": [],
         "trusted_publishers": [
             {
                 "packages": ["@acme/web"],
                 "provider": "github",
                 "fields": {"Organization or user": "acme", "Workflow filename": "release.yml"},
+                "allowed_actions": ["npm publish"],
                 "command": "npm trust github @acme/web --file release.yml --repo acme/web",
                 "commands": [],
+                "command_requires": "npm >= 11.15.0",
+                "chosen_because": "",
             }
         ],
+        "consolidate": [],
     }
 ]
 STRATEGY_TEXT = """\
@@ -200,7 +206,7 @@ Publishing pipelines:
     trusted publisher for @acme/web (github):
       Organization or user: acme
       Workflow filename: release.yml
-      or: npm trust github @acme/web --file release.yml --repo acme/web
+      or, with npm >= 11.15.0: npm trust github @acme/web --file release.yml --repo acme/web
 """
 
 
@@ -410,7 +416,7 @@ def test_strategy_text_of_many_packages_lists_commands() -> None:
     text = strategy_text_reporter.strategy_text([strategy])
     assert "publishes (no package.json found)\n" in text
     assert "    blocker: a self-hosted runner\n" in text
-    assert "    trusted publisher for each of the 2 packages (gitlab):\n      Namespace: <namespace>\n      or:\n" in text
+    assert "    trusted publisher for each of the 2 packages (gitlab):\n      Namespace: <namespace>\n      or, with npm >= 11.15.0:\n" in text
     assert text.endswith("        npm trust gitlab a\n        npm trust gitlab b\n")
     assert strategy_text_reporter.strategy_text([]) == ""
 

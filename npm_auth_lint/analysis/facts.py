@@ -167,6 +167,9 @@ class PublishFact:
     # The image a wrapper runs the publish in (`docker run node:22 npm publish`, or
     # "docker compose run <service>"): its Node is the image's, not the job's.
     container_image: str | None = None
+    # A credential whose value the tool cannot see (an expression such as a step output): it may
+    # or may not be a long-lived token, so the strategy cannot say the publish relies on OIDC.
+    opaque_credential: Credential | None = None
     # The folder it publishes, repository-relative ('' for the root); None when not known or
     # when it is one folder per matrix leg (then ``packages`` holds every leg's package).
     directory: str | None = ""

@@ -978,6 +978,7 @@ class _JobWalker:
                 hops=self._chain,
                 stage=found.stage,
                 container_image=found.container_image,
+                opaque_credential=_opaque(found.credential),
                 directory=directory,
                 unknowns=found.unknowns,
             )
@@ -986,6 +987,14 @@ class _JobWalker:
 
 _WORKSPACE_ROOT_REF = re.compile(r"^[\"']?\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY)\b")
 _SHELL_VARIABLE_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _opaque(credential: Credential | None) -> Credential | None:
+    """A credential from an expression the tool cannot see through (not a secret, variable or
+    literal), or None."""
+    if credential is not None and credential.source.kind is ValueSourceKind.EXPRESSION:
+        return credential
+    return None
 
 
 def _cd(shell: _Shell, target: str) -> None:

@@ -175,6 +175,18 @@ def _env_value(env: list[tuple[str, str]], name: str) -> str | None:
     return None
 
 
+# npm reads any `--key value` as configuration; these keys hold credentials (and `--//host/:key`
+# is a per-registry setting), so the word after them is a secret, never a package or a folder.
+CREDENTIAL_FLAGS = frozenset({"--_auth", "--_authToken", "--_password", "--password", "--username", "--email"})
+
+
+def takes_value(arg: str, value_flags: frozenset[str]) -> bool:
+    """Whether option word ``arg`` consumes the next word as its value."""
+    if "=" in arg:
+        return False
+    return arg in value_flags or arg in CREDENTIAL_FLAGS or arg.startswith("--//")
+
+
 def subcommand(args: list[str], value_flags: frozenset[str]) -> tuple[str | None, list[str], list[str]]:
     """(first positional, the words after it, the flags before it)."""
     i = 0
@@ -183,7 +195,7 @@ def subcommand(args: list[str], value_flags: frozenset[str]) -> tuple[str | None
         if arg == "--":
             return (args[i + 1] if i + 1 < len(args) else None), args[i + 2 :], args[:i]
         if arg.startswith("-") and len(arg) > 1:
-            i += 2 if ("=" not in arg and arg in value_flags) else 1
+            i += 2 if takes_value(arg, value_flags) else 1
             continue
         return arg, args[i + 1 :], args[:i]
     return None, [], args
@@ -199,7 +211,7 @@ def positional_args(args: list[str], value_flags: frozenset[str]) -> list[str]:
             out.extend(args[i + 1 :])
             break
         if arg.startswith("-") and len(arg) > 1:
-            i += 2 if ("=" not in arg and arg in value_flags) else 1
+            i += 2 if takes_value(arg, value_flags) else 1
             continue
         out.append(arg)
         i += 1

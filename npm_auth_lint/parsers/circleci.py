@@ -209,6 +209,14 @@ def _single_key(item: Any) -> tuple[str, Any] | None:
     return None
 
 
+def _tag_filter(filters: Any) -> str | None:
+    """``filters: tags: only: ...``: the job runs on tag pushes (words), else None."""
+    tags = filters.get("tags") if isinstance(filters, dict) else None
+    if isinstance(tags, dict) and tags.get("only") is not None:
+        return "filters: tags"
+    return None
+
+
 def _normalize_dir(path: str) -> str:
     path = path.strip()
     if path == "/home/circleci" or path.startswith("/home/circleci/"):
@@ -546,7 +554,14 @@ class _Expander:
             id_token=None,
             matrix=axes,
             default_working_directory=default_dir or None,
+            contexts=self.contexts(args.get("context"), call_ctx),
+            release_trigger=_tag_filter(args.get("filters")),
         )
+
+    def contexts(self, value: Any, ctx: _Ctx) -> tuple[str, ...]:
+        """The contexts a workflow gives a job (``context: name`` or a list of names)."""
+        items = value if isinstance(value, list) else [value]
+        return tuple(text for item in items if item is not None and (text := self.text_of(item, ctx)))
 
     # Executors and runners ---------------------------------------------------------------
 

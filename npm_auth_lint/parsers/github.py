@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from npm_auth_lint import yamlio
@@ -61,10 +61,14 @@ def parse(workspace: Workspace, path: str) -> Parsed:
     state.loaded[path] = source
     triggers = _triggers(data.get("on"))
     reusable_only = triggers == ("workflow_call",)
+    jobs = tuple(_workflow_jobs(state, source, _standalone_call(data) if reusable_only else _Call()))
+    release = _release_trigger(data.get("on"))
+    if release is not None:
+        jobs = tuple(replace(job, release_trigger=release) for job in jobs)
     pipeline = Pipeline(
         provider=Provider.GITHUB,
         path=path,
-        jobs=tuple(_workflow_jobs(state, source, _standalone_call(data) if reusable_only else _Call())),
+        jobs=jobs,
         name=get_text(data, "name"),
         triggers=triggers,
         reusable_only=reusable_only,
@@ -90,6 +94,16 @@ def _triggers(on: Any) -> tuple[str, ...]:
         return tuple(text for item in on if (text := scalar_text(item)) and item is not None)
     text = scalar_text(on)
     return (text,) if text and on is not None else ()
+
+
+def _release_trigger(on: Any) -> str | None:
+    """What makes the workflow run on a release: ``on: release`` or a push of tags (words)."""
+    if "release" in _triggers(on):
+        return "on: release"
+    push = on.get("push") if isinstance(on, yamlio.YMap) else None
+    if isinstance(push, yamlio.YMap) and push.get("tags") is not None:
+        return "on: push of tags"
+    return None
 
 
 @dataclass(frozen=True)

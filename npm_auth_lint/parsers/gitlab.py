@@ -236,6 +236,7 @@ class _Builder:
             matrix=_matrix(effective),
             environment=_environment(effective),
             hidden=name.startswith(".") or _never_runs(effective),
+            release_trigger=_tag_trigger(effective),
             services=_service_hosts(effective.get("services")),
         )
 
@@ -459,6 +460,22 @@ def _never_runs(job: YMap) -> bool:
     if not isinstance(rules, YSeq) or len(rules) == 0:
         return False
     return all(isinstance(rule, YMap) and rule.get("when") == "never" for rule in rules)
+
+
+def _tag_trigger(job: YMap) -> str | None:
+    """Whether the job runs for tags: ``only: [tags]`` (or ``only: refs: [tags]``), or a rule
+    whose ``if:`` tests ``$CI_COMMIT_TAG`` (words), else None."""
+    only = job.get("only")
+    refs = only.get("refs") if isinstance(only, YMap) else only
+    if isinstance(refs, YSeq) and "tags" in [scalar_text(v) for v in refs]:
+        return "only: tags"
+    rules = job.get("rules")
+    if isinstance(rules, YSeq):
+        for rule in rules:
+            condition = rule.get("if") if isinstance(rule, YMap) else None
+            if isinstance(condition, str) and "CI_COMMIT_TAG" in condition and rule.get("when") != "never":
+                return "rules: $CI_COMMIT_TAG"
+    return None
 
 
 def _runner(job: YMap) -> Runner:

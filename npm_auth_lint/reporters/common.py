@@ -4,7 +4,6 @@ strategy as data."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 from npm_auth_lint.model import Finding, Severity
@@ -83,26 +82,11 @@ def _redact_data(value: Any, secrets: tuple[str, ...], memo: dict[str, str]) -> 
 
 
 def strategy_data(strategies: Sequence[PipelineStrategy]) -> list[dict[str, Any]]:
-    """Plain JSON-ready data (built directly: ``dataclasses.asdict`` deep-copies every string)."""
-    return [
-        {
-            **{f.name: getattr(s, f.name) for f in fields(s) if f.name != "trusted_publishers"},
-            "packages": list(s.packages),
-            "blockers": list(s.blockers),
-            "checklist": list(s.checklist),
-            "trusted_publishers": [
-                {
-                    "packages": list(t.packages),
-                    "provider": t.provider,
-                    "fields": dict(t.fields),
-                    "command": t.command,
-                    "commands": list(t.commands),
-                }
-                for t in s.trusted_publishers
-            ],
-        }
-        for s in strategies
-    ]
+    """Plain JSON-ready data of the ``npm-auth-lint/strategy`` document (its one definition is
+    the strategy's own :func:`~npm_auth_lint.strategy.render.to_data`)."""
+    from npm_auth_lint.strategy.render import to_data
+
+    return to_data(strategies)
 
 
 def strategy_section(report: Report) -> dict[str, Any]:

@@ -1,0 +1,159 @@
+"""Assemble the strategy report: judge each publishing pipeline, give each package one
+configuration, number the checklist and link each unknown to the step that resolves it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from npm_auth_lint.analysis import Analysis
+from npm_auth_lint.analysis.facts import PublishFact
+from npm_auth_lint.strategy.checklist import Judgement, judge
+from npm_auth_lint.strategy.choice import Binding, Candidate, Choice, candidate, choose, how_to_consolidate
+from npm_auth_lint.strategy.model import MAX_COMMANDS, PATH_ORDER, Consolidation, PipelineStrategy, PublishingPath, Unknown
+from npm_auth_lint.strategy.settings import allowed_actions, settings
+
+PLACEHOLDER_PACKAGE = "<package>"
+_SAYS_OIDC_WORKS = frozenset({PublishingPath.TRUSTED_WORKING, PublishingPath.TRUSTED_WITH_FALLBACK, PublishingPath.UNVERIFIED})
+
+
+def _unique(items: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+@dataclass(frozen=True)
+class _Group:
+    key: tuple[str, str]  # (entry file, job id)
+    publishes: tuple[PublishFact, ...]
+    judged: tuple[Judgement, ...]
+    path: PublishingPath
+    names: tuple[str, ...]
+
+    @property
+    def gets_settings(self) -> bool:
+        return any(j.settings for j in self.judged) and self.path is not PublishingPath.TOKEN_NOT_VIABLE
+
+    @property
+    def npmjs(self) -> list[PublishFact]:
+        return [p for p, j in zip(self.publishes, self.judged) if j.settings]
+
+
+def _groups(analysis: Analysis) -> list[_Group]:
+    by_key: dict[tuple[str, str], list[PublishFact]] = {}
+    for publish in sorted(analysis.publishes, key=lambda p: p.location):
+        by_key.setdefault((publish.pipeline.entry_file, publish.job.id), []).append(publish)
+    groups = []
+    for key, publishes in by_key.items():
+        judged = tuple(judge(analysis, p) for p in publishes)
+        path = min((j.path for j in judged), key=PATH_ORDER.index)
+        names = _unique([pkg.name.value for p in publishes for pkg in p.packages if pkg.name is not None])
+        groups.append(_Group(key, tuple(publishes), judged, path, names))
+    return groups
+
+
+def _choices(groups: list[_Group]) -> dict[str, Choice]:
+    """For each package name: the pipeline that keeps its one trusted publisher."""
+    by_package: dict[str, list[Candidate]] = {}
+    for group in groups:
+        if not group.gets_settings:
+            continue
+        first = group.npmjs[0]
+        for name in group.names:
+            by_package.setdefault(name, []).append(candidate(group.key, first))
+    return {name: choose(candidates) for name, candidates in by_package.items()}
+
+
+def _numbered(before: Sequence[str], middle: Sequence[str], after: Sequence[str], unknowns: Sequence[Unknown]) -> tuple[tuple[str, ...], tuple[Unknown, ...]]:
+    checklist = _unique([*before, *middle, *after])
+    linked = tuple(replace(u, step=checklist.index(u.resolve) + 1 if u.resolve in checklist else 0) for u in unknowns)
+    return checklist, linked
+
+
+def _name_packages(step: str, packages: Sequence[str]) -> str:
+    """The hardening command with the package it is for (or the list of them)."""
+    command = "`npm access set mfa=publish <package>`"
+    if command not in step or not packages:
+        return step
+    if len(packages) == 1:
+        return step.replace("<package>", packages[0])
+    shown = ", ".join(packages[:MAX_COMMANDS]) + (", ..." if len(packages) > MAX_COMMANDS else "")
+    return step.replace(command, f"{command} for each of {shown}")
+
+
+def _actions_by_binding(groups: list[_Group]) -> dict[Binding, tuple[str, ...]]:
+    """The allowed actions of each trusted publisher: every command of every pipeline that binds
+    to it (two jobs of one workflow and environment share one configuration)."""
+    found: dict[Binding, list[PublishFact]] = {}
+    for group in groups:
+        if group.gets_settings:
+            found.setdefault(candidate(group.key, group.npmjs[0]).binding, []).extend(group.npmjs)
+    return {binding: allowed_actions(publishes) for binding, publishes in found.items()}
+
+
+def _pipeline(analysis: Analysis, group: _Group, choices: dict[str, Choice], by_binding: dict[Binding, tuple[str, ...]]) -> PipelineStrategy:
+    first = group.publishes[0]
+    actions = allowed_actions(group.npmjs) if group.gets_settings else ()
+    binding = candidate(group.key, group.npmjs[0]).binding if group.gets_settings else None
+    # Pipelines that bind to the same trusted publisher (jobs of one workflow and environment)
+    # all keep it: their settings are one and the same.
+    kept = [n for n in group.names if choices[n].kept.binding == binding] if group.gets_settings else []
+    handed = [n for n in group.names if n not in kept] if group.gets_settings else []
+    trusted: tuple = ()
+    middle: list[str] = []
+    if group.gets_settings and (kept or not group.names):
+        names = tuple(kept) or (PLACEHOLDER_PACKAGE,)
+        why = "; ".join(_unique([choices[n].why for n in kept if choices[n].why]))
+        shared = by_binding[binding]  # type: ignore[index]
+        trusted = (settings(group.npmjs[0], names, analysis.project.remote, shared, why),)
+        verb = "Make sure the trusted publisher on npmjs.com matches" if first.credential is None else "Add the trusted publisher on npmjs.com"
+        middle.append(f"{verb} (settings below, allowed actions: {', '.join(shared)})")
+    consolidate = _consolidations(group, handed, choices)
+    middle += [c.how for c in consolidate]
+    before = [s for j in group.judged for s in j.before]
+    after = [s for j in group.judged for s in j.after] if trusted else [s for j in group.judged for s in j.after if not j.settings]
+    after = [_name_packages(step, kept) for step in after]
+    unknowns = _unique([u for j in group.judged for u in j.unknowns])
+    checklist, linked = _numbered(before, middle, after, unknowns)
+    path = group.path
+    if handed and path in _SAYS_OIDC_WORKS:
+        # npm accepts the package only from the kept pipeline: this one's OIDC exchange fails.
+        path = PublishingPath.TRUSTED_BROKEN
+    return PipelineStrategy(
+        file=group.key[0],
+        job=group.key[1],
+        provider=first.provider.value,
+        packages=group.names,
+        path=path.value,
+        path_title=path.title,
+        publish="; ".join(_unique([p.display for p in group.publishes])),
+        location=", ".join(_unique([f"{p.location.path}:{p.location.line}" for p in group.publishes])),
+        blockers=_unique([b for j in group.judged for b in j.blockers]),
+        checklist=checklist,
+        trusted_publishers=trusted,
+        unknowns=linked,
+        allowed_actions=actions,
+        consolidate=consolidate,
+    )
+
+
+def _consolidations(group: _Group, handed: list[str], choices: dict[str, Choice]) -> tuple[Consolidation, ...]:
+    by_kept: dict[tuple[str, str], list[str]] = {}
+    for name in handed:
+        by_kept.setdefault(choices[name].kept.key, []).append(name)
+    this = candidate(group.key, group.npmjs[0]) if handed else None
+    out = []
+    for key, names in by_kept.items():
+        choice = choices[names[0]]
+        how = how_to_consolidate(this, choice.kept)  # type: ignore[arg-type]
+        out.append(Consolidation(tuple(names), key[0], key[1], choice.why, f"{how} (npm keeps the trusted publisher of {', '.join(names)} for `{key[0]}` job `{key[1]}`)"))
+    return tuple(out)
+
+
+def strategy(analysis: Analysis) -> list[PipelineStrategy]:
+    """One entry per publishing pipeline (entry CI file + job), in file and line order, from the
+    analysis the engine computed for the project (``LintResult.analyses``)."""
+    groups = _groups(analysis)
+    choices = _choices(groups)
+    by_binding = _actions_by_binding(groups)
+    return [_pipeline(analysis, group, choices, by_binding) for group in groups]

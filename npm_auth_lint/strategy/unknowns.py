@@ -1,0 +1,130 @@
+"""What a pipeline's verdict rests on but the tool cannot determine, read from the analysis.
+
+Each unknown names the value, where it is written, and the checklist step that resolves it
+(spec: "Unknown": computed values are never guessed and never an error).
+"""
+
+from __future__ import annotations
+
+from npm_auth_lint import commands as cmds
+from npm_auth_lint.analysis import Analysis
+from npm_auth_lint.analysis.facts import PublishFact, TargetOrigin
+from npm_auth_lint.analysis.facts import Unknown as AnalysisUnknown
+from npm_auth_lint.analysis.facts import UnknownKind as AnalysisKind
+from npm_auth_lint.model import Hosting, Provider, ValueSourceKind
+from npm_auth_lint.strategy.model import DECISIVE, Unknown, UnknownKind
+
+_REGISTRY_VARIABLES = ("NPM_CONFIG_REGISTRY", "npm_config_registry")
+
+
+def _where(location: object) -> str:
+    return f"{location.path}:{location.line}"  # type: ignore[attr-defined]
+
+
+def computed(text: str) -> bool:
+    """Whether a configured value is only known at run time (a variable or an expression)."""
+    return "$" in text
+
+
+def unknowns_of(analysis: Analysis, publish: PublishFact) -> list[Unknown]:
+    """The unknowns of one publish: the analysis's (:meth:`Analysis.unknowns`), each with the
+    step that resolves it, then what only the strategy needs (a runner label, a credential or an
+    environment computed at run time), in checklist order: what decides viability first."""
+    found = [_from_analysis(publish, unknown) for unknown in analysis.unknowns(publish)]
+    kinds = {u.kind for u in found}
+    if UnknownKind.TARGET not in kinds:
+        found += _target(publish)
+    found += [*_runner(publish), *_credential(publish), *_environment(publish)]
+    return sorted(found, key=lambda u: u.kind not in DECISIVE)
+
+
+def _from_analysis(publish: PublishFact, unknown: AnalysisUnknown) -> Unknown:
+    kind = _KINDS[unknown.kind]
+    return Unknown(kind, unknown.what, _where(unknown.location), _resolve(publish, kind))
+
+
+_KINDS = {
+    AnalysisKind.PACKAGE: UnknownKind.PACKAGE,
+    AnalysisKind.AUDIENCE: UnknownKind.AUDIENCE,
+    AnalysisKind.REGISTRY: UnknownKind.TARGET,
+    AnalysisKind.NODE_VERSION: UnknownKind.TOOLCHAIN,
+    AnalysisKind.NPM_VERSION: UnknownKind.NPM,
+    AnalysisKind.PUBLISHER_VERSION: UnknownKind.PUBLISHER,
+    AnalysisKind.RUNNER: UnknownKind.CI_HOST,
+}
+
+
+def _resolve(publish: PublishFact, kind: UnknownKind) -> str:
+    """The checklist step that makes an unknown of the analysis known."""
+    from npm_auth_lint import toolchain
+    from npm_auth_lint.analysis.advice import id_token_fix, node_pin_example
+
+    floor = toolchain.npm_floor(publish.provider is Provider.CIRCLECI)
+    job = f"`{publish.job.id}`"
+    if kind is UnknownKind.TOOLCHAIN:
+        return (f"Pin Node in job {job} (e.g. {node_pin_example(publish.provider)}) so the publish gets "
+                f"Node >= {toolchain.NODE_OIDC_FLOOR} and npm >= {floor}")
+    if kind is UnknownKind.NPM:
+        return f"Install a fixed npm before the publish (`npm install -g npm@^{floor}`) so the npm that publishes is known"
+    if kind is UnknownKind.PUBLISHER:
+        support = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.publisher)
+        package = support.package if support is not None else publish.display
+        minimum = f" {support.minimum} or newer" if support is not None and support.minimum else ""
+        return f"Pin {package}{minimum} in package.json so the version that publishes is known"
+    if kind is UnknownKind.PACKAGE:
+        return f"Name the package folder of `{publish.display}` literally (a path argument or the step's working directory)"
+    if kind is UnknownKind.AUDIENCE:
+        return f"Write the ID token's audience literally: {id_token_fix(publish.job)}"
+    if kind is UnknownKind.TARGET:
+        return f"Write the registry literally where {publish.target_via} sets it (`https://registry.npmjs.org/` for npmjs)"
+    return "Check that the pipeline runs on GitLab.com (the only GitLab npm supports) and enter its namespace and project in the settings below"
+
+
+def _target(publish: PublishFact) -> list[Unknown]:
+    if computed(publish.target):
+        return [Unknown(
+            UnknownKind.TARGET, f"the publish target `{publish.target}` ({publish.target_via}) is only known at run time",
+            _where(publish.location), f"Write the registry literally where {publish.target_via} sets it (`https://registry.npmjs.org/` for npmjs)",
+        )]
+    if publish.target_origin in (TargetOrigin.REGISTRY_FLAG, TargetOrigin.ENVIRONMENT):
+        return []
+    env = {variable.name: variable for variable in (*publish.job.env, *publish.step.env)}
+    for name in _REGISTRY_VARIABLES:
+        variable = env.get(name)
+        if variable is not None and variable.source.kind is not ValueSourceKind.LITERAL:
+            return [Unknown(
+                UnknownKind.TARGET, f"the publish target comes from {name}, which is only known at run time",
+                _where(variable.location), f"Set {name} to a literal registry URL (`https://registry.npmjs.org/` for npmjs)",
+            )]
+    return []
+
+
+def _runner(publish: PublishFact) -> list[Unknown]:
+    runner = publish.job.runner
+    if runner is None or runner.hosting is not Hosting.UNKNOWN:
+        return []
+    where = runner.location or publish.job.location
+    return [Unknown(
+        UnknownKind.RUNNER, f"whether job `{publish.job.id}` runs on a hosted runner cannot be told ({runner.why or ', '.join(runner.labels)})",
+        _where(where), f"Run job `{publish.job.id}` on a hosted runner named literally (npm supports hosted runners only)",
+    )]
+
+
+def _credential(publish: PublishFact) -> list[Unknown]:
+    opaque = publish.opaque_credential
+    if opaque is None or publish.credential is not None:
+        return []
+    return [Unknown(
+        UnknownKind.CREDENTIAL, f"the credential {opaque.via} is computed at run time: whether it is a long-lived token cannot be told",
+        _where(opaque.location), f"Check what {opaque.via} holds; if it is a long-lived token, remove it from the publish job",
+    )]
+
+
+def _environment(publish: PublishFact) -> list[Unknown]:
+    environment = publish.job.environment
+    if environment is None or not computed(environment.value):
+        return []
+    return [Unknown(
+        UnknownKind.ENVIRONMENT, f"the deployment environment `{environment.value}` is only known at run time",
+        _where(environment.location), f"Name the environment of job `{publish.job.id}` literally (npm's trusted publisher names one environment)",
+    )]
