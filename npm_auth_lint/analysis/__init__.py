@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis.facts import JobFacts, PublishFact, ToolPin, Unknown, UnknownKind
-from npm_auth_lint.analysis.job_toolchain import PublishToolchain
-from npm_auth_lint.analysis.jobs import analyze_job
 from npm_auth_lint.knowledge.publishing import PublisherKind
 from npm_auth_lint.model import Hosting, Location, Project, Provider
+
+if TYPE_CHECKING:
+    from npm_auth_lint.analysis.job_toolchain import PublishToolchain
 
 __all__ = ["Analysis", "Blocker", "Unknown", "UnknownKind", "analyze", "not_viable_reason"]
 
@@ -206,6 +208,10 @@ def analyze(project: Project) -> Analysis:
 
     The engine calls it once per project and hands the result to every rule (``ctx.facts``).
     """
+    # The job walker (and the command classifier behind it) loads only when a project is
+    # analysed: listing or documenting rules, which import the facts' types, stays light.
+    from npm_auth_lint.analysis.jobs import analyze_job
+
     called = {job.called_file for _, job in project.jobs() if job.called_file}
     included = project.included_files
     jobs = tuple(
