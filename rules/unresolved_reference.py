@@ -36,10 +36,21 @@ matrix would choose), or suppress the note once you have reviewed it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 
 from npm_auth_lint.model import Finding, Location, Severity
 from npm_auth_lint.rule import Context, Rule
+
+
+def _everyday_run_time_command(hops: Mapping[tuple[str, int], object], location: Location, what: str) -> bool:
+    """A command assembled at run time inside a followed repository script that names nothing
+    of publishing (see the rule's check)."""
+    inside_script = (location.path, location.line) in hops
+    return inside_script and "assembled at run time" in what and not _PUBLISHING_WORDS.search(what)
+
+
+_PUBLISHING_WORDS = re.compile(r"publish|release|deploy|\bnpm\b|\bpnpm\b|\byarn\b|lerna|changeset|semantic", re.IGNORECASE)
 
 
 class UnresolvedReference(Rule):
@@ -60,6 +71,12 @@ class UnresolvedReference(Rule):
             for command in job.unfollowed:
                 if (command.location, command.what) in seen:
                     continue  # one job file reached from two pipelines
+                if _everyday_run_time_command(job.hops, command.location, command.what):
+                    # Inside a followed repository script, a build or test helper run through a
+                    # variable (`${esbuildPath} ${args}`) is everyday shell: only a command that
+                    # names publishing (`$PUBLISH_CMD`, `eval "$RELEASE"`) is worth a note. In the CI
+                    # file itself every run-time command is noted.
+                    continue
                 seen.add((command.location, command.what))
                 yield self.finding(
                     command.location,

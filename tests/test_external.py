@@ -115,7 +115,7 @@ def test_third_party_rule_from_entry_point(fresh_venv: Path, tmp_path: Path) -> 
     repo = tmp_path / "repo"
     (repo / ".git").mkdir(parents=True)
     (repo / ".npmrc").write_text("demo=true\n")
-    proc = _run([exe, str(repo), "--fail-on", "note"])
+    proc = _run([exe, str(repo), "--fail-on", "note", "--format", "concise"])
     assert proc.returncode == 1
     assert ".npmrc:1:1: note [demo-word] the demo plugin found the word demo" in proc.stdout
     _run([str(fresh_venv / "bin" / "python"), "-m", "pip", "uninstall", "--quiet", "-y", "nal-demo-plugin"]).check_returncode()
