@@ -12,6 +12,7 @@ and only ``--format sarif`` loads sarif-om).
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import os
 import sys
@@ -195,13 +196,7 @@ def build_config(root: Path, config_file: Path | None, no_config: bool, select: 
         config = load_config(found, known) if found else Config()
     selected = parse_rule_list(select, known, "--select") if select else None
     deselected = parse_rule_list(ignore, known, "--ignore")
-    return Config(
-        rules=config.rules,
-        ignore=config.ignore,
-        select=selected,
-        deselect=deselected,
-        path=config.path,
-    )
+    return dataclasses.replace(config, select=selected, deselect=deselected)
 
 
 def _is_tty(stream: object) -> bool:

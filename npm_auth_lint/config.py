@@ -1,6 +1,7 @@
 """The ``.npm-auth-lint.yaml`` configuration, validated into frozen dataclasses.
 
 ```yaml
+exclude: ["test/fixtures/**"]    # paths never read (gitignore-style globs)
 ignore: ["examples/**"]          # paths never reported on (gitignore-style globs)
 rules:
   legacy-npmrc-auth: disable     # or: enable
@@ -43,6 +44,9 @@ class RuleConfig:
 class Config:
     rules: Mapping[str, RuleConfig] = field(default_factory=frozen_map)
     ignore: tuple[str, ...] = ()
+    # Paths never read (gitignore-style globs), like ruff's `extend-exclude`: test fixtures that
+    # are repositories of their own, vendored trees. `ignore` only hides findings.
+    exclude: tuple[str, ...] = ()
     select: tuple[str, ...] | None = None  # --select: only these rules
     deselect: tuple[str, ...] = ()  # --ignore: never these rules
     path: str | None = None  # the file it came from, for messages
@@ -105,9 +109,9 @@ def parse_config(text: str, known_rules: Iterable[str], where: str = CONFIG_NAME
         return Config(path=where)
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: expected a mapping at the top level")
-    unknown = sorted(set(map(str, data)) - {"rules", "ignore"})
+    unknown = sorted(set(map(str, data)) - {"rules", "ignore", "exclude"})
     if unknown:
-        raise ConfigError(f'{where}: unknown key "{unknown[0]}" (known: ignore, rules)')
+        raise ConfigError(f'{where}: unknown key "{unknown[0]}" (known: exclude, ignore, rules)')
     rules_value = data.get("rules") or {}
     if not isinstance(rules_value, dict):
         raise ConfigError(f'{where}: "rules" must be a mapping of rule ids')
@@ -117,7 +121,8 @@ def parse_config(text: str, known_rules: Iterable[str], where: str = CONFIG_NAME
             raise ConfigError(f'{where}: unknown rule "{rule_id}"')
         rules[rule_id] = _rule_config(rule_id, value, where)
     ignore = _string_list(data.get("ignore", []), f'{where}: "ignore"')
-    return Config(rules=frozen_map(rules), ignore=ignore, path=where)
+    exclude = _string_list(data.get("exclude", []), f'{where}: "exclude"')
+    return Config(rules=frozen_map(rules), ignore=ignore, exclude=exclude, path=where)
 
 
 def find_config(root: Path) -> Path | None:

@@ -313,7 +313,7 @@ def lint(
     for root, group in groups.items():
         workspace = Workspace(root)
         workspace.override(overlay or {})
-        files = workspace.discover(group)
+        files = [rel for rel in workspace.discover(group) if not matches_glob(rel, config.exclude)]
         files_scanned += len(files)
         unlintable.extend(workspace.unlintable)
         project = build_project(workspace, files, progress)

@@ -46,3 +46,17 @@ def test_rule_lists() -> None:
     )
     with pytest.raises(ConfigError, match='--ignore: unknown rule "nope"'):
         parse_rule_list(["nope"], KNOWN, "--ignore")
+
+
+def test_exclude_globs_are_never_read(tmp_path) -> None:
+    from npm_auth_lint.cli import build_config
+    from npm_auth_lint.engine import lint
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "vendor" / "x").mkdir(parents=True)
+    (tmp_path / "vendor" / "x" / ".npmrc").write_text("_auth=dXNlcjpwYXNz\n")
+    (tmp_path / ".npmrc").write_text("always-auth=true\n")
+    (tmp_path / ".npm-auth-lint.yaml").write_text('exclude: ["vendor/**"]\n')
+    result = lint([tmp_path], build_config(tmp_path, None, False, (), ()))
+    assert {f.location.path for f in result.findings} == {".npmrc"}
+    assert result.files_scanned == 1  # the root .npmrc; the excluded one is never read

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import PROJECT_ROOT
 
 
@@ -55,3 +57,13 @@ def test_a_copy_without_shared_collects_and_runs_the_data_tests(tmp_path: Path) 
     )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert "2 passed" in run.stdout
+
+
+def test_the_projects_own_repository_lints_clean(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its .npm-auth-lint.yaml excludes fixtures/: small repositories that exist to be linted alone.
+    from npm_auth_lint.cli import main
+
+    monkeypatch.chdir(PROJECT_ROOT)
+    assert main(["--format", "concise", "."]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("No problems found") and "fixtures/" not in out
