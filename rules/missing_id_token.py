@@ -93,8 +93,12 @@ class MissingIdToken(Rule):
         for publish in publishes:
             if publish.relies_on_oidc or publish.provenance is True:
                 needing_token.setdefault(id(publish.job), []).append(publish)
+        # One finding per job (its token's line): later publishes of a reported job are skipped
+        # here, not built and dropped by the engine, which would cost a related list per publish
+        # (quadratic in a job's publishes: 80,000 steps exhausted memory).
+        reported: set[int] = set()
         for publish in publishes:
-            if not publish.is_npmjs or publish.id_token is None:
+            if not publish.is_npmjs or publish.id_token is None or id(publish.job) in reported:
                 continue
             token = publish.id_token
             job = publish.job
@@ -122,4 +126,5 @@ class MissingIdToken(Rule):
             related = [Related(p.location, f"`{p.display}` needs the ID token") for p in needing_token.get(id(job), ())]
             sigstore = job.provider is Provider.GITLAB and publish.provenance is True and not token.sigstore
             fix = offers.id_token(ctx.project.files, publish, npm=not token.granted and not token_provenance, sigstore=sigstore)
+            reported.add(id(job))
             yield self.finding(token.anchor, message, related=related, subject=(token.anchor.path, str(token.anchor.line), job.id), fix=fix)

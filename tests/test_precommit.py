@@ -26,9 +26,12 @@ from .tooling import copy_working_tree, describe, git, isolated_git_env, make_gi
 
 HOOK_ID = "npm-auth-lint"
 TIMEOUT = 300  # the first run creates the hook's virtualenv and installs from PyPI
+# The hook shows the default text output: each finding's title line and where it points.
 BAD_FINDINGS = (
-    ".github/workflows/release.yml:15:14: warning [use-trusted-publishing] `npm publish` publishes to npmjs with a long-lived token",
-    ".npmrc:1:1: warning [legacy-npmrc-auth] `always-auth` is obsolete since npm 7",
+    "warning[use-trusted-publishing]",
+    "--> .github/workflows/release.yml:15:14",
+    "warning[legacy-npmrc-auth]",
+    "--> .npmrc:1:1",
 )
 
 
