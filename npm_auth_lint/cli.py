@@ -261,12 +261,12 @@ def _run_engine(options: LintOptions) -> LintResult:
 
 
 def _print_notes(result: LintResult) -> None:
-    from npm_auth_lint.reporters.common import clean
-    from npm_auth_lint.reporters.text import printable
-
     for message in result.internal_errors:
         print(for_terminal(f"{PROG}: {message} (please report this bug)"), file=sys.stderr)
     for rel in result.unlintable:
+        from npm_auth_lint.reporters.common import clean  # the text reporter: only for a note
+        from npm_auth_lint.reporters.text import printable
+
         name = printable(clean(rel))
         print(f"{PROG}: note: {name} is not a file npm-auth-lint reads (workflows live in .github/workflows/); not linted", file=sys.stderr)
 

@@ -18,20 +18,33 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
-try:  # google-re2: a matcher that cannot backtrack (linear time in the text matched)
-    import re2
-except ImportError:  # pragma: no cover - a platform without a google-re2 wheel
-    re2 = None
 
 # Globs and patterns written in the repository (.gitignore, include: wildcards, workspaces) and in
 # the configuration are matched by RE2, in time linear in the path, never by a backtracking
 # engine: pathspec's re2 backend, and our own glob translation compiled with re2. Without
 # google-re2 (no wheel for the platform) pathspec's default backend is used.
-GLOB_BACKEND = "re2" if re2 is not None else None
+# Both are imported on first use (~20 ms with pathspec's backends): a repository without a
+# .gitignore, workspaces or configured globs never needs them.
+@lru_cache(maxsize=1)
+def _re2() -> Any:
+    try:  # google-re2: a matcher that cannot backtrack (linear time in the text matched)
+        import re2
+    except ImportError:  # pragma: no cover - a platform without a google-re2 wheel
+        return None
+    return re2
+
+
+def _gitignore(lines: Iterable[str], linear: bool = True) -> pathspec.GitIgnoreSpec:
+    """``pathspec.GitIgnoreSpec.from_lines``, with the RE2 backend when ``linear`` and available."""
+    import pathspec
+
+    backend = "re2" if linear and _re2() is not None else None
+    return pathspec.GitIgnoreSpec.from_lines(lines, backend=backend)
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 SKIP_DIRS = frozenset({".git", "node_modules", ".hg", ".svn"})
@@ -220,20 +233,20 @@ def gitignore_spec(lines: Iterable[str]) -> tuple[pathspec.GitIgnoreSpec, list[t
     """
     lines = list(lines)
     try:
-        return pathspec.GitIgnoreSpec.from_lines(lines, backend=GLOB_BACKEND), []
+        return _gitignore(lines), []
     except re.error:
         pass
     good: list[str] = []
     bad: list[tuple[int, str]] = []
     for number, line in enumerate(lines, 1):
         try:
-            pathspec.GitIgnoreSpec.from_lines([line])
+            _gitignore([line], linear=False)
         except re.error as exc:
             bad.append((number, f"invalid pattern `{line.strip()}` ({exc.msg}); it matches nothing"))
             good.append("")  # keep line numbers aligned; an empty line is no pattern
             continue
         good.append(line)
-    return pathspec.GitIgnoreSpec.from_lines(good, backend=GLOB_BACKEND), bad
+    return _gitignore(good), bad
 
 
 class Workspace:
@@ -270,7 +283,7 @@ class Workspace:
         """Files of the index matching a repository-relative glob (``**`` crosses folders)."""
         pattern = pattern.lstrip("/")
         try:
-            spec = pathspec.GitIgnoreSpec.from_lines(["/" + pattern], backend=GLOB_BACKEND)
+            spec = _gitignore(["/" + pattern])
         except re.error:
             return []  # an invalid glob matches no file (the caller reports what matched nothing)
         return sorted(rel for rel in self.index if spec.match_file(rel))
@@ -476,7 +489,7 @@ def matches_glob(rel: str, patterns: Iterable[str]) -> bool:
 def glob_error(pattern: str) -> str | None:
     """Why a configured glob is invalid (``[z-a]``), or None."""
     try:
-        pathspec.GitIgnoreSpec.from_lines([pattern])
+        _gitignore([pattern], linear=False)
         _fnmatch_regex(pattern)
     except (re.error, ValueError) as exc:
         return str(getattr(exc, "msg", exc))
@@ -533,6 +546,7 @@ def linear_regex(regex: str) -> Any:
     Raises ``ValueError`` for a pattern RE2 refuses (an invalid range, a back-reference).
     Without google-re2, Python's ``re`` (the caller's own length limits then bound the cost).
     """
+    re2 = _re2()
     if re2 is None:
         try:
             return re.compile(regex, re.S)

@@ -60,12 +60,15 @@ jobs:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from npm_auth_lint.analysis import Blocker
-from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.fixes import offers
-from npm_auth_lint.model import Finding, Hosting, Provider, Related, Severity
+from npm_auth_lint.kinds import Hosting, Provider, Severity
 from npm_auth_lint.rule import Context, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.analysis import Blocker
+    from npm_auth_lint.analysis.facts import PublishFact
+    from npm_auth_lint.model import Finding
 
 
 class OidcBlocker(Rule):
@@ -76,6 +79,9 @@ class OidcBlocker(Rule):
     security_severity = 4.0
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        from npm_auth_lint.fixes import offers
+        from npm_auth_lint.model import Related
+
         analysis = ctx.facts
         for publish in analysis.publishes:
             if not publish.relies_on_oidc:

@@ -36,9 +36,13 @@ workflow with a duplicate key, and npm fails on an invalid `package.json`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from npm_auth_lint.model import Finding, Severity
+from npm_auth_lint.kinds import Severity
 from npm_auth_lint.rule import Context, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.model import Finding
 
 
 class ParseErrorRule(Rule):
