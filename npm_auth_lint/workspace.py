@@ -83,6 +83,11 @@ def _is_clean(rel_path: str) -> bool:
     )
 
 
+def _name(rel_path: str) -> str:
+    """``PurePosixPath(rel_path).name``, without building the path for a clean one."""
+    return rel_path.rpartition("/")[2] if _is_clean(rel_path) else PurePosixPath(rel_path).name
+
+
 def classify(rel_path: str) -> Kind | None:
     """The kind of a repository-relative POSIX path, or None if the tool does not lint it."""
     # Called for every file of the repository: split the string (PurePosixPath's parsing was a
@@ -392,7 +397,7 @@ class Workspace:
         return sorted(found)
 
     def aux_files(self) -> list[str]:
-        return sorted(rel for rel in self.index if PurePosixPath(rel).name in AUX_NAMES)
+        return sorted(rel for rel in self.index if _name(rel) in AUX_NAMES)
 
     def _walk(self, start: Path) -> Iterator[str]:
         start = resolved(start)  # type: ignore[assignment]

@@ -391,6 +391,9 @@ def stages_in_child(root: Path) -> dict[str, float]:
 
 
 def _stages_main(root: Path) -> int:
+    import gc
+
+    gc.set_threshold(100_000, 50, 100)  # as the CLI's main() does
     with tempfile.TemporaryDirectory() as tmp:  # warm up: imports are start-up, not a stage
         generate(Path(tmp), 3)
         stages(Path(tmp))
