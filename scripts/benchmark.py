@@ -407,6 +407,10 @@ def _cell(sample: object) -> str:
     return f"{sample.wall * 1000:.0f} ms" if sample.wall < 1 else f"{sample.wall:.2f} s"
 
 
+def _cpu(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
 def _ratio(row: dict[str, object], key: str) -> str:
     a, b = row.get("npm-auth-lint"), row.get("zizmor")
     if not (isinstance(a, Sample) and isinstance(b, Sample)):
@@ -419,8 +423,8 @@ def print_markdown(rows: list[dict[str, object]]) -> None:
     print("|---|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         a, b = row.get("npm-auth-lint"), row.get("zizmor")
-        ours_cell = f"{_cell(a)} ({a.cpu:.2f} s)" if isinstance(a, Sample) else "n/a"
-        peer_cell = f"{_cell(b)} ({b.cpu:.2f} s)" if isinstance(b, Sample) else "—"
+        ours_cell = f"{_cell(a)} ({_cpu(a.cpu)})" if isinstance(a, Sample) else "n/a"
+        peer_cell = f"{_cell(b)} ({_cpu(b.cpu)})" if isinstance(b, Sample) else "—"
         rss = f"{a.rss_mb:.0f} MB" if isinstance(a, Sample) else "n/a"
         if isinstance(b, Sample):
             rss += f" / {b.rss_mb:.0f} MB"
