@@ -5,24 +5,18 @@ Reports a publish step to npmjs that relies on OIDC (it has no publish credentia
 something makes the token exchange impossible:
 
 - a self-hosted GitHub runner (`runs-on`), a GitLab job pinned by `tags:` to self-managed runners;
-- an origin on a self-managed GitLab or GitHub Enterprise Server (a mirror on another public
-  forge is not: where it runs is unknown);
+- an origin on a self-managed GitLab or GitHub Enterprise Server (not a mirror on another
+  public forge);
 - a CircleCI self-hosted runner (`resource_class: namespace/name`), and an explicit provenance
   request on CircleCI (npm generates no provenance there);
 - a publisher without OIDC support: Yarn 1 `yarn publish`, `bun publish`, lerna < 9,
   lerna-lite < 4.9, `@semantic-release/npm` < 13.1 (or `semantic-release` < 25), `changesets/action` < 1.7,
   `JS-DevTools/npm-publish` < 4.1, pnpm < 11 with an npm < 11.5.1 on PATH, Yarn < 4.10
-  `yarn npm publish`.
+  `yarn npm publish`;
+- `changesets/action` v2 given a v1 input name (any publish: the step fails first).
 
-It points at the blocker's line: `runs-on:`, `tags:`, `resource_class:`, the publish command, or
-the version pin (the package.json dependency or the action's `uses:` line).
-
-It also reports a publishing action that cannot start at all, whatever the authentication:
-`changesets/action` v2 given a v1 input name (`publish`, `version`, `commit`, `title`, `branch`,
-`prDraft`, `createGithubReleases`; v2 renamed them `publish-script`, `version-script`,
-`commit-message`, `pr-title`, `pr-base-branch`, `pr-draft`, `create-github-releases`) fails the
-step with "The following inputs have been renamed", so the publish never runs. It points at the
-old input's key; `--fix` renames the key (a safe fix: v2 reads the same value under the new name).
+It points at the blocker's line (`runs-on:`, `tags:`, `resource_class:`, the publish command, the
+version pin, the input).
 
 ## Why is this bad?
 The publish cannot authenticate: npm (or the tool) never attempts the exchange and fails with
@@ -33,6 +27,12 @@ required change: publish from a hosted runner, e.g. a separate publish job that 
 an artifact. Tool blockers are fixed by an upgrade (semantic-release 25, on a Node its bundled
 plugin's engines accept: ^22.14.0 || >=24.10.0), or for bun by packing with `bun pm pack` and
 publishing with `npm publish`.
+
+`changesets/action` v2 renamed `publish`, `version`, `commit`, `title`, `branch`, `prDraft` and
+`createGithubReleases` to `publish-script`, `version-script`, `commit-message`, `pr-title`,
+`pr-base-branch`, `pr-draft` and `create-github-releases`, and fails the step on an old name ("The
+following inputs have been renamed"), so nothing is published. `--fix` renames the input (a safe
+fix: v2 reads the same value under the new name).
 
 ## Example
 ```yaml
@@ -71,6 +71,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from npm_auth_lint.rules._wording import title
+
 from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis import Blocker
 from npm_auth_lint.analysis.facts import PublishFact
@@ -97,6 +99,8 @@ class OidcBlocker(Rule):
                 yield self.finding(
                     blocker.location,
                     f"`{publish.display}` relies on trusted publishing, which cannot work here: {blocker.reason}; {advice}",
+                    title=title(f"`{publish.display}` relies on trusted publishing, which cannot work here", "trusted publishing cannot work for this publish"),
+                    help=advice,
                     related=[Related(publish.location, "the publish that relies on OIDC")] if blocker.location != publish.location else [],
                     fix=offers.hosted_runner(ctx.project.files, blocker.location) if _self_hosted_github(publish, blocker) else None,
                 )

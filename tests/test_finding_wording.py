@@ -1,0 +1,33 @@
+"""Every rule's findings on the fixture trees carry a short title and a help, and the text
+output says each thing once: no note clause repeats the title or the help, not even as its
+beginning (a title "X" over a note "X (detail)" is the repetition issue #15 is about)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from npm_auth_lint.config import Config
+from npm_auth_lint.engine import lint
+from npm_auth_lint.reporters.wording import Source, clauses, key, word
+
+from .conftest import FIXTURES, materialize
+from .test_fixtures import CASES
+
+TITLE_MAX = 80
+FIRING = [(rule, case) for rule, case in CASES if not case.startswith("pass")]
+
+
+@pytest.mark.parametrize(("rule_id", "case"), FIRING, ids=[f"{r}/{c}" for r, c in FIRING])
+def test_findings_have_a_short_title_a_help_and_no_repeats(rule_id: str, case: str, tmp_path: Path) -> None:
+    root = materialize(FIXTURES / rule_id / case, tmp_path / "repo")
+    for finding in lint([root], Config()).findings:
+        where = f"{finding.rule_id} at {finding.location}"
+        assert finding.title and len(finding.title) <= TITLE_MAX and "\n" not in finding.title, where
+        assert finding.help, where
+        (wording,) = word([Source(finding.title, finding.help, finding.message, ())])
+        said = [key(c.text) for part in (wording.title, wording.help) for c in clauses(part)]
+        for clause in clauses(wording.note):
+            note = key(clause.text)
+            assert not any(note.startswith(s) or s.startswith(note) for s in said if s), (where, clause.text, said)
