@@ -31,3 +31,18 @@ def test_findings_have_a_short_title_a_help_and_no_repeats(rule_id: str, case: s
         for clause in clauses(wording.note):
             note = key(clause.text)
             assert not any(note.startswith(s) or s.startswith(note) for s in said if s), (where, clause.text, said)
+
+
+def test_every_finding_call_of_a_rule_gives_a_title_and_a_help() -> None:
+    """Also the branches no fixture reaches: each ``self.finding(...)`` in ``rules/`` passes both."""
+    import ast
+
+    rules_dir = Path(__file__).resolve().parents[1] / "rules"
+    missing = []
+    for path in sorted(rules_dir.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "finding":
+                given = {keyword.arg for keyword in node.keywords}
+                if isinstance(node.func.value, ast.Name) and node.func.value.id == "self" and not {"title", "help"} <= given:
+                    missing.append(f"{path.name}:{node.lineno}")
+    assert missing == []

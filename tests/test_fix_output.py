@@ -157,3 +157,19 @@ def test_line_starts_of_an_unreadable_file_give_offsets_only(tmp_path: Path) -> 
     assert lines.position("missing.yml", 0) is None
     (tmp_path / "a.txt").write_text("ab\r\ncd", encoding="utf-8")
     assert [lines.position("a.txt", n) for n in (0, 3, 4, 6, 7)] == [(1, 1), (1, 4), (2, 1), (2, 3), None]
+
+
+def test_findings_on_one_line_share_a_title_only_when_both_are_fixable_alike(tmp_path: Path) -> None:
+    (tmp_path / ".npmrc").write_text("always-auth=true\n", encoding="utf-8")
+    fix = Fix((Edit(".npmrc", 0, 17, ""),), Applicability.SAFE, "delete it")
+    where = Location(".npmrc", 1, 1)
+    findings = (
+        Finding(where, "rule-a", "same title", Severity.WARNING, title="same title", help="delete it", fix=fix),
+        Finding(where, "rule-b", "same title", Severity.WARNING, title="same title", help="delete it"),
+    )
+    report = Report(findings=findings, rules=(), root=tmp_path, files_scanned=1, version="0")
+    out = text_reporter.render(report, quiet=True)
+    assert out.startswith("warning[rule-a] [*]: same title\nwarning[rule-b]: same title\n")
+    other = Finding(where, "rule-b", "x", Severity.WARNING, title="same title", help="delete it", fix=fix)
+    both = Report(findings=(findings[0], other), rules=(), root=tmp_path, files_scanned=1, version="0")
+    assert text_reporter.render(both, quiet=True).startswith("warning[rule-a, rule-b] [*]: same title\n")

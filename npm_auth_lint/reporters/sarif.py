@@ -2,7 +2,8 @@
 
 What GitHub reads and why each property is here: /work/shared/reference/sarif-for-github.md. One
 run; every enabled rule in ``tool.driver.rules`` (so ``ruleIndex`` is stable); repository-relative
-URIs under ``%SRCROOT%``; ``primaryLocationLineHash`` computed as upload-sarif would.
+URIs under ``%SRCROOT%``; ``primaryLocationLineHash`` computed as upload-sarif would. A result's
+``fixes`` are its finding's safe fix only (:mod:`npm_auth_lint.reporters.fix_data` says why).
 
 The log is built as plain JSON data, with the properties of each object in the order of the
 sarif-om object model (the OASIS schema's own) and without properties at their schema default.
