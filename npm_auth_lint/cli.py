@@ -336,7 +336,8 @@ def run_lint(options: LintOptions) -> int:
     report = build_report(result, findings, options)
     color = options.output is None and _use_color(sys.stdout)
     _write(render(options.output_format, report, **options.render_options(color)), options.output)
-    if options.output_format in ("text", "concise") and not options.quiet and not options.fixing:
+    # The text format ends its summary with the same count on stdout; concise stays one line each.
+    if options.output_format == "concise" and not options.quiet and not options.fixing:
         _fixable_hint(findings)
     if result.internal_errors:
         return EXIT_USAGE
