@@ -50,6 +50,7 @@ from npm_auth_lint.analysis.packages import (
     join_dir,
     normalise_dir,
     package_for_dir,
+    published_packages,
     selector_attribution,
     spec_attribution,
     tool_pin,
@@ -888,7 +889,7 @@ class _JobWalker:
         if directory_unknown is not None:
             return Attribution((), None, directory_unknown)
         if result.recursive or result.tool in _WORKSPACE_TOOLS:
-            return Attribution(workspace_packages(self.project, self.project.package_at("") or package), directory)
+            return Attribution(published_packages(self.project, self.project.package_at("") or package), directory)
         if result.spec is not None:
             return spec_attribution(self.project, result.spec, directory)
         return Attribution((package,) if package is not None and not package.private else (), directory)
@@ -941,7 +942,7 @@ class _JobWalker:
         if found.attribution is not None:
             packages, directory = found.attribution.packages, found.attribution.directory
         elif found.workspace:
-            packages = workspace_packages(self.project, self.project.package_at("") or package)
+            packages = published_packages(self.project, self.project.package_at("") or package)
         else:
             packages = (package,) if package is not None and not package.private else ()
         id_token = found.id_token
