@@ -245,7 +245,7 @@ def _shells_of(
     if isinstance(script, Makefile):
         return _make_shells(script, run, target, find_makefile, environment or {})
     if isinstance(script, JsExecResult):
-        return _js_shells(script, target.directory), []
+        return _js_shells(script, target.directory, run.args), []
     return [], []
 
 
@@ -292,11 +292,13 @@ def _recipe_shell(command: MakeCommand, makefile: Makefile, top: str) -> ScriptS
     return ScriptShell(commands, directory, env=command.exported, hops=hops, makes_followed=bool(command.sub_makes))
 
 
-def _js_shells(result: JsExecResult, directory: str) -> list[ScriptShell]:
+def _js_shells(result: JsExecResult, directory: str, args: tuple[str, ...] = ()) -> list[ScriptShell]:
     shells = []
     for call in result.calls:
         if call.forwarded:
             continue  # the runner inside a local wrapper: its calls are reported with their commands
+        if set(call.unreached_with) & set(args):
+            continue  # the script exits before it when given this argument (`--check-only`)
         here = join_dir(directory, call.cwd) if call.cwd else directory
         text = call.shell if call.shell is not None else " ".join(call.argv or ())
         # Only the command itself counts: a wrapper named `ghReleaseExists(tag)` is no publish.
