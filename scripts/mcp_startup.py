@@ -8,8 +8,9 @@ reports medians of ``--runs`` runs (wall-clock and CPU, user + system, of the se
 
     start-up          from starting the process until the ``initialize`` answer is read
                       (CPU: the whole life of a server that is closed right after that answer)
-    strategy, first   the first ``tools/call`` of ``strategy`` after the handshake, on a repository
-                      with one publishing workflow (it loads the analysis engine)
+    strategy, first   the first ``tools/call`` of ``strategy``, sent as soon as ``tools/list`` is
+                      answered, on a repository with one publishing workflow (it waits for the
+                      analysis engine to load: no agent calls that fast)
     strategy, next    the same call again on the running server
     start + strategy  process start until the first ``strategy`` answer: a client's cold path
     CLI strategy      ``npm-auth-lint strategy --format json`` on the same folder (wall, CPU)
@@ -35,7 +36,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 HERE = Path(__file__).resolve().parent
 PROTOCOL_VERSION = "2025-11-25"  # the newest revision reached through the initialize handshake
@@ -67,6 +68,7 @@ INITIALIZE = _message(
     {"protocolVersion": PROTOCOL_VERSION, "capabilities": {}, "clientInfo": {"name": "mcp-startup", "version": "1"}},
 )
 INITIALIZED = _message(None, "notifications/initialized")
+LIST_TOOLS = _message(2, "tools/list")
 
 
 def _strategy_call(ident: int) -> bytes:
@@ -76,12 +78,10 @@ def _strategy_call(ident: int) -> bytes:
 class Server:
     """One ``npm-auth-lint mcp`` process and the replies read from its stdout."""
 
-    def __init__(self, exe: str, root: Path) -> None:
-        self.errors = tempfile.TemporaryFile()  # a file, not a pipe nobody reads
+    def __init__(self, exe: str, root: Path, errors: IO[bytes]) -> None:
+        self.errors = errors  # a file, not a pipe nobody reads
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(
-            [exe, "mcp", "--root", str(root)], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors
-        )
+        self.proc = subprocess.Popen([exe, "mcp", "--root", str(root)], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors)
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.stdin, self.stdout = self.proc.stdin, self.proc.stdout
         self.selector = selectors.DefaultSelector()
@@ -121,7 +121,6 @@ class Server:
         self.stdout.close()
         if self.proc.returncode != 0:
             raise RuntimeError(f"the server exited with {self.proc.returncode}; stderr: {self._stderr()}")
-        self.errors.close()
         return usage.ru_utime + usage.ru_stime
 
     def _stderr(self) -> str:
@@ -150,29 +149,32 @@ def _strategy_text(result: dict[str, Any]) -> Any:
 
 def time_startup(exe: str, root: Path) -> tuple[float, float]:
     """Wall-clock until the initialize answer, and the CPU of a server closed right after it."""
-    server = Server(exe, root)
-    server.send(INITIALIZE)
-    result = server.reply(1)
-    wall = time.perf_counter() - server.started
-    if "serverInfo" not in result or "capabilities" not in result:
-        raise RuntimeError(f"not an initialize result: {result}")
-    return wall, server.close()
+    with tempfile.TemporaryFile() as errors:
+        server = Server(exe, root, errors)
+        server.send(INITIALIZE)
+        result = server.reply(1)
+        wall = time.perf_counter() - server.started
+        if "serverInfo" not in result or "capabilities" not in result:
+            raise RuntimeError(f"not an initialize result: {result}")
+        return wall, server.close()
 
 
 def time_strategy(exe: str, root: Path) -> tuple[float, float, float, Any]:
     """The first and the next ``strategy`` call, process start to the first answer, the document."""
-    server = Server(exe, root)
-    server.send(INITIALIZE)
-    server.reply(1)
-    server.send(INITIALIZED)
-    sent = time.perf_counter()
-    server.send(_strategy_call(2))
-    document = _strategy_text(server.reply(2))
-    first_done = time.perf_counter()
-    server.send(_strategy_call(3))
-    again = _strategy_text(server.reply(3))
-    next_call = time.perf_counter() - first_done
-    server.close()
+    with tempfile.TemporaryFile() as errors:
+        server = Server(exe, root, errors)
+        server.send(INITIALIZE)
+        server.reply(1)
+        server.send(INITIALIZED, LIST_TOOLS)  # as a client does before it calls a tool
+        server.reply(2)
+        sent = time.perf_counter()
+        server.send(_strategy_call(3))
+        document = _strategy_text(server.reply(3))
+        first_done = time.perf_counter()
+        server.send(_strategy_call(4))
+        again = _strategy_text(server.reply(4))
+        next_call = time.perf_counter() - first_done
+        server.close()
     if again != document:
         raise RuntimeError("two strategy calls on the same repository answered differently")
     return first_done - sent, next_call, first_done - server.started, document
@@ -209,8 +211,7 @@ def import_table(exe: str, root: Path) -> list[tuple[str, float]]:
     package, in seconds, largest first. ``-X importtime`` adds its own overhead: compare shares."""
     env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
     with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen([exe, "mcp", "--root", str(root)], cwd=root, env=env,
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)
+        proc = subprocess.Popen([exe, "mcp", "--root", str(root)], cwd=root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)
         assert proc.stdin is not None and proc.stdout is not None
         proc.stdin.write(INITIALIZE)
         proc.stdin.flush()
@@ -224,7 +225,7 @@ def import_table(exe: str, root: Path) -> list[tuple[str, float]]:
     for line in lines:
         if not line.startswith("import time:") or "|" not in line:
             continue
-        self_us, _, name = (part.strip() for part in line[len("import time:"):].split("|"))
+        self_us, _, name = (part.strip() for part in line[len("import time:") :].split("|"))
         if self_us.isdigit():
             totals[_package(name)] += int(self_us) / 1e6
     return sorted(totals.items(), key=lambda item: -item[1])
@@ -232,7 +233,7 @@ def import_table(exe: str, root: Path) -> list[tuple[str, float]]:
 
 def _package(module: str) -> str:
     top = module.split(".")[0]
-    if top in sys.stdlib_module_names or top.startswith("_") and top.lstrip("_") in sys.stdlib_module_names:
+    if top in sys.stdlib_module_names or top.lstrip("_") in sys.stdlib_module_names:
         return "(standard library)"
     if module.startswith(("npm_auth_lint.mcp_server", "npm_auth_lint.api")):
         return "npm_auth_lint (mcp_server, api)"
@@ -269,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mcp-startup-") as folder:
         root = Path(folder) / "repo"
         benchmark.generate_one(root)
-        one_round(exe, root)  # warm the file cache; not counted
+        if args.runs > 1:
+            one_round(exe, root)  # warm the file cache; not counted
         figures = medians([one_round(exe, root) for _ in range(max(1, args.runs))])
         imports = import_table(exe, root) if args.imports else []
     if args.json:

@@ -48,7 +48,9 @@ def _text_of(result: Any) -> str:
 def repos(tmp_path: Path) -> Path:
     """A folder with two fixture repositories and a hostile one side by side."""
     root = tmp_path / "repos"
-    materialize(FIXTURES / "use-trusted-publishing" / next(iter(sorted(p.name for p in (FIXTURES / "use-trusted-publishing").iterdir() if p.is_dir()))), root / "token")
+    materialize(
+        FIXTURES / "use-trusted-publishing" / next(iter(sorted(p.name for p in (FIXTURES / "use-trusted-publishing").iterdir() if p.is_dir()))), root / "token"
+    )
     materialize(FIXTURES / "missing-id-token" / "github-no-permissions", root / "oidc")
     hostile = root / "hostile"
     (hostile / ".github" / "workflows").mkdir(parents=True)
@@ -71,6 +73,10 @@ def test_tools_are_listed_with_descriptions_and_schemas(repos: Path) -> None:
         assert tool.input_schema["type"] == "object"
     assert tools["lint"].input_schema["required"] == ["path"]
     assert set(tools["lint"].input_schema["properties"]) == {"path", "select", "ignore"}
+    assert set(tools["fix_preview"].input_schema["properties"]) == {"path", "unsafe"}
+    for tool in tools.values():  # every argument explained, and no argument the tool would ignore
+        assert all(len(field["description"]) > 10 for field in tool.input_schema["properties"].values()), tool.name
+        assert tool.input_schema["additionalProperties"] is False
     assert tools["explain_rule"].input_schema["required"] == ["rule"]
     assert tools["strategy"].annotations.read_only_hint is True
 
@@ -120,6 +126,10 @@ def test_bad_paths_are_tool_errors_and_the_server_goes_on(repos: Path, tmp_path:
                 await client.call_tool("strategy", {"path": "hostile/outside"}),  # a link out of the root
                 await client.call_tool("lint", {"path": "token/package.json"}),  # a file, not a folder
                 await client.call_tool("lint", {"path": "token", "select": ["no-such-rule"]}),
+                await client.call_tool("lint", {}),
+                await client.call_tool("fix_preview", {"path": "token", "unsafe": "yes"}),  # not a boolean
+                await client.call_tool("strategy", {"path": "token", "paths": ["oidc"]}),  # a typo
+                await client.call_tool("no_such_tool", {"path": "token"}),
             ]
             after = await client.call_tool("lint", {"path": "token"})
             return answers, after
@@ -131,6 +141,10 @@ def test_bad_paths_are_tool_errors_and_the_server_goes_on(repos: Path, tmp_path:
     assert "outside the server's root" in messages[1] and "outside the server's root" in messages[2]
     assert "not a folder" in messages[3]
     assert "no-such-rule" in messages[4]
+    assert messages[5] == "invalid arguments for lint: path: Field required"
+    assert messages[6] == "invalid arguments for fix_preview: unsafe: Input should be a valid boolean"
+    assert messages[7].startswith("invalid arguments for strategy: paths:")
+    assert messages[8].startswith("Unknown tool: no_such_tool")
     assert not after.is_error  # one server, many calls
 
 
@@ -149,7 +163,7 @@ def test_a_hostile_repository_is_answered_redacted(repos: Path) -> None:
 
 def test_server_starts_quickly_and_answers_faster_than_the_cli(repos: Path) -> None:
     """The figures the issue sets (start < 300 ms, a strategy call < the CLI's time) are measured
-    by scripts/benchmark.py; here the ordering only, which holds with any load on the machine."""
+    by scripts/mcp_startup.py (docs/mcp.md); here the ordering only, which holds with any load."""
 
     async def session() -> float:
         async with Client(_server(repos)) as client:
@@ -196,3 +210,57 @@ def test_fix_preview_equals_the_cli_diff_and_writes_nothing(repos: Path) -> None
     assert cli.returncode == 1  # there is something to fix
     assert diff == cli.stdout and "+" in diff and "id-token: write" in diff
     assert workflow.read_bytes() == before
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+
+def test_the_sdk_package_bodies_run_on_first_use() -> None:
+    """Start-up leaves out the client and MCPServer the `mcp` packages re-export, yet the packages
+    stay whole: the first name asked of them runs their own __init__, as a plain import would."""
+    done = _python(
+        "import sys\n"
+        "from npm_auth_lint.mcp_server import load_sdk\n"
+        "sdk = load_sdk()\n"
+        "assert sdk.Server.__module__ == 'mcp.server.lowlevel.server'\n"
+        "assert 'mcp.client' not in sys.modules and 'mcp.server.mcpserver' not in sys.modules\n"
+        "import mcp, mcp.server\n"
+        "from mcp import Client, ClientSession, stdio_server\n"
+        "from mcp.server import MCPServer, Server\n"
+        "assert Server is sdk.Server and stdio_server is sdk.stdio_server\n"
+        "assert 'mcp.client' in sys.modules and mcp.types is sdk.types\n"
+        "assert not hasattr(mcp, 'no_such_name')\n"
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_warm_up_loads_the_analysis() -> None:
+    done = _python(
+        "import sys\n"
+        "from npm_auth_lint import api\n"
+        "assert 'npm_auth_lint.engine' not in sys.modules\n"
+        "api.warm_up()\n"
+        "assert {'npm_auth_lint.engine', 'npm_auth_lint.fixes', 'npm_auth_lint.reporters.json'} <= set(sys.modules)\n"
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_startup_measurement_script_runs(tmp_path: Path) -> None:
+    """scripts/mcp_startup.py keeps working (one run); it checks each answer itself. Never a time."""
+    from .conftest import PROJECT_ROOT
+
+    script = PROJECT_ROOT / "scripts" / "mcp_startup.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--runs", "1", "--exe", EXE, "--imports", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    names = {"startup", "startup_cpu", "first_call", "next_call", "start_to_strategy", "cli", "cli_cpu"}
+    assert names <= set(figures) and all(figures[name] > 0 for name in names)
+    assert figures["start_to_strategy"] > figures["startup"]
+    assert "mcp_types" in figures["imports"]
