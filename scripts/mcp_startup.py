@@ -8,14 +8,17 @@ reports medians of ``--runs`` runs (wall-clock and CPU, user + system, of the se
 
     start-up          from starting the process until the ``initialize`` answer is read
                       (CPU: the whole life of a server that is closed right after that answer)
-    strategy, first   the first ``tools/call`` of ``strategy``, sent as soon as ``tools/list`` is
-                      answered, on a repository with one publishing workflow (it waits for the
-                      analysis engine to load: no agent calls that fast)
+    strategy, first   the first ``tools/call`` of ``strategy``, sent ``--think`` seconds (default 0)
+                      after the ``tools/list`` answer, on a repository with one publishing
+                      workflow (the analysis engine loads meanwhile, or during the call)
     strategy, next    the same call again on the running server
-    start + strategy  process start until the first ``strategy`` answer: a client's cold path
+    start + strategy  process start until the first ``strategy`` answer (``--think`` included)
     CLI strategy      ``npm-auth-lint strategy --format json`` on the same folder (wall, CPU)
+    floor             ``python -c pass`` and ``python -c "import mcp_types.methods"``: the SDK's
+                      wire types, which any server built on the SDK's session imports
 
-The server and the CLI take turns, so a busy machine slows both alike. Every answer is checked:
+The server and the CLI take turns (and so do several ``--exe`` builds compared), so a busy
+machine slows all alike. Every answer is checked:
 the server's strategy document must equal the CLI's. ``--imports`` adds a table of the import
 time of the start-up (``PYTHONPROFILEIMPORTTIME``), summed by top-level package: what costs what.
 """
@@ -34,6 +37,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -159,7 +163,7 @@ def time_startup(exe: str, root: Path) -> tuple[float, float]:
         return wall, server.close()
 
 
-def time_strategy(exe: str, root: Path) -> tuple[float, float, float, Any]:
+def time_strategy(exe: str, root: Path, think: float = 0.0) -> tuple[float, float, float, Any]:
     """The first and the next ``strategy`` call, process start to the first answer, the document."""
     with tempfile.TemporaryFile() as errors:
         server = Server(exe, root, errors)
@@ -167,6 +171,7 @@ def time_strategy(exe: str, root: Path) -> tuple[float, float, float, Any]:
         server.reply(1)
         server.send(INITIALIZED, LIST_TOOLS)  # as a client does before it calls a tool
         server.reply(2)
+        time.sleep(think)  # an agent reads the tool list before it calls one
         sent = time.perf_counter()
         server.send(_strategy_call(3))
         document = _strategy_text(server.reply(3))
@@ -192,13 +197,36 @@ def time_cli(exe: str, root: Path) -> tuple[float, float, Any]:
         return wall, usage.ru_utime + usage.ru_stime, json.loads(out.read())
 
 
-def one_round(exe: str, root: Path) -> Figures:
+def one_round(exe: str, root: Path, think: float = 0.0) -> Figures:
     startup, startup_cpu = time_startup(exe, root)
-    first, following, cold, document = time_strategy(exe, root)
+    first, following, cold, document = time_strategy(exe, root, think)
     cli, cli_cpu, cli_document = time_cli(exe, root)
     if document != cli_document:
         raise RuntimeError("the server's strategy document differs from the CLI's")
     return Figures(startup, startup_cpu, first, following, cold, cli, cli_cpu)
+
+
+@dataclass(frozen=True)
+class Floor:
+    """What any Python, and any server on the SDK, pays before it does anything."""
+
+    python: float
+    python_cpu: float
+    sdk_types: float
+    sdk_types_cpu: float
+
+
+def _run_python(code: str) -> tuple[float, float]:
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"python -c {code!r} failed")
+    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime
+
+
+def time_floor() -> Floor:
+    return Floor(*_run_python("pass"), *_run_python("import mcp_types.methods"))
 
 
 def medians(rounds: list[Figures]) -> Figures:
@@ -244,47 +272,79 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
-def report(figures: Figures, runs: int) -> str:
-    rows = [
-        ("start-up (to the initialize answer)", _ms(figures.startup), f"{_ms(figures.startup_cpu)} (start, initialize, exit)"),
-        ("strategy call, first", _ms(figures.first_call), ""),
-        ("strategy call, next", _ms(figures.next_call), ""),
-        ("start + initialize + first strategy", _ms(figures.start_to_strategy), ""),
-        ("CLI `strategy --format json`", _ms(figures.cli), _ms(figures.cli_cpu)),
+def _after(think: float) -> str:
+    return f"{think:g} s" if think else "right"
+
+
+def report(results: dict[str, Figures], floor: Floor, runs: int, think: float = 0.0) -> str:
+    def row(name: str, cell: Callable[[Figures], str]) -> str:
+        return f"| {name} | " + " | ".join(cell(figures) for figures in results.values()) + " |"
+
+    lines = [
+        f"Medians of {runs} runs, one-workflow repository; wall-clock (CPU of the process, user + system).",
+        "",
+        "| | " + " | ".join(f"`{exe}`" for exe in results) + " |",
+        "|---|" + "---:|" * len(results),
+        row("start-up: process start to the initialize answer", lambda f: f"{_ms(f.startup)} ({_ms(f.startup_cpu)} start, initialize, exit)"),
+        row(f"strategy call, first ({_after(think)} after tools/list)", lambda f: _ms(f.first_call)),
+        row("strategy call, next", lambda f: _ms(f.next_call)),
+        row("start + initialize + first strategy", lambda f: _ms(f.start_to_strategy)),
+        row("CLI `strategy --format json`", lambda f: f"{_ms(f.cli)} ({_ms(f.cli_cpu)})"),
+        "",
+        f"Floor, same rounds: `python -c pass` {_ms(floor.python)} ({_ms(floor.python_cpu)}); "
+        f"`python -c 'import mcp_types.methods'` (the SDK's wire types, which its server session imports) "
+        f"{_ms(floor.sdk_types)} ({_ms(floor.sdk_types_cpu)}).",
     ]
-    lines = [f"Medians of {runs} runs, one-workflow repository.", "", "| | wall | CPU |", "|---|---:|---:|"]
-    lines += [f"| {name} | {wall} | {cpu} |" for name, wall, cpu in rows]
     return "\n".join(lines)
+
+
+def _import_lines(imports: list[tuple[str, float]]) -> list[str]:
+    total = sum(seconds for _, seconds in imports)
+    lines = [f"Import time of a start-up (self time per package, total {_ms(total)} under -X importtime):", ""]
+    lines += ["| package | import time | share |", "|---|---:|---:|"]
+    lines += [f"| {name} | {_ms(seconds)} | {seconds / total:.0%} |" for name, seconds in imports if seconds >= 0.001]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--exe", default=str(Path(sys.executable).with_name("npm-auth-lint")), help="the npm-auth-lint executable")
+    parser.add_argument(
+        "--exe", action="append", help="an npm-auth-lint executable; repeat it to compare builds (they take turns). Default: the one beside this Python"
+    )
+    parser.add_argument("--think", type=float, default=0.0, help="seconds between the tools/list answer and the first call (default 0)")
     parser.add_argument("--imports", action="store_true", help="also the import time of a start-up, per package")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    exe = shutil.which(args.exe) or args.exe
+    exes = [shutil.which(exe) or exe for exe in args.exe or [str(Path(sys.executable).with_name("npm-auth-lint"))]]
     benchmark = _benchmark()
     benchmark.compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="mcp-startup-") as folder:
         root = Path(folder) / "repo"
         benchmark.generate_one(root)
         if args.runs > 1:
-            one_round(exe, root)  # warm the file cache; not counted
-        figures = medians([one_round(exe, root) for _ in range(max(1, args.runs))])
-        imports = import_table(exe, root) if args.imports else []
+            for exe in exes:
+                one_round(exe, root)  # warm the file cache; not counted
+        rounds: dict[str, list[Figures]] = {exe: [] for exe in exes}
+        floors = []
+        for _ in range(max(1, args.runs)):
+            floors.append(time_floor())
+            for exe in exes:
+                rounds[exe].append(one_round(exe, root, args.think))
+        results = {exe: medians(figures) for exe, figures in rounds.items()}
+        floor = Floor(*(statistics.median(getattr(f, name) for f in floors) for name in Floor.__dataclass_fields__))
+        imports = {exe: import_table(exe, root) for exe in exes} if args.imports else {}
     if args.json:
-        print(json.dumps({"runs": args.runs, **figures.__dict__, "imports": dict(imports)}, indent=2))
+        document = {
+            "runs": args.runs,
+            "floor": floor.__dict__,
+            "results": [{"exe": exe, **figures.__dict__, "imports": dict(imports.get(exe, []))} for exe, figures in results.items()],
+        }
+        print(json.dumps(document, indent=2))
         return 0
-    print(report(figures, args.runs))
-    if imports:
-        total = sum(seconds for _, seconds in imports)
-        print(f"\nImport time of a start-up (self time per package, total {_ms(total)} under -X importtime):\n")
-        print("| package | import time | share |\n|---|---:|---:|")
-        for name, seconds in imports:
-            if seconds >= 0.001:
-                print(f"| {name} | {_ms(seconds)} | {seconds / total:.0%} |")
+    print(report(results, floor, args.runs, args.think))
+    for exe, table in imports.items():
+        print("", f"`{exe}`:", "", *_import_lines(table), sep="\n")
     return 0
 
 

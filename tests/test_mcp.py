@@ -259,8 +259,9 @@ def test_startup_measurement_script_runs(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
-    figures = json.loads(done.stdout)
+    document = json.loads(done.stdout)
+    [figures] = document["results"]
     names = {"startup", "startup_cpu", "first_call", "next_call", "start_to_strategy", "cli", "cli_cpu"}
-    assert names <= set(figures) and all(figures[name] > 0 for name in names)
-    assert figures["start_to_strategy"] > figures["startup"]
+    assert figures["exe"] == EXE and names <= set(figures) and all(figures[name] > 0 for name in names)
     assert "mcp_types" in figures["imports"]
+    assert all(value > 0 for value in document["floor"].values())
