@@ -45,6 +45,7 @@ from typing import IO, Any
 HERE = Path(__file__).resolve().parent
 PROTOCOL_VERSION = "2025-11-25"  # the newest revision reached through the initialize handshake
 REPLY_TIMEOUT = 120.0
+STDLIB = "(standard library)"
 
 
 def _benchmark() -> Any:
@@ -249,20 +250,56 @@ def import_table(exe: str, root: Path) -> list[tuple[str, float]]:
         proc.stdout.close()
         errors.seek(0)
         lines = errors.read().decode(errors="replace").splitlines()
-    totals: dict[str, float] = defaultdict(float)
+    return attribute_imports(lines)
+
+
+@dataclass(frozen=True)
+class Imported:
+    module: str
+    seconds: float  # its own import time, without its imports'
+    imports: tuple[Imported, ...]
+
+
+def import_tree(lines: list[str]) -> list[Imported]:
+    """The ``-X importtime`` lines as trees: each module with the modules its import loaded."""
+    stack: list[tuple[int, Imported]] = []  # finished subtrees; a parent's line follows its children's
     for line in lines:
-        if not line.startswith("import time:") or "|" not in line:
+        if not line.startswith("import time:") or line.count("|") != 2:
             continue
-        self_us, _, name = (part.strip() for part in line[len("import time:") :].split("|"))
-        if self_us.isdigit():
-            totals[_package(name)] += int(self_us) / 1e6
+        self_us, _, name = line[len("import time:") :].split("|")
+        if not self_us.strip().isdigit():
+            continue  # the header line
+        depth = (len(name) - len(name.lstrip(" "))) // 2
+        children: list[Imported] = []
+        while stack and stack[-1][0] > depth:
+            children.insert(0, stack.pop()[1])
+        stack.append((depth, Imported(name.strip(), int(self_us) / 1e6, tuple(children))))
+    return [node for _, node in stack]
+
+
+def attribute_imports(lines: list[str]) -> list[tuple[str, float]]:
+    """Self import times summed per package, in seconds, largest first. A standard-library module
+    counts for the package whose import loaded it (``email`` loaded by starlette is starlette's
+    cost), so the table says what a start-up pays for."""
+    totals: dict[str, float] = defaultdict(float)
+
+    def charge(node: Imported, owner: str | None) -> None:
+        package = _package(node.module)
+        if package == STDLIB and owner is not None:
+            package = owner
+        totals[package] += node.seconds
+        for child in node.imports:
+            charge(child, None if package == STDLIB else package)
+
+    for root in import_tree(lines):
+        charge(root, None)
     return sorted(totals.items(), key=lambda item: -item[1])
 
 
 def _package(module: str) -> str:
     top = module.split(".")[0]
     if top in sys.stdlib_module_names or top.lstrip("_") in sys.stdlib_module_names:
-        return "(standard library)"
+        return STDLIB
     if module.startswith(("npm_auth_lint.mcp_server", "npm_auth_lint.api")):
         return "npm_auth_lint (mcp_server, api)"
     return top

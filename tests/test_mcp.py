@@ -5,6 +5,7 @@ the command line prints as JSON for the same repository."""
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import os
 import subprocess
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import FIXTURES, materialize
+from .conftest import FIXTURES, PROJECT_ROOT, materialize
 
 mcp = pytest.importorskip("mcp", reason="the optional mcp extra is part of the test extra")
 
@@ -248,8 +249,6 @@ def test_warm_up_loads_the_analysis() -> None:
 
 def test_startup_measurement_script_runs(tmp_path: Path) -> None:
     """scripts/mcp_startup.py keeps working (one run); it checks each answer itself. Never a time."""
-    from .conftest import PROJECT_ROOT
-
     script = PROJECT_ROOT / "scripts" / "mcp_startup.py"
     done = subprocess.run(
         [sys.executable, str(script), "--runs", "1", "--exe", EXE, "--imports", "--json"],
@@ -265,3 +264,30 @@ def test_startup_measurement_script_runs(tmp_path: Path) -> None:
     assert figures["exe"] == EXE and names <= set(figures) and all(figures[name] > 0 for name in names)
     assert "mcp_types" in figures["imports"]
     assert all(value > 0 for value in document["floor"].values())
+
+
+def test_import_times_are_charged_to_the_package_that_loaded_them() -> None:
+    spec = importlib.util.spec_from_file_location("mcp_startup", PROJECT_ROOT / "scripts" / "mcp_startup.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = script  # its dataclasses look their module up there
+    spec.loader.exec_module(script)
+    lines = [
+        "import time: self [us] | cumulative | imported package",
+        "import time:       100 |        100 | site",
+        "import time:       200 |        200 |     email.utils",
+        "import time:        50 |        250 |   email",
+        "import time:       300 |        300 |   starlette.routing",
+        "import time:      1000 |       1550 | starlette",
+        "import time:      2000 |       2000 |   mcp_types._types",
+        "import time:         1 |       2001 | mcp_types",
+        "not an import line",
+    ]
+    [site, starlette, mcp_types] = script.import_tree(lines)
+    assert site.module == "site" and not site.imports
+    assert [child.module for child in starlette.imports] == ["email", "starlette.routing"]
+    assert starlette.imports[0].imports[0].module == "email.utils"
+    assert mcp_types.imports[0].seconds == 0.002
+    charged = script.attribute_imports(lines)
+    assert [name for name, _ in charged] == ["mcp_types", "starlette", "(standard library)"]
+    assert [seconds for _, seconds in charged] == pytest.approx([0.002001, 0.00155, 0.0001])
