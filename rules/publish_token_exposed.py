@@ -90,7 +90,7 @@ class PublishTokenExposed(Rule):
                     continue
                 if (written.identity or (written.location.path, str(written.location.line))) not in publish_credentials:
                     continue  # e.g. a read-only install token written for `npm ci`: that is its job
-                later = [i for i in job.installs if i.step_index > write.step_index or (i.step_index == write.step_index and i.location.line > write.location.line)]
+                later = [i for i in job.installs if (i.step_index, i.order) > (write.step_index, write.order)]
                 if not later:
                     continue
                 yield self.finding(
