@@ -454,16 +454,15 @@ def serve_mcp(
     timeout: float = typer.Option(60.0, "--timeout", min=1.0, help="Seconds a call may take before it fails."),
 ) -> int:
     """Serve the linter to AI agents over the Model Context Protocol (stdio); see the README."""
-    try:
-        import mcp  # noqa: F401
-    except ImportError:
-        raise UsageError("the MCP server needs the optional `mcp` package: pip install 'npm-auth-lint[mcp]'") from None
-    from npm_auth_lint.mcp_server import serve
+    from npm_auth_lint.mcp_server import SdkMissing, serve
 
     folder = (root or Path(".")).resolve()
     if not folder.is_dir():
         raise UsageError(f"--root is not a folder: {folder}")
-    serve(folder, timeout)
+    try:
+        serve(folder, timeout)
+    except SdkMissing as exc:
+        raise UsageError(str(exc)) from None
     return EXIT_OK
 
 
