@@ -121,3 +121,87 @@ def test_npx_semantic_release_version_decides_over_the_projects_plugin(tmp_path:
     assert only.path == "token-oidc-viable"
     assert only.checklist[0].startswith("Upgrade semantic-release to 25 or newer")
     assert "semantic-release 24.2.9 bundles an @semantic-release/npm without trusted-publishing support" in only.checklist[0]
+
+
+def test_pushd_popd_and_a_followed_script_keep_the_unknown_folder(tmp_path: Path) -> None:
+    # palantir/blueprint: `pushd "$path"` in a loop, then a repository script that publishes.
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / ".git" / "config").write_text('[remote "origin"]\n\turl = https://github.com/acme/widget.git\n')
+    (root / "package.json").write_text('{"name": "widget", "version": "1.0.0"}')
+    (root / "scripts").mkdir()
+    (root / "scripts" / "publish-one.sh").write_text("#!/bin/bash\nnpm publish --access public\n")
+    (root / ".github" / "workflows").mkdir(parents=True)
+    (root / ".github" / "workflows" / "release.yml").write_text(
+        "on: {push: {tags: ['v*']}}\njobs:\n  release:\n    runs-on: ubuntu-latest\n    permissions: {id-token: write}\n"
+        "    steps:\n      - uses: actions/setup-node@v6\n        with: {node-version: 24}\n"
+        "      - run: |\n          for path in $(cat paths.txt); do\n            pushd \"$path\"\n"
+        "            bash scripts/publish-one.sh\n            popd\n          done\n          npm publish\n"
+    )
+    (only,) = [s for analysis in lint([root], Config()).analyses for s in strategy(analysis)]
+    assert only.packages == ("widget", "<package at publish-one.sh:2>")
+    assert only.path == "unverified"
+
+
+def test_release_it_without_npm_is_no_publishing_pipeline(tmp_path: Path) -> None:
+    # axios/axios: release-it with `"npm": {"publish": false}` bumps and tags; publish.yml publishes.
+    (only,) = _strategies("github-release-it-no-npm", tmp_path)
+    assert (only.file, only.path, only.consolidate) == (".github/workflows/publish.yml", "token-oidc-viable", ())
+    assert only.trusted_publishers[0].fields["Workflow filename"] == "publish.yml"
+
+
+@pytest.mark.parametrize(
+    ("words", "files", "publishes"),
+    [
+        (("release-it",), {"package.json": '{"name": "a", "release-it": {"npm": {"publish": false}}}'}, False),
+        (("release-it",), {"package.json": '{"name": "a", "release-it": {"npm": false}}'}, False),
+        (("release-it", "--no-npm"), {"package.json": '{"name": "a"}'}, False),
+        (("release-it",), {"package.json": '{"name": "a"}', ".release-it.json": '{"npm": {"publish": false}}'}, False),
+        (("release-it",), {"package.json": '{"name": "a", "release-it": {"npm": {"publish": true}}}'}, True),
+        (("release-it",), {"package.json": '{"name": "a", "release-it": {"npm": {"publish": "${PUBLISH}"}}}'}, True),
+        (("release-it",), {"package.json": "not json"}, True),
+    ],
+)
+def test_release_it_npm_option(words, files, publishes: bool) -> None:
+    from npm_auth_lint.analysis.release_it import publishes_to_npm
+    from npm_auth_lint.model import PackageJson, Project
+
+    project = Project(root="/r", packages=(PackageJson("package.json"),), files=files)
+    assert publishes_to_npm(project, "", words) is publishes
+
+
+def test_yarn_workspace_exec_publishes_that_workspace(tmp_path: Path) -> None:
+    (only,) = _strategies("github-yarn-workspace-exec", tmp_path)
+    assert only.packages == ("@acme/a", "<package at publish.yml:23>")
+    assert [u.what for u in only.unknowns if u.kind is UnknownKind.PACKAGE] == [
+        "which package it publishes: the package(s) the selector `${{ inputs.package }}` picks",
+    ]
+
+
+def test_semantic_release_without_a_version_is_unverified(tmp_path: Path) -> None:
+    # html-validate/html-validate: semantic-release from a shared configuration installed at run time.
+    (only,) = _strategies("gitlab-semantic-release-unpinned", tmp_path)
+    assert only.path == "unverified"
+    (unknown,) = only.unknowns
+    assert unknown.kind is UnknownKind.PUBLISHER and unknown.step == 1
+    assert only.checklist[0].startswith("Pin semantic-release in package.json and run that one: upgrade semantic-release to 25 or newer")
+
+
+def test_a_token_pipeline_handing_its_package_over_stays_unverified(tmp_path: Path) -> None:
+    # npm/node-semver: two workflows publish `semver` with a token while npm is unknown; the one
+    # that hands its package over is still on a token, never "trusted publishing — broken".
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / ".git" / "config").write_text('[remote "origin"]\n\turl = https://github.com/acme/widget.git\n')
+    (root / "package.json").write_text('{"name": "widget", "version": "1.0.0"}')
+    (root / ".github" / "workflows").mkdir(parents=True)
+    job = (
+        "jobs:\n  publish:\n    runs-on: ubuntu-latest\n    permissions: {id-token: write}\n    steps:\n"
+        "      - uses: actions/setup-node@v6\n        with: {node-version: 24, registry-url: 'https://registry.npmjs.org'}\n"
+        "      - run: npm install -g npm@$MATCH\n      - run: npm publish\n        env: {NODE_AUTH_TOKEN: '${{ secrets.NPM_TOKEN }}'}\n"
+    )
+    (root / ".github" / "workflows" / "a.yml").write_text("on: workflow_dispatch\n" + job)
+    (root / ".github" / "workflows" / "b.yml").write_text("on: {push: {branches: [main]}}\n" + job)
+    first, second = [s for analysis in lint([root], Config()).analyses for s in strategy(analysis)]
+    assert (first.path, second.path) == ("unverified", "unverified")
+    assert second.consolidate and not first.consolidate

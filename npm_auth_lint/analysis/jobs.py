@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from npm_auth_lint import commands as cmds
+from npm_auth_lint.analysis import release_it
 from npm_auth_lint.analysis import scripts as repo_scripts
 from npm_auth_lint.analysis.credentials import (
     AuthLine,
@@ -153,6 +154,8 @@ class _Shell:
     # While it is unknown: how many folders below ``directory`` it is, when the loop words of
     # `for d in npm/*; do cd $d` tell (2); a `cd ../..` then comes back to ``directory``.
     unknown_depth: int | None = None
+    # `pushd`: the folders `popd` comes back to (folder, why unknown, depth).
+    pushed: list[tuple[str, str | None, int | None]] = field(default_factory=list)
     id_token_unknown: Unknown | None = None  # the exported ID token's audience is computed
 
 
@@ -553,8 +556,14 @@ class _JobWalker:
         for written in commands:
             if self._chain:  # a line of a repository script: findings there show the way to it
                 self.out.hops.setdefault((written.location.path, written.location.line), self._chain)
-            if written.words[:1] == ("cd",) and len(written.words) >= 2:
+            if written.words[:1] in (("cd",), ("pushd",)) and len(written.words) >= 2:
+                if written.words[0] == "pushd":
+                    shell.pushed.append((shell.directory, shell.directory_unknown, shell.unknown_depth))
                 _cd(shell, written.words[1], written.loops)
+                continue
+            if written.words[:1] == ("popd",):
+                if shell.pushed:
+                    shell.directory, shell.directory_unknown, shell.unknown_depth = shell.pushed.pop()
                 continue
             if not written.words:
                 shell.variables.update(written.assignments)
@@ -654,6 +663,9 @@ class _JobWalker:
         """One shell of a followed file: the caller's own (``source``) or a child that starts
         with the caller's environment and folder and dies with its exports."""
         shell = caller if inner.shared else _Shell(caller.index, caller.step, inner.directory, dict(env), id_token_here=caller.id_token_here)
+        if shell is not caller and inner.directory == caller.directory:
+            # A child started where the caller is: in a folder it cannot know (`pushd "$path"`) too.
+            shell.directory_unknown, shell.unknown_depth = caller.directory_unknown, caller.unknown_depth
         first = inner.commands[0].location if inner.commands else None
         for name, value in inner.env:
             shell.env[name] = runtime_var(name, value, first or caller.step.location, self.provider, shell.env)
@@ -820,6 +832,8 @@ class _JobWalker:
     ) -> None:
         if result.tool is cmds.Tool.SEMANTIC_RELEASE and not publishes_to_npm(self.project, directory):
             return  # its configuration releases without @semantic-release/npm publishing
+        if result.tool is cmds.Tool.RELEASE_IT and not release_it.publishes_to_npm(self.project, directory, result.command.words):
+            return  # `"release-it": {"npm": {"publish": false}}` or `--no-npm`: bump and tag only
         attribution = self._attribution(result, env, package, directory, shell.directory_unknown if shell else None)
         if attribution.unknown is not None or attribution.directory is None:
             package = None  # not the package of the current folder (unknown, or one per matrix leg)

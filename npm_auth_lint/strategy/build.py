@@ -133,7 +133,9 @@ def _pipeline(analysis: Analysis, group: _Group, choices: dict[str, Choice], by_
     unknowns = _distinct([u for j in group.judged for u in j.unknowns])
     checklist, linked = _numbered(before, middle, after, unknowns)
     path = group.path
-    if handed and path in _SAYS_OIDC_WORKS:
+    relies_on_oidc = path is not PublishingPath.UNVERIFIED or all(p.credential is None for p in group.npmjs)
+    if handed and path in _SAYS_OIDC_WORKS and relies_on_oidc:
+        # (A token pipeline whose verdict is unverified stays so: it is not on trusted publishing.)
         # npm accepts the package only from the kept pipeline: this one's OIDC exchange fails.
         path = PublishingPath.TRUSTED_BROKEN
     return PipelineStrategy(
