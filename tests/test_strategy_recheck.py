@@ -141,6 +141,7 @@ def test_pushd_popd_and_a_followed_script_keep_the_unknown_folder(tmp_path: Path
     (only,) = [s for analysis in lint([root], Config()).analyses for s in strategy(analysis)]
     assert only.packages == ("widget", "<package at publish-one.sh:2>")
     assert only.path == "unverified"
+    assert [u.what for u in only.unknowns if u.kind is UnknownKind.PACKAGE] == ["which package it publishes: the folder `pushd $path` moves to"]
 
 
 def test_release_it_without_npm_is_no_publishing_pipeline(tmp_path: Path) -> None:

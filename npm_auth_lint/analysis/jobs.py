@@ -559,7 +559,7 @@ class _JobWalker:
             if written.words[:1] in (("cd",), ("pushd",)) and len(written.words) >= 2:
                 if written.words[0] == "pushd":
                     shell.pushed.append((shell.directory, shell.directory_unknown, shell.unknown_depth))
-                _cd(shell, written.words[1], written.loops)
+                _cd(shell, written.words[1], written.loops, written.words[0])
                 continue
             if written.words[:1] == ("popd",):
                 if shell.pushed:
@@ -1061,7 +1061,7 @@ def _climb(shell: _Shell, target: str) -> None:
     shell.unknown_depth = depth if depth > 0 else None
 
 
-def _cd(shell: _Shell, target: str, loops: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> None:
+def _cd(shell: _Shell, target: str, loops: tuple[tuple[str, tuple[str, ...]], ...] = (), verb: str = "cd") -> None:
     """``cd target``: a known folder, or (``cd $DIR``) an unknown one until a ``cd`` to a known
     place (a relative ``cd`` from an unknown folder stays unknown, unless the loop that set the
     folder tells its depth). ``$DIR`` set to a literal earlier in the shell (``DIR=packages/a``)
@@ -1092,7 +1092,7 @@ def _cd(shell: _Shell, target: str, loops: tuple[tuple[str, tuple[str, ...]], ..
             shell.unknown_depth += depth
         else:
             shell.unknown_depth = None
-        shell.directory_unknown = f"the folder `cd {target}` moves to"
+        shell.directory_unknown = f"the folder `{verb} {target}` moves to"
     elif shell.directory_unknown is None or not relative:
         shell.directory, shell.directory_unknown, shell.unknown_depth = moved, None, None
 
