@@ -206,3 +206,20 @@ def test_a_token_pipeline_handing_its_package_over_stays_unverified(tmp_path: Pa
     first, second = [s for analysis in lint([root], Config()).analyses for s in strategy(analysis)]
     assert (first.path, second.path) == ("unverified", "unverified")
     assert second.consolidate and not first.consolidate
+
+
+def test_a_workspace_publish_in_a_folder_the_build_writes_is_unknown(tmp_path: Path) -> None:
+    # apollographql/apollo-client: `cd dist && changeset publish`, dist/package.json is built.
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / ".git" / "config").write_text('[remote "origin"]\n\turl = https://github.com/acme/widget.git\n')
+    (root / "package.json").write_text('{"name": "@acme/client", "private": true, "devDependencies": {"@changesets/cli": "^2.26.0"}}')
+    (root / ".github" / "workflows").mkdir(parents=True)
+    (root / ".github" / "workflows" / "release.yml").write_text(
+        "on: {push: {branches: [main]}}\njobs:\n  release:\n    runs-on: ubuntu-latest\n    permissions: {id-token: write}\n"
+        "    steps:\n      - uses: actions/setup-node@v6\n        with: {node-version: 24}\n"
+        "      - run: npm run build && cd dist && npx changeset publish\n"
+    )
+    (only,) = [s for analysis in lint([root], Config()).analyses for s in strategy(analysis)]
+    assert only.packages == ("<package at release.yml:9>",)
+    assert [u.what for u in only.unknowns] == ["which package it publishes: the folder `dist` has no package.json in the repository (the build writes it)"]

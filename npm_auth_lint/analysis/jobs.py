@@ -912,7 +912,11 @@ class _JobWalker:
         if directory_unknown is not None:
             return Attribution((), None, directory_unknown)
         if result.recursive or result.tool in _WORKSPACE_TOOLS:
-            return Attribution(workspace_packages(self.project, self.project.package_at("") or package), directory)
+            found = workspace_packages(self.project, self.project.package_at("") or package)
+            if not found and directory and self.project.package_at(directory) is None:
+                # apollo-client: `cd dist && changeset publish`, dist/package.json written by the build.
+                return Attribution((), None, f"the folder `{directory}` has no package.json in the repository (the build writes it)")
+            return Attribution(found, directory)
         if result.spec is not None:
             return spec_attribution(self.project, result.spec, directory)
         if directory and package is not None and normalise_dir(package.directory) != normalise_dir(directory):
