@@ -18,6 +18,7 @@ from npm_auth_lint.reporters.common import (
     severity_counts,
     strategy_section,
 )
+from npm_auth_lint.reporters.fix_data import LineStarts, json_fix
 
 SCHEMA = "npm-auth-lint/findings"
 VERSION = 1
@@ -51,9 +52,10 @@ def document(report: Report) -> dict[str, Any]:
     rules = rule_indexes(report)
     counts = severity_counts(report.findings)
     findings = []
+    lines = LineStarts(report.root)
     for finding in report.findings:
         known = rules.get(finding.rule_id)
-        findings.append(_finding(finding, known[1].help_uri() if known else None))
+        findings.append({**_finding(finding, known[1].help_uri() if known else None), "fix": json_fix(finding, lines)})
     return {
         "schema": SCHEMA,
         "version": VERSION,
