@@ -256,6 +256,8 @@ class Command:
     redirects: tuple[tuple[str, str], ...] = ()
     # Set when the command is part of a pipeline: the words of the commands feeding it.
     piped_from: tuple[tuple[str, ...], ...] = ()
+    # The `for NAME in WORDS` loops the command is inside, outermost first: (NAME, WORDS).
+    loops: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
