@@ -498,10 +498,13 @@ class _JobWalker:
                 credential = env_credential(known.env_token, env, f"read by {name}") or credential
             provenance = provenance_request(inner, env, package, self.project)
         if inner is not None:  # the action runs a publishing tool: the tool is the publisher
+            attribution = self._moved_attribution(_Shell(index, step, directory, dict(env)), inner, env)
             found = _Found(
                 step.uses.location, inner.tool, None, name, target, credential, provenance, package,
                 workspace=inner.recursive or inner.tool in _WORKSPACE_TOOLS,
                 tool_pin=tool_pin(inner.tool_package, self.project, package), action_pin=pin,
+                attribution=attribution,
+                unknowns=_package_unknown(attribution, inner.script_command.location) if attribution and inner.script_command else (),
             )
         else:
             version = _input(inputs, known.tool_version_input)
@@ -850,7 +853,10 @@ class _JobWalker:
             return  # its configuration releases without @semantic-release/npm publishing
         if result.tool is cmds.Tool.RELEASE_IT and not release_it.publishes_to_npm(self.project, directory, result.command.words):
             return  # `"release-it": {"npm": {"publish": false}}` or `--no-npm`: bump and tag only
-        attribution = self._attribution(result, env, package, directory, shell.directory_unknown if shell else None)
+        directory_unknown = shell.directory_unknown if shell else None
+        if result.script_cds and shell is not None and directory_unknown is None:
+            package, directory, directory_unknown = self._script_folder(shell, result)
+        attribution = self._attribution(result, env, package, directory, directory_unknown)
         if attribution.unknown is not None or attribution.directory is None:
             package = None  # not the package of the current folder (unknown, or one per matrix leg)
         elif len(attribution.packages) == 1 and attribution.directory is not None:
@@ -876,7 +882,11 @@ class _JobWalker:
             if long_lived(credential) is None and not self._id_token_wired(id_token_here):
                 credential = _settings_npm_token(self.provider, result.command.location) or credential
         id_token = self.job.id_token
-        unknowns = _package_unknown(attribution, result.command.location) + _registry_unknown(target, result.command.location)
+        # A folder a package script's `cd` moved to: its placeholder is at that script line, the
+        # same for every pipeline that runs the script (one configuration, not one per workflow).
+        moved_in_script = result.script_cds and result.script_command is not None
+        where = result.script_command.location if moved_in_script and result.script_command else result.command.location
+        unknowns = _package_unknown(attribution, where) + _registry_unknown(target, result.command.location)
         if self.provider is Provider.CIRCLECI:
             id_token = self._circleci_id_token(id_token_here)
             audience = shell.id_token_unknown if shell is not None and id_token_here is not None else self.state.id_token_unknown
@@ -899,6 +909,25 @@ class _JobWalker:
             attribution=attribution,
             unknowns=unknowns,
         ))
+
+    def _script_folder(self, shell: _Shell, result: cmds.Publish) -> tuple[PackageJson | None, str, str | None]:
+        """Where a package script's ``cd``s (``"release": "cd dist && changeset publish"``) take the
+        publish: the package there, the folder, and why it is unknown (``cd $DIR``). The script
+        starts in the folder of the package.json that holds it, as npm runs it."""
+        start = posixpath.dirname(result.via_scripts[-1][1].path) if result.via_scripts else shell.directory
+        moved = replace(shell, directory=normalise_dir(start), directory_unknown=None, unknown_depth=None, pushed=[])
+        for target in result.script_cds:
+            _cd(moved, target, verb="cd")
+        return package_for_dir(self.project, moved.directory), moved.directory, moved.directory_unknown
+
+    def _moved_attribution(self, shell: _Shell, inner: cmds.Publish, env: dict[str, EnvVar]) -> Attribution | None:
+        """An action's script input that runs a package script with a ``cd`` (changesets/action
+        ``publish: npm run release``, ``"release": "cd dist && changeset publish"``): the packages
+        of the folder it moves to; None when the script does not move."""
+        if not inner.script_cds:
+            return None
+        package, directory, unknown = self._script_folder(shell, inner)
+        return self._attribution(inner, env, package, directory, unknown)
 
     def _tool_pin(self, result: cmds.Publish, package: PackageJson | None) -> ToolPin | None:
         """The publisher's version pin; for semantic-release without its own `@semantic-release/npm`
@@ -928,8 +957,12 @@ class _JobWalker:
         if directory_unknown is not None:
             return Attribution((), None, directory_unknown)
         if result.recursive or result.tool in _WORKSPACE_TOOLS:
-            found = published_packages(self.project, self.project.package_at("") or package)
-            if not found and directory and self.project.package_at(directory) is None:
+            root = self.project.package_at("") or package
+            found = published_packages(self.project, root)
+            # Without workspace globs the tool publishes the package of its own folder (changesets
+            # falls back to the nearest package.json), not every package below the root.
+            globbed = bool(self.project.workspace_patterns or (root is not None and root.workspaces))
+            if not (found and globbed) and directory and self.project.package_at(directory) is None:
                 # apollo-client: `cd dist && changeset publish`, dist/package.json written by the build.
                 return Attribution((), None, f"the folder `{directory}` has no package.json in the repository (the build writes it)")
             return Attribution(found, directory)

@@ -79,19 +79,33 @@ def run_script(name: str, command: Command, ctx: Context, args: Sequence[str] = 
         if script == name and args:
             text = f"{text} {' '.join(shlex.quote(arg) for arg in args)}"
         inner_ctx = replace(ctx, visited=ctx.visited | {script}, depth=ctx.depth + 1)
+        cds: tuple[str, ...] = ()
         for inner in split_script(text, path=location.path, first_line=location.line, column=location.column):
+            if inner.words[:1] == ("cd",):
+                cds += (inner.words[1] if len(inner.words) > 1 else "~",)
             for result in classify_command(inner, inner_ctx):
                 if isinstance(result, RunsCode):
                     continue  # the outer command already runs code
                 results.append(
-                    replace(
-                        result,
-                        command=command,
-                        via_scripts=((script, location),) + result.via_scripts,
-                        script_command=result.script_command or inner,
+                    _moved(
+                        replace(
+                            result,
+                            command=command,
+                            via_scripts=((script, location),) + result.via_scripts,
+                            script_command=result.script_command or inner,
+                        ),
+                        cds if not result.via_scripts else (),
                     )
                 )
     return results
+
+
+def _moved(result: Classified, cds: tuple[str, ...]) -> Classified:
+    """A publish written in this script after its ``cd``s carries them (a nested ``npm run``
+    starts again in its package's folder, so only the innermost script's ``cd``s count)."""
+    if not cds or not isinstance(result, Publish):
+        return result
+    return replace(result, script_cds=cds)
 
 
 # Inner shells.

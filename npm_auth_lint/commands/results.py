@@ -80,6 +80,9 @@ class Publish(_Result):
     stage: bool = False
     # The image a wrapper runs it in (`docker run node:22 npm publish`): its Node, not the job's.
     image: str | None = None
+    # The `cd` targets, as written, that the package script running it passed before it
+    # (`"release": "cd dist && changeset publish"`): the script starts in its package's folder.
+    script_cds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

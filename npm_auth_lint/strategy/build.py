@@ -26,7 +26,10 @@ def placeholder_for(publish: PublishFact) -> str:
     """The placeholder of a package the tool cannot name: where it is published (a job may
     publish several such packages, and npm needs one configuration for each)."""
     each = "each package" if publish.command is not None and publish.command.loops else "package"
-    return f"<{each} at {publish.location.path.rpartition('/')[2]}:{publish.location.line}>"
+    # Where the package became unknown: a package script's `cd dist` is one place, whichever
+    # workflow runs the script, so its pipelines share one placeholder (one configuration).
+    where = next((u.location for u in publish.unknowns if u.kind.value == UnknownKind.PACKAGE.value), publish.location)
+    return f"<{each} at {where.path.rpartition('/')[2]}:{where.line}>"
 
 
 @dataclass(frozen=True)
