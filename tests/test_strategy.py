@@ -264,7 +264,9 @@ def test_checklist_hosted_runner_engines_and_hardening(tmp_path: Path) -> None:
     assert only.path == "token-oidc-viable" and only.blockers == ()
     steps = only.checklist
     assert steps[0].startswith("Publish from a hosted runner")
-    assert steps[1].endswith("its engines need Node ^22.14.0 || >=24.10.0")
+    # semantic-release 24 loads the @semantic-release/npm 12 it depends on, whatever the project
+    # pins: the upgrade is semantic-release's, with the Node its plugin's engines accept.
+    assert steps[1].startswith("Upgrade semantic-release to 25 or newer") and "Node ^22.14.0 || >=24.10.0" in steps[1]
     # The Node advised next to the plugin upgrade is one its engines accept, not 24.5.0.
     assert steps[2].startswith("Upgrade Node to a version @semantic-release/npm 13's engines accept (^22.14.0 || >=24.10.0;")
     assert "24.5.0" not in " ".join(steps)

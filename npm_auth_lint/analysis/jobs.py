@@ -940,9 +940,11 @@ class _JobWalker:
                 # there first, so the bundled @semantic-release/npm publishes, not the project's.
                 return named
         pin = tool_pin(result.tool_package, self.project, package)
-        if pin is None and result.tool is cmds.Tool.SEMANTIC_RELEASE:
+        if result.tool is cmds.Tool.SEMANTIC_RELEASE:
             words = (result.script_command or result.command).words
-            pin = semantic_release_pin(words, result.command.location, self.project, package)
+            named = semantic_release_pin(words, result.command.location, self.project, package)
+            if pin is None or (named is not None and _bundles_its_own_plugin(named)):
+                pin = named or pin
         return pin
 
     def _attribution(
@@ -972,7 +974,9 @@ class _JobWalker:
             # The job moved into a folder without a committed package.json (`cd wasm`, `cd dist`):
             # the build writes the one npm publishes there; the parent's package is no answer.
             return Attribution((), None, f"the folder `{directory}` has no package.json in the repository (the build writes it)")
-        return Attribution((package,) if package is not None and not package.private else (), directory)
+        if package is None:  # ci-npm-publish: no package.json in the folder or above it
+            return Attribution((), None, f"no package.json in `{directory or '.'}` or above it in the repository")
+        return Attribution((package,) if not package.private else (), directory)
 
     def _id_token_wired(self, here: Location | None) -> bool:
         """Whether the npm ID token reaches this publish (GitLab ``id_tokens``, CircleCI export)."""
@@ -1192,6 +1196,19 @@ def _registry_unknown(target: tuple[str, TargetOrigin, str], where: Location) ->
     if not computed(target[0]):
         return ()
     return (Unknown(UnknownKind.REGISTRY, where, f"the registry it publishes to: `{target[0].strip()}` ({target[2]}) is set at run time"),)
+
+
+def _bundles_its_own_plugin(named: ToolPin) -> bool:
+    """A semantic-release older than the first to bundle an OIDC @semantic-release/npm (24
+    depends on ^12): when the project installs plugin 13, npm nests 12 under semantic-release,
+    whose ``loadPlugin`` resolves from its own folder first, so its own plugin publishes."""
+    from npm_auth_lint.knowledge.publishing import semantic_release_oidc_floor
+    from npm_auth_lint.toolchain import ranges
+
+    text = named.version.strip()
+    if text in ("latest", "next", "") or text.startswith(("workspace:", "npm:", "file:", "link:", "git", "http")):
+        return False
+    return ranges.can_reach(text, semantic_release_oidc_floor().semantic_release) is False
 
 
 def _package_unknown(attribution: Attribution, where: Location) -> tuple[Unknown, ...]:

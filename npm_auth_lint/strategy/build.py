@@ -133,7 +133,9 @@ def _pipeline(analysis: Analysis, group: _Group, choices: dict[str, Choice], by_
     middle += [c.how for c in consolidate]
     before = [s for j in group.judged for s in j.before]
     after = [s for j in group.judged for s in j.after] if trusted else [s for j in group.judged for s in j.after if not j.settings]
-    after = [_name_packages(step, kept) for step in after]
+    # A token step of the job goes before the hardening and revoking of any publish of the same
+    # job (pnpm: OIDC, then token, then OIDC publishes): "disallow tokens" first breaks its release.
+    after = sorted((_name_packages(step, kept) for step in after), key=lambda step: not step.startswith("Remove "))
     unknowns = _distinct([u for j in group.judged for u in j.unknowns])
     checklist, linked = _numbered(before, middle, after, unknowns)
     path = group.path

@@ -35,7 +35,7 @@ def unknowns_of(analysis: Analysis, publish: PublishFact) -> list[Unknown]:
     if UnknownKind.TARGET not in kinds:
         found += _target(publish)
     if UnknownKind.PUBLISHER not in kinds:
-        found += _semantic_release(publish)
+        found += _semantic_release(publish) or _circleci_unconfirmed(publish)
     found += [*_runner(publish), *_credential(publish), *_environment(publish)]
     return sorted(found, key=lambda u: u.kind not in DECISIVE)
 
@@ -138,6 +138,26 @@ def _environment(publish: PublishFact) -> list[Unknown]:
     return [Unknown(
         UnknownKind.ENVIRONMENT, f"the deployment environment `{environment.value}` is only known at run time",
         _where(environment.location), f"Name the environment of job `{publish.job.id}` literally (npm's trusted publisher names one environment)",
+    )]
+
+
+# Publishers whose CircleCI support npm-facts §4 does not confirm in a release: semantic-release
+# (semantic-release/npm#1121 is not in the v13.1.5 snapshot) and Yarn Berry (CircleCI later).
+_CIRCLECI_UNCONFIRMED = ("semantic-release", "yarn-berry")
+
+
+def _circleci_unconfirmed(publish: PublishFact) -> list[Unknown]:
+    """On CircleCI, "viable" for these publishers would rest on a release the facts do not confirm."""
+    if publish.provider is not Provider.CIRCLECI or publish.publisher not in _CIRCLECI_UNCONFIRMED:
+        return []
+    support = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.publisher)
+    package = support.package if support is not None else publish.publisher
+    return [Unknown(
+        UnknownKind.PUBLISHER,
+        f"whether {package} does trusted publishing on CircleCI: no release confirmed to exchange CircleCI's ID token",
+        _where(publish.location),
+        f"Confirm that the {package} release you run supports CircleCI's ID token (its changelog), or publish with "
+        "`npm publish` (npm >= 11.11.0) instead",
     )]
 
 
