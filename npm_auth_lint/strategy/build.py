@@ -28,7 +28,8 @@ def placeholder_for(publish: PublishFact) -> str:
     each = "each package" if publish.command is not None and publish.command.loops else "package"
     # Where the package became unknown: a package script's `cd dist` is one place, whichever
     # workflow runs the script, so its pipelines share one placeholder (one configuration).
-    where = next((u.location for u in publish.unknowns if u.kind.value == UnknownKind.PACKAGE.value), publish.location)
+    scripted = [u.location for u in publish.unknowns if u.kind.value == UnknownKind.PACKAGE.value and u.location.path.endswith("package.json")]
+    where = scripted[0] if scripted else publish.location
     return f"<{each} at {where.path.rpartition('/')[2]}:{where.line}>"
 
 
