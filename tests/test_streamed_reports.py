@@ -70,7 +70,7 @@ def test_each_item_is_written_before_the_next_is_built() -> None:
     assert json.loads(out.getvalue()) == {"results": [{"n": 0}, {"n": 1}, {"n": 2}], "after": True}
 
 
-@pytest.mark.parametrize("fmt", ["json", "sarif"])
+@pytest.mark.parametrize("fmt", ["json", "sarif", "text"])
 def test_the_cli_writes_the_same_bytes_to_stdout_and_to_a_file(
     tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -84,6 +84,9 @@ def test_the_cli_writes_the_same_bytes_to_stdout_and_to_a_file(
     printed = capsys.readouterr().out
     assert main(["--format", fmt, "--no-config", "--output", str(tmp_path / "out" / "report"), "."]) == 1
     assert (tmp_path / "out" / "report").read_text(encoding="utf-8") == printed
+    if fmt == "text":
+        assert printed.count("[missing-id-token]") >= 5 and "Found " in printed
+        return
     document = json.loads(printed)
     findings = document["findings"] if fmt == "json" else document["runs"][0]["results"]
     assert len(findings) >= 5
