@@ -98,7 +98,8 @@ def _pipeline(analysis: Analysis, group: _Group, choices: dict[str, Choice], by_
     # Pipelines that bind to the same trusted publisher (jobs of one workflow and environment)
     # all keep it: their settings are one and the same.
     kept = [n for n in group.names if choices[n].kept.binding == binding] if group.gets_settings else []
-    handed = [n for n in group.names if n not in kept] if group.gets_settings else []
+    kept_names = set(kept)  # looked up per package: a list made this quadratic in a workspace's packages
+    handed = [n for n in group.names if n not in kept_names] if group.gets_settings else []
     trusted: tuple = ()
     middle: list[str] = []
     if group.gets_settings and (kept or not group.names):
