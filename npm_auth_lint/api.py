@@ -88,3 +88,14 @@ def fix_diff(repository: Path, *, unsafe: bool = False) -> str:
         raise ApiError(str(exc)) from None
     outcome = lint_and_fix([repository], _config(root, (), ()), unsafe=unsafe)
     return redacted_diff(outcome.before, outcome.after, outcome.result.findings)
+
+
+def warm_up() -> None:
+    """Import what the documents need (the engine, the reporters, the fixes) and load the rules,
+    so that a long-running caller (the MCP server) pays for it before its first request."""
+    import npm_auth_lint.engine
+    import npm_auth_lint.fixes
+    import npm_auth_lint.reporters.json  # noqa: F401
+    from npm_auth_lint.plugins import all_rules
+
+    all_rules()

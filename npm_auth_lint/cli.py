@@ -339,7 +339,8 @@ def run_lint(options: LintOptions) -> int:
     report = build_report(result, findings, options)
     color = options.output is None and _use_color(sys.stdout)
     _write(lambda out: write(options.output_format, report, out, **options.render_options(color)), options.output)
-    if options.output_format in ("text", "concise") and not options.quiet and not options.fixing:
+    # The text format ends its summary with the same count on stdout; concise stays one line each.
+    if options.output_format == "concise" and not options.quiet and not options.fixing:
         _fixable_hint(findings)
     if result.internal_errors:
         return EXIT_USAGE
@@ -456,16 +457,15 @@ def serve_mcp(
     timeout: float = typer.Option(60.0, "--timeout", min=1.0, help="Seconds a call may take before it fails."),
 ) -> int:
     """Serve the linter to AI agents over the Model Context Protocol (stdio); see the README."""
-    try:
-        import mcp  # noqa: F401
-    except ImportError:
-        raise UsageError("the MCP server needs the optional `mcp` package: pip install 'npm-auth-lint[mcp]'") from None
-    from npm_auth_lint.mcp_server import serve
+    from npm_auth_lint.mcp_server import SdkMissing, serve
 
     folder = (root or Path(".")).resolve()
     if not folder.is_dir():
         raise UsageError(f"--root is not a folder: {folder}")
-    serve(folder, timeout)
+    try:
+        serve(folder, timeout)
+    except SdkMissing as exc:
+        raise UsageError(str(exc)) from None
     return EXIT_OK
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from npm_auth_lint.analysis import Analysis, analyze
+from npm_auth_lint.analysis.packages import read_parse_errors
 from npm_auth_lint.analysis.scripts import discover
 from npm_auth_lint.config import Config
 from npm_auth_lint.model import Edit, Finding, Fix, Location, NodeVersionFile, ParseError, Pipeline, Project, Reference, Related, included_files
@@ -221,7 +222,9 @@ def _once(findings: Iterable[Finding], repeats: Repeats) -> list[Finding]:
 
 
 def parse_error_findings(project: Project, rule: type[Rule]) -> list[Finding]:
-    return [rule().finding(error.location, error.message) for error in project.parse_errors]
+    """After the analysis and the rules: only the files the tool read (a package.json that is no
+    package of the repository, such as a test fixture, is not read)."""
+    return [rule().finding(error.location, error.message) for error in read_parse_errors(project)]
 
 
 def find_suppressions(path: str, text: str) -> list[Suppression]:

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from npm_auth_lint.model import Command, Location
 
-__all__ = ["Dialect", "shell_dialect", "split_script"]
+__all__ = ["Dialect", "in_substitution", "shell_dialect", "split_script"]
 
 Dialect = str  # "posix" | "pwsh" | "cmd" | "none"
 
@@ -91,6 +91,28 @@ def split_script(
     except Exception:
         builders = _fallback(script)
     return _to_commands(script, builders, path=path, first_line=first_line, column=column)
+
+
+def in_substitution(commands: tuple[Command, ...]) -> tuple[bool, ...]:
+    """For each command of one :func:`split_script` result, whether it runs inside a ``$(...)``
+    or backticks of a later command: its ``cd`` moves only that subshell
+    (``SCRIPT_DIR="$(cd "$(dirname "$0")"; pwd)"`` leaves the script where it was).
+
+    Substitutions come before the command that holds them, and that command starts before them
+    in the text: a command is inside one when a later command with a substitution starts earlier
+    in the same file (commands joined from several places, such as a GitLab template's
+    ``before_script`` written below the job, are not taken for substitutions)."""
+    flags = [False] * len(commands)
+    earliest: tuple[str, int, int] | None = None
+    for index in range(len(commands) - 1, -1, -1):
+        command = commands[index]
+        here = (command.location.path, command.location.line, command.location.column)
+        if earliest is not None and earliest[0] == here[0] and earliest[1:] < here[1:]:
+            flags[index] = True
+        holds = "$(" in command.text or "`" in command.text
+        if holds and (earliest is None or earliest[0] != here[0] or here[1:] < earliest[1:]):
+            earliest = here
+    return tuple(flags)
 
 
 # --------------------------------------------------------------------------------------------
@@ -581,26 +603,7 @@ class _PosixParser:
             self.depth -= 1
 
     def _group_body(self, pos: int, level: int, *, stop_at_newline: bool) -> int:
-        src, end = self.src, self.end
-        depth = 0
-        scratch: list[str] = []
-        while pos < end:
-            ch = src[pos]
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-                if depth == 0:
-                    return pos + 1
-            elif ch == "\\":
-                pos += 1
-            elif ch == "\n" and stop_at_newline:
-                return pos
-            elif ch in "'\"$`":
-                pos = self._group_piece(pos, scratch, level)
-                continue
-            pos += 1
-        return end
+        return self._group_end(pos, level, stop_at_newline=stop_at_newline, read_pieces=True)
 
     def _group_piece(self, pos: int, scratch: list[str], level: int) -> int:
         """Skip a quoted string or an expansion inside a group, reading its substitutions."""
@@ -621,25 +624,34 @@ class _PosixParser:
 
     def _balanced(self, pos: int, *, stop_at_newline: bool) -> int:
         """The end of the parenthesised group opening at ``pos`` (arithmetic, arrays), no parsing."""
+        return self._group_end(pos, 0, stop_at_newline=stop_at_newline, read_pieces=False)
+
+    def _group_end(self, pos: int, level: int, *, stop_at_newline: bool, read_pieces: bool) -> int:
+        """Where the group opening at ``pos`` closes. ``read_pieces``: quoted strings and
+        expansions inside are read (their substitutions' commands found); else a quoted string
+        is skipped to its closing quote, unparsed (past the nesting limit)."""
         src, end = self.src, self.end
         depth = 0
-        i = pos
-        while i < end:
-            ch = src[i]
+        scratch: list[str] = []
+        while pos < end:
+            ch = src[pos]
             if ch == "(":
                 depth += 1
             elif ch == ")":
                 depth -= 1
                 if depth == 0:
-                    return i + 1
+                    return pos + 1
             elif ch == "\\":
-                i += 1
-            elif ch in "'\"":
-                close = src.find(ch, i + 1, end)
-                i = end - 1 if close == -1 else close
+                pos += 1
             elif ch == "\n" and stop_at_newline:
-                return i
-            i += 1
+                return pos
+            elif read_pieces and ch in "'\"$`":
+                pos = self._group_piece(pos, scratch, level)
+                continue
+            elif not read_pieces and ch in "'\"":
+                close = src.find(ch, pos + 1, end)
+                pos = end - 1 if close == -1 else close
+            pos += 1
         return end
 
     def _substitution(self, open_pos: int, level: int) -> str:

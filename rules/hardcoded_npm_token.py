@@ -52,6 +52,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from npm_auth_lint.rules._wording import title
+
 from npm_auth_lint.analysis.facts import CredentialChannel
 from npm_auth_lint.analysis.registry_urls import is_local_registry
 from npm_auth_lint.credential_sources import is_credential_name, is_literal_credential, looks_like_token
@@ -63,18 +65,19 @@ NPMRC_SECRET_KEYS = frozenset({"_authToken", "_auth", "_password"})
 YARNRC_YML_SECRET_KEYS = frozenset({"npmAuthToken", "npmAuthIdent"})
 
 
-def _npmrc_message(entry: NpmrcEntry, kind: NpmrcKind) -> str:
+_FROM_SECRET_STORE = "revoke it on npmjs.com and pass it from the CI provider's secret store instead"
+
+
+def _npmrc_message(entry: NpmrcEntry, kind: NpmrcKind) -> tuple[str, str, str]:
+    """The message, title and help (its advice) for a literal credential in an npmrc-like file."""
     if kind is NpmrcKind.YARNRC_YML:
-        where = entry.key + (f" (registry {entry.scope})" if entry.scope else "")
-        return (
-            f"{where} is a credential committed in plain text; revoke it on npmjs.com, then read a "
-            'granular access token from the environment: `npmAuthToken: "${NPM_TOKEN}"`'
-        )
-    scope = entry.scope if entry.scope and entry.scope.startswith("//") else "//registry.npmjs.org/"
-    return (
-        f"`{entry.raw_key}` is a credential committed in plain text; revoke it on npmjs.com, then read a "
-        f"granular access token from a CI secret: `{scope}:_authToken=${{NPM_TOKEN}}`"
-    )
+        problem = entry.key + (f" (registry {entry.scope})" if entry.scope else "") + " is a credential committed in plain text"
+        advice = 'revoke it on npmjs.com, then read a granular access token from the environment: `npmAuthToken: "${NPM_TOKEN}"`'
+    else:
+        scope = entry.scope if entry.scope and entry.scope.startswith("//") else "//registry.npmjs.org/"
+        problem = f"`{entry.raw_key}` is a credential committed in plain text"
+        advice = f"revoke it on npmjs.com, then read a granular access token from a CI secret: `{scope}:_authToken=${{NPM_TOKEN}}`"
+    return f"{problem}; {advice}", title(problem, "npm credential committed in plain text"), advice
 
 
 def _for_local_registry(entry: NpmrcEntry, registry: str | None) -> bool:
@@ -109,7 +112,8 @@ class HardcodedNpmToken(Rule):
                 if _for_local_registry(entry, registry):
                     continue  # a token for a local test registry (Verdaccio) is test data
                 if entry.key in secret_keys and is_literal_credential(entry.value):
-                    yield self.finding(entry.value_location, _npmrc_message(entry, npmrc.kind), secrets=(entry.value,))
+                    message, short, advice = _npmrc_message(entry, npmrc.kind)
+                    yield self.finding(entry.value_location, message, secrets=(entry.value,), title=short, help=advice)
 
     def _ci_env_values(self, ctx: Context) -> Iterator[Finding]:
         # A job that publishes only to a local test registry (Verdaccio) holds test data.
@@ -126,6 +130,8 @@ class HardcodedNpmToken(Rule):
                         f"{env.name} is set to a literal credential in the CI configuration; revoke it on "
                         f"npmjs.com and pass it from the CI provider's secret store instead",
                         secrets=(env.value,),
+                        title=title(f"{env.name} is set to a literal credential in the CI configuration", "literal credential in the CI configuration"),
+                        help=_FROM_SECRET_STORE,
                     )
 
     def _publish_credentials(self, ctx: Context) -> Iterator[Finding]:
@@ -141,6 +147,8 @@ class HardcodedNpmToken(Rule):
                     f"`{publish.display}` gets a literal credential as an input in the CI configuration; revoke it on "
                     "npmjs.com and pass it from the CI provider's secret store instead (or publish with trusted publishing)",
                     secrets=(value,),
+                    title=title(f"`{publish.display}` gets a literal credential as an input in the CI configuration", "literal credential given to a publish"),
+                    help=f"{_FROM_SECRET_STORE} (or publish with trusted publishing)",
                 )
             elif value is None and credential.channel is CredentialChannel.CLI_FLAG:
                 # `npm publish --//registry.npmjs.org/:_authToken=<literal>`: a token on the command line.
@@ -148,6 +156,8 @@ class HardcodedNpmToken(Rule):
                     credential.location,
                     f"`{publish.display}` passes a literal credential on the command line ({credential.via}); revoke it "
                     "on npmjs.com and pass it from the CI provider's secret store instead (or publish with trusted publishing)",
+                    title=title(f"`{publish.display}` passes a literal credential on the command line ({credential.via})", "literal credential on the publish command line"),
+                    help=f"{_FROM_SECRET_STORE} (or publish with trusted publishing)",
                 )
 
     def _npmrc_writes(self, ctx: Context) -> Iterator[Finding]:
@@ -159,6 +169,8 @@ class HardcodedNpmToken(Rule):
                         write.location,
                         f"`{write.display}` writes a literal credential into {write.target}; revoke it on npmjs.com and "
                         "pass it from the CI provider's secret store instead",
+                        title=title(f"`{write.display}` writes a literal credential into {write.target}", "literal credential written into an npmrc"),
+                        help=_FROM_SECRET_STORE,
                     )
 
     def _plain_text(self, ctx: Context) -> Iterator[Finding]:
@@ -175,4 +187,6 @@ class HardcodedNpmToken(Rule):
                     "npm access token committed in plain text; revoke it on npmjs.com and keep "
                     "credentials in the CI provider's secret store",
                     secrets=(match.group(0),),
+                    title="npm access token committed in plain text",
+                    help="revoke it on npmjs.com and keep credentials in the CI provider's secret store",
                 )

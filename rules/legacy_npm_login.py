@@ -35,8 +35,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from npm_auth_lint.rules._wording import title
+
 from npm_auth_lint.model import Finding, Severity
 from npm_auth_lint.rule import Context, Rule
+
+_ADVICE = "use trusted publishing, or a granular access token referenced from .npmrc (`//registry.npmjs.org/:_authToken=${NODE_AUTH_TOKEN}`)"
 
 
 class LegacyNpmLogin(Rule):
@@ -52,6 +56,7 @@ class LegacyNpmLogin(Rule):
                 yield self.finding(
                     location,
                     f"`{display}` logs in to a registry from CI: npm login now gives a 2-hour session that needs 2FA to "
-                    "publish (and `npm adduser` is gone in npm 12); use trusted publishing, or a granular access token "
-                    "referenced from .npmrc (`//registry.npmjs.org/:_authToken=${NODE_AUTH_TOKEN}`)",
+                    f"publish (and `npm adduser` is gone in npm 12); {_ADVICE}",
+                    title=title(f"`{display}` logs in to a registry from CI", "registry login from CI"),
+                    help=_ADVICE,
                 )

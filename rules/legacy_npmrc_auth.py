@@ -52,6 +52,9 @@ installing private packages.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+
+from npm_auth_lint.rules._wording import title
 
 from npm_auth_lint.analysis.registry_urls import is_local_registry
 from npm_auth_lint.fixes import offers
@@ -73,7 +76,24 @@ def _local_test_npmrc(npmrc: NpmrcFile) -> bool:
     return registry is not None and is_local_registry(registry)
 
 
-def _npmrc_messages(npmrc: NpmrcFile) -> Iterator[tuple[NpmrcEntry, str]]:
+@dataclass(frozen=True)
+class _Problem:
+    """One legacy setting: the message (the problem, then the advice), a short title, the advice."""
+
+    entry: NpmrcEntry
+    problem: str
+    title: str
+    advice: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.problem}; {self.advice}"
+
+
+_TOKEN_LINE = "`//registry.npmjs.org/:_authToken=${NPM_TOKEN}`"
+
+
+def _npmrc_messages(npmrc: NpmrcFile) -> Iterator[_Problem]:
     if _local_test_npmrc(npmrc):
         return
     basic_scopes = {e.scope for e in npmrc.entries if e.key == "username"} & {
@@ -83,42 +103,42 @@ def _npmrc_messages(npmrc: NpmrcFile) -> Iterator[tuple[NpmrcEntry, str]]:
         key, scoped = entry.key, _is_registry_scope(entry.scope)
         suffix = "" if scoped or key not in SCOPED_ONLY else "; it is also not scoped to a registry"
         if key == "_auth":
-            yield entry, (
-                f"`{entry.raw_key}` is legacy basic auth (base64 user:password){suffix}; use a granular "
-                "access token as `//registry.npmjs.org/:_authToken=${NPM_TOKEN}`, or trusted publishing"
+            yield _Problem(
+                entry, f"`{entry.raw_key}` is legacy basic auth (base64 user:password){suffix}", "legacy basic auth (`_auth`) in an npmrc",
+                f"use a granular access token as {_TOKEN_LINE}, or trusted publishing",
             )
         elif key in ("username", "_password") and entry.scope in basic_scopes:
-            yield entry, (
-                f"`{entry.raw_key}` is part of legacy username/password auth{suffix}; replace it with a "
-                "granular access token (`//registry.npmjs.org/:_authToken=${NPM_TOKEN}`) or trusted publishing"
+            yield _Problem(
+                entry, f"`{entry.raw_key}` is part of legacy username/password auth{suffix}", "legacy username/password auth in an npmrc",
+                f"replace it with a granular access token ({_TOKEN_LINE}) or trusted publishing",
             )
         elif key == "email":
-            yield entry, f"`{entry.raw_key}` only served npm's removed legacy login; delete it"
+            yield _Problem(entry, f"`{entry.raw_key}` only served npm's removed legacy login", "obsolete `email` setting", "delete it")
         elif key == "always-auth":
-            yield entry, (
-                f"`{entry.raw_key}` is obsolete since npm 7 and ignored (npm >= 11.2 warns about it); "
-                "delete it and scope the token to its registry instead"
+            yield _Problem(
+                entry, f"`{entry.raw_key}` is obsolete since npm 7 and ignored (npm >= 11.2 warns about it)", "obsolete `always-auth` setting",
+                "delete it and scope the token to its registry instead",
             )
         elif key == "auth-type" and entry.value.strip().lower() == "legacy":
-            yield entry, "`auth-type=legacy` selects npm's legacy login flow; delete it (npm uses web login)"
+            yield _Problem(entry, "`auth-type=legacy` selects npm's legacy login flow", "legacy login flow selected", "delete it (npm uses web login)")
         elif key in SCOPED_ONLY and not scoped:
-            yield entry, (
-                f"`{entry.raw_key}` is not scoped to a registry, so npm would send it to every registry; "
-                f"write it as `//registry.npmjs.org/:{key}=${{NPM_TOKEN}}` (with the registry it is for)"
+            yield _Problem(
+                entry, f"`{entry.raw_key}` is not scoped to a registry, so npm would send it to every registry", f"`{key}` not scoped to a registry",
+                f"write it as `//registry.npmjs.org/:{key}=${{NPM_TOKEN}}` (with the registry it is for)",
             )
 
 
-def _yarnrc_yml_messages(npmrc: NpmrcFile) -> Iterator[tuple[NpmrcEntry, str]]:
+def _yarnrc_yml_messages(npmrc: NpmrcFile) -> Iterator[_Problem]:
     for entry in npmrc.entries:
         if entry.key == "npmAlwaysAuth":
-            yield entry, (
-                "`npmAlwaysAuth` sends credentials with every request, also to registries that do not "
-                "need them; delete it and set `npmAuthToken` only where authentication is needed"
+            yield _Problem(
+                entry, "`npmAlwaysAuth` sends credentials with every request, also to registries that do not need them",
+                "`npmAlwaysAuth` sends credentials to every registry", "delete it and set `npmAuthToken` only where authentication is needed",
             )
         elif entry.key == "npmAuthIdent":
-            yield entry, (
-                "`npmAuthIdent` is legacy username:password auth; use `npmAuthToken` with a granular "
-                'access token (`npmAuthToken: "${NPM_TOKEN}"`), or trusted publishing'
+            yield _Problem(
+                entry, "`npmAuthIdent` is legacy username:password auth", "legacy username:password auth in .yarnrc.yml",
+                'use `npmAuthToken` with a granular access token (`npmAuthToken: "${NPM_TOKEN}"`), or trusted publishing',
             )
 
 
@@ -159,11 +179,14 @@ class LegacyNpmrcAuth(Rule):
                     flag.location,
                     "setup-node's `always-auth` input writes the obsolete `always-auth=true` into the npmrc (npm ignores it "
                     "since npm 7, and setup-node removed the input in v6.1.0); delete it",
+                    title="obsolete setup-node input `always-auth`",
+                    help="delete it",
                     fix=offers.always_auth(ctx.project.files, flag.location, "always-auth"),
                 )
         for npmrc in (*ctx.project.npmrcs, *written):
             messages = _yarnrc_yml_messages(npmrc) if npmrc.kind is NpmrcKind.YARNRC_YML else _npmrc_messages(npmrc)
-            for entry, message in messages:
+            for problem in messages:
+                entry, message = problem.entry, problem.message
                 if npmrc.written_by is not None:
                     message = f"this command writes an npmrc setting: {message}"
                 # A committed file's `always-auth` line goes; one a CI command writes is left to the user.
@@ -173,4 +196,6 @@ class LegacyNpmrcAuth(Rule):
                     message,
                     secrets=(entry.value,) if entry.key in ("_auth", "_password", "npmAuthIdent") else (),
                     fix=_fix(ctx, npmrc, entry) if removable or npmrc.written_by is not None else None,
+                    title=title(problem.problem, problem.title),
+                    help=problem.advice,
                 )

@@ -113,18 +113,25 @@ class MissingIdToken(Rule):
             if not needs_token and not sigstore_missing:
                 continue
             if sigstore_missing:
+                advice = "add `SIGSTORE_ID_TOKEN: {aud: sigstore}` to the job's `id_tokens`"
                 message = (
                     f"`{publish.display}` in job `{job.id}` requests provenance ({publish.provenance_via}), which on "
-                    "GitLab needs a Sigstore ID token: add `SIGSTORE_ID_TOKEN: {aud: sigstore}` to the job's `id_tokens`"
+                    f"GitLab needs a Sigstore ID token: {advice}"
                 )
+                short = f"job `{job.id}` lacks the Sigstore ID token provenance needs"
             else:
                 why = "relies on trusted publishing (it has no token)" if publish.relies_on_oidc else f"requests provenance ({publish.provenance_via})"
                 if publish.target_origin is TargetOrigin.NPM_DEFAULT_BESIDE_SCOPED:
                     why = f"publishes to npmjs ({publish.target_via}) and {why}"
                 problem = token.problem or "the ID token is not available"
-                message = f"`{publish.display}` in job `{job.id}` {why}, but {problem}: {id_token_fix(job)}"
+                advice = id_token_fix(job)
+                message = f"`{publish.display}` in job `{job.id}` {why}, but {problem}: {advice}"
+                needs = "trusted publishing" if publish.relies_on_oidc else "provenance"
+                short = f"job `{job.id}` lacks the ID token {needs} needs"
             related = [Related(p.location, f"`{p.display}` needs the ID token") for p in needing_token.get(id(job), ())]
             sigstore = job.provider is Provider.GITLAB and publish.provenance is True and not token.sigstore
             fix = offers.id_token(ctx.project.files, publish, npm=not token.granted and not token_provenance, sigstore=sigstore)
             reported.add(id(job))
-            yield self.finding(token.anchor, message, related=related, subject=(token.anchor.path, str(token.anchor.line), job.id), fix=fix)
+            yield self.finding(
+                token.anchor, message, related=related, subject=(token.anchor.path, str(token.anchor.line), job.id), fix=fix, title=short, help=advice
+            )

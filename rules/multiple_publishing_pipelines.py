@@ -87,12 +87,15 @@ class MultiplePublishingPipelines(Rule):
                 where += f", environment `{_pipeline_key(first)[1] or 'none'}`"
             what = f"package `{names[0]}`" if len(names) == 1 else f"packages `{names[0]}` and {len(names) - 1} more"
             here, there = _apart(publish, first)
+            verb = "is" if len(names) == 1 else "are"
+            advice = "publish from a single workflow (add triggers instead of copies)"
             yield self.finding(
                 here,
-                f"{what} {'is' if len(names) == 1 else 'are'} also published by {where}); npm accepts one trusted "
-                "publisher per package, so all but one pipeline will fail under OIDC: publish from a single workflow "
-                "(add triggers instead of copies)",
+                f"{what} {verb} also published by {where}); npm accepts one trusted "
+                f"publisher per package, so all but one pipeline will fail under OIDC: {advice}",
                 related=[Related(there, f"first publish of `{names[0]}`")],
+                title=f"{what} {verb} published by more than one pipeline",
+                help=advice,
             )
 
 

@@ -77,6 +77,8 @@ class OidcTokenFallback(Rule):
                     f"but {credential.describe()} is also in scope "
                     f"for `{publish.display}`: if the OIDC exchange fails npm silently publishes with it (or fails with a "
                     "misleading E404); remove it from the publishing job and revoke it once an OIDC release went through",
+                    title=f"a long-lived token is in scope beside the OIDC ID token in job `{publish.job.id}`",
+                    help="remove it from the publishing job and revoke it once an OIDC release went through",
                     related=[Related(publish.location, "the publish it falls back to")],
                     # OIDC is verified viable here (ID token wired, no blocker, npm new enough).
                     fix=offers.remove_credential(ctx.project.files, credential),

@@ -80,6 +80,7 @@ class OutdatedNode(Rule):
                     row = semantic_release_oidc_floor()
                     advice = f"use a Node that @semantic-release/npm {row.plugin.lstrip('^')}'s engines accept ({row.node_engines}; e.g. {example})"
                 lead = f"{node.explanation}; trusted publishing needs Node >= {toolchain.NODE_OIDC_FLOOR}"
+                short = f"Node {node.version} is too old for trusted publishing"
                 if oidc:
                     message = f"{lead}, and `{publish.display}` in job `{publish.job.id}` relies on it: {advice}"
                 elif not_viable := not_viable_reason(analysis, publish):
@@ -95,4 +96,6 @@ class OutdatedNode(Rule):
                     severity=Severity.ERROR if oidc else Severity.WARNING,
                     related=[Related(publish.location, "the publish that runs on it")],
                     fix=offers.node_pin(ctx.project.files, pin.text, pin.location, pin.source, chain.circleci),
+                    title=short,
+                    help=advice,
                 )

@@ -91,10 +91,13 @@ class OutdatedNpm(Rule):
                     # Volta's npm shim runs the pinned npm whatever is installed globally.
                     advice = f"pin a newer npm with Volta (e.g. `volta pin npm@{floor.split('.')[0]}`, which sets `volta.npm`)"
                 if state.broken:
-                    message = f"{state.explanation}; install a fixed release instead (e.g. `npm install -g npm@^{floor}`)"
+                    short, help_ = "the npm this job installs is a broken release", f"install a fixed release instead (e.g. `npm install -g npm@^{floor}`)"
+                    message = f"{state.explanation}; {help_}"
                 elif state.upgrade_problem is not None and not too_old:
-                    message = f"{state.explanation}; use an npm release that supports this Node (e.g. `npm install -g npm@^{floor}`)"
+                    short, help_ = "this npm upgrade cannot work on the job's Node", f"use an npm release that supports this Node (e.g. `npm install -g npm@^{floor}`)"
+                    message = f"{state.explanation}; {help_}"
                 else:
+                    short, help_ = f"npm {state.version} is too old for {'`npm stage publish`' if publish.stage else 'trusted publishing'}", advice
                     if oidc:
                         why = f", and `{publish.display}` in job `{publish.job.id}` relies on it"
                     elif not_viable := not_viable_reason(analysis, publish):
@@ -116,4 +119,6 @@ class OutdatedNpm(Rule):
                     fix=offers.npm_upgrade(ctx.project.files, publish, advice)
                     if upgrade_fix
                     else offers.npm_upgrade_spec(ctx.project.files, state.upgrade, floor, node.version if node else None),
+                    title=short,
+                    help=help_,
                 )

@@ -36,8 +36,11 @@ workflow with a duplicate key, and npm fails on an invalid `package.json`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from npm_auth_lint.model import Finding, Severity
+from npm_auth_lint.rules._wording import title
+
+from npm_auth_lint.model import Finding, Location, Severity
 from npm_auth_lint.rule import Context, Rule
 
 
@@ -52,3 +55,10 @@ class ParseErrorRule(Rule):
         # The engine turns the parsers' errors into findings of this rule, so that files
         # which fail to parse are known before any other rule's findings are filtered.
         return iter(())
+
+    def finding(self, location: Location, message: str, **kwargs: Any) -> Finding:
+        """A parse error as the engine reports it, with its title and help: the parser's own
+        words are the title when they are short."""
+        kwargs.setdefault("title", title(message, "the file cannot be parsed"))
+        kwargs.setdefault("help", "fix the file so that it parses: no other rule checks it until then")
+        return super().finding(location, message, **kwargs)

@@ -47,6 +47,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from npm_auth_lint.rules._wording import title
+
 from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.model import Finding, GitRemote, Location, PackageJson, Provider, Related, Severity
 from npm_auth_lint.rule import Context, Repeats, Rule
@@ -117,11 +119,14 @@ class ProvenanceRepositoryMismatch(Rule):
                 if problem is None:
                     continue
                 how = f"explicitly ({publish.provenance_via})" if explicit else "automatically (trusted publishing on a public repository)"
+                advice = f"set it to \"git+https://{expected[0]}/{expected[1]}.git\"" if expected else ""
                 yield self.finding(
                     self._where(package),
                     f"{problem}; `{publish.display}` publishes it with provenance {how} and npm rejects it with E422 "
                     "\"Failed to validate repository information\""
-                    + (f": set it to \"git+https://{expected[0]}/{expected[1]}.git\"" if expected else ""),
+                    + (f": {advice}" if advice else ""),
+                    title=title(problem, "package.json `repository` does not match where provenance is signed"),
+                    help=advice or "add the repository the pipeline runs in as `repository` in package.json",
                     severity=Severity.ERROR if explicit else Severity.WARNING,
                     related=[Related(publish.location, "the publish with provenance")],
                     subject=(package.path,),

@@ -76,6 +76,8 @@ class PublishTokenExposed(Rule):
                         f"{credential.describe()} is set at {_SCOPE_WORDS[credential.scope]} level, so every step of job "
                         f"`{job.job.id}` — including dependency installs and scripts — can read the publish token; set it "
                         f"only on the publish step (or use trusted publishing and no token)",
+                        title=f"publish token readable by every step of job `{job.job.id}`",
+                        help="set it only on the publish step (or use trusted publishing and no token)",
                         related=[Related(first, "code that runs with the token in its environment"), Related(publish.location, "the publish")],
                     )
             publish_credentials = {
@@ -90,12 +92,14 @@ class PublishTokenExposed(Rule):
                     continue
                 if (written.identity or (written.location.path, str(written.location.line))) not in publish_credentials:
                     continue  # e.g. a read-only install token written for `npm ci`: that is its job
-                later = [i for i in job.installs if i.step_index > write.step_index or (i.step_index == write.step_index and i.location.line > write.location.line)]
+                later = [i for i in job.installs if (i.step_index, i.order) > (write.step_index, write.order)]
                 if not later:
                     continue
                 yield self.finding(
                     write.location,
                     f"`{write.display}` writes the publish token into {write.target} before `{later[0].display}`, whose "
                     "dependency install scripts can read it; write it just before the publish (or use trusted publishing)",
+                    title=f"publish token written before `{later[0].display}`" if len(later[0].display) <= 40 else "publish token written before an install",
+                    help="write it just before the publish (or use trusted publishing)",
                     related=[Related(later[0].location, "the install that runs after the token is written")],
                 )

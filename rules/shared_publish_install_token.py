@@ -73,5 +73,7 @@ class SharedPublishInstallToken(Rule):
                         f"`{install.display}` installs with {kind} {credential.source.name}, the same credential "
                         f"`{shared.display}` publishes with; give installs a read-only granular token (e.g. "
                         f"NPM_READ_TOKEN) and publish with trusted publishing or a separate write token",
+                        title=f"install and publish share {kind} {credential.source.name}",
+                        help="give installs a read-only granular token (e.g. NPM_READ_TOKEN) and publish with trusted publishing or a separate write token",
                         related=[Related(shared.location, "the publish that uses the same credential")],
                     )

@@ -72,8 +72,11 @@ class TokenWrittenToNpmrc(Rule):
                         "or commit an .npmrc that references the variable (`//registry.npmjs.org/:_authToken=${NPM_TOKEN}`) "
                         "and keep the variable masked and protected"
                     )
+                problem = f"`{write.display}` writes {credential.source_phrase()} into {write.target}"
                 yield self.finding(
                     write.location,
-                    f"`{write.display}` writes {credential.source_phrase()} into {write.target}, where every later step and "
-                    f"dependency install script can read it; publish with trusted publishing, {instead}",
+                    f"{problem}, where every later step and dependency install script can read it; publish with trusted publishing, {instead}",
+                    # Not the problem clause itself: the message goes on after it (", where ...").
+                    title=f"CI script writes a registry token into {write.target}",
+                    help=f"publish with trusted publishing, {instead}",
                 )

@@ -39,6 +39,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from npm_auth_lint.rules._wording import title
+
 from npm_auth_lint.model import Finding, Location, Severity
 from npm_auth_lint.rule import Context, Rule
 
@@ -50,6 +52,7 @@ def _everyday_run_time_command(hops: Mapping[tuple[str, int], object], location:
     return inside_script and "assembled at run time" in what and not _PUBLISHING_WORDS.search(what)
 
 
+_SUPPRESS = "`# npm-auth-lint: ignore[unresolved-reference]`"
 _PUBLISHING_WORDS = re.compile(r"publish|release|deploy|\bnpm\b|\bpnpm\b|\byarn\b|lerna|changeset|semantic", re.IGNORECASE)
 
 
@@ -65,6 +68,8 @@ class UnresolvedReference(Rule):
             yield self.finding(
                 reference.location,
                 f"{reference.what}: npm-auth-lint cannot follow it locally, so what it does is not checked",
+                title=title(reference.what, "a reference npm-auth-lint cannot follow"),
+                help=f"check by hand whether it publishes to npm, then suppress this note ({_SUPPRESS})",
             )
         seen: set[tuple[Location, str]] = set()
         for job in ctx.facts.jobs:
@@ -81,4 +86,6 @@ class UnresolvedReference(Rule):
                 yield self.finding(
                     command.location,
                     f"{command.what} and may publish: npm-auth-lint cannot follow it, so what it runs is not checked",
+                    title=title(f"{command.what} and may publish", "a command npm-auth-lint cannot follow may publish"),
+                    help=f"check by hand what it runs, then suppress this note ({_SUPPRESS}), or write the command out",
                 )

@@ -39,6 +39,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from npm_auth_lint.rules._wording import title
+
 from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis import pin_can_reach
 from npm_auth_lint.analysis.advice import node_pin_example
@@ -95,10 +97,13 @@ class UnresolvedToolchain(Rule):
                 if publish.provider is Provider.GITHUB:
                     example = "actions/setup-node `node-version: 24`, or a `node:24` image"
                 advice = f"pin it in the job (e.g. {example}) so trusted publishing gets npm >= {floor} and Node >= {toolchain.NODE_OIDC_FLOOR}"
+            problem = f"the toolchain of `{publish.display}` in job `{publish.job.id}` cannot be determined"
             yield self.finding(
                 publish.location,
-                f"the toolchain of `{publish.display}` in job `{publish.job.id}` cannot be determined: {reason}; {advice}",
+                f"{problem}: {reason}; {advice}",
                 subject=(publish.pipeline.path, publish.job.id),
+                title=title(problem, f"the toolchain of job `{publish.job.id}` cannot be determined"),
+                help=advice,
             )
 
 

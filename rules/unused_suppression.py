@@ -28,8 +28,11 @@ rule id never suppressed anything in the first place.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from npm_auth_lint.model import Finding, Severity
+from npm_auth_lint.rules._wording import title
+
+from npm_auth_lint.model import Finding, Location, Severity
 from npm_auth_lint.rule import Context, Rule
 
 
@@ -43,3 +46,18 @@ class UnusedSuppression(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         # The engine reports these: only it knows which suppressions matched a finding.
         return iter(())
+
+    def finding(self, location: Location, message: str, **kwargs: Any) -> Finding:
+        """The engine's finding with its title and help: a stale suppression is removed, a
+        misspelt rule id corrected (the engine words the message; the two kinds end differently)."""
+        stale = message.removesuffix(_REMOVE)
+        if stale != message:
+            kwargs.setdefault("title", title(stale, "the suppression matches no finding on this line"))
+            kwargs.setdefault("help", _REMOVE.removeprefix("; "))
+        else:
+            kwargs.setdefault("title", "a suppression names an unknown rule")
+            kwargs.setdefault("help", "name a rule that `npm-auth-lint rules` lists, or remove the suppression")
+        return super().finding(location, message, **kwargs)
+
+
+_REMOVE = "; remove it"

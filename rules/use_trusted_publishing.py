@@ -71,6 +71,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from npm_auth_lint.rules._wording import title
+
 from npm_auth_lint.analysis.advice import switch_to_oidc
 from npm_auth_lint.fixes import offers
 from npm_auth_lint.model import Finding, Related, Severity
@@ -99,20 +101,25 @@ class UseTrustedPublishing(Rule):
             related += [Related(b.location, b.reason) for b in blockers]
             head = f"`{publish.display}` publishes to npmjs with a long-lived token ({credential.describe()})"
             if platform:
+                keep = "Keep a granular access token (write, bypass 2FA, limited to these packages) scoped to the publish step only"
                 yield self.finding(
                     publish.location,
-                    f"{head}; trusted publishing is not viable here: {'; '.join(b.reason for b in platform)}. Keep a "
-                    "granular access token (write, bypass 2FA, limited to these packages) scoped to the publish step only",
+                    f"{head}; trusted publishing is not viable here: {'; '.join(b.reason for b in platform)}. {keep}",
                     severity=Severity.NOTE,
                     related=related,
+                    title="trusted publishing is not viable here",
+                    help=keep,
                 )
                 continue
             first = [b.reason for b in required] + [c[0].lower() + c[1:] for c in analysis.toolchain_changes(publish)]
             extra = f"; first: {'; '.join(first)}" if first else ""
+            steps = switch_to_oidc(publish)
             yield self.finding(
                 publish.location,
-                f"{head}; switch to trusted publishing (OIDC): {switch_to_oidc(publish)}{extra}",
+                f"{head}; switch to trusted publishing (OIDC): {steps}{extra}",
                 related=related,
+                title=title(head, "publishing with a long-lived token, not trusted publishing"),
+                help=f"switch to trusted publishing (OIDC): {steps}{extra}",
                 # Once nothing else is needed first, wire the ID token: npm tries OIDC, the token stays.
                 fix=offers.id_token_for_migration(ctx.project.files, publish) if not first else None,
             )

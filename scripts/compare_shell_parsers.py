@@ -450,10 +450,12 @@ class _TreeWalk:
         return "".join(parts)
 
 
-def _unescape_word(text: str) -> str:
+def _unescape(text: str, escapable: str | None = None) -> str:
+    """Drop the backslash of ``\\x`` (a backslash-newline goes away whole); inside double quotes
+    only the characters in ``escapable`` are escaped, elsewhere every character is."""
     out, i = [], 0
     while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text):
+        if text[i] == "\\" and i + 1 < len(text) and (escapable is None or text[i + 1] in escapable):
             if text[i + 1] != "\n":
                 out.append(text[i + 1])
             i += 2
@@ -461,19 +463,14 @@ def _unescape_word(text: str) -> str:
             out.append(text[i])
             i += 1
     return "".join(out)
+
+
+def _unescape_word(text: str) -> str:
+    return _unescape(text)
 
 
 def _unescape_double(text: str) -> str:
-    out, i = [], 0
-    while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text) and text[i + 1] in '$`"\\\n':
-            if text[i + 1] != "\n":
-                out.append(text[i + 1])
-            i += 2
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
+    return _unescape(text, '$`"\\\n')
 
 
 def _decode_ansi(text: str) -> str:

@@ -257,7 +257,7 @@ def test_findings_are_uploaded_and_then_fail_the_job(workspace, action) -> None:
     stop = re.search(r"^::stop-commands::(\w+)$", lint.stdout, re.M)
     assert stop, result.log
     findings = lint.stdout[stop.end() : lint.stdout.index(f"\n::{stop[1]}::\n")]
-    assert "warning[legacy-npmrc-auth]: " in findings and " --> .npmrc:1:1\n" in findings, result.log
+    assert "warning[legacy-npmrc-auth] [*]: " in findings and " --> .npmrc:1:1\n" in findings, result.log
 
 
 def test_clean_repository_uploads_an_empty_report_and_passes(workspace, action) -> None:

@@ -32,9 +32,9 @@ def test_issue_done_when_leaky_repository(leaky: Path, capsys, monkeypatch) -> N
     code, out, err = run(["."], capsys)
     assert code == 1
     assert "error[hardcoded-npm-token]: " in out and " --> .npmrc:1:34\n" in out
-    assert "warning[legacy-npmrc-auth]: " in out and " --> .npmrc:2:1\n" in out
+    assert "warning[legacy-npmrc-auth] [*]: " in out and " --> .npmrc:2:1\n" in out  # `always-auth` is deleted by --fix
     assert TOKEN not in out + err
-    assert out.rstrip().endswith("in 1 file.")
+    assert out.rstrip().endswith("in 1 file.\n[*] 1 fixable with `--fix`.")
     code, out, err = run([".", "--format", "concise"], capsys)
     assert code == 1
     assert ".npmrc:1:34: error [hardcoded-npm-token]" in out

@@ -102,6 +102,10 @@ def test_diff_redacts_tokens_in_its_context_lines(repo, capsys: pytest.CaptureFi
 def test_a_lint_run_says_how_many_findings_are_fixable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = materialize(MIGRATED, tmp_path / "repo")
     main([str(root), "--no-config"])
+    out, err = capsys.readouterr()
+    assert "\nFound 1 problem (0 errors, 1 warning, 0 notes) in 2 files.\n[*] 1 fixable with `--fix`.\n" in out
+    assert "fixable" not in err  # the text format says it in its summary, once
+    main([str(root), "--no-config", "--format", "concise"])
     assert "npm-auth-lint: 1 finding(s) fixable with --fix; --diff shows the edits" in capsys.readouterr().err
     main([str(root), "--fix", "--no-config", "--quiet"])
     main([str(root), "--no-config", "--format", "concise"])

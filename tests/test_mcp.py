@@ -5,6 +5,7 @@ the command line prints as JSON for the same repository."""
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import os
 import subprocess
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import FIXTURES, materialize
+from .conftest import FIXTURES, PROJECT_ROOT, materialize
 
 mcp = pytest.importorskip("mcp", reason="the optional mcp extra is part of the test extra")
 
@@ -48,7 +49,9 @@ def _text_of(result: Any) -> str:
 def repos(tmp_path: Path) -> Path:
     """A folder with two fixture repositories and a hostile one side by side."""
     root = tmp_path / "repos"
-    materialize(FIXTURES / "use-trusted-publishing" / next(iter(sorted(p.name for p in (FIXTURES / "use-trusted-publishing").iterdir() if p.is_dir()))), root / "token")
+    materialize(
+        FIXTURES / "use-trusted-publishing" / next(iter(sorted(p.name for p in (FIXTURES / "use-trusted-publishing").iterdir() if p.is_dir()))), root / "token"
+    )
     materialize(FIXTURES / "missing-id-token" / "github-no-permissions", root / "oidc")
     hostile = root / "hostile"
     (hostile / ".github" / "workflows").mkdir(parents=True)
@@ -71,6 +74,10 @@ def test_tools_are_listed_with_descriptions_and_schemas(repos: Path) -> None:
         assert tool.input_schema["type"] == "object"
     assert tools["lint"].input_schema["required"] == ["path"]
     assert set(tools["lint"].input_schema["properties"]) == {"path", "select", "ignore"}
+    assert set(tools["fix_preview"].input_schema["properties"]) == {"path", "unsafe"}
+    for tool in tools.values():  # every argument explained, and no argument the tool would ignore
+        assert all(len(field["description"]) > 10 for field in tool.input_schema["properties"].values()), tool.name
+        assert tool.input_schema["additionalProperties"] is False
     assert tools["explain_rule"].input_schema["required"] == ["rule"]
     assert tools["strategy"].annotations.read_only_hint is True
 
@@ -120,6 +127,10 @@ def test_bad_paths_are_tool_errors_and_the_server_goes_on(repos: Path, tmp_path:
                 await client.call_tool("strategy", {"path": "hostile/outside"}),  # a link out of the root
                 await client.call_tool("lint", {"path": "token/package.json"}),  # a file, not a folder
                 await client.call_tool("lint", {"path": "token", "select": ["no-such-rule"]}),
+                await client.call_tool("lint", {}),
+                await client.call_tool("fix_preview", {"path": "token", "unsafe": "yes"}),  # not a boolean
+                await client.call_tool("strategy", {"path": "token", "paths": ["oidc"]}),  # a typo
+                await client.call_tool("no_such_tool", {"path": "token"}),
             ]
             after = await client.call_tool("lint", {"path": "token"})
             return answers, after
@@ -131,6 +142,10 @@ def test_bad_paths_are_tool_errors_and_the_server_goes_on(repos: Path, tmp_path:
     assert "outside the server's root" in messages[1] and "outside the server's root" in messages[2]
     assert "not a folder" in messages[3]
     assert "no-such-rule" in messages[4]
+    assert messages[5] == "invalid arguments for lint: path: Field required"
+    assert messages[6] == "invalid arguments for fix_preview: unsafe: Input should be a valid boolean"
+    assert messages[7].startswith("invalid arguments for strategy: paths:")
+    assert messages[8].startswith("Unknown tool: no_such_tool")
     assert not after.is_error  # one server, many calls
 
 
@@ -149,7 +164,7 @@ def test_a_hostile_repository_is_answered_redacted(repos: Path) -> None:
 
 def test_server_starts_quickly_and_answers_faster_than_the_cli(repos: Path) -> None:
     """The figures the issue sets (start < 300 ms, a strategy call < the CLI's time) are measured
-    by scripts/benchmark.py; here the ordering only, which holds with any load on the machine."""
+    by scripts/mcp_startup.py (docs/mcp.md); here the ordering only, which holds with any load."""
 
     async def session() -> float:
         async with Client(_server(repos)) as client:
@@ -196,3 +211,83 @@ def test_fix_preview_equals_the_cli_diff_and_writes_nothing(repos: Path) -> None
     assert cli.returncode == 1  # there is something to fix
     assert diff == cli.stdout and "+" in diff and "id-token: write" in diff
     assert workflow.read_bytes() == before
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+
+def test_the_sdk_package_bodies_run_on_first_use() -> None:
+    """Start-up leaves out the client and MCPServer the `mcp` packages re-export, yet the packages
+    stay whole: the first name asked of them runs their own __init__, as a plain import would."""
+    done = _python(
+        "import sys\n"
+        "from npm_auth_lint.mcp_server import load_sdk\n"
+        "sdk = load_sdk()\n"
+        "assert sdk.Server.__module__ == 'mcp.server.lowlevel.server'\n"
+        "assert 'mcp.client' not in sys.modules and 'mcp.server.mcpserver' not in sys.modules\n"
+        "import mcp, mcp.server\n"
+        "from mcp import Client, ClientSession, stdio_server\n"
+        "from mcp.server import MCPServer, Server\n"
+        "assert Server is sdk.Server and stdio_server is sdk.stdio_server\n"
+        "assert 'mcp.client' in sys.modules and mcp.types is sdk.types\n"
+        "assert not hasattr(mcp, 'no_such_name')\n"
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_warm_up_loads_the_analysis() -> None:
+    done = _python(
+        "import sys\n"
+        "from npm_auth_lint import api\n"
+        "assert 'npm_auth_lint.engine' not in sys.modules\n"
+        "api.warm_up()\n"
+        "assert {'npm_auth_lint.engine', 'npm_auth_lint.fixes', 'npm_auth_lint.reporters.json'} <= set(sys.modules)\n"
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_startup_measurement_script_runs(tmp_path: Path) -> None:
+    """scripts/mcp_startup.py keeps working (one run); it checks each answer itself. Never a time."""
+    script = PROJECT_ROOT / "scripts" / "mcp_startup.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--runs", "1", "--exe", EXE, "--imports", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    [figures] = document["results"]
+    names = {"startup", "startup_cpu", "first_call", "next_call", "start_to_strategy", "cli", "cli_cpu"}
+    assert figures["exe"] == EXE and names <= set(figures) and all(figures[name] > 0 for name in names)
+    assert "mcp_types" in figures["imports"]
+    assert all(value > 0 for value in document["floor"].values())
+
+
+def test_import_times_are_charged_to_the_package_that_loaded_them() -> None:
+    spec = importlib.util.spec_from_file_location("mcp_startup", PROJECT_ROOT / "scripts" / "mcp_startup.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = script  # its dataclasses look their module up there
+    spec.loader.exec_module(script)
+    lines = [
+        "import time: self [us] | cumulative | imported package",
+        "import time:       100 |        100 | site",
+        "import time:       200 |        200 |     email.utils",
+        "import time:        50 |        250 |   email",
+        "import time:       300 |        300 |   starlette.routing",
+        "import time:      1000 |       1550 | starlette",
+        "import time:      2000 |       2000 |   mcp_types._types",
+        "import time:         1 |       2001 | mcp_types",
+        "not an import line",
+    ]
+    [site, starlette, mcp_types] = script.import_tree(lines)
+    assert site.module == "site" and not site.imports
+    assert [child.module for child in starlette.imports] == ["email", "starlette.routing"]
+    assert starlette.imports[0].imports[0].module == "email.utils"
+    assert mcp_types.imports[0].seconds == 0.002
+    charged = script.attribute_imports(lines)
+    assert [name for name, _ in charged] == ["mcp_types", "starlette", "(standard library)"]
+    assert [seconds for _, seconds in charged] == pytest.approx([0.002001, 0.00155, 0.0001])

@@ -62,7 +62,17 @@ class Analysis:
         job: asked once per publish, a scan made the strategy quadratic in a file's jobs."""
         return self._facts_index.get(id(job), [])
 
+    @cached_property
+    def remote_publishes(self) -> tuple[PublishFact, ...]:
+        """Publishes handed to a reusable workflow of another repository (its steps unread): for
+        the strategy only, never in :attr:`publishes`, which every rule judges."""
+        from npm_auth_lint.analysis.remote_publishes import remote_publishes
+
+        return remote_publishes(self.project)
+
     def blockers(self, publish: PublishFact) -> tuple[Blocker, ...]:
+        if publish.remote_workflow is not None:
+            return ()  # what blocks it is in the remote workflow's steps, which are not read
         return tuple(_blockers(self.project, publish))
 
     def unknowns(self, publish: PublishFact) -> tuple[Unknown, ...]:
@@ -70,6 +80,8 @@ class Analysis:
         a stable order: what the walk found (package, ID-token audience, registry), then where
         the pipeline runs, then its Node/npm/publisher version. Empty when every fact is known."""
         found: list[Unknown] = [*publish.unknowns]
+        if publish.remote_workflow is not None:
+            return tuple(found)  # its runner and toolchain are the remote workflow's: one unknown
         runner = _runner_unknown(self.project, publish)
         if runner is not None:
             found.append(runner)
@@ -139,7 +151,10 @@ class Analysis:
         return self._toolchain_index.get(id(publish), [])
 
     def toolchain_changes(self, publish: PublishFact) -> list[str]:
-        """The Node/npm upgrade trusted publishing needs for ``publish`` (empty when none)."""
+        """The Node/npm upgrade trusted publishing needs for ``publish`` (empty when none, and
+        for a remote workflow's publish, whose toolchain is not read)."""
+        if publish.remote_workflow is not None:
+            return []
         from npm_auth_lint import toolchain
         from npm_auth_lint.analysis.advice import node_pin_example
         from npm_auth_lint.analysis.job_toolchain import npm_state

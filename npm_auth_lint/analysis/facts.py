@@ -176,6 +176,10 @@ class PublishFact:
     # What the walk could not know for this publish (its package, a computed ID-token audience,
     # a registry from a variable); :meth:`Analysis.unknowns` adds the toolchain and runner.
     unknowns: tuple[Unknown, ...] = ()
+    # Set when a reusable workflow of another repository publishes (`uses: owner/repo/.github/
+    # workflows/x.yml@ref` passed an npm token): its steps are not read, so no rule judges it;
+    # only the strategy lists it (:attr:`Analysis.remote_publishes`), as unverified.
+    remote_workflow: str | None = None
 
     @property
     def package_known(self) -> bool:
@@ -215,6 +219,9 @@ class InstallFact:
     location: Location
     display: str
     credentials: tuple[Credential, ...]
+    # Its place among the job's installs and npmrc writes, in the order the walk meets them
+    # (lines do not order commands of different files: a script's write and the CI's install).
+    order: int = 0
 
 
 @dataclass(frozen=True)
@@ -236,6 +243,7 @@ class NpmrcWriteFact:
     display: str
     kind: NpmrcKind = NpmrcKind.NPMRC
     entries: tuple[NpmrcEntry, ...] = ()  # the settings written, located at the writing line
+    order: int = 0  # its place among the job's installs and npmrc writes (see InstallFact.order)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ effect (setup-node's user npmrc, npmrc files written by scripts) and npm upgrade
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 from collections.abc import Mapping
@@ -50,15 +51,18 @@ from npm_auth_lint.analysis.packages import (
     join_dir,
     normalise_dir,
     package_for_dir,
+    published_packages,
     selector_attribution,
     spec_attribution,
     tool_pin,
     workspace_packages,
 )
 from npm_auth_lint.analysis.registry_urls import NPMJS, is_local_registry, nerf_dart, scope_matches
+from npm_auth_lint.analysis.rewrites import renamed_package_folders
 from npm_auth_lint.analysis.semantic_release import publishes_to_npm, semantic_release_pin
 from npm_auth_lint.analysis.targets import WrittenRegistry, publish_target, setup_node_scope
 from npm_auth_lint.analysis.targets import provenance as provenance_request
+from npm_auth_lint.analysis.variables import bind_arguments, expand_value
 from npm_auth_lint.knowledge.publishing import ORB_COMMANDS, KnownAction
 from npm_auth_lint.model import (
     Command,
@@ -82,7 +86,7 @@ from npm_auth_lint.model import (
 )
 from npm_auth_lint.parsers.dockerfile import Dockerfile
 from npm_auth_lint.redact import redact
-from npm_auth_lint.shell import split_script
+from npm_auth_lint.shell import in_substitution, split_script
 
 NPM_AUDIENCE = "npm:registry.npmjs.org"
 # Publishers that publish the workspace's packages rather than the current one; the
@@ -331,6 +335,8 @@ class _JobWalker:
         self._following: frozenset[str] = frozenset()
         self._publishes_only = False  # a matrix leg after the first: only its publishes count
         self._members: tuple[cmds.WorkspaceMember, ...] | None = None
+        # Folders whose package.json a command of the job may have renamed, and where.
+        self._renamed: dict[str, Location] = {}
 
     def _workspace(self) -> tuple[cmds.WorkspaceMember, ...]:
         """The monorepo's packages, for wrappers that run in each (`lerna run X`); built once."""
@@ -547,23 +553,29 @@ class _JobWalker:
     def _run_commands(self, shell: _Shell, commands: tuple[Command, ...], makes_followed: bool = False) -> None:
         """Classify the commands of one shell in order; ``cd`` moves it. ``makes_followed``: a
         Makefile recipe line whose sub-makes the Makefile expansion already followed."""
-        for written in commands:
+        for written, nested in zip(commands, in_substitution(commands)):
             if self._chain:  # a line of a repository script: findings there show the way to it
                 self.out.hops.setdefault((written.location.path, written.location.line), self._chain)
             if written.words[:1] == ("cd",) and len(written.words) >= 2:
-                _cd(shell, written.words[1])
+                if not nested:  # `$(cd x; pwd)` moves only the substitution's subshell
+                    _cd(shell, written.words[1])
                 continue
             if not written.words:
-                shell.variables.update(written.assignments)
+                for name, value in written.assignments:  # in order: `A=x B=$A` sees the new A
+                    shell.variables[name] = expand_value(value, shell.variables)
             build = repo_scripts.docker_build(written)
             if build is not None:
                 self._docker_build(shell, build)
             package = package_for_dir(self.project, shell.directory)
             scripts = cmds.script_lookup(package)
-            for command in (c for leg in self._matrix_commands(written, scripts) for c in _variable_command(leg, shell)):
-                self._classified(shell, command, package, scripts, makes_followed)
+            for leg in self._matrix_commands(written, scripts):
+                for command in _variable_command(leg, shell):
+                    self._classified(shell, bind_arguments(command, shell.variables), package, scripts, makes_followed)
 
     def _classified(self, shell: _Shell, command: Command, package: PackageJson | None, scripts: cmds.ScriptLookup, makes_followed: bool) -> None:
+        if shell.directory_unknown is None:
+            for folder in renamed_package_folders(command, shell.directory):
+                self._renamed.setdefault(folder, command.location)
         command_env = dict(shell.env)
         for name, value in command.assignments:
             command_env[name] = runtime_var(name, value, command.location, self.provider, shell.env)
@@ -729,7 +741,8 @@ class _JobWalker:
                 if credential is not None and credential.via not in seen:
                     seen.add(credential.via)
                     credentials.append(credential)
-        self.out.installs.append(InstallFact(self.pipeline, self.job, step, index, location, display, tuple(credentials)))
+        order = len(self.out.installs) + len(self.out.writes)
+        self.out.installs.append(InstallFact(self.pipeline, self.job, step, index, location, display, tuple(credentials), order))
 
     def _npmrc_write(self, index: int, result: cmds.NpmrcWrite, env: dict[str, EnvVar]) -> None:
         target = result.target.strip().strip("\"'")
@@ -769,7 +782,10 @@ class _JobWalker:
         target = result.target.strip().strip("\"'")
         location = result.command.location
         self.out.writes.append(
-            NpmrcWriteFact(index, location, target, long_lived(credential), _display(result.command, "npmrc write"), result.kind, result.entries)
+            NpmrcWriteFact(
+                index, location, target, long_lived(credential), _display(result.command, "npmrc write"), result.kind, result.entries,
+                order=len(self.out.installs) + len(self.out.writes),
+            )
         )
         level = _npmrc_level(target)
         via = f"{'yarnrc' if result.kind is NpmrcKind.YARNRC_YML else 'npmrc'} written at {location.path}:{location.line}"
@@ -888,7 +904,7 @@ class _JobWalker:
         if directory_unknown is not None:
             return Attribution((), None, directory_unknown)
         if result.recursive or result.tool in _WORKSPACE_TOOLS:
-            return Attribution(workspace_packages(self.project, self.project.package_at("") or package), directory)
+            return Attribution(published_packages(self.project, self.project.package_at("") or package), directory)
         if result.spec is not None:
             return spec_attribution(self.project, result.spec, directory)
         return Attribution((package,) if package is not None and not package.private else (), directory)
@@ -941,9 +957,13 @@ class _JobWalker:
         if found.attribution is not None:
             packages, directory = found.attribution.packages, found.attribution.directory
         elif found.workspace:
-            packages = workspace_packages(self.project, self.project.package_at("") or package)
+            packages = published_packages(self.project, self.project.package_at("") or package)
         else:
             packages = (package,) if package is not None and not package.private else ()
+        unknowns = found.unknowns
+        renamed = self._renamed_package(directory, packages)
+        if renamed is not None:
+            packages, unknowns = (), (*unknowns, renamed)
         id_token = found.id_token
         if id_token is None and self.provider is not Provider.CIRCLECI:
             id_token = self.job.id_token
@@ -980,9 +1000,18 @@ class _JobWalker:
                 container_image=found.container_image,
                 opaque_credential=_opaque(found.credential),
                 directory=directory,
-                unknowns=found.unknowns,
+                unknowns=unknowns,
             )
         )
+
+    def _renamed_package(self, directory: str | None, packages: tuple[PackageJson, ...]) -> Unknown | None:
+        """The unknown package of a publish whose package.json an earlier command renamed."""
+        for folder in (directory, *(p.directory for p in packages)):
+            where = self._renamed.get(folder) if folder is not None else None
+            if where is not None:
+                path = posixpath.join(folder or "", "package.json")
+                return Unknown(UnknownKind.PACKAGE, where, f"which package it publishes: a command gives {path} another name at run time")
+        return None
 
 
 _WORKSPACE_ROOT_REF = re.compile(r"^[\"']?\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY)\b")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from npm_auth_lint.analysis.facts import ToolPin
-from npm_auth_lint.model import EnvVar, PackageJson, Project, ValueSourceKind
-from npm_auth_lint.workspace import gitignore_spec
+from npm_auth_lint.model import EnvVar, PackageJson, ParseError, Project, ValueSourceKind
 
 
 def normalise_dir(path: str) -> str:
@@ -29,10 +29,28 @@ def join_dir(base: str, relative: str) -> str | None:
     return normalise_dir(posixpath.join(base, target))
 
 
+# The folders whose package.json the analysis of a project looked for, and the folders all of
+# whose packages it took (a recursive publish without workspace globs): a package.json elsewhere
+# is not read (spec, `parse-error`: "a file the tool reads"), so a broken test fixture or example
+# is not reported. Kept beside the project object (ids are reused), bounded like the cache below.
+_CONSULTED: dict[int, tuple[Project, set[str], set[str]]] = {}
+
+
+def _consulted(project: Project) -> tuple[set[str], set[str]]:
+    entry = _CONSULTED.get(id(project))
+    if entry is None or entry[0] is not project:
+        if len(_CONSULTED) > 64:
+            _CONSULTED.clear()
+        entry = _CONSULTED[id(project)] = (project, set(), set())
+    return entry[1], entry[2]
+
+
 def package_for_dir(project: Project, directory: str) -> PackageJson | None:
     """The package.json of ``directory``, or of its nearest ancestor (how npm finds the prefix)."""
     current = normalise_dir(directory)
+    looked_up, _ = _consulted(project)
     while True:
+        looked_up.add(current)
         package = project.package_at(current)
         if package is not None:
             return package
@@ -60,20 +78,104 @@ def workspace_packages(project: Project, root: PackageJson | None) -> tuple[Pack
     return result
 
 
-def _workspace_packages(project: Project, root: PackageJson | None) -> tuple[PackageJson, ...]:
-    base = root.directory if root is not None else ""
+def published_packages(project: Project, root: PackageJson | None) -> tuple[PackageJson, ...]:
+    """The packages a recursive publish (``lerna publish``, ``pnpm -r publish``) of the monorepo
+    rooted at ``root`` takes: its workspace packages. Without workspace globs that is every
+    package below it, so every package.json there is read (:func:`read_parse_errors`)."""
+    if not _workspace_globs(project, root):
+        _consulted(project)[1].add(root.directory if root is not None else "")
+    return workspace_packages(project, root)
+
+
+def _workspace_globs(project: Project, root: PackageJson | None) -> list[str]:
     patterns: list[str] = [w.value for w in project.workspace_patterns]
     if root is not None:
-        patterns += [posixpath.join(base, w.value) if base else w.value for w in root.workspaces]
+        patterns += [_under(root.directory, w.value) for w in root.workspaces]
+    return patterns
+
+
+def _workspace_packages(project: Project, root: PackageJson | None) -> tuple[PackageJson, ...]:
+    base = root.directory if root is not None else ""
+    patterns = _workspace_globs(project, root)
     if not patterns:
         # No workspace configuration: every package below the root except the root itself.
         members: Iterable[PackageJson] = (
             p for p in project.packages if p.directory != base and p.directory.startswith(base)
         )
     else:
-        spec, _ = gitignore_spec(patterns)  # RE2; an invalid pattern (`[z-a]`) matches nothing
-        members = (p for p in project.packages if p.directory and spec.match_file(p.directory + "/"))
+        members = (p for p in project.packages if p.directory and workspace_member(p.directory, patterns))
     return tuple(sorted((p for p in members if not p.private), key=lambda p: p.path))
+
+
+def _under(base: str, pattern: str) -> str:
+    """A workspace glob of the package in ``base`` made repository-relative, keeping its ``!``."""
+    negated = pattern.startswith("!")
+    body = pattern[1:] if negated else pattern
+    joined = posixpath.join(base, body) if base else body
+    return ("!" if negated else "") + joined
+
+
+def _segments(pattern: str) -> tuple[str, ...]:
+    text = pattern.strip().strip("\"'").removeprefix("./").removesuffix("/package.json")
+    return tuple(part for part in text.split("/") if part and part != ".")
+
+
+def _glob_match(segments: tuple[str, ...], parts: tuple[str, ...]) -> bool:
+    """Whether folder ``parts`` matches glob ``segments``: ``*`` and ``?`` stay inside one folder
+    name, ``**`` spans any number of folders (npm's, Yarn's and pnpm's globs; not gitignore's,
+    where a match on ``packages/api/*`` would also take every folder below it).
+
+    A table over (segment, part) positions: ``**/**/…`` patterns stay polynomial."""
+    # reach[j]: the first i segments can match the first j parts.
+    reach = [True] + [False] * len(parts)
+    for segment in segments:
+        if segment == "**":
+            for j in range(1, len(reach)):
+                reach[j] = reach[j] or reach[j - 1]
+            continue
+        reach = [False] + [reach[j] and fnmatch.fnmatchcase(parts[j], segment) for j in range(len(parts))]
+    return reach[-1]
+
+
+def workspace_member(directory: str, patterns: Iterable[str]) -> bool:
+    """Whether the package folder ``directory`` is selected by the workspace globs ``patterns``
+    (repository-relative): one plain pattern matches the folder itself and no ``!`` pattern does."""
+    parts = tuple(part for part in directory.split("/") if part)
+    included = excluded = False
+    for pattern in patterns:
+        negated = pattern.startswith("!")
+        if _glob_match(_segments(pattern[1:] if negated else pattern), parts):
+            excluded |= negated
+            included |= not negated
+    return included and not excluded
+
+
+def read_parse_errors(project: Project) -> tuple[ParseError, ...]:
+    """The parse errors of the files the tool reads (spec, `parse-error`).
+
+    Every file but a package.json is read whole. A package.json is read when it is the root's,
+    a workspace package (the root's `workspaces`, lerna.json or pnpm-workspace.yaml `packages`),
+    in a folder a pipeline works in or publishes (looked up through :func:`package_for_dir`), or
+    taken by a recursive publish of a repository without workspace globs. Ask after the analysis
+    and the rules have run: the lookups they make decide what was read.
+    """
+    looked_up, whole = _consulted(project)
+    patterns = [w.value for w in project.workspace_patterns]
+    patterns += [_under(p.directory, w.value) for p in project.packages for w in p.workspaces]
+
+    def read(error: ParseError) -> bool:
+        path = error.location.path
+        if path != "package.json" and not path.endswith("/package.json"):
+            return True
+        folder = posixpath.dirname(path)
+        return (
+            not folder
+            or folder in looked_up
+            or any(folder.startswith(base + "/") or not base for base in whole)
+            or workspace_member(folder, patterns)
+        )
+
+    return tuple(e for e in project.parse_errors if read(e))
 
 
 def tool_pin(package_name: str | None, project: Project, package: PackageJson | None) -> ToolPin | None:
@@ -203,8 +305,6 @@ def selector_attribution(project: Project, selector: str, env: Mapping[str, EnvV
 
 def _glob_packages(project: Project, pattern: str, directory: str) -> tuple[PackageJson, ...]:
     """Packages whose name, or folder (a pattern with a ``/`` that starts with ``.``), matches."""
-    import fnmatch
-
     if pattern.startswith("."):
         folder_glob = normalise_dir(posixpath.join(directory, pattern))
         found = [p for p in project.packages if p.directory and fnmatch.fnmatchcase(p.directory, folder_glob)]

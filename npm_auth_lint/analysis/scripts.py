@@ -24,13 +24,13 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from npm_auth_lint import commands as cmds
-from npm_auth_lint.analysis.packages import join_dir, normalise_dir, package_for_dir
+from npm_auth_lint.analysis.packages import join_dir, normalise_dir, package_for_dir, workspace_packages
 from npm_auth_lint.model import Command, Location, Project, Related, Text
 from npm_auth_lint.parsers.dockerfile import Dockerfile
 from npm_auth_lint.parsers.js_exec import ExecCall, JsExecResult
 from npm_auth_lint.parsers.makefile import MakeCommand, Makefile, SubMake
 from npm_auth_lint.parsers.repo_scripts import FileKind, RepoScript, ShellScript
-from npm_auth_lint.shell import split_script
+from npm_auth_lint.shell import in_substitution, split_script
 
 MAX_HOPS = 8  # files followed inside each other (a script running a script...)
 _MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
@@ -187,6 +187,7 @@ def bind_script_dir(commands: tuple[Command, ...], path: str, directory: str) ->
     cwd = directory
     names: set[str] = set()
     out: list[Command] = []
+    nested = in_substitution(commands)
     for index, command in enumerate(commands):
         if not command.words:
             names.update(name for name, value in command.assignments if _is_script_dir(value))
@@ -195,7 +196,7 @@ def bind_script_dir(commands: tuple[Command, ...], path: str, directory: str) ->
         here = posixpath.relpath(folder or ".", cwd or ".")
         words = tuple(_script_dir_word(word, names, here) for word in command.words)
         out.append(replace(command, words=words) if words != command.words else command)
-        if words[0] == "cd" and len(words) > 1:
+        if words[0] == "cd" and len(words) > 1 and not nested[index]:
             moved = join_dir(cwd, words[1])
             if moved is None:
                 return (*out, *commands[index + 1 :])
@@ -245,7 +246,7 @@ def _shells_of(
     if isinstance(script, Makefile):
         return _make_shells(script, run, target, find_makefile, environment or {})
     if isinstance(script, JsExecResult):
-        return _js_shells(script, target.directory), []
+        return _js_shells(script, target.directory, run.args), []
     return [], []
 
 
@@ -292,11 +293,13 @@ def _recipe_shell(command: MakeCommand, makefile: Makefile, top: str) -> ScriptS
     return ScriptShell(commands, directory, env=command.exported, hops=hops, makes_followed=bool(command.sub_makes))
 
 
-def _js_shells(result: JsExecResult, directory: str) -> list[ScriptShell]:
+def _js_shells(result: JsExecResult, directory: str, args: tuple[str, ...] = ()) -> list[ScriptShell]:
     shells = []
     for call in result.calls:
         if call.forwarded:
             continue  # the runner inside a local wrapper: its calls are reported with their commands
+        if set(call.unreached_with) & set(args):
+            continue  # the script exits before it when given this argument (`--check-only`)
         here = join_dir(directory, call.cwd) if call.cwd else directory
         text = call.shell if call.shell is not None else " ".join(call.argv or ())
         # Only the command itself counts: a wrapper named `ghReleaseExists(tag)` is no publish.
@@ -416,9 +419,12 @@ def discover(project: Project, load: Loader) -> None:
 
     pending = list(_roots(project))
     seen: set[tuple[str, str, tuple[str, ...]]] = set()
+    root = project.package_at("")
+    # The fan-out wrappers (`pnpm -r run release`) run each workspace package's script, as in the walk.
+    members = cmds.workspace_members(workspace_packages(project, root)) if root is not None else ()
     while pending:
         item = pending.pop()
-        for run, cwd, known in _runs(project, item):
+        for run, cwd, known in _runs(project, item, members):
             target = known or resolve(run, cwd)
             key = (",".join(target.paths), target.directory, run.args)
             if not target.paths or key in seen or item.depth >= MAX_HOPS:
@@ -444,11 +450,15 @@ def _roots(project: Project) -> Iterator[_Pending]:
                 yield _Pending(step.commands, directory, 0)
 
 
-def _runs(project: Project, item: _Pending) -> Iterator[tuple[cmds.RunsScript, str, Target | None]]:
+def _runs(
+    project: Project, item: _Pending, members: tuple[cmds.WorkspaceMember, ...] = ()
+) -> Iterator[tuple[cmds.RunsScript, str, Target | None]]:
     """The files a shell's commands run, each with the folder it is named from."""
     directory = item.directory
-    for command in item.commands:
+    for command, nested in zip(item.commands, in_substitution(item.commands)):
         if command.words[:1] == ("cd",) and len(command.words) >= 2:
+            if nested:
+                continue  # `$(cd x; pwd)`: only the substitution's subshell moves
             moved = join_dir(directory, command.words[1])
             directory = directory if moved is None else moved  # ('' is the root)
             continue
@@ -457,7 +467,7 @@ def _runs(project: Project, item: _Pending) -> Iterator[tuple[cmds.RunsScript, s
             yield _DOCKER_RUN, directory, dockerfile_target(build, directory)
             continue
         package = package_for_dir(project, directory)
-        for result in cmds.classify(command, cmds.script_lookup(package)):
+        for result in cmds.classify(command, cmds.script_lookup(package), members):
             if not isinstance(result, cmds.RunsScript):
                 continue
             if item.makes_followed and result.kind is cmds.ScriptKind.MAKE:
@@ -466,7 +476,10 @@ def _runs(project: Project, item: _Pending) -> Iterator[tuple[cmds.RunsScript, s
 
 
 def run_directory(run: cmds.RunsScript, directory: str, package: object) -> str:
-    """Where a script-running command runs: a package script's in its package's folder."""
+    """Where a script-running command runs: a package script's in its package's folder (the
+    workspace package's, when a fan-out wrapper such as `pnpm -r run X` ran the script)."""
+    if run.package_directory is not None:
+        return run.package_directory
     if run.via_scripts and package is not None:
         return getattr(package, "directory", directory)
     return directory

@@ -205,7 +205,9 @@ def run_exec(
         words = args[i:]
         if manager == "npm" and "--" in words:
             # npm's option parser consumes the first `--`, so `npm exec tool -- --dry-run` hands
-            # the tool `--dry-run`.
+            # the tool `--dry-run`. Not so for npx: npm's bin/npx-cli.js puts a `--` of its own
+            # before the first positional word (`npx tool a` runs `npm exec -- tool a`), so the
+            # tool gets every later `--` (`npx lerna exec $(…) -- pnpm publish` keeps lerna's).
             cut = words.index("--")
             words = words[:cut] + words[cut + 1 :]
         break
@@ -227,4 +229,4 @@ def run_exec(
 
 def classify_npx(name: str, args: list[str], env: list[tuple[str, str]], command: Command, ctx: Context) -> list[Classified]:
     """``npx``/``pnpx``/``bunx``: runs a package binary."""
-    return [RunsCode(command=command, what=name)] + run_exec(args, [], env, command, ctx, "npm" if name.lower() == "npx" else name)
+    return [RunsCode(command=command, what=name)] + run_exec(args, [], env, command, ctx, name.lower())

@@ -216,6 +216,9 @@ class RunsScript(_Result):
     args: tuple[str, ...] = ()
     directory: str | None = None
     variables: tuple[tuple[str, str], ...] = ()
+    # The folder of the workspace package whose package script runs it, when a fan-out wrapper
+    # (`pnpm -r run release`, `lerna run X`) ran that script: package scripts run in their package.
+    package_directory: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

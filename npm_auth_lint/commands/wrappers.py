@@ -23,7 +23,7 @@ from dataclasses import replace
 from npm_auth_lint.commands.dispatch import MAX_DEPTH, Context, WorkspaceMember, classify_command
 from npm_auth_lint.commands.nested import in_folder, inner_commands, run_script
 from npm_auth_lint.commands.publishers import classify_lerna, classify_nx
-from npm_auth_lint.commands.results import Classified, Publish, RunsCode
+from npm_auth_lint.commands.results import Classified, Publish, RunsCode, RunsScript
 from npm_auth_lint.commands.words import ASSIGNMENT_WORD, option_value, positional_args, subcommand
 from npm_auth_lint.model import Command
 
@@ -104,6 +104,8 @@ def scripts_in_packages(
             for result in found:
                 if isinstance(result, Publish) and not result.recursive and result.workspace is None and member.name:
                     result = replace(result, workspace=member.name)
+                if isinstance(result, RunsScript) and result.package_directory is None:
+                    result = replace(result, package_directory=member.directory)
                 results.append(replace(result, through=(label, *result.through)))
     return results
 

@@ -299,3 +299,33 @@ def remove_script_line(files: Mapping[str, str], where: Location, pattern: re.Pa
     if owner is None or not is_literal_block_header(owner.value) or len(source.block_lines(owner.line, owner.indent)) < 2:
         return None
     return _fix(source.remove_lines(where.line, where.line), description)
+
+
+
+def key_location(files: Mapping[str, str], value_at: Location, first_line: int, key: str) -> Location | None:
+    """Where the block-mapping key ``key`` whose value is at ``value_at`` is written: the last
+    ``key:`` line from ``first_line`` (e.g. a step's first line) down to the value's line, at the
+    key's first character (after a quote)."""
+    source = source_of(files, value_at.path)
+    if source is None or not 1 <= first_line <= value_at.line <= source.line_count:
+        return None
+    for number in range(value_at.line, first_line - 1, -1):
+        line = source.key_line(number)
+        if line is None or line.key != key or source.line(number).lstrip().startswith("-"):
+            continue
+        text = source.line(number)
+        start = line.indent + (1 if text[line.indent] in "'\"" else 0)
+        return Location(value_at.path, number, start + 1) if text[start : start + len(key)] == key else None
+    return None
+
+
+def rename_key(files: Mapping[str, str], key_at: Location, old: str, new: str, description: str) -> Fix | None:
+    """Rename the key ``old`` written at ``key_at`` (see :func:`key_location`) to ``new``: only
+    the key's characters change (its quotes, value and comment stay)."""
+    source = source_of(files, key_at.path)
+    if source is None or not 1 <= key_at.line <= source.line_count:
+        return None
+    start = source.offset(key_at)
+    if source.text[start : start + len(old)] != old:
+        return None
+    return _fix(Edit(key_at.path, start, start + len(old), new), description)

@@ -189,3 +189,9 @@ def always_auth_write(files: Mapping[str, str], where: Location) -> Fix | None:
 def always_auth(files: Mapping[str, str], where: Location, key: str) -> Fix | None:
     """Delete an ``always-auth`` setup-node input or npmrc line."""
     return edits.remove_key_line(files, where, key, f"delete `{key}`")
+
+
+def renamed_input(files: Mapping[str, str], key_at: Location, old: str, new: str) -> Fix | None:
+    """Rename an action input a later major renamed (changesets/action v2: `publish` ->
+    `publish-script`): the key alone, its value and comment unchanged."""
+    return edits.rename_key(files, key_at, old, new, f"rename `{old}` to `{new}`")

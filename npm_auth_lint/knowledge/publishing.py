@@ -132,13 +132,30 @@ class KnownAction:
     env_token: str | None = None
     env_token_until_major: int | None = None
     publishes_workspace: bool = False  # publishes the workspace's packages, not the current one
-    # Inputs a later major renamed: new name -> the name the fields above use (changesets/action
-    # v2's `publish-script` is v1's `publish`; npm-facts.md §9).
+    # Inputs a later major renamed: new name -> the old name (the fields above use the old one:
+    # changesets/action v2's `publish-script` is v1's `publish`; npm-facts.md §9).
     renamed_inputs: Mapping[str, str] = field(default_factory=dict)
+    # The major that renamed them, and rejects the old names ("The following inputs have been
+    # renamed"): its root action only (a sub-action such as `changesets/action/publish` is new).
+    renamed_in_major: int | None = None
     # The input that picks the version of the tool the action runs (cycjimmy's `semantic_version`);
     # the action's own ref says nothing about that version.
     tool_version_input: str | None = None
 
+
+# changesets/action v2's renamed root-action inputs, new name -> v1 name. Source: changesets/action
+# CHANGELOG.md 2.0.0 (#681 "Rename the root action inputs": version, publish, commit, title, branch;
+# #668 kebab-case: prDraft, createGithubReleases) and src/index.ts `throwOnRenamedInputs({...})`
+# at 36f529f (2026, after #721 fixed its `commit-mesage` typo), which fails the step on any old name.
+CHANGESETS_V2_RENAMES: Mapping[str, str] = {
+    "publish-script": "publish",
+    "version-script": "version",
+    "commit-message": "commit",
+    "pr-title": "title",
+    "pr-base-branch": "branch",
+    "pr-draft": "prDraft",
+    "create-github-releases": "createGithubReleases",
+}
 
 KNOWN_ACTIONS: Mapping[str, KnownAction] = {
     a.name: a
@@ -158,7 +175,7 @@ KNOWN_ACTIONS: Mapping[str, KnownAction] = {
         KnownAction(
             "changesets/action", ActionKind.PUBLISH, publisher="changesets/action", only_with="publish",
             publishing_sub_action="publish", script_input="publish", env_token="NPM_TOKEN", publishes_workspace=True,
-            renamed_inputs={"publish-script": "publish"},
+            renamed_inputs=CHANGESETS_V2_RENAMES, renamed_in_major=2,
             # v2 no longer writes an npmrc from NPM_TOKEN (npm-facts.md §9).
             env_token_until_major=2,
         ),

@@ -88,6 +88,10 @@ class ExecCall:
     # Set on that runner call inside the wrapper: its command is the wrapper's parameter, and
     # the calls of the wrapper are reported with their own commands.
     forwarded: bool = False
+    # Arguments of the script with which it exits before reaching this call: a top-level
+    # ``if (process.argv.includes("--check-only")) process.exit(1)`` above it (babel's
+    # ensure-packages-exist.ts). The caller that passes one of them never runs the call.
+    unreached_with: tuple[str, ...] = ()
     # ``env: {...}`` given to the runner: its literal entries (values with ``${...}`` markers) and
     # whether it spreads ``process.env`` (child_process and zx replace the environment otherwise;
     # execa extends it unless ``extendEnv: false``). ``env_spreads_process_env`` is None when no
@@ -189,11 +193,12 @@ class _Finder:
         self.declared: set[str] = set()
         self.zx_globals = False
         self.shelljs_globals = False
+        self.root: Any = None
 
     def run(self) -> JsExecResult:
         parser, query = _parser(self.language)
         tree = parser.parse(self.source)
-        root = tree.root_node
+        root = self.root = tree.root_node
         # The query collects the few node kinds needed in C: walking every node in Python costs
         # three times as much on a large file.
         from tree_sitter import QueryCursor
@@ -457,7 +462,60 @@ class _Finder:
                 break
             known.update(new)
             found.extend((node, call) for node in call_nodes for call in self.wrapper_call(node, new))
-        return sorted((call for _, call in found), key=lambda c: (c.location.line, c.location.column))
+        guards = self.exit_guards(self.root) if self.root is not None else []
+        marked = (self.after_guards(node, call, guards) for node, call in found)
+        return sorted(marked, key=lambda c: (c.location.line, c.location.column))
+
+    # -- exits guarded by an argument ---------------------------------------------------------
+
+    def exit_guards(self, root: Any) -> list[tuple[str, int]]:
+        """(argument, end byte) of each top-level ``if (process.argv.includes("X")) process.exit()``
+        without ``else``: a run given X ends there. Top level only: a module's top-level statements
+        run once, in order, so what follows such a statement (outside functions) is not reached."""
+        if "process" in self.declared or "process" in self.bindings:
+            return []
+        guards = []
+        for statement in root.named_children:
+            if statement.type != "if_statement" or statement.child_by_field_name("alternative") is not None:
+                continue
+            condition = statement.child_by_field_name("condition")
+            flag = self.argv_includes(_unwrap(condition)) if condition is not None else None
+            consequence = statement.child_by_field_name("consequence")
+            if flag is not None and consequence is not None and self.exits(consequence):
+                guards.append((flag, statement.end_byte))
+        return guards
+
+    def argv_includes(self, node: Any) -> str | None:
+        """``process.argv.includes("X")`` / ``process.argv.slice(N).includes("X")`` -> X."""
+        if node.type == "parenthesized_expression" and node.named_children:
+            return self.argv_includes(node.named_children[0])
+        function, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+        if node.type != "call_expression" or function is None or args is None or len(args.named_children) != 1:
+            return None
+        receiver = function.child_by_field_name("object") if function.type == "member_expression" else None
+        if receiver is None or self.text_of(function.child_by_field_name("property")) != "includes":
+            return None
+        argv = re.sub(r"\s+", "", self.text_of(receiver))
+        if argv != "process.argv" and not re.fullmatch(r"process\.argv\.slice\([0-9]+\)", argv):
+            return None
+        return self.string_value(args.named_children[0])
+
+    def exits(self, consequence: Any) -> bool:
+        """``process.exit(...)`` alone, or a block with one among its own statements."""
+        statements = consequence.named_children if consequence.type == "statement_block" else [consequence]
+        return any(
+            s.type == "expression_statement" and s.named_children
+            and s.named_children[0].type == "call_expression"
+            and re.sub(r"\s+", "", self.text_of(s.named_children[0].child_by_field_name("function"))) == "process.exit"
+            for s in statements
+        )
+
+    @staticmethod
+    def after_guards(node: Any, call: ExecCall, guards: list[tuple[str, int]]) -> ExecCall:
+        if not guards or _enclosing_function(node) is not None:
+            return call  # a function may be called before the guard (declarations are hoisted)
+        flags = tuple(flag for flag, end in guards if node.start_byte >= end)
+        return replace(call, unreached_with=flags) if flags else call
 
     def wrapper_of(self, node: Any, call: ExecCall) -> _Wrapper | None:
         """The wrapper ``call`` is the runner of: a named function whose parameters make up

@@ -252,78 +252,72 @@ def expand_text(
 
     ``lookup`` gives a :class:`Variable` (recursive ones are expanded in turn), a plain string, or
     None for unknown."""
-    unresolved: list[str] = []
-    out = _expand(text, lookup, automatic or {}, unresolved, frozenset(), 0)
-    return out, tuple(dict.fromkeys(unresolved))
+    expansion = _Expansion(lookup, automatic or {}, [])
+    out = expansion.expand(text, frozenset(), 0)
+    return out, tuple(dict.fromkeys(expansion.unresolved))
 
 
-def _expand(
-    text: str,
-    lookup: Callable[[str], Variable | str | None],
-    automatic: Mapping[str, str],
-    unresolved: list[str],
-    active: frozenset[str],
-    depth: int,
-) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        dollar = text.find("$", i)
-        if dollar < 0 or dollar == len(text) - 1:
-            out.append(text[i:])
-            break
-        out.append(text[i:dollar])
-        nxt = text[dollar + 1]
-        if nxt == "$":
-            out.append("$")
-            i = dollar + 2
-            continue
-        if nxt in "({":
-            end = _closing(text, dollar + 1)
-            if end < 0:  # unterminated: keep the rest as written
-                unresolved.append(text[dollar:])
-                out.append(text[dollar:])
+@dataclass(frozen=True)
+class _Expansion:
+    """One expansion of a text: how names are looked up, and the references kept as written
+    (collected in ``unresolved``, the one mutable part, shared by the nested expansions)."""
+
+    lookup: Callable[[str], Variable | str | None]
+    automatic: Mapping[str, str]
+    unresolved: list[str]
+
+    def expand(self, text: str, active: frozenset[str], depth: int) -> str:
+        out: list[str] = []
+        i = 0
+        while i < len(text):
+            dollar = text.find("$", i)
+            if dollar < 0 or dollar == len(text) - 1:
+                out.append(text[i:])
                 break
-            written, inner = text[dollar : end + 1], text[dollar + 2 : end]
-            i = end + 1
-        else:
-            written, inner = text[dollar : dollar + 2], nxt
-            i = dollar + 2
-        out.append(_reference(written, inner, lookup, automatic, unresolved, active, depth))
-    return "".join(out)
+            out.append(text[i:dollar])
+            nxt = text[dollar + 1]
+            if nxt == "$":
+                out.append("$")
+                i = dollar + 2
+                continue
+            if nxt in "({":
+                end = _closing(text, dollar + 1)
+                if end < 0:  # unterminated: keep the rest as written
+                    self.unresolved.append(text[dollar:])
+                    out.append(text[dollar:])
+                    break
+                written, inner = text[dollar : end + 1], text[dollar + 2 : end]
+                i = end + 1
+            else:
+                written, inner = text[dollar : dollar + 2], nxt
+                i = dollar + 2
+            out.append(self.reference(written, inner, active, depth))
+        return "".join(out)
 
+    def reference(self, written: str, inner: str, active: frozenset[str], depth: int) -> str:
+        """The value of one ``$(...)``/``${...}``/``$X`` reference, or ``written`` kept as it is."""
+        head = re.split(r"[\s,]", inner, maxsplit=1)[0]
+        if (head in _FUNCTIONS and len(inner) > len(head)) or (":" in inner and "=" in inner):
+            return self.keep(written)  # a function or a substitution reference: run-time value
+        name = self.expand(inner, active, depth + 1) if "$" in inner else inner
+        if name in self.automatic:
+            return self.automatic[name]
+        if name[:1] in _AUTOMATIC and len(name) <= 2:  # ``$@`` outside a recipe, ``$(@D)``
+            return self.keep(written)
+        value = self.lookup(name)
+        if value is None or name in active or depth >= _MAX_EXPANSION_DEPTH:
+            return self.keep(written)
+        if isinstance(value, str):
+            return value
+        if value.flavor == "shell":
+            return self.keep(written)
+        if value.flavor == "simple":
+            return value.value
+        return self.expand(value.value, active | {name}, depth + 1)
 
-def _reference(
-    written: str,
-    inner: str,
-    lookup: Callable[[str], Variable | str | None],
-    automatic: Mapping[str, str],
-    unresolved: list[str],
-    active: frozenset[str],
-    depth: int,
-) -> str:
-    head = re.split(r"[\s,]", inner, maxsplit=1)[0]
-    if (head in _FUNCTIONS and len(inner) > len(head)) or (":" in inner and "=" in inner):
-        unresolved.append(written)  # a function or a substitution reference: run-time value
+    def keep(self, written: str) -> str:
+        self.unresolved.append(written)
         return written
-    name = _expand(inner, lookup, automatic, unresolved, active, depth + 1) if "$" in inner else inner
-    if name in automatic:
-        return automatic[name]
-    if name[:1] in _AUTOMATIC and len(name) <= 2:  # ``$@`` outside a recipe, ``$(@D)``
-        unresolved.append(written)
-        return written
-    value = lookup(name)
-    if value is None or name in active or depth >= _MAX_EXPANSION_DEPTH:
-        unresolved.append(written)
-        return written
-    if isinstance(value, str):
-        return value
-    if value.flavor == "shell":
-        unresolved.append(written)
-        return written
-    if value.flavor == "simple":
-        return value.value
-    return _expand(value.value, lookup, automatic, unresolved, active | {name}, depth + 1)
 
 
 def _closing(text: str, open_at: int) -> int:

@@ -27,6 +27,7 @@ from npm_auth_lint.reporters.common import (
     rule_indexes,
     severity_counts,
 )
+from npm_auth_lint.reporters.fix_data import LineStarts, json_fix
 
 SCHEMA = "npm-auth-lint/findings"
 VERSION = 1
@@ -138,9 +139,10 @@ def strategy_items(report: Report) -> Lazy | None:
 
 def _findings(report: Report) -> Iterator[dict[str, Any]]:
     rules = rule_indexes(report)
+    lines = LineStarts(report.root)
     for finding in report.findings:
         known = rules.get(finding.rule_id)
-        yield _finding(finding, known[1].help_uri() if known else None)
+        yield {**_finding(finding, known[1].help_uri() if known else None), "fix": json_fix(finding, lines)}
 
 
 def streamed_document(report: Report) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 What GitHub reads and why each property is here: /work/shared/reference/sarif-for-github.md. One
 run; every enabled rule in ``tool.driver.rules`` (so ``ruleIndex`` is stable); repository-relative
-URIs under ``%SRCROOT%``; ``primaryLocationLineHash`` computed as upload-sarif would.
+URIs under ``%SRCROOT%``; ``primaryLocationLineHash`` computed as upload-sarif would. A result's
+``fixes`` are its finding's safe fix only (:mod:`npm_auth_lint.reporters.fix_data` says why).
 
 The log is built as plain JSON data, with the properties of each object in the order of the
 sarif-om object model (the OASIS schema's own) and without properties at their schema default.
@@ -30,6 +31,7 @@ from npm_auth_lint.model import Finding
 from npm_auth_lint.model import Location as ModelLocation
 from npm_auth_lint.reporters import Report
 from npm_auth_lint.reporters.common import TOOL_NAME, clean, rule_indexes
+from npm_auth_lint.reporters.fix_data import LineStarts, sarif_fixes, with_fixes
 from npm_auth_lint.reporters.json import Lazy, Writable, materialize, strategy_items, write_json
 from npm_auth_lint.rule import DOCS_URL, Rule
 
@@ -135,6 +137,10 @@ def _result(
     return result
 
 
+def _artifact(path: str) -> JSON:
+    return {"uri": artifact_uri(path), "uriBaseId": SRCROOT}
+
+
 def root_uri(root: Path) -> str:
     """The repository root as a ``file://`` URI ending in ``/`` (SARIF base URIs must)."""
     uri = Path(root).absolute().as_uri()
@@ -144,8 +150,10 @@ def root_uri(root: Path) -> str:
 def _results(report: Report) -> Iterator[JSON]:
     rules = rule_indexes(report)
     hashes = _fingerprints(report)
+    lines = LineStarts(report.root)
     for finding in report.findings:
-        yield _result(finding, rules, hashes.get((finding.location.path, finding.location.line)))
+        result = _result(finding, rules, hashes.get((finding.location.path, finding.location.line)))
+        yield with_fixes(result, sarif_fixes(finding, lines, _artifact))
 
 
 def streamed_log(report: Report) -> JSON:

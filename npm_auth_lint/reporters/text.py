@@ -2,7 +2,7 @@
 
 ::
 
-    error[missing-id-token]: `npm publish` in job `publish` relies on trusted publishing ...
+    error[missing-id-token] [*]: job `publish` lacks the ID token trusted publishing needs
      --> .github/workflows/release.yml:5:5
       |
     5 |     permissions:
@@ -16,7 +16,9 @@
 The layout is rustc's and zizmor's (ruff's ``full`` output is the same family): a title line, the
 location, the source with the finding's span marked ``^`` and related places marked ``-`` and
 labelled (other files under ``:::``), then ``= note:`` and ``= help:``. Findings on the same line
-share one snippet. The summary and the strategy report follow, as in the ``concise`` format.
+share one snippet. ``[*]`` after the rule id marks a finding that ``--fix`` resolves. The summary
+(with ruff's count of what ``--fix`` and ``--unsafe-fixes`` would resolve) and the strategy report
+follow, as in the ``concise`` format.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from npm_auth_lint.model import Finding, Location, Severity
 from npm_auth_lint.reporters import Report
 from npm_auth_lint.reporters.common import all_secrets, clean, summary_line
 from npm_auth_lint.reporters.concise import _statistics_lines, printable
+from npm_auth_lint.reporters.fix_data import fix_counts, is_safe_fix
 from npm_auth_lint.reporters.snippets import Annotation, Row, SourceFiles, file_rows
 from npm_auth_lint.reporters.strategy_text import strategy_section
 from npm_auth_lint.reporters.wording import Source, Wording, word
@@ -113,18 +116,36 @@ def _annotations(group: Sequence[Finding], wordings: Sequence[Wording]) -> dict[
 
 
 def _titles(group: Sequence[Finding], wordings: Sequence[Wording], paint: _Painter) -> list[str]:
-    """``level[rule]: title`` per finding; findings of one level with the same title share it."""
-    heads: list[tuple[Severity, str, list[str]]] = []
+    """``level[rule]: title`` per finding; findings of one level with the same title share it.
+
+    ``[*]`` after the rule marks a finding ``--fix`` resolves (ruff's fixable marker).
+    """
+    heads: list[tuple[Severity, str, bool, list[str]]] = []
     for finding, wording in zip(group, wordings):
-        if heads and heads[-1][:2] == (finding.severity, wording.title):
-            heads[-1][2].append(finding.rule_id)
+        fixable = is_safe_fix(finding)
+        if heads and heads[-1][:3] == (finding.severity, wording.title, fixable):
+            heads[-1][3].append(finding.rule_id)
         else:
-            heads.append((finding.severity, wording.title, [finding.rule_id]))
+            heads.append((finding.severity, wording.title, fixable, [finding.rule_id]))
     return [
         paint(f"{severity.value}[{printable(', '.join(rule_ids))}]", severity.value)
+        + (" " + paint("[*]", "bold") if fixable else "")
         + paint(f": {printable(title)}", "bold")
-        for severity, title, rule_ids in heads
+        for severity, title, fixable, rule_ids in heads
     ]
+
+
+def fix_summary(findings: Iterable[Finding]) -> str:
+    """ruff's fix summary: ``[*] 3 fixable with `--fix` (2 more with `--unsafe-fixes`).``;
+    '' when no finding offers a fix."""
+    counts = fix_counts(findings)
+    if counts.safe and counts.unsafe:
+        return f"[*] {counts.safe} fixable with `--fix` ({counts.unsafe} more with `--unsafe-fixes`)."
+    if counts.safe:
+        return f"[*] {counts.safe} fixable with `--fix`."
+    if counts.unsafe:
+        return f"{counts.unsafe} fixable with `--fix --unsafe-fixes`."
+    return ""
 
 
 def _where(location: Location, secrets: Sequence[str]) -> str:
@@ -211,6 +232,9 @@ def write(report: Report, out: Writable, color: bool = False, quiet: bool = Fals
     if quiet:
         return
     out.write(_Painter(color)(summary_line(report), "bold") + "\n")
+    fixable = fix_summary(report.findings) if not statistics else ""
+    if fixable:
+        out.write(fixable + "\n")
     section = strategy_section(report.strategy, all_secrets(report))
     if section.strip():
         # Redacted with every finding's secrets: the strategy report belongs to no single finding.

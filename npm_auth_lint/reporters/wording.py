@@ -84,6 +84,15 @@ def without_repeats(text: str, seen: set[str]) -> str:
     return (joined + kept[-1].text.strip()) if kept else ""
 
 
+def without_quoted(note: str, said: str) -> str:
+    """``note`` without a parenthesised verbatim copy of ``said`` ("... from its token (use Node
+    >= 24.5.0 ...)" when the help says exactly that): inside brackets it is no clause of its own,
+    so :func:`without_repeats` keeps it."""
+    if not said or f"({said})" not in note:
+        return note
+    return note.replace(f" ({said})", "").replace(f"({said})", "").strip()
+
+
 def fallback_title(message: str) -> str:
     """The title shown for a finding whose rule gives none: the message if short, else its first
     clause."""
@@ -124,7 +133,7 @@ def word(findings: list[Source]) -> list[Wording]:
     for title in titles:
         seen.update(keys(title))
     helps = [without_repeats(source.help, seen) for source in findings]
-    notes = [without_repeats(source.message, seen) for source in findings]
+    notes = [without_quoted(without_repeats(source.message, seen), source.help) for source in findings]
     labels = [
         tuple(one_line(without_repeats(label, seen)) for label in source.labels) for source in findings
     ]

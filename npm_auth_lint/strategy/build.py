@@ -41,7 +41,7 @@ class _Group:
 
 def _groups(analysis: Analysis) -> list[_Group]:
     by_key: dict[tuple[str, str], list[PublishFact]] = {}
-    for publish in sorted(analysis.publishes, key=lambda p: p.location):
+    for publish in sorted((*analysis.publishes, *analysis.remote_publishes), key=lambda p: p.location):
         by_key.setdefault((publish.pipeline.entry_file, publish.job.id), []).append(publish)
     groups = []
     for key, publishes in by_key.items():

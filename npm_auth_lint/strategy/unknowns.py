@@ -71,6 +71,9 @@ def _resolve(publish: PublishFact, kind: UnknownKind) -> str:
         package = support.package if support is not None else publish.display
         minimum = f" {support.minimum} or newer" if support is not None and support.minimum else ""
         return f"Pin {package}{minimum} in package.json so the version that publishes is known"
+    if kind is UnknownKind.PACKAGE and publish.remote_workflow is not None:
+        return (f"Check which packages `{publish.remote_workflow}` publishes and that it publishes them with trusted publishing "
+                f"(npm binds the trusted publisher to this calling workflow, {publish.pipeline.entry_file})")
     if kind is UnknownKind.PACKAGE:
         return f"Name the package folder of `{publish.display}` literally (a path argument or the step's working directory)"
     if kind is UnknownKind.AUDIENCE:
