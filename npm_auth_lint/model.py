@@ -6,49 +6,27 @@ column). Rules never see YAML or JSON: a parser turns each file into these froze
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+# The enumerations are defined apart (see npm_auth_lint.kinds) and are part of the model.
+from npm_auth_lint.kinds import (
+    Applicability,
+    Confidence,
+    EnvScope,
+    Hosting,
+    NpmrcKind,
+    Provider,
+    ReleaseConfigSource,
+    Severity,
+    ValueSourceKind,
+)
+
 if TYPE_CHECKING:  # parsers import this module: the parsed script types are named for typing only
     from npm_auth_lint.parsers.repo_scripts import RepoScript
-
-
-class Severity(str, enum.Enum):
-    """Finding levels; the values are SARIF's result levels."""
-
-    NOTE = "note"
-    WARNING = "warning"
-    ERROR = "error"
-
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_RANK[self]
-
-
-_SEVERITY_RANK = {Severity.NOTE: 1, Severity.WARNING: 2, Severity.ERROR: 3}
-
-
-class Confidence(str, enum.Enum):
-    """How sure a rule is; goes to SARIF ``properties.precision``."""
-
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    VERY_HIGH = "very-high"
-
-
-class Provider(str, enum.Enum):
-    GITHUB = "github"
-    GITLAB = "gitlab"
-    CIRCLECI = "circleci"
-
-    @property
-    def title(self) -> str:  # type: ignore[override]  # str.title() is never called on a Provider
-        return {"github": "GitHub Actions", "gitlab": "GitLab CI/CD", "circleci": "CircleCI"}[self.value]
 
 
 @dataclass(frozen=True, order=True)
@@ -92,12 +70,6 @@ EMPTY_MAP: Mapping = frozen_map()
 
 # --------------------------------------------------------------------------------------------
 # npm configuration files and package.json
-
-
-class NpmrcKind(str, enum.Enum):
-    NPMRC = "npmrc"  # .npmrc, or an npmrc written by a CI script
-    YARNRC = "yarnrc"  # Yarn 1 .yarnrc (`key value` or `key=value`)
-    YARNRC_YML = "yarnrc-yml"  # Yarn Berry .yarnrc.yml
 
 
 @dataclass(frozen=True)
@@ -196,14 +168,6 @@ class NodeVersionFile:
     error: ParseError | None = None
 
 
-class ReleaseConfigSource(str, enum.Enum):
-    """Where a semantic-release configuration is written."""
-
-    PACKAGE_JSON = "package.json"  # the `release` key
-    RC_FILE = "rc-file"  # .releaserc (JSON or YAML), .releaserc.json/.yaml/.yml
-    JAVASCRIPT = "javascript"  # .releaserc.js/.cjs/.mjs, release.config.js/.cjs/.mjs: not read
-
-
 @dataclass(frozen=True)
 class ReleasePlugin:
     """One entry of a semantic-release ``plugins`` list: ``"name"`` or ``["name", {options}]``."""
@@ -254,18 +218,6 @@ class ParseError:
 # CI pipelines
 
 
-class ValueSourceKind(str, enum.Enum):
-    """Where a configured value comes from."""
-
-    SECRET = "secret"  # ${{ secrets.X }}
-    VARIABLE = "variable"  # $X / ${X} / ${{ vars.X }} / a CI variable or context defined outside
-    LITERAL = "literal"  # text committed in the file
-    JOB_TOKEN = "job-token"  # GITHUB_TOKEN, CI_JOB_TOKEN: short-lived
-    PLACEHOLDER = "placeholder"  # setup-node's XXXXX-XXXXX-XXXXX-XXXXX
-    EXPRESSION = "expression"  # any other expression (inputs, steps outputs, ...)
-    EMPTY = "empty"
-
-
 @dataclass(frozen=True)
 class ValueSource:
     kind: ValueSourceKind
@@ -274,13 +226,6 @@ class ValueSource:
     @property
     def is_long_lived_credential(self) -> bool:
         return self.kind in (ValueSourceKind.SECRET, ValueSourceKind.VARIABLE, ValueSourceKind.LITERAL)
-
-
-class EnvScope(str, enum.Enum):
-    GLOBAL = "global"  # GitHub workflow env, GitLab global variables
-    JOB = "job"  # job env / variables / environment (incl. executors)
-    STEP = "step"  # step env, run environment
-    RUNTIME = "runtime"  # exported at run time ($GITHUB_ENV, BASH_ENV), from the step that wrote it on
 
 
 @dataclass(frozen=True)
@@ -311,12 +256,8 @@ class Command:
     redirects: tuple[tuple[str, str], ...] = ()
     # Set when the command is part of a pipeline: the words of the commands feeding it.
     piped_from: tuple[tuple[str, ...], ...] = ()
-
-
-class Hosting(str, enum.Enum):
-    HOSTED = "hosted"  # GitHub-hosted, GitLab.com shared, CircleCI cloud
-    SELF_HOSTED = "self-hosted"
-    UNKNOWN = "unknown"  # e.g. an expression in runs-on
+    # The `for NAME in WORDS` loops the command is inside, outermost first: (NAME, WORDS).
+    loops: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -535,14 +476,6 @@ class Project:
 
 # --------------------------------------------------------------------------------------------
 # Findings
-
-
-class Applicability(str, enum.Enum):
-    """Whether ``--fix`` applies a fix by itself (ruff's words): a *safe* fix keeps what a release
-    does; an *unsafe* one changes it (removes a token, moves a job) and needs ``--unsafe-fixes``."""
-
-    SAFE = "safe"
-    UNSAFE = "unsafe"
 
 
 @dataclass(frozen=True, order=True)

@@ -22,12 +22,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from npm_auth_lint.model import Confidence, Finding, Fix, Location, Project, Related, Severity
+from npm_auth_lint.kinds import Confidence, Severity
 
 if TYPE_CHECKING:
-    # Only for the annotation: listing or documenting rules (and the reporters, which read rule
-    # metadata) must not load the analysis.
+    # Only for the annotations: listing or documenting rules (and the reporters, which read rule
+    # metadata) must not load the analysis, nor build the model's dataclasses.
     from npm_auth_lint.analysis import Analysis
+    from npm_auth_lint.model import Finding, Fix, Location, Project, Related
 
 DOCS_URL = "https://github.com/npm-auth-lint/npm-auth-lint/blob/main/README.md"
 
@@ -93,6 +94,8 @@ class Rule:
         the text output shows them instead of splitting ``message`` for display. ``fix`` is the
         edit that resolves the finding (see :mod:`npm_auth_lint.fixes`), None when there is none.
         """
+        from npm_auth_lint.model import Finding  # loaded by then: the rule was given a project
+
         return Finding(
             location=location,
             rule_id=self.id,

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from npm_auth_lint.model import Command, Location
 
@@ -132,9 +132,9 @@ class _Redirect:
 class _Builder:
     """A simple command while it is being read."""
 
-    __slots__ = ("assignments", "end", "in_prefix", "level", "piped_from", "redirects", "start", "words")
+    __slots__ = ("assignments", "end", "in_prefix", "level", "loops", "piped_from", "redirects", "start", "words")
 
-    def __init__(self, start: int, level: int) -> None:
+    def __init__(self, start: int, level: int, loops: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> None:
         self.start = start
         self.end = start
         self.words: list[str] = []
@@ -143,6 +143,7 @@ class _Builder:
         self.piped_from: list[tuple[str, ...]] = []
         self.level = level
         self.in_prefix = True
+        self.loops = loops
 
 
 def _to_commands(
@@ -162,6 +163,7 @@ def _to_commands(
                 assignments=tuple(b.assignments),
                 redirects=tuple((r.op, r.target) for r in b.redirects),
                 piped_from=tuple(b.piped_from),
+                loops=b.loops,
             )
         )
     return tuple(result)
@@ -215,6 +217,10 @@ class _Frame:
     elem_start: int
     feeders: list[tuple[str, ...]]
     expect_pattern: bool = False  # case: the next word is a pattern
+    # `for NAME in WORDS; do`: the loop variable and its words (a `cd $NAME` in the body moves
+    # as deep as the words name, so the folder after `cd ..` is known again).
+    loop_name: str = ""
+    loop_words: list[str] = field(default_factory=list)
 
 
 class _PosixParser:
@@ -821,8 +827,13 @@ class _ListReader:
     def _for_header_word(self, value: str, quoted: bool) -> None:
         """``for NAME [in WORDS]; do``: ``do`` ends the header after a separator or right after NAME."""
         self.header_words += 1
+        frame = self.frames[-1]
         if value == "do" and not quoted and (self.after_separator or self.header_words == 2):
             self.skip = None
+        elif self.header_words == 1:
+            frame.loop_name = value
+        elif self.header_words > 2 or value != "in":
+            frame.loop_words.append(value)
         self.after_separator = False
 
     def _case_header_word(self, value: str, quoted: bool) -> None:
@@ -866,7 +877,8 @@ class _ListReader:
     def _command_word(self, start: int, stop: int, value: str) -> None:
         """A word of a simple command: an assignment while in its prefix, else an argument."""
         if self.cur is None:
-            self.cur = _Builder(start, self.level)
+            loops = tuple((f.loop_name, tuple(f.loop_words)) for f in self.frames if f.loop_name)
+            self.cur = _Builder(start, self.level, loops)
         cur = self.cur
         raw = self.parser.src[start:stop]
         if cur.in_prefix and (match := _ASSIGNMENT.match(raw)):

@@ -51,15 +51,15 @@ reference it:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from npm_auth_lint.rules._wording import title
 
-from npm_auth_lint.analysis.facts import CredentialChannel
-from npm_auth_lint.analysis.registry_urls import is_local_registry
-from npm_auth_lint.credential_sources import is_credential_name, is_literal_credential, looks_like_token
-from npm_auth_lint.model import Finding, Location, NpmrcEntry, NpmrcKind, Severity, ValueSourceKind
-from npm_auth_lint.redact import NPM_TOKEN
+from npm_auth_lint.kinds import NpmrcKind, Severity, ValueSourceKind
 from npm_auth_lint.rule import Context, Repeats, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.model import Finding, NpmrcEntry
 
 NPMRC_SECRET_KEYS = frozenset({"_authToken", "_auth", "_password"})
 YARNRC_YML_SECRET_KEYS = frozenset({"npmAuthToken", "npmAuthIdent"})
@@ -82,6 +82,8 @@ def _npmrc_message(entry: NpmrcEntry, kind: NpmrcKind) -> tuple[str, str, str]:
 
 def _for_local_registry(entry: NpmrcEntry, registry: str | None) -> bool:
     """A credential scoped to a local test registry, or unscoped in a file whose registry is one."""
+    from npm_auth_lint.analysis.registry_urls import is_local_registry
+
     if entry.scope and entry.scope.startswith("//"):
         return is_local_registry(entry.scope)
     return registry is not None and is_local_registry(registry)
@@ -105,6 +107,8 @@ class HardcodedNpmToken(Rule):
         yield from self._plain_text(ctx)
 
     def _npmrc_entries(self, ctx: Context) -> Iterator[Finding]:
+        from npm_auth_lint.credential_sources import is_literal_credential
+
         for npmrc in ctx.project.npmrcs:
             secret_keys = YARNRC_YML_SECRET_KEYS if npmrc.kind is NpmrcKind.YARNRC_YML else NPMRC_SECRET_KEYS
             registry = next((e.value for e in npmrc.entries if e.key in ("registry", "npmRegistryServer") and not e.scope), None)
@@ -116,6 +120,8 @@ class HardcodedNpmToken(Rule):
                     yield self.finding(entry.value_location, message, secrets=(entry.value,), title=short, help=advice)
 
     def _ci_env_values(self, ctx: Context) -> Iterator[Finding]:
+        from npm_auth_lint.credential_sources import is_credential_name, is_literal_credential, looks_like_token
+
         # A job that publishes only to a local test registry (Verdaccio) holds test data.
         local_only = {id(j.job) for j in ctx.facts.jobs if j.local_publishes and not j.publishes}
         for _pipeline, job in ctx.project.jobs():
@@ -136,6 +142,9 @@ class HardcodedNpmToken(Rule):
 
     def _publish_credentials(self, ctx: Context) -> Iterator[Finding]:
         """A literal token given to a publish as an action input or on its command line."""
+        from npm_auth_lint.analysis.facts import CredentialChannel
+        from npm_auth_lint.credential_sources import is_literal_credential
+
         for publish in ctx.facts.publishes:
             credential = publish.credential
             if credential is None or credential.source.kind is not ValueSourceKind.LITERAL:
@@ -175,6 +184,9 @@ class HardcodedNpmToken(Rule):
 
     def _plain_text(self, ctx: Context) -> Iterator[Finding]:
         """An npm token anywhere in a file the tool read (a rule that scans text by nature)."""
+        from npm_auth_lint.model import Location
+        from npm_auth_lint.redact import NPM_TOKEN
+
         for path, text in sorted(ctx.project.files.items()):
             if "npm_" not in text:
                 continue  # the common case: skip the regex over every line

@@ -34,11 +34,15 @@ Use trusted publishing (no login at all), or a granular access token referenced 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from npm_auth_lint.rules._wording import title
 
-from npm_auth_lint.model import Finding, Severity
+from npm_auth_lint.kinds import Severity
 from npm_auth_lint.rule import Context, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.model import Finding
 
 _ADVICE = "use trusted publishing, or a granular access token referenced from .npmrc (`//registry.npmjs.org/:_authToken=${NODE_AUTH_TOKEN}`)"
 

@@ -53,13 +53,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from npm_auth_lint.rules._wording import title
 
-from npm_auth_lint.analysis.registry_urls import is_local_registry
-from npm_auth_lint.fixes import offers
-from npm_auth_lint.model import Finding, Fix, NpmrcEntry, NpmrcFile, NpmrcKind, Severity
+from npm_auth_lint.kinds import NpmrcKind, Severity
 from npm_auth_lint.rule import Context, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.model import Finding, Fix, NpmrcEntry, NpmrcFile
 
 # Keys that must be nerf-darted (`//host/:key`) per npm's config docs.
 SCOPED_ONLY = frozenset({"_authToken", "_auth", "_password", "username", "certfile", "keyfile", "email"})
@@ -72,6 +74,8 @@ def _is_registry_scope(scope: str | None) -> bool:
 def _local_test_npmrc(npmrc: NpmrcFile) -> bool:
     """An npmrc whose `registry=` is a local test registry (Verdaccio on localhost): its
     credentials are test data (spec: "Publish credential")."""
+    from npm_auth_lint.analysis.registry_urls import is_local_registry
+
     registry = next((e.value for e in npmrc.entries if e.key == "registry" and not e.scope), None)
     return registry is not None and is_local_registry(registry)
 
@@ -151,6 +155,8 @@ def _deletable(npmrc: NpmrcFile, entry: NpmrcEntry) -> bool:
 
 
 def _fix(ctx: Context, npmrc: NpmrcFile, entry: NpmrcEntry) -> Fix | None:
+    from npm_auth_lint.fixes import offers
+
     if npmrc.written_by is None:
         return offers.always_auth(ctx.project.files, entry.location, entry.raw_key)
     return offers.always_auth_write(ctx.project.files, npmrc.written_by) if entry.key == "always-auth" else None
@@ -164,6 +170,9 @@ class LegacyNpmrcAuth(Rule):
     security_severity = 5.3
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        from npm_auth_lint.fixes import offers
+        from npm_auth_lint.model import NpmrcFile
+
         jobs = ctx.facts.jobs
         written = [
             NpmrcFile(path=write.location.path, kind=write.kind, entries=write.entries, written_by=write.location)

@@ -69,12 +69,14 @@ npm publish
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from npm_auth_lint.analysis.advice import id_token_fix
-from npm_auth_lint.analysis.facts import PublishFact, TargetOrigin
-from npm_auth_lint.fixes import offers
-from npm_auth_lint.model import Finding, Provider, Related, Severity
+from npm_auth_lint.kinds import Provider, Severity
 from npm_auth_lint.rule import Context, Repeats, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.analysis.facts import PublishFact
+    from npm_auth_lint.model import Finding
 
 
 class MissingIdToken(Rule):
@@ -87,6 +89,11 @@ class MissingIdToken(Rule):
     repeats = Repeats.SAME_SUBJECT
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        from npm_auth_lint.analysis.advice import id_token_fix
+        from npm_auth_lint.analysis.facts import TargetOrigin
+        from npm_auth_lint.fixes import offers
+        from npm_auth_lint.model import Related
+
         publishes = ctx.facts.publishes
         # Grouped once: looking them up per reported job would be quadratic in jobs.
         needing_token: dict[int, list[PublishFact]] = {}

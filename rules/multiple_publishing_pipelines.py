@@ -37,10 +37,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.model import Finding, Location, Related, Severity
+from npm_auth_lint.kinds import Severity
 from npm_auth_lint.rule import Context, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.analysis.facts import PublishFact
+    from npm_auth_lint.model import Finding, Location
 
 
 def _pipeline_key(publish: PublishFact) -> tuple[str, str]:
@@ -60,6 +64,8 @@ class MultiplePublishingPipelines(Rule):
     security_severity = 3.0
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        from npm_auth_lint.model import Related
+
         by_package: dict[str, list[PublishFact]] = defaultdict(list)
         for publish in ctx.facts.publishes:
             if not publish.is_npmjs:

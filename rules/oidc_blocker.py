@@ -70,15 +70,17 @@ jobs:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from npm_auth_lint.rules._wording import title
 
-from npm_auth_lint import commands as cmds
-from npm_auth_lint.analysis import Blocker
-from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.fixes import edits, offers
-from npm_auth_lint.model import Finding, Hosting, Location, Provider, Related, Severity, Text
+from npm_auth_lint.kinds import Hosting, Provider, Severity
 from npm_auth_lint.rule import Context, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.analysis import Blocker
+    from npm_auth_lint.analysis.facts import PublishFact
+    from npm_auth_lint.model import Finding, Location, Text
 
 
 class OidcBlocker(Rule):
@@ -89,6 +91,9 @@ class OidcBlocker(Rule):
     security_severity = 4.0
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        from npm_auth_lint.fixes import offers
+        from npm_auth_lint.model import Related
+
         analysis = ctx.facts
         yield from self._renamed_inputs(ctx)
         for publish in analysis.publishes:
@@ -108,6 +113,9 @@ class OidcBlocker(Rule):
     def _renamed_inputs(self, ctx: Context) -> Iterator[Finding]:
         """changesets/action v2 given a v1 input name: the action fails before it publishes,
         whatever the authentication (one finding per old name, with the rename as its fix)."""
+        from npm_auth_lint.fixes import edits, offers
+        from npm_auth_lint.model import Related
+
         seen: set[Location] = set()
         for publish in ctx.facts.publishes:
             step = publish.step
@@ -144,6 +152,8 @@ def _self_hosted_github(publish: PublishFact, blocker: Blocker) -> bool:
 def _old_inputs(uses: str, version: str, inputs: Mapping[str, Text]) -> Iterator[tuple[str, str, int]]:
     """The (old name, new name, major) of every input a changesets/action major renamed that
     ``inputs`` still gives under its old name (the root action only: sub-actions are new)."""
+    from npm_auth_lint import commands as cmds
+
     ref = cmds.classify_action(uses)
     known = ref.known
     if known is None or ref.path or known.renamed_in_major is None:

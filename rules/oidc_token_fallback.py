@@ -47,11 +47,14 @@ through with OIDC (check `npm view <pkg> dist.attestations` or the publish log):
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.fixes import offers
-from npm_auth_lint.model import Finding, Related, Severity
+from npm_auth_lint.kinds import Severity
 from npm_auth_lint.rule import Context, Repeats, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.analysis.facts import PublishFact
+    from npm_auth_lint.model import Finding
 
 
 class OidcTokenFallback(Rule):
@@ -64,6 +67,9 @@ class OidcTokenFallback(Rule):
     repeats = Repeats.SAME_LINE
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        from npm_auth_lint.fixes import offers
+        from npm_auth_lint.model import Related
+
         analysis = ctx.facts
         for publish in analysis.publishes:
             if not publish.is_npmjs or not analysis.attempts_oidc(publish):

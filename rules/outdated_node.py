@@ -39,13 +39,13 @@ an npm that never attempts the OIDC exchange. Node 18 and 20 are end-of-life.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from npm_auth_lint.analysis import not_viable_reason
-from npm_auth_lint.analysis.advice import node_pin_example
-from npm_auth_lint.fixes import offers
-from npm_auth_lint.knowledge.publishing import semantic_release_oidc_floor
-from npm_auth_lint.model import Finding, Related, Severity
+from npm_auth_lint.kinds import Severity
 from npm_auth_lint.rule import Context, Repeats, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.model import Finding
 
 
 class OutdatedNode(Rule):
@@ -58,6 +58,12 @@ class OutdatedNode(Rule):
     repeats = Repeats.SAME_LOCATION
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        from npm_auth_lint.analysis import not_viable_reason
+        from npm_auth_lint.analysis.advice import node_pin_example
+        from npm_auth_lint.fixes import offers
+        from npm_auth_lint.knowledge.publishing import semantic_release_oidc_floor
+        from npm_auth_lint.model import Related
+
         analysis = ctx.facts
         toolchains = analysis.toolchains
         if not toolchains:

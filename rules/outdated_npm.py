@@ -44,13 +44,13 @@ or use Node 24.5.0 or newer (24.14.1 or newer on CircleCI), whose bundled npm is
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from npm_auth_lint.analysis import not_viable_reason
-from npm_auth_lint.analysis.job_toolchain import npm_state
-from npm_auth_lint.fixes import offers
-from npm_auth_lint.knowledge.publishing import PublisherKind
-from npm_auth_lint.model import Finding, Related, Severity
+from npm_auth_lint.kinds import Severity
 from npm_auth_lint.rule import Context, Repeats, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.model import Finding
 
 
 class OutdatedNpm(Rule):
@@ -63,6 +63,12 @@ class OutdatedNpm(Rule):
     repeats = Repeats.SAME_SUBJECT
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        from npm_auth_lint.analysis import not_viable_reason
+        from npm_auth_lint.analysis.job_toolchain import npm_state
+        from npm_auth_lint.fixes import offers
+        from npm_auth_lint.knowledge.publishing import PublisherKind
+        from npm_auth_lint.model import Related
+
         analysis = ctx.facts
         toolchains = analysis.toolchains
         if not toolchains:

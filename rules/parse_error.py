@@ -36,12 +36,15 @@ workflow with a duplicate key, and npm fails on an invalid `package.json`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from npm_auth_lint.rules._wording import title
 
-from npm_auth_lint.model import Finding, Location, Severity
+from npm_auth_lint.kinds import Severity
 from npm_auth_lint.rule import Context, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.model import Finding, Location
 
 
 class ParseErrorRule(Rule):

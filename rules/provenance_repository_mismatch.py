@@ -46,12 +46,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from npm_auth_lint.rules._wording import title
 
-from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.model import Finding, GitRemote, Location, PackageJson, Provider, Related, Severity
+from npm_auth_lint.kinds import Provider, Severity
 from npm_auth_lint.rule import Context, Repeats, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.analysis.facts import PublishFact
+    from npm_auth_lint.model import Finding, GitRemote, Location, PackageJson
 
 _SHORTHAND = re.compile(r"^(?:(github|gitlab|bitbucket):)?([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)$")
 _URL = re.compile(r"^(?:git\+)?(?:[a-z+]+://)?(?:[^@/]+@)?(?P<host>[^/:]+)(?::\d+)?[/:](?P<path>.+?)(?:\.git)?/?$")
@@ -102,6 +106,8 @@ class ProvenanceRepositoryMismatch(Rule):
     repeats = Repeats.SAME_SUBJECT
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        from npm_auth_lint.model import Related
+
         expected = _remote_slug(ctx.project.remote) if ctx.project.remote else None
         problems: dict[str, str | None] = {}  # per package.json: judged once, however many publishes
         for publish in ctx.facts.publishes:
@@ -134,6 +140,8 @@ class ProvenanceRepositoryMismatch(Rule):
 
     @staticmethod
     def _where(package: PackageJson) -> Location:
+        from npm_auth_lint.model import Location
+
         if package.repository is not None:
             return package.repository.location
         if package.name is not None:

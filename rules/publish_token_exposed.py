@@ -45,9 +45,13 @@ Scope the credential to the publish step (or use trusted publishing and no token
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from npm_auth_lint.model import EnvScope, Finding, Related, Severity
+from npm_auth_lint.kinds import EnvScope, Severity
 from npm_auth_lint.rule import Context, Repeats, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.model import Finding
 
 _SCOPE_WORDS = {EnvScope.GLOBAL: "workflow/global", EnvScope.JOB: "job"}
 
@@ -62,6 +66,8 @@ class PublishTokenExposed(Rule):
     repeats = Repeats.SAME_LINE
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        from npm_auth_lint.model import Related
+
         for job in ctx.facts.jobs:
             if not job.publishes:
                 continue

@@ -39,10 +39,14 @@ publishing (or a separate write token) for the publish.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.model import Finding, Related, Severity
+from npm_auth_lint.kinds import Severity
 from npm_auth_lint.rule import Context, Repeats, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.analysis.facts import PublishFact
+    from npm_auth_lint.model import Finding
 
 
 class SharedPublishInstallToken(Rule):
@@ -55,6 +59,8 @@ class SharedPublishInstallToken(Rule):
     repeats = Repeats.SAME_LINE
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        from npm_auth_lint.model import Related
+
         analysis = ctx.facts
         publish_by_identity: dict[tuple[str, str], PublishFact] = {}
         for publish in sorted(analysis.publishes, key=lambda p: p.location):

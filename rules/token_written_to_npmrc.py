@@ -41,9 +41,13 @@ Yarn Berry reads no npmrc: give the publish step `YARN_NPM_AUTH_TOKEN` in its `e
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from npm_auth_lint.model import Finding, NpmrcKind, Provider, Severity
+from npm_auth_lint.kinds import NpmrcKind, Provider, Severity
 from npm_auth_lint.rule import Context, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.model import Finding
 
 
 class TokenWrittenToNpmrc(Rule):

@@ -38,11 +38,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from npm_auth_lint.rules._wording import title
 
-from npm_auth_lint.model import Finding, Location, Severity
+from npm_auth_lint.kinds import Severity
 from npm_auth_lint.rule import Context, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.model import Finding, Location
 
 
 def _everyday_run_time_command(hops: Mapping[tuple[str, int], object], location: Location, what: str) -> bool:

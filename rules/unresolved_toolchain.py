@@ -38,17 +38,16 @@ Pin the toolchain in the job:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from npm_auth_lint.rules._wording import title
 
-from npm_auth_lint import commands as cmds
-from npm_auth_lint.analysis import pin_can_reach
-from npm_auth_lint.analysis.advice import node_pin_example
-from npm_auth_lint.analysis.facts import PublishFact
-from npm_auth_lint.analysis.job_toolchain import npm_state
-from npm_auth_lint.knowledge.publishing import PublisherKind
-from npm_auth_lint.model import Finding, Provider, Severity
+from npm_auth_lint.kinds import Provider, Severity
 from npm_auth_lint.rule import Context, Repeats, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.analysis.facts import PublishFact
+    from npm_auth_lint.model import Finding
 
 
 class UnresolvedToolchain(Rule):
@@ -61,6 +60,11 @@ class UnresolvedToolchain(Rule):
     repeats = Repeats.SAME_SUBJECT
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        from npm_auth_lint import commands as cmds
+        from npm_auth_lint.analysis.advice import node_pin_example
+        from npm_auth_lint.analysis.job_toolchain import npm_state
+        from npm_auth_lint.knowledge.publishing import PublisherKind
+
         for facts, chain in ctx.facts.toolchains:
             publish = chain.publish
             reason = chain.unresolved
@@ -110,6 +114,9 @@ class UnresolvedToolchain(Rule):
 def _version_decides(publish: PublishFact) -> bool:
     """Whether the publisher's pinned version (a dependency, `packageManager`, Volta) tells if it
     does trusted publishing, so there is nothing left to check by hand."""
+    from npm_auth_lint import commands as cmds
+    from npm_auth_lint.analysis import pin_can_reach
+
     support = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.publisher)
     pin = publish.tool_pin
     if support is None or pin is None or support.minimum is None:

@@ -70,13 +70,15 @@ Then add the trusted publisher on npmjs.com (package settings → Trusted publis
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from npm_auth_lint.rules._wording import title
 
-from npm_auth_lint.analysis.advice import switch_to_oidc
-from npm_auth_lint.fixes import offers
-from npm_auth_lint.model import Finding, Related, Severity
+from npm_auth_lint.kinds import Severity
 from npm_auth_lint.rule import Context, Rule
+
+if TYPE_CHECKING:
+    from npm_auth_lint.model import Finding
 
 
 class UseTrustedPublishing(Rule):
@@ -87,6 +89,10 @@ class UseTrustedPublishing(Rule):
     security_severity = 6.0
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        from npm_auth_lint.analysis.advice import switch_to_oidc
+        from npm_auth_lint.fixes import offers
+        from npm_auth_lint.model import Related
+
         analysis = ctx.facts
         for publish in analysis.publishes:
             credential = publish.credential

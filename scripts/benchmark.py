@@ -391,6 +391,9 @@ def stages_in_child(root: Path) -> dict[str, float]:
 
 
 def _stages_main(root: Path) -> int:
+    import gc
+
+    gc.set_threshold(100_000, 50, 100)  # as the CLI's main() does
     with tempfile.TemporaryDirectory() as tmp:  # warm up: imports are start-up, not a stage
         generate(Path(tmp), 3)
         stages(Path(tmp))
@@ -402,6 +405,10 @@ def _cell(sample: object) -> str:
     if not isinstance(sample, Sample):
         return "n/a"
     return f"{sample.wall * 1000:.0f} ms" if sample.wall < 1 else f"{sample.wall:.2f} s"
+
+
+def _cpu(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 def _ratio(row: dict[str, object], key: str) -> str:
@@ -416,8 +423,8 @@ def print_markdown(rows: list[dict[str, object]]) -> None:
     print("|---|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         a, b = row.get("npm-auth-lint"), row.get("zizmor")
-        ours_cell = f"{_cell(a)} ({a.cpu:.2f} s)" if isinstance(a, Sample) else "n/a"
-        peer_cell = f"{_cell(b)} ({b.cpu:.2f} s)" if isinstance(b, Sample) else "—"
+        ours_cell = f"{_cell(a)} ({_cpu(a.cpu)})" if isinstance(a, Sample) else "n/a"
+        peer_cell = f"{_cell(b)} ({_cpu(b.cpu)})" if isinstance(b, Sample) else "—"
         rss = f"{a.rss_mb:.0f} MB" if isinstance(a, Sample) else "n/a"
         if isinstance(b, Sample):
             rss += f" / {b.rss_mb:.0f} MB"

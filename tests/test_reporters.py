@@ -416,7 +416,11 @@ def test_strategy_text_of_many_packages_lists_commands() -> None:
     text = strategy_text_reporter.strategy_text([strategy])
     assert "publishes (no package.json found)\n" in text
     assert "    blocker: a self-hosted runner\n" in text
-    assert "    trusted publisher for each of the 2 packages (gitlab):\n      Namespace: <namespace>\n      or, with npm >= 11.15.0:\n" in text
+    assert (
+        "    trusted publisher for each of the 2 packages (gitlab):\n"
+        "      one configuration per package on npmjs.com, for each of: a, b\n"
+        "      Namespace: <namespace>\n      or, with npm >= 11.15.0:\n"
+    ) in text
     assert text.endswith("        npm trust gitlab a\n        npm trust gitlab b\n")
     assert strategy_text_reporter.strategy_text([]) == ""
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from npm_auth_lint import commands as cmds
+from npm_auth_lint.analysis import release_it
 from npm_auth_lint.analysis import scripts as repo_scripts
 from npm_auth_lint.analysis.credentials import (
     AuthLine,
@@ -154,6 +155,11 @@ class _Shell:
     variables: dict[str, str] = field(default_factory=dict)  # `X=value` set in this shell, as written
     # Why the current folder cannot be known (`cd $DIR`, `working-directory: ${{ vars.X }}`).
     directory_unknown: str | None = None
+    # While it is unknown: how many folders below ``directory`` it is, when the loop words of
+    # `for d in npm/*; do cd $d` tell (2); a `cd ../..` then comes back to ``directory``.
+    unknown_depth: int | None = None
+    # `pushd`: the folders `popd` comes back to (folder, why unknown, depth).
+    pushed: list[tuple[str, str | None, int | None]] = field(default_factory=list)
     id_token_unknown: Unknown | None = None  # the exported ID token's audience is computed
 
 
@@ -556,9 +562,15 @@ class _JobWalker:
         for written, nested in zip(commands, in_substitution(commands)):
             if self._chain:  # a line of a repository script: findings there show the way to it
                 self.out.hops.setdefault((written.location.path, written.location.line), self._chain)
-            if written.words[:1] == ("cd",) and len(written.words) >= 2:
+            if written.words[:1] in (("cd",), ("pushd",)) and len(written.words) >= 2:
                 if not nested:  # `$(cd x; pwd)` moves only the substitution's subshell
-                    _cd(shell, written.words[1])
+                    if written.words[0] == "pushd":
+                        shell.pushed.append((shell.directory, shell.directory_unknown, shell.unknown_depth))
+                    _cd(shell, written.words[1], written.loops, written.words[0])
+                continue
+            if written.words[:1] == ("popd",):
+                if shell.pushed and not nested:
+                    shell.directory, shell.directory_unknown, shell.unknown_depth = shell.pushed.pop()
                 continue
             if not written.words:
                 for name, value in written.assignments:  # in order: `A=x B=$A` sees the new A
@@ -663,6 +675,9 @@ class _JobWalker:
         """One shell of a followed file: the caller's own (``source``) or a child that starts
         with the caller's environment and folder and dies with its exports."""
         shell = caller if inner.shared else _Shell(caller.index, caller.step, inner.directory, dict(env), id_token_here=caller.id_token_here)
+        if shell is not caller and inner.directory == caller.directory:
+            # A child started where the caller is: in a folder it cannot know (`pushd "$path"`) too.
+            shell.directory_unknown, shell.unknown_depth = caller.directory_unknown, caller.unknown_depth
         first = inner.commands[0].location if inner.commands else None
         for name, value in inner.env:
             shell.env[name] = runtime_var(name, value, first or caller.step.location, self.provider, shell.env)
@@ -833,6 +848,8 @@ class _JobWalker:
     ) -> None:
         if result.tool is cmds.Tool.SEMANTIC_RELEASE and not publishes_to_npm(self.project, directory):
             return  # its configuration releases without @semantic-release/npm publishing
+        if result.tool is cmds.Tool.RELEASE_IT and not release_it.publishes_to_npm(self.project, directory, result.command.words):
+            return  # `"release-it": {"npm": {"publish": false}}` or `--no-npm`: bump and tag only
         attribution = self._attribution(result, env, package, directory, shell.directory_unknown if shell else None)
         if attribution.unknown is not None or attribution.directory is None:
             package = None  # not the package of the current folder (unknown, or one per matrix leg)
@@ -886,6 +903,13 @@ class _JobWalker:
     def _tool_pin(self, result: cmds.Publish, package: PackageJson | None) -> ToolPin | None:
         """The publisher's version pin; for semantic-release without its own `@semantic-release/npm`
         pin, the semantic-release version (its bundled plugin decides)."""
+        if result.tool is cmds.Tool.SEMANTIC_RELEASE:
+            words = (result.script_command or result.command).words
+            named = semantic_release_pin(words, result.command.location, self.project, package)
+            if named is not None and named.location == result.command.location:
+                # `npx semantic-release@24` runs from npx's cache: its default plugins load from
+                # there first, so the bundled @semantic-release/npm publishes, not the project's.
+                return named
         pin = tool_pin(result.tool_package, self.project, package)
         if pin is None and result.tool is cmds.Tool.SEMANTIC_RELEASE:
             words = (result.script_command or result.command).words
@@ -904,9 +928,17 @@ class _JobWalker:
         if directory_unknown is not None:
             return Attribution((), None, directory_unknown)
         if result.recursive or result.tool in _WORKSPACE_TOOLS:
-            return Attribution(published_packages(self.project, self.project.package_at("") or package), directory)
+            found = published_packages(self.project, self.project.package_at("") or package)
+            if not found and directory and self.project.package_at(directory) is None:
+                # apollo-client: `cd dist && changeset publish`, dist/package.json written by the build.
+                return Attribution((), None, f"the folder `{directory}` has no package.json in the repository (the build writes it)")
+            return Attribution(found, directory)
         if result.spec is not None:
             return spec_attribution(self.project, result.spec, directory)
+        if directory and package is not None and normalise_dir(package.directory) != normalise_dir(directory):
+            # The job moved into a folder without a committed package.json (`cd wasm`, `cd dist`):
+            # the build writes the one npm publishes there; the parent's package is no answer.
+            return Attribution((), None, f"the folder `{directory}` has no package.json in the repository (the build writes it)")
         return Attribution((package,) if package is not None and not package.private else (), directory)
 
     def _id_token_wired(self, here: Location | None) -> bool:
@@ -1026,10 +1058,50 @@ def _opaque(credential: Credential | None) -> Credential | None:
     return None
 
 
-def _cd(shell: _Shell, target: str) -> None:
+_LOOP_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/?")
+
+
+def _depth(word: str) -> int | None:
+    """How many folders down a literal relative path goes (``npm/*`` → 2), or None."""
+    parts = [part for part in word.split("/") if part not in ("", ".")]
+    if not parts or word.startswith(("/", "~")) or any(part == ".." or "$" in part or "`" in part for part in parts):
+        return None
+    return len(parts)
+
+
+def _loop_depth(target: str, loops: tuple[tuple[str, tuple[str, ...]], ...]) -> int | None:
+    """``cd $d`` inside ``for d in WORDS``: the depth every word moves to, when they agree."""
+    match = _LOOP_VARIABLE.fullmatch(target)
+    for name, words in reversed(loops):
+        if match and name == match.group(1):
+            depths = {_depth(word) for word in words}
+            return depths.pop() if len(depths) == 1 else None
+    return None
+
+
+def _climb(shell: _Shell, target: str) -> None:
+    """A relative ``cd`` from a folder ``unknown_depth`` below ``shell.directory``."""
+    assert shell.unknown_depth is not None
+    parts = [part for part in target.split("/") if part not in ("", ".")]
+    depth = shell.unknown_depth
+    for index, part in enumerate(parts):
+        depth += -1 if part == ".." else 1
+        if depth == 0:
+            moved = change_dir(shell.directory, "/".join(parts[index + 1:]) or ".")
+            if moved is not None:
+                shell.directory, shell.directory_unknown, shell.unknown_depth = moved, None, None
+                return
+    shell.unknown_depth = depth if depth > 0 else None
+
+
+def _cd(shell: _Shell, target: str, loops: tuple[tuple[str, tuple[str, ...]], ...] = (), verb: str = "cd") -> None:
     """``cd target``: a known folder, or (``cd $DIR``) an unknown one until a ``cd`` to a known
-    place (a relative ``cd`` from an unknown folder stays unknown). ``$DIR`` set to a literal
-    earlier in the shell (``DIR=packages/a``) or in the file's env is filled in."""
+    place (a relative ``cd`` from an unknown folder stays unknown, unless the loop that set the
+    folder tells its depth). ``$DIR`` set to a literal earlier in the shell (``DIR=packages/a``)
+    or in the file's env is filled in."""
+    if shell.directory_unknown is not None and shell.unknown_depth is not None and not target.startswith(("/", "~", "$")) and "$" not in target:
+        _climb(shell, target)
+        return
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(1) or match.group(2)
@@ -1042,11 +1114,20 @@ def _cd(shell: _Shell, target: str) -> None:
     if not _WORKSPACE_ROOT_REF.match(target):
         target = _SHELL_VARIABLE_REF.sub(fill, target)
     moved = change_dir(shell.directory, target)
+    if moved is not None and "$" in moved:
+        moved = None  # `cd "packages/$NAME"`: a folder named at run time
     relative = not target.startswith(("/", "~", "$")) and moved is not None
     if moved is None:
-        shell.directory_unknown = f"the folder `cd {target}` moves to"
+        depth = _loop_depth(target, loops)
+        if shell.directory_unknown is None:
+            shell.unknown_depth = depth
+        elif shell.unknown_depth is not None and depth is not None:
+            shell.unknown_depth += depth
+        else:
+            shell.unknown_depth = None
+        shell.directory_unknown = f"the folder `{verb} {target}` moves to"
     elif shell.directory_unknown is None or not relative:
-        shell.directory, shell.directory_unknown = moved, None
+        shell.directory, shell.directory_unknown, shell.unknown_depth = moved, None, None
 
 
 def _npmrc_level(target: str) -> str:

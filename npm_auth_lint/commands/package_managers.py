@@ -270,7 +270,9 @@ def classify_yarn(name: str, args: list[str], env: list[tuple[str, str]], comman
             run_script(rest[1], command, ctx) or [] if len(rest) > 1 else []
         )
     if sub == "workspace":
-        return classify_yarn(name, rest[1:], env, command, ctx) if len(rest) > 1 else []
+        # `yarn workspace <name> <command>`: what it publishes is that workspace's package.
+        found = classify_yarn(name, rest[1:], env, command, ctx) if len(rest) > 1 else []
+        return [replace(r, workspace=r.workspace or rest[0]) if isinstance(r, Publish) else r for r in found]
     if sub == "config" and rest[:1] == ["set"]:
         return config_set("yarn", rest[1:], before, command)
     if sub in _YARN_BUILTINS:

@@ -10,7 +10,7 @@ configuration), which the engine parses when they are in the repository.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from npm_auth_lint import yamlio
 from npm_auth_lint.model import (
@@ -73,10 +73,11 @@ def _package_json(workspace: Workspace, path: str) -> Parsed:
     text = workspace.read(path)
     result = package_json.parse(path, text)
     release = semantic_release.parse_package_json(path, text)
-    others = Parsed(version_files=(version_files.parse(path, text),), release_configs=(release,) if release else ())
+    versions = (version_files.parse(path, text),)
+    releases = (release,) if release else ()
     if isinstance(result, ParseError):
-        return replace(others, parse_errors=(result,))
-    return replace(others, packages=(result,))
+        return Parsed(version_files=versions, release_configs=releases, parse_errors=(result,))
+    return Parsed(version_files=versions, release_configs=releases, packages=(result,))
 
 
 def _github_workflow(workspace: Workspace, path: str) -> Parsed:

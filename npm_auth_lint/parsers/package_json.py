@@ -1,8 +1,9 @@
 """Parse package.json into :class:`~npm_auth_lint.model.PackageJson` with line numbers.
 
-Python's ``json`` decides validity (its error positions are exact); the located YAML loader
-then gives every key its line (JSON is YAML 1.2), and reports duplicate keys, which ``json``
-silently accepts but which make "which value wins" a guess.
+Python's ``json`` decides validity (its error positions are exact); the located loader
+(``yamlio.load_json``: what the YAML loader gives, read as JSON) then gives every key its line
+(JSON is YAML 1.2), and reports duplicate keys, which ``json`` silently accepts but which make
+"which value wins" a guess.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def parse(path: str, text: str) -> PackageJson | ParseError:
     if error is not None:
         return error
     try:
-        data = yamlio.load(text.removeprefix("\ufeff"))
+        data = yamlio.load_json(text.removeprefix("\ufeff"))
     except yamlio.LoadError as exc:
         return ParseError(Location(path, exc.line, exc.column), exc.message)
     if not isinstance(data, yamlio.YMap):  # pragma: no cover - json accepted an object

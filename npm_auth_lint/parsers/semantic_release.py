@@ -64,7 +64,7 @@ def parse_package_json(path: str, text: str) -> ReleaseConfig | None:
 def _located(path: str, text: str) -> Any:
     """The located tree of a JSON text, for positions only (None when the loader refuses it)."""
     try:
-        return yamlio.load(text, path=path)
+        return yamlio.load_json(text, path=path)
     except (yamlio.LoadError, RecursionError):
         return None
 

@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from npm_auth_lint.model import Location, NodeVersionFile, ParseError, Pipeline, Text
-from npm_auth_lint.toolchain.ranges import spec_text
 from npm_auth_lint.workspace import split_lines
 
 if sys.version_info >= (3, 11):
@@ -61,6 +60,8 @@ def _as_spec(value: Any) -> str | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
+        from npm_auth_lint.toolchain.ranges import spec_text  # the release table: only when needed
+
         return spec_text(value)
     return value if isinstance(value, str) and value else None
 

@@ -11,7 +11,7 @@ from npm_auth_lint.analysis import Analysis
 from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.strategy.checklist import Judgement, judge
 from npm_auth_lint.strategy.choice import Binding, Candidate, Choice, candidate, choose, how_to_consolidate
-from npm_auth_lint.strategy.model import MAX_COMMANDS, PATH_ORDER, Consolidation, PipelineStrategy, PublishingPath, Unknown
+from npm_auth_lint.strategy.model import MAX_COMMANDS, PATH_ORDER, Consolidation, PipelineStrategy, PublishingPath, Unknown, UnknownKind
 from npm_auth_lint.strategy.settings import allowed_actions, settings
 
 PLACEHOLDER_PACKAGE = "<package>"
@@ -22,6 +22,13 @@ def _unique(items: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(dict.fromkeys(items))
 
 
+def placeholder_for(publish: PublishFact) -> str:
+    """The placeholder of a package the tool cannot name: where it is published (a job may
+    publish several such packages, and npm needs one configuration for each)."""
+    each = "each package" if publish.command is not None and publish.command.loops else "package"
+    return f"<{each} at {publish.location.path.rpartition('/')[2]}:{publish.location.line}>"
+
+
 @dataclass(frozen=True)
 class _Group:
     key: tuple[str, str]  # (entry file, job id)
@@ -29,6 +36,7 @@ class _Group:
     judged: tuple[Judgement, ...]
     path: PublishingPath
     names: tuple[str, ...]
+    unnamed: tuple[str, ...] = ()  # placeholders of the packages whose name is unknown
 
     @property
     def gets_settings(self) -> bool:
@@ -37,6 +45,13 @@ class _Group:
     @property
     def npmjs(self) -> list[PublishFact]:
         return [p for p, j in zip(self.publishes, self.judged) if j.settings]
+
+    @property
+    def configured(self) -> tuple[str, ...]:
+        """The packages that need a trusted publisher: the named ones and a placeholder per
+        publish to npmjs whose package is unknown (one script line reached from two workflows
+        is one placeholder: the same packages, so one configuration)."""
+        return (*self.names, *_unique([placeholder_for(p) for p in self.npmjs if not p.package_known]))
 
 
 def _groups(analysis: Analysis) -> list[_Group]:
@@ -48,7 +63,8 @@ def _groups(analysis: Analysis) -> list[_Group]:
         judged = tuple(judge(analysis, p) for p in publishes)
         path = min((j.path for j in judged), key=PATH_ORDER.index)
         names = _unique([pkg.name.value for p in publishes for pkg in p.packages if pkg.name is not None])
-        groups.append(_Group(key, tuple(publishes), judged, path, names))
+        unnamed = _unique([placeholder_for(p) for p in publishes if not p.package_known])
+        groups.append(_Group(key, tuple(publishes), judged, path, names, unnamed))
     return groups
 
 
@@ -59,7 +75,7 @@ def _choices(groups: list[_Group]) -> dict[str, Choice]:
         if not group.gets_settings:
             continue
         first = group.npmjs[0]
-        for name in group.names:
+        for name in group.configured:
             by_package.setdefault(name, []).append(candidate(group.key, first))
     return {name: choose(candidates) for name, candidates in by_package.items()}
 
@@ -97,12 +113,13 @@ def _pipeline(analysis: Analysis, group: _Group, choices: dict[str, Choice], by_
     binding = candidate(group.key, group.npmjs[0]).binding if group.gets_settings else None
     # Pipelines that bind to the same trusted publisher (jobs of one workflow and environment)
     # all keep it: their settings are one and the same.
-    kept = [n for n in group.names if choices[n].kept.binding == binding] if group.gets_settings else []
-    kept_names = set(kept)  # looked up per package: a list made this quadratic in a workspace's packages
-    handed = [n for n in group.names if n not in kept_names] if group.gets_settings else []
+    configured = group.configured if group.gets_settings else ()
+    kept = [n for n in configured if choices[n].kept.binding == binding]
+    kept_names = set(kept)  # a set: a workspace publish names thousands of packages
+    handed = [n for n in configured if n not in kept_names]
     trusted: tuple = ()
     middle: list[str] = []
-    if group.gets_settings and (kept or not group.names):
+    if group.gets_settings and (kept or not configured):
         names = tuple(kept) or (PLACEHOLDER_PACKAGE,)
         why = "; ".join(_unique([choices[n].why for n in kept if choices[n].why]))
         shared = by_binding[binding]  # type: ignore[index]
@@ -114,17 +131,19 @@ def _pipeline(analysis: Analysis, group: _Group, choices: dict[str, Choice], by_
     before = [s for j in group.judged for s in j.before]
     after = [s for j in group.judged for s in j.after] if trusted else [s for j in group.judged for s in j.after if not j.settings]
     after = [_name_packages(step, kept) for step in after]
-    unknowns = _unique([u for j in group.judged for u in j.unknowns])
+    unknowns = _distinct([u for j in group.judged for u in j.unknowns])
     checklist, linked = _numbered(before, middle, after, unknowns)
     path = group.path
-    if handed and path in _SAYS_OIDC_WORKS:
+    relies_on_oidc = path is not PublishingPath.UNVERIFIED or all(p.credential is None for p in group.npmjs)
+    if handed and path in _SAYS_OIDC_WORKS and relies_on_oidc:
+        # (A token pipeline whose verdict is unverified stays so: it is not on trusted publishing.)
         # npm accepts the package only from the kept pipeline: this one's OIDC exchange fails.
         path = PublishingPath.TRUSTED_BROKEN
     return PipelineStrategy(
         file=group.key[0],
         job=group.key[1],
         provider=first.provider.value,
-        packages=group.names,
+        packages=(*group.names, *group.unnamed),
         path=path.value,
         path_title=path.title,
         publish="; ".join(_unique([p.display for p in group.publishes])),
@@ -136,6 +155,18 @@ def _pipeline(analysis: Analysis, group: _Group, choices: dict[str, Choice], by_
         allowed_actions=actions,
         consolidate=consolidate,
     )
+
+
+def _distinct(unknowns: Sequence[Unknown]) -> tuple[Unknown, ...]:
+    """One unknown per value: the job's Node is one unknown however many publishes it runs
+    (a package stays one per publish: each names a different folder)."""
+    seen: dict[tuple[object, ...], Unknown] = {}
+    for unknown in unknowns:
+        key: tuple[object, ...] = (unknown.kind, unknown.what)
+        if unknown.kind is UnknownKind.PACKAGE:
+            key += (unknown.location,)
+        seen.setdefault(key, unknown)
+    return tuple(seen.values())
 
 
 def _consolidations(group: _Group, handed: list[str], choices: dict[str, Choice]) -> tuple[Consolidation, ...]:

@@ -13,13 +13,16 @@ from npm_auth_lint.analysis import HOSTED_RUNNER_FIX, Analysis, Blocker
 from npm_auth_lint.analysis.advice import id_token_fix
 from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.model import Provider
-from npm_auth_lint.strategy.model import DECISIVE, PublishingPath, Unknown
+from npm_auth_lint.strategy.model import DECISIVE, PublishingPath, Unknown, UnknownKind
 from npm_auth_lint.strategy.unknowns import unknowns_of
 
 # Node that the engines of an upgraded publisher accept (npm-facts §9: semantic-release 25 and
 # @semantic-release/npm 13 declare `^22.14.0 || >=24.10.0`), by a word of the package the upgrade
 # names ("semantic-release" matches both), for an upgrade advice that does not say it already.
 PUBLISHER_ENGINES = {"semantic-release": "^22.14.0 || >=24.10.0"}
+# Unknowns that keep "trusted publishing is viable" from being said of a token pipeline: whether
+# the job's Node, npm and publisher can do the OIDC exchange (after the checklist's upgrades).
+VIABILITY = frozenset({UnknownKind.TOOLCHAIN, UnknownKind.NPM, UnknownKind.PUBLISHER})
 HARDENING = (
     'After the first release through trusted publishing, set each package\'s publishing access to "Require two-factor '
     'authentication and disallow tokens" (`npm access set mfa=publish <package>`; trusted publishing is not affected)'
@@ -101,6 +104,9 @@ def judge(analysis: Analysis, publish: PublishFact) -> Judgement:
     if credential is not None:
         path = PublishingPath.TRUSTED_WITH_FALLBACK if granted and not changes else PublishingPath.TOKEN_MIGRATE
         if path is PublishingPath.TRUSTED_WITH_FALLBACK and unknowns:
+            path = PublishingPath.UNVERIFIED
+        elif path is PublishingPath.TOKEN_MIGRATE and any(u.kind in VIABILITY for u in unknowns):
+            # "Viable" rests on the Node, npm and publisher the job runs: unknown, it is not said.
             path = PublishingPath.UNVERIFIED
         after = [f"Remove {credential.source_phrase()} from the publish job", HARDENING,
                  f"Then revoke the token behind {credential.source_phrase()} on npmjs.com", *after]

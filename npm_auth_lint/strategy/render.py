@@ -76,6 +76,9 @@ def _pipeline_lines(s: PipelineStrategy) -> list[str]:
         count = len(settings.packages)
         target = settings.packages[0] if count == 1 else f"each of the {count} packages"
         lines.append(f"    trusted publisher for {target} ({settings.provider}):")
+        if count > 1:
+            # npm keeps one configuration per package: the same values are entered for each.
+            lines.append(f"      one configuration per package on npmjs.com, for each of: {', '.join(settings.packages)}")
         if settings.chosen_because:
             lines.append(f"      kept here because {settings.chosen_because} (npm keeps one trusted publisher per package)")
         lines.extend(f"      {name}: {value}" for name, value in settings.fields.items())

@@ -63,7 +63,7 @@ def _action_flags(actions: tuple[str, ...]) -> str:
 
 
 def _settings_for(publish: PublishFact, package: str, remote: GitRemote | None, actions: tuple[str, ...]) -> PublisherSettings:
-    quoted = package if package == "<package>" else shlex.quote(package)
+    quoted = package if package.startswith("<") else shlex.quote(package)  # a placeholder stays as written
     if publish.provider is Provider.GITHUB:
         fields, command = _github(publish, quoted, remote)
     elif publish.provider is Provider.GITLAB:

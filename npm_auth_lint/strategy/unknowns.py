@@ -34,6 +34,8 @@ def unknowns_of(analysis: Analysis, publish: PublishFact) -> list[Unknown]:
     kinds = {u.kind for u in found}
     if UnknownKind.TARGET not in kinds:
         found += _target(publish)
+    if UnknownKind.PUBLISHER not in kinds:
+        found += _semantic_release(publish)
     found += [*_runner(publish), *_credential(publish), *_environment(publish)]
     return sorted(found, key=lambda u: u.kind not in DECISIVE)
 
@@ -66,6 +68,12 @@ def _resolve(publish: PublishFact, kind: UnknownKind) -> str:
                 f"Node >= {toolchain.NODE_OIDC_FLOOR} and npm >= {floor}")
     if kind is UnknownKind.NPM:
         return f"Install a fixed npm before the publish (`npm install -g npm@^{floor}`) so the npm that publishes is known"
+    if kind is UnknownKind.PUBLISHER and publish.publisher == "semantic-release" and publish.tool_pin is None:
+        # Its default plugins load from its own install: pinning the plugin alone would not do.
+        from npm_auth_lint.knowledge.publishing import semantic_release_upgrade_advice
+
+        advice = semantic_release_upgrade_advice()
+        return f"Pin semantic-release in package.json and run that one: {advice}"
     if kind is UnknownKind.PUBLISHER:
         support = cmds.OIDC_PUBLISHER_SUPPORT.get(publish.publisher)
         package = support.package if support is not None else publish.display
@@ -130,4 +138,19 @@ def _environment(publish: PublishFact) -> list[Unknown]:
     return [Unknown(
         UnknownKind.ENVIRONMENT, f"the deployment environment `{environment.value}` is only known at run time",
         _where(environment.location), f"Name the environment of job `{publish.job.id}` literally (npm's trusted publisher names one environment)",
+    )]
+
+
+def _semantic_release(publish: PublishFact) -> list[Unknown]:
+    """semantic-release run with no version the tool can read (no `npx semantic-release@X`, no
+    package.json dependency on it or on @semantic-release/npm): the bundled
+    @semantic-release/npm, which decides whether the token can go, is unknown (html-validate
+    installs it through a shared configuration at run time)."""
+    if publish.publisher != "semantic-release" or publish.tool_pin is not None or publish.action_pin is not None:
+        return []
+    return [Unknown(
+        UnknownKind.PUBLISHER,
+        f"the semantic-release that `{publish.display}` runs: no version pin or package.json dependency names it (its bundled "
+        "@semantic-release/npm decides trusted publishing)",
+        _where(publish.location), _resolve(publish, UnknownKind.PUBLISHER),
     )]
