@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis.facts import JobFacts, PublishFact, ToolPin, Unknown, UnknownKind
 from npm_auth_lint.knowledge.publishing import PublisherKind
-from npm_auth_lint.model import Hosting, Location, Project, Provider
+from npm_auth_lint.model import Hosting, Job, Location, Project, Provider
 
 if TYPE_CHECKING:
     from npm_auth_lint.analysis.job_toolchain import PublishToolchain
@@ -49,6 +49,18 @@ class Analysis:
     @cached_property
     def publishes(self) -> tuple[PublishFact, ...]:
         return tuple(p for job in self.jobs for p in job.publishes)
+
+    @cached_property
+    def _facts_index(self) -> dict[int, list[JobFacts]]:
+        index: dict[int, list[JobFacts]] = {}
+        for facts in self.jobs:
+            index.setdefault(id(facts.job), []).append(facts)
+        return index
+
+    def facts_of(self, job: Job) -> list[JobFacts]:
+        """The facts of ``job`` (``JobFacts.job is job``), in order, without scanning every
+        job: asked once per publish, a scan made the strategy quadratic in a file's jobs."""
+        return self._facts_index.get(id(job), [])
 
     @cached_property
     def remote_publishes(self) -> tuple[PublishFact, ...]:
