@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from npm_auth_lint.analysis import Analysis, analyze
 from npm_auth_lint.analysis.packages import read_parse_errors
@@ -23,10 +24,13 @@ from npm_auth_lint.config import Config
 from npm_auth_lint.model import Edit, Finding, Fix, Location, NodeVersionFile, ParseError, Pipeline, Project, Reference, Related, included_files
 from npm_auth_lint.parsers import AUX_PARSERS, PARSERS, Parsed, version_files
 from npm_auth_lint.parsers.git_config import read_origin
-from npm_auth_lint.parsers.repo_scripts import FileKind, RepoScript, load_script
+from npm_auth_lint.parsers.repo_scripts import FileKind, load_script
 from npm_auth_lint.plugins import all_rules
 from npm_auth_lint.rule import Context, Repeats, Rule
 from npm_auth_lint.workspace import FileReadError, Workspace, classify, find_root, matches_glob, split_lines
+
+if TYPE_CHECKING:  # names the script parsers' types, which load only when a script is read
+    from npm_auth_lint.parsers.repo_scripts import RepoScript
 
 LOG = logging.getLogger(__name__)
 PARSE_ERROR = "parse-error"
