@@ -55,7 +55,7 @@ def test_max_satisfying_matches_the_port_over_any_versions(versions: list[str], 
     assert ranges.max_satisfying(versions, spec) == _port_max(versions, spec)
 
 
-@given(_version)
+@given(st.one_of(_version, _spec))
 def test_clean_version_matches_the_port(version: str) -> None:
     assert ranges.clean_version(version) == _port_clean(version)
     assert ranges.clean_version(f" v{version}") == _port_clean(f" v{version}")

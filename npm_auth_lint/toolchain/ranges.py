@@ -120,6 +120,8 @@ def clean_version(text: str) -> str | None:
         bare = spec.lstrip("=v")
         if _PLAIN.fullmatch(bare) is not None:
             return bare
+        if _PARTIAL.fullmatch(bare) is not None:
+            return None  # a partial version (`24`, `24.x`) is a range, not a version
         return _semver().clean(bare, False)
     except Exception:
         return None
