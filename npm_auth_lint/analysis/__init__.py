@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis.facts import JobFacts, PublishFact, ToolPin, Unknown, UnknownKind
 from npm_auth_lint.knowledge.publishing import PublisherKind
-from npm_auth_lint.model import Hosting, Location, Project, Provider
+from npm_auth_lint.model import Hosting, Job, Location, Project, Provider
 
 if TYPE_CHECKING:
     from npm_auth_lint.analysis.job_toolchain import PublishToolchain
@@ -127,6 +127,17 @@ class Analysis:
         if token is None or not token.granted or self.blockers(publish):
             return False
         return not self.npm_too_old(publish)
+
+    def facts_of(self, job: Job) -> list[JobFacts]:
+        """The facts of ``job`` (the same object), in :attr:`jobs` order."""
+        return self._job_index.get(id(job), [])
+
+    @cached_property
+    def _job_index(self) -> dict[int, list[JobFacts]]:
+        index: dict[int, list[JobFacts]] = {}
+        for facts in self.jobs:
+            index.setdefault(id(facts.job), []).append(facts)
+        return index
 
     @cached_property
     def _toolchain_index(self) -> dict[int, list[tuple[JobFacts, PublishToolchain]]]:

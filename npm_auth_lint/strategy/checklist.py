@@ -68,9 +68,7 @@ def _publisher_step(blocker: Blocker) -> str:
 
 
 def _install_token_step(analysis: Analysis, publish: PublishFact) -> list[str]:
-    for facts in analysis.jobs:
-        if facts.job is not publish.job:
-            continue
+    for facts in analysis.facts_of(publish.job):
         for install in facts.installs:
             credential = next((c for c in install.credentials if c.is_long_lived), None)
             if credential is not None:
