@@ -9,7 +9,6 @@ final, sorted list.
 from __future__ import annotations
 
 import dataclasses
-import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -32,7 +31,6 @@ from npm_auth_lint.workspace import FileReadError, Workspace, classify, find_roo
 if TYPE_CHECKING:  # names the script parsers' types, which load only when a script is read
     from npm_auth_lint.parsers.repo_scripts import RepoScript
 
-LOG = logging.getLogger(__name__)
 PARSE_ERROR = "parse-error"
 UNUSED_SUPPRESSION = "unused-suppression"
 # Rules whose findings the engine itself produces.
@@ -179,7 +177,9 @@ def run_rules(ctx: Context, rules: Iterable[type[Rule]]) -> tuple[list[Finding],
         try:
             found = list(rule_class().check(ctx))
         except Exception as exc:  # a bug in one rule must not lose the rest of the run
-            LOG.debug("rule %s crashed", rule_class.id, exc_info=True)
+            import logging  # only here: importing it costs a lint's start-up a few ms
+
+            logging.getLogger(__name__).debug("rule %s crashed", rule_class.id, exc_info=True)
             errors.append(f"internal error in rule {rule_class.id}: {type(exc).__name__}: {exc}")
             continue
         findings.extend(_once(found, rule_class.repeats))
