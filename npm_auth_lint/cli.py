@@ -17,10 +17,10 @@ import enum
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, TextIO
 
 import typer
 import typer.core
@@ -311,21 +311,24 @@ def build_report(result: LintResult, findings: Sequence[Finding], options: LintO
     )
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(emit: Callable[[TextIO], None], output: Path | None) -> None:
+    """Write the report ``emit`` writes (as it goes: a SARIF log of 40,000 results is never one
+    string) to stdout or ``output``."""
     if output is None:
-        sys.stdout.write(text)
+        emit(sys.stdout)
         sys.stdout.flush()
         return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+        with output.open("w", encoding="utf-8") as stream:
+            emit(stream)
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 def run_lint(options: LintOptions) -> int:
     """Lint, report and return the exit status."""
-    from npm_auth_lint.reporters import render
+    from npm_auth_lint.reporters import write
 
     result = _run_engine(options)
     if options.diff:
@@ -336,7 +339,7 @@ def run_lint(options: LintOptions) -> int:
         return EXIT_OK
     report = build_report(result, findings, options)
     color = options.output is None and _use_color(sys.stdout)
-    _write(render(options.output_format, report, **options.render_options(color)), options.output)
+    _write(lambda out: write(options.output_format, report, out, **options.render_options(color)), options.output)
     # The text format ends its summary with the same count on stdout; concise stays one line each.
     if options.output_format == "concise" and not options.quiet and not options.fixing:
         _fixable_hint(findings)

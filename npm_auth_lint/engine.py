@@ -169,20 +169,23 @@ def _unique_errors(errors: Iterable[ParseError]) -> tuple[ParseError, ...]:
 def run_rules(ctx: Context, rules: Iterable[type[Rule]]) -> tuple[list[Finding], list[str]]:
     """Every finding of every rule over one analysed project, each reported once; a rule that
     crashes is reported, not fatal."""
+    from npm_auth_lint.fixes.yaml_edits import shared_sources  # loaded with the rules' fix offers
+
     findings: list[Finding] = []
     errors: list[str] = []
-    for rule_class in rules:
-        if rule_class.id in ENGINE_RULES:
-            continue
-        try:
-            found = list(rule_class().check(ctx))
-        except Exception as exc:  # a bug in one rule must not lose the rest of the run
-            import logging  # only here: importing it costs a lint's start-up a few ms
+    with shared_sources():  # each file's lines are indexed once for every fix offered on it
+        for rule_class in rules:
+            if rule_class.id in ENGINE_RULES:
+                continue
+            try:
+                found = list(rule_class().check(ctx))
+            except Exception as exc:  # a bug in one rule must not lose the rest of the run
+                import logging  # only here: importing it costs a lint's start-up a few ms
 
-            logging.getLogger(__name__).debug("rule %s crashed", rule_class.id, exc_info=True)
-            errors.append(f"internal error in rule {rule_class.id}: {type(exc).__name__}: {exc}")
-            continue
-        findings.extend(_once(found, rule_class.repeats))
+                logging.getLogger(__name__).debug("rule %s crashed", rule_class.id, exc_info=True)
+                errors.append(f"internal error in rule {rule_class.id}: {type(exc).__name__}: {exc}")
+                continue
+            findings.extend(_once(found, rule_class.repeats))
     return findings, errors
 
 

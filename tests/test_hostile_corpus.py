@@ -119,21 +119,6 @@ LARGE_FORMAT = {"many-steps": "text", "many-jobs": "sarif", "many-files": "text"
 
 @pytest.mark.slow
 @pytest.mark.external
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            n,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known regression: --fix offers scan the whole file per finding (fixes/yaml_edits.key_line), "
-                "quadratic in a file's jobs; 40,000 jobs exceed the time limit",
-            ),
-        )
-        if n == "many-jobs"
-        else n
-        for n in SLOW
-    ],
-)
+@pytest.mark.parametrize("name", SLOW)
 def test_large_repositories_finish_in_linear_time(tmp_path: Path, name: str) -> None:
     _check(tmp_path, name, (LARGE_FORMAT[name],), corpus.SLOW_TIME_LIMIT)

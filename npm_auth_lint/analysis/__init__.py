@@ -51,6 +51,18 @@ class Analysis:
         return tuple(p for job in self.jobs for p in job.publishes)
 
     @cached_property
+    def _facts_index(self) -> dict[int, list[JobFacts]]:
+        index: dict[int, list[JobFacts]] = {}
+        for facts in self.jobs:
+            index.setdefault(id(facts.job), []).append(facts)
+        return index
+
+    def facts_of(self, job: Job) -> list[JobFacts]:
+        """The facts of ``job`` (``JobFacts.job is job``), in order, without scanning every
+        job: asked once per publish, a scan made the strategy quadratic in a file's jobs."""
+        return self._facts_index.get(id(job), [])
+
+    @cached_property
     def remote_publishes(self) -> tuple[PublishFact, ...]:
         """Publishes handed to a reusable workflow of another repository (its steps unread): for
         the strategy only, never in :attr:`publishes`, which every rule judges."""
@@ -127,17 +139,6 @@ class Analysis:
         if token is None or not token.granted or self.blockers(publish):
             return False
         return not self.npm_too_old(publish)
-
-    def facts_of(self, job: Job) -> list[JobFacts]:
-        """The facts of ``job`` (the same object), in :attr:`jobs` order."""
-        return self._job_index.get(id(job), [])
-
-    @cached_property
-    def _job_index(self) -> dict[int, list[JobFacts]]:
-        index: dict[int, list[JobFacts]] = {}
-        for facts in self.jobs:
-            index.setdefault(id(facts.job), []).append(facts)
-        return index
 
     @cached_property
     def _toolchain_index(self) -> dict[int, list[tuple[JobFacts, PublishToolchain]]]:

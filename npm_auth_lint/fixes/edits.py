@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from npm_auth_lint.fixes.yaml_edits import KeyLine, SourceText, flow_pairs, is_literal_block_header, owning_key, scalar_text
+from npm_auth_lint.fixes.yaml_edits import KeyLine, SourceText, flow_pairs, is_literal_block_header, owning_key, scalar_text, source_text
 from npm_auth_lint.model import Applicability, Edit, Fix, Location
 
 NPM_AUDIENCE = "npm:registry.npmjs.org"
@@ -28,7 +28,7 @@ GITHUB_SCOPES = (
 
 def source_of(files: Mapping[str, str], path: str) -> SourceText | None:
     text = files.get(path)
-    return SourceText(path, text) if text is not None else None
+    return source_text(path, text) if text is not None else None
 
 
 def _fix(edits: Sequence[Edit] | Edit | None, description: str, unsafe: bool = False) -> Fix | None:
@@ -86,10 +86,7 @@ def _extend_permissions(source: SourceText, key: KeyLine) -> Edit | None:
 def _workflow_grants(source: SourceText) -> list[tuple[str, str]] | None:
     """What the workflow-level ``permissions:`` grants, which a job block must carry over (a
     job's block replaces the workflow's); ``contents: read`` when there is none."""
-    top = next(
-        (k for n in range(1, source.line_count + 1) if (k := source.key_line(n)) is not None and k.indent == 0 and k.key == "permissions"),
-        None,
-    )
+    top = source.top_level_key("permissions")
     if top is None:
         return [("contents", "read")]
     if top.value == "read-all":

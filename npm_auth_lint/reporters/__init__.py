@@ -87,3 +87,15 @@ def render(name: str, report: Report, **options: Any) -> str:
     """``report`` in format ``name``, passing on only the options that format takes."""
     spec = FORMAT_SPECS[name]
     return REPORTERS[name](report, **{k: v for k, v in options.items() if k in spec.options})
+
+
+def write(name: str, report: Report, out: Any, **options: Any) -> None:
+    """Write ``report`` in format ``name`` to the text stream ``out``: a format whose module has
+    ``write(report, out)`` (json, sarif) streams it piece by piece, so a large report is never
+    held whole; the others are rendered and written at once."""
+    spec = FORMAT_SPECS[name]
+    module = importlib.import_module(spec.module)
+    if hasattr(module, "write"):
+        module.write(report, out, **{k: v for k, v in options.items() if k in spec.options})
+    else:
+        out.write(render(name, report, **options))

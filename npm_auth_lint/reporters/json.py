@@ -2,21 +2,30 @@
 
 The JSON Schema ships as ``npm_auth_lint/data/findings.schema.json``; bump :data:`VERSION` on any
 change that removes, renames or retypes a key (new keys and new sections keep it).
+
+:func:`write` streams the document: the findings and the strategy are long lists (40,000 jobs
+make a document of over 100 MB), so each item is built, serialised and written in turn, never the
+whole list as data or text (:func:`write_json`, shared with the SARIF writer). The bytes are
+those of ``json.dumps(document(report), indent=2, ensure_ascii=False)``.
 """
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from npm_auth_lint.model import Finding, Severity
 from npm_auth_lint.reporters import Report
 from npm_auth_lint.reporters.common import (
     TOOL_NAME,
+    _redact_data,
+    all_secrets,
     clean,
     rule_indexes,
     severity_counts,
-    strategy_section,
 )
 from npm_auth_lint.reporters.fix_data import LineStarts, json_fix
 
@@ -47,15 +56,99 @@ def _finding(finding: Finding, help_uri: str | None) -> dict[str, Any]:
     }
 
 
-def document(report: Report) -> dict[str, Any]:
-    """The report as the JSON-ready mapping that :func:`render` serialises."""
+class Writable(Protocol):
+    """Where a report is written: ``sys.stdout``, an open text file, a ``StringIO``."""
+
+    def write(self, text: str, /) -> object: ...
+
+
+@dataclass(frozen=True)
+class Lazy:
+    """A JSON array whose items are produced as it is written (an iterable, read once)."""
+
+    items: Iterable[Any]
+
+
+_INDENT = "  "
+_ENCODE = json.JSONEncoder(indent=2, ensure_ascii=False).encode
+
+
+def write_json(out: Writable, value: Any, level: int = 0) -> None:
+    """Write ``value`` as ``json.dumps(value, indent=2, ensure_ascii=False)`` would at nesting
+    ``level``, where a :class:`Lazy` (at any depth of dicts and lists) is an array written item
+    by item.
+
+    A value without a ``Lazy`` inside is encoded whole and re-indented: JSON text holds no raw
+    line break (strings escape theirs), so every line break is the encoder's own."""
+    if isinstance(value, Lazy) or (isinstance(value, list) and _streams(value)):
+        _write_items(out, iter(value.items if isinstance(value, Lazy) else value), level)
+    elif isinstance(value, dict) and _streams(value):
+        inner = "\n" + _INDENT * (level + 1)
+        for index, (key, item) in enumerate(value.items()):
+            out.write(("{" if index == 0 else ",") + inner + _ENCODE(key) + ": ")
+            write_json(out, item, level + 1)
+        out.write("\n" + _INDENT * level + "}")
+    else:
+        text = _ENCODE(value)
+        out.write(text.replace("\n", "\n" + _INDENT * level) if level and "\n" in text else text)
+
+
+def _streams(value: Any) -> bool:
+    """Whether ``value`` holds a :class:`Lazy` (looked for in dicts and lists only: the rest
+    is plain data)."""
+    if isinstance(value, Lazy):
+        return True
+    if isinstance(value, dict):
+        return any(_streams(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_streams(item) for item in value)
+    return False
+
+
+def _write_items(out: Writable, items: Iterator[Any], level: int) -> None:
+    first = True
+    inner = "\n" + _INDENT * (level + 1)
+    for item in items:
+        out.write(("[" if first else ",") + inner)
+        write_json(out, item, level + 1)
+        first = False
+    out.write("[]" if first else "\n" + _INDENT * level + "]")
+
+
+def materialize(value: Any) -> Any:
+    """``value`` with every :class:`Lazy` read into a list (the document as plain data)."""
+    if isinstance(value, (Lazy, list)):
+        return [materialize(item) for item in (value.items if isinstance(value, Lazy) else value)]
+    if isinstance(value, dict):
+        return {key: materialize(item) for key, item in value.items()}
+    return value
+
+
+def strategy_items(report: Report) -> Lazy | None:
+    """The ``strategy`` section's items, each redacted with every finding's secrets as it is
+    written (the strategy quotes publish commands as written, and belongs to no single
+    finding); None when the report has no strategy."""
+    if not report.strategy:
+        return None
+    from npm_auth_lint.strategy.render import to_data
+
+    secrets = all_secrets(report)
+    memo: dict[str, str] = {}  # the same strings recur in every pipeline: each is redacted once
+    return Lazy(_redact_data(item, secrets, memo) for strategy in report.strategy for item in to_data([strategy]))
+
+
+def _findings(report: Report) -> Iterator[dict[str, Any]]:
     rules = rule_indexes(report)
-    counts = severity_counts(report.findings)
-    findings = []
     lines = LineStarts(report.root)
     for finding in report.findings:
         known = rules.get(finding.rule_id)
-        findings.append({**_finding(finding, known[1].help_uri() if known else None), "fix": json_fix(finding, lines)})
+        yield {**_finding(finding, known[1].help_uri() if known else None), "fix": json_fix(finding, lines)}
+
+
+def streamed_document(report: Report) -> dict[str, Any]:
+    """The document with its long lists as :class:`Lazy` items, for :func:`write_json`."""
+    counts = severity_counts(report.findings)
+    strategy = strategy_items(report)
     return {
         "schema": SCHEMA,
         "version": VERSION,
@@ -67,11 +160,24 @@ def document(report: Report) -> dict[str, Any]:
             "notes": counts[Severity.NOTE],
             "files_scanned": report.files_scanned,
         },
-        "findings": findings,
-        **strategy_section(report),
+        "findings": Lazy(_findings(report)),
+        **({"strategy": strategy} if strategy is not None else {}),
     }
+
+
+def document(report: Report) -> dict[str, Any]:
+    """The report as the JSON-ready mapping that :func:`render` serialises."""
+    return materialize(streamed_document(report))
+
+
+def write(report: Report, out: Writable) -> None:
+    """Write the report to ``out`` as indented JSON (ending in a newline), item by item."""
+    write_json(out, streamed_document(report))
+    out.write("\n")
 
 
 def render(report: Report) -> str:
     """The report as indented JSON (UTF-8 text, ending in a newline)."""
-    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+    buffer = io.StringIO()
+    write(report, buffer)
+    return buffer.getvalue()

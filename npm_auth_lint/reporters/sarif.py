@@ -10,13 +10,18 @@ sarif-om object model (the OASIS schema's own) and without properties at their s
 sarif-om built the same log until its ~100 attrs classes proved to cost more start-up than a
 whole small run (docs/benchmarks.md); ``tests/test_reporters.py`` checks this output against a
 log built with sarif-om.
+
+:func:`write` streams the log: each result (and each strategy item) is built, serialised and
+written in turn (:func:`~npm_auth_lint.reporters.json.write_json`), so 40,000 results are never
+held as data or as one string; the bytes are those of ``json.dumps(sarif_log(report), indent=2,
+ensure_ascii=False)``.
 """
 
 from __future__ import annotations
 
-import json
+import io
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -25,8 +30,9 @@ from npm_auth_lint.fingerprint import file_line_hashes
 from npm_auth_lint.model import Finding
 from npm_auth_lint.model import Location as ModelLocation
 from npm_auth_lint.reporters import Report
-from npm_auth_lint.reporters.common import TOOL_NAME, clean, rule_indexes, strategy_section
+from npm_auth_lint.reporters.common import TOOL_NAME, clean, rule_indexes
 from npm_auth_lint.reporters.fix_data import LineStarts, sarif_fixes, with_fixes
+from npm_auth_lint.reporters.json import Lazy, Writable, materialize, strategy_items, write_json
 from npm_auth_lint.rule import DOCS_URL, Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -141,15 +147,17 @@ def root_uri(root: Path) -> str:
     return uri if uri.endswith("/") else uri + "/"
 
 
-def sarif_log(report: Report) -> JSON:
-    """The report as a SARIF log with one run (JSON-ready data)."""
+def _results(report: Report) -> Iterator[JSON]:
     rules = rule_indexes(report)
     hashes = _fingerprints(report)
     lines = LineStarts(report.root)
-    results = [
-        with_fixes(_result(finding, rules, hashes.get((finding.location.path, finding.location.line))), sarif_fixes(finding, lines, _artifact))
-        for finding in report.findings
-    ]
+    for finding in report.findings:
+        result = _result(finding, rules, hashes.get((finding.location.path, finding.location.line)))
+        yield with_fixes(result, sarif_fixes(finding, lines, _artifact))
+
+
+def streamed_log(report: Report) -> JSON:
+    """The SARIF log with its results and strategy items as :class:`Lazy` items."""
     driver = {
         "name": TOOL_NAME,
         "informationUri": INFORMATION_URI,
@@ -163,14 +171,27 @@ def sarif_log(report: Report) -> JSON:
         "columnKind": "unicodeCodePoints",
         "originalUriBaseIds": {SRCROOT: {"uri": root_uri(report.root)}},
     }
-    properties = strategy_section(report)
-    if properties:
-        run["properties"] = properties
-    run["results"] = results
+    strategy = strategy_items(report)
+    if strategy is not None:
+        run["properties"] = {"strategy": strategy}
+    run["results"] = Lazy(_results(report))
     # "$schema" and "version" first, as every SARIF example writes them.
     return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 
+def sarif_log(report: Report) -> JSON:
+    """The report as a SARIF log with one run (JSON-ready data)."""
+    return materialize(streamed_log(report))
+
+
+def write(report: Report, out: Writable) -> None:
+    """Write the report to ``out`` as a SARIF 2.1.0 log (indented JSON ending in a newline)."""
+    write_json(out, streamed_log(report))
+    out.write("\n")
+
+
 def render(report: Report) -> str:
     """The report as a SARIF 2.1.0 log (indented JSON ending in a newline)."""
-    return json.dumps(sarif_log(report), indent=2, ensure_ascii=False) + "\n"
+    buffer = io.StringIO()
+    write(report, buffer)
+    return buffer.getvalue()

@@ -23,7 +23,9 @@ follow, as in the ``concise`` format.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from npm_auth_lint.model import Finding, Location, Severity
 from npm_auth_lint.reporters import Report
@@ -33,6 +35,9 @@ from npm_auth_lint.reporters.fix_data import fix_counts, is_safe_fix
 from npm_auth_lint.reporters.snippets import Annotation, Row, SourceFiles, file_rows
 from npm_auth_lint.reporters.strategy_text import strategy_section
 from npm_auth_lint.reporters.wording import Source, Wording, word
+
+if TYPE_CHECKING:  # a text run does not load the JSON reporter
+    from npm_auth_lint.reporters.json import Writable
 
 __all__ = ["printable", "render"]  # printable: callers that escape text import it from here
 
@@ -205,30 +210,41 @@ def _group_lines(group: Sequence[Finding], sources: SourceFiles, secrets: Sequen
     return lines
 
 
-def finding_lines(report: Report, color: bool = False) -> list[str]:
-    """Every finding of ``report`` as diagnostics, a blank line after each."""
+def _finding_chunks(report: Report, color: bool) -> Iterator[list[str]]:
+    """The lines of each finding group in turn (a blank line after each)."""
     sources = SourceFiles(report.root)
     secrets = all_secrets(report)
-    lines: list[str] = []
     for group in groups(report.findings):
-        lines.extend(_group_lines(group, sources, secrets, color))
-        lines.append("")
-    return lines
+        yield [*_group_lines(group, sources, secrets, color), ""]
+
+
+def finding_lines(report: Report, color: bool = False) -> list[str]:
+    """Every finding of ``report`` as diagnostics, a blank line after each."""
+    return [line for chunk in _finding_chunks(report, color) for line in chunk]
+
+
+def write(report: Report, out: Writable, color: bool = False, quiet: bool = False, statistics: bool = False) -> None:
+    """Write :func:`render`'s text to ``out`` a finding at a time (40,000 findings make
+    a million lines: they are never held at once)."""
+    chunks = iter([_statistics_lines(report, color)]) if statistics else _finding_chunks(report, color)
+    for chunk in chunks:
+        out.write("".join(f"{line}\n" for line in chunk))
+    if quiet:
+        return
+    out.write(_Painter(color)(summary_line(report), "bold") + "\n")
+    fixable = fix_summary(report.findings) if not statistics else ""
+    if fixable:
+        out.write(fixable + "\n")
+    section = strategy_section(report.strategy, all_secrets(report))
+    if section.strip():
+        # Redacted with every finding's secrets: the strategy report belongs to no single finding.
+        out.write(f"\n{section}\n")
 
 
 def render(report: Report, color: bool = False, quiet: bool = False, statistics: bool = False) -> str:
     """The findings as diagnostics (or, with ``statistics``, counts per rule), the summary line
     and the strategy report; ``quiet`` leaves only the findings. ANSI colour on
     request."""
-    lines = _statistics_lines(report, color) if statistics else finding_lines(report, color)
-    if quiet:
-        return "".join(f"{line}\n" for line in lines)
-    lines.append(_Painter(color)(summary_line(report), "bold"))
-    fixable = fix_summary(report.findings) if not statistics else ""
-    if fixable:
-        lines.append(fixable)
-    section = strategy_section(report.strategy, all_secrets(report))
-    if section.strip():
-        # Redacted with every finding's secrets: the strategy report belongs to no single finding.
-        lines.extend(["", section])
-    return "\n".join(lines) + "\n"
+    buffer = io.StringIO()
+    write(report, buffer, color, quiet, statistics)
+    return buffer.getvalue()
