@@ -9,12 +9,12 @@ final, sorted list.
 from __future__ import annotations
 
 import dataclasses
-import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from npm_auth_lint.analysis import Analysis, analyze
 from npm_auth_lint.analysis.packages import read_parse_errors
@@ -23,12 +23,14 @@ from npm_auth_lint.config import Config
 from npm_auth_lint.model import Edit, Finding, Fix, Location, NodeVersionFile, ParseError, Pipeline, Project, Reference, Related, included_files
 from npm_auth_lint.parsers import AUX_PARSERS, PARSERS, Parsed, version_files
 from npm_auth_lint.parsers.git_config import read_origin
-from npm_auth_lint.parsers.repo_scripts import FileKind, RepoScript, load_script
+from npm_auth_lint.parsers.repo_scripts import FileKind, load_script
 from npm_auth_lint.plugins import all_rules
 from npm_auth_lint.rule import Context, Repeats, Rule
 from npm_auth_lint.workspace import FileReadError, Workspace, classify, find_root, matches_glob, split_lines
 
-LOG = logging.getLogger(__name__)
+if TYPE_CHECKING:  # names the script parsers' types, which load only when a script is read
+    from npm_auth_lint.parsers.repo_scripts import RepoScript
+
 PARSE_ERROR = "parse-error"
 UNUSED_SUPPRESSION = "unused-suppression"
 # Rules whose findings the engine itself produces.
@@ -178,7 +180,9 @@ def run_rules(ctx: Context, rules: Iterable[type[Rule]]) -> tuple[list[Finding],
             try:
                 found = list(rule_class().check(ctx))
             except Exception as exc:  # a bug in one rule must not lose the rest of the run
-                LOG.debug("rule %s crashed", rule_class.id, exc_info=True)
+                import logging  # only here: importing it costs a lint's start-up a few ms
+
+                logging.getLogger(__name__).debug("rule %s crashed", rule_class.id, exc_info=True)
                 errors.append(f"internal error in rule {rule_class.id}: {type(exc).__name__}: {exc}")
                 continue
             findings.extend(_once(found, rule_class.repeats))

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import sys
@@ -11,7 +10,6 @@ from functools import lru_cache
 
 from npm_auth_lint.rule import Rule
 
-LOG = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "npm_auth_lint.rules"
 _ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 

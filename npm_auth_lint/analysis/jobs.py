@@ -85,7 +85,6 @@ from npm_auth_lint.model import (
     ValueSourceKind,
     frozen_map,
 )
-from npm_auth_lint.parsers.dockerfile import Dockerfile
 from npm_auth_lint.redact import redact
 from npm_auth_lint.shell import in_substitution, split_script
 
@@ -666,6 +665,8 @@ class _JobWalker:
     def _docker_build(self, shell: _Shell, build: repo_scripts.DockerBuild) -> None:
         """``docker build -t T``: a later ``docker run T`` runs on the Node of the Dockerfile's
         ``FROM`` line."""
+        from npm_auth_lint.parsers.dockerfile import Dockerfile  # loaded by now if a Dockerfile was read
+
         dockerfile = repo_scripts.script_at(self.project, repo_scripts.dockerfile_target(build, shell.directory))
         if not isinstance(dockerfile, Dockerfile):
             return

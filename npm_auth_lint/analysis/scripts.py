@@ -22,15 +22,19 @@ import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis.packages import join_dir, normalise_dir, package_for_dir, workspace_packages
 from npm_auth_lint.model import Command, Location, Project, Related, Text
-from npm_auth_lint.parsers.dockerfile import Dockerfile
-from npm_auth_lint.parsers.js_exec import ExecCall, JsExecResult
-from npm_auth_lint.parsers.makefile import MakeCommand, Makefile, SubMake
-from npm_auth_lint.parsers.repo_scripts import FileKind, RepoScript, ShellScript
+from npm_auth_lint.parsers.repo_scripts import FileKind, ShellScript
 from npm_auth_lint.shell import in_substitution, split_script
+
+if TYPE_CHECKING:  # the parsers are imported when a script of their kind is followed (start-up time)
+    from npm_auth_lint.parsers.dockerfile import Dockerfile
+    from npm_auth_lint.parsers.js_exec import ExecCall, JsExecResult
+    from npm_auth_lint.parsers.makefile import MakeCommand, Makefile, SubMake
+    from npm_auth_lint.parsers.repo_scripts import RepoScript
 
 MAX_HOPS = 8  # files followed inside each other (a script running a script...)
 _MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
@@ -243,6 +247,10 @@ def _shells_of(
     if isinstance(script, ShellScript):
         commands = bind_script_dir(tuple(bind_args(c, run.args) for c in script.commands), script.path, target.directory)
         return [ScriptShell(commands, target.directory, shared=run.kind is cmds.ScriptKind.SOURCE)], []
+    # Any other script was parsed, so its parser's module is loaded: these imports are look-ups.
+    from npm_auth_lint.parsers.js_exec import JsExecResult
+    from npm_auth_lint.parsers.makefile import Makefile
+
     if isinstance(script, Makefile):
         return _make_shells(script, run, target, find_makefile, environment or {})
     if isinstance(script, JsExecResult):
@@ -252,6 +260,8 @@ def _shells_of(
 
 def project_makefiles(project: Project) -> MakefileFinder:
     def find(target: Target) -> Makefile | None:
+        from npm_auth_lint.parsers.makefile import Makefile
+
         found = script_at(project, target)
         return found if isinstance(found, Makefile) else None
 
@@ -414,6 +424,8 @@ def discover(project: Project, load: Loader) -> None:
     remembers it); what it returns is followed in turn."""
 
     def find_makefile(target: Target) -> Makefile | None:
+        from npm_auth_lint.parsers.makefile import Makefile
+
         found = next((s for p in target.paths if (s := load(p, FileKind.MAKE)) is not None), None)
         return found if isinstance(found, Makefile) else None
 

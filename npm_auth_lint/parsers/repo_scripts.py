@@ -12,13 +12,16 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from npm_auth_lint.model import Command
-from npm_auth_lint.parsers.dockerfile import Dockerfile, parse_dockerfile
-from npm_auth_lint.parsers.js_exec import JsExecResult, find_exec_calls, language_for
-from npm_auth_lint.parsers.makefile import Makefile, parse_makefile
 from npm_auth_lint.shell import split_script
 from npm_auth_lint.workspace import FileReadError, Workspace
+
+if TYPE_CHECKING:  # the parsers are imported when a file of their kind is parsed (start-up time)
+    from npm_auth_lint.parsers.dockerfile import Dockerfile
+    from npm_auth_lint.parsers.js_exec import JsExecResult
+    from npm_auth_lint.parsers.makefile import Makefile
 
 __all__ = ["FileKind", "RepoScript", "ShellScript", "load_script"]
 
@@ -40,23 +43,43 @@ class ShellScript:
     commands: tuple[Command, ...]
 
 
-RepoScript = ShellScript | Makefile | JsExecResult | Dockerfile
+if TYPE_CHECKING:
+    RepoScript = ShellScript | Makefile | JsExecResult | Dockerfile
+
+
+def __getattr__(name: str) -> object:
+    """``RepoScript`` at run time, built when first asked for: it names the parsers' types."""
+    if name == "RepoScript":
+        from npm_auth_lint.parsers.dockerfile import Dockerfile
+        from npm_auth_lint.parsers.js_exec import JsExecResult
+        from npm_auth_lint.parsers.makefile import Makefile
+
+        return ShellScript | Makefile | JsExecResult | Dockerfile
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # `#!/usr/bin/env node`, `#!/usr/bin/env -S npx tsx`, `#!/usr/bin/env zx`: a JS/TS script.
-_JS_SHEBANG = re.compile(r"^#!.*\b(?:node|nodejs|tsx|ts-node|zx|bun|deno)\b")
-_TS_SHEBANG = re.compile(r"^#!.*\b(?:tsx|ts-node|deno)\b")
+# Compiled on first use (re's cache): a repository without scripts never needs them.
+_JS_SHEBANG = r"^#!.*\b(?:node|nodejs|tsx|ts-node|zx|bun|deno)\b"
+_TS_SHEBANG = r"^#!.*\b(?:tsx|ts-node|deno)\b"
 
 
 def _parse(path: str, text: str, kind: FileKind) -> RepoScript:
     first = text.split("\n", 1)[0]
-    if kind is FileKind.SHELL and _JS_SHEBANG.match(first):
+    if kind is FileKind.SHELL and re.match(_JS_SHEBANG, first):
         kind = FileKind.JS
     if kind is FileKind.MAKE:
+        from npm_auth_lint.parsers.makefile import parse_makefile
+
         return parse_makefile(path, text)
     if kind is FileKind.DOCKER:
+        from npm_auth_lint.parsers.dockerfile import parse_dockerfile
+
         return parse_dockerfile(path, text)
     if kind is FileKind.JS:
-        language = language_for(path) or ("typescript" if _TS_SHEBANG.match(first) else "javascript")
+        from npm_auth_lint.parsers.js_exec import find_exec_calls, language_for
+
+        language = language_for(path) or ("typescript" if re.match(_TS_SHEBANG, first) else "javascript")
         return find_exec_calls(path, text, language)
     return ShellScript(path, split_script(text, path=path, first_line=1))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from npm_auth_lint.analysis import Analysis
@@ -42,15 +43,16 @@ class _Group:
     names: tuple[str, ...]
     unnamed: tuple[str, ...] = ()  # placeholders of the packages whose name is unknown
 
-    @property
+    # Cached: asked for again per package, and a workspace publish names thousands of them.
+    @cached_property
     def gets_settings(self) -> bool:
         return any(j.settings for j in self.judged) and self.path is not PublishingPath.TOKEN_NOT_VIABLE
 
-    @property
+    @cached_property
     def npmjs(self) -> list[PublishFact]:
         return [p for p, j in zip(self.publishes, self.judged) if j.settings]
 
-    @property
+    @cached_property
     def configured(self) -> tuple[str, ...]:
         """The packages that need a trusted publisher: the named ones and a placeholder per
         publish to npmjs whose package is unknown (one script line reached from two workflows
@@ -78,10 +80,20 @@ def _choices(groups: list[_Group]) -> dict[str, Choice]:
     for group in groups:
         if not group.gets_settings:
             continue
-        first = group.npmjs[0]
+        # One candidate per pipeline, shared by its packages (a workspace publish names thousands).
+        this = candidate(group.key, group.npmjs[0])
         for name in group.configured:
-            by_package.setdefault(name, []).append(candidate(group.key, first))
-    return {name: choose(candidates) for name, candidates in by_package.items()}
+            by_package.setdefault(name, []).append(this)
+    # Packages published by the same pipelines get the same choice: made once per such set.
+    made: dict[tuple[int, ...], Choice] = {}
+    choices = {}
+    for name, candidates in by_package.items():
+        key = tuple(map(id, candidates))
+        choice = made.get(key)
+        if choice is None:
+            choice = made[key] = choose(candidates)
+        choices[name] = choice
+    return choices
 
 
 def _numbered(before: Sequence[str], middle: Sequence[str], after: Sequence[str], unknowns: Sequence[Unknown]) -> tuple[tuple[str, ...], tuple[Unknown, ...]]:

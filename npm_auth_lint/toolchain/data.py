@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import functools
 import json
+import pkgutil
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from types import MappingProxyType
 
 DATA_PACKAGE = "npm_auth_lint.data"
@@ -131,5 +131,10 @@ def parse_release_data(text: str) -> ReleaseData:
 @functools.cache
 def release_data() -> ReleaseData:
     """The packaged release table, read once."""
-    text = resources.files(DATA_PACKAGE).joinpath(DATA_FILE).read_text(encoding="utf-8")
+    # pkgutil reads package data through the package's loader, as importlib.resources does,
+    # without importing importlib.resources and zipfile (~4 ms of a lint's start-up).
+    raw = pkgutil.get_data(DATA_PACKAGE, DATA_FILE)
+    if raw is None:  # only a loader that cannot read files; ours always can
+        raise FileNotFoundError(f"{DATA_PACKAGE}/{DATA_FILE}")
+    text = raw.decode("utf-8")
     return parse_release_data(text)
