@@ -8,7 +8,10 @@ CircleCI orb command, job or executor whose source does not ship with npm-auth-l
 `pnpm exec ${{ env.TOOL }}`); and a publish, release or deploy script that cannot be followed: a
 repository script that is missing, unreadable, outside the repository or named at run time, a
 command a JavaScript release script builds at run time, a Makefile target that cannot be found.
-One note per use, at its first line (for a command, the line that runs it). The `orbs:`
+One note per use, at its first line (for a command, the line that runs it). Inside a followed
+repository script, a binary run through a variable named for its path (`${esbuildPath} ${args}`)
+is not noted, nor, in a job that neither publishes nor holds a publish credential, a program held
+in a variable named for nothing of publishing or another repository's script run in its folder. The `orbs:`
 declaration itself is not reported, and well-known actions such as `actions/checkout` are not
 references to follow.
 
