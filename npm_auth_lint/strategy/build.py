@@ -14,6 +14,7 @@ from npm_auth_lint.strategy.checklist import Judgement, judge
 from npm_auth_lint.strategy.choice import Binding, Candidate, Choice, candidate, choose, how_to_consolidate
 from npm_auth_lint.strategy.model import MAX_COMMANDS, PATH_ORDER, Consolidation, PipelineStrategy, PublishingPath, Unknown, UnknownKind
 from npm_auth_lint.strategy.settings import allowed_actions, settings
+from npm_auth_lint.strategy.unknowns import publishes_several
 
 PLACEHOLDER_PACKAGE = "<package>"
 _SAYS_OIDC_WORKS = frozenset({PublishingPath.TRUSTED_WORKING, PublishingPath.TRUSTED_WITH_FALLBACK, PublishingPath.UNVERIFIED})
@@ -26,7 +27,7 @@ def _unique(items: Sequence[Any]) -> tuple[Any, ...]:
 def placeholder_for(publish: PublishFact) -> str:
     """The placeholder of a package the tool cannot name: where it is published (a job may
     publish several such packages, and npm needs one configuration for each)."""
-    each = "each package" if publish.command is not None and publish.command.loops else "package"
+    each = "each package" if publishes_several(publish) else "package"
     # Where the package became unknown: a package script's `cd dist` is one place, whichever
     # workflow runs the script, so its pipelines share one placeholder (one configuration).
     scripted = [u.location for u in publish.unknowns if u.kind.value == UnknownKind.PACKAGE.value and u.location.path.endswith("package.json")]

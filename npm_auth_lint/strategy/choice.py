@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.model import Location, Provider
+from npm_auth_lint.strategy.unknowns import unread_ci_file
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Candidate:
     first: Location  # its first publish
     release_trigger: str | None
     triggers: tuple[str, ...]
+    runs: bool = True  # False: its CI file is not where the provider reads it (never runs)
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,8 @@ class Choice:
 def candidate(key: tuple[str, str], publish: PublishFact) -> Candidate:
     environment = publish.job.environment.value if publish.job.environment is not None else ""
     binding = Binding(publish.provider, publish.pipeline.entry_file, environment)
-    return Candidate(key, binding, publish.location, publish.job.release_trigger, publish.pipeline.triggers)
+    runs = unread_ci_file(publish) is None
+    return Candidate(key, binding, publish.location, publish.job.release_trigger, publish.pipeline.triggers, runs)
 
 
 def _order(c: Candidate) -> tuple[str, int]:
@@ -55,6 +58,13 @@ def choose(candidates: list[Candidate]) -> Choice:
     ordered = sorted(candidates, key=_order)
     if len(bindings) == 1:
         return Choice(ordered[0], "")
+    # A CI file its provider never runs (`examples/.github/workflows/`) keeps the package only
+    # when no pipeline that runs publishes it.
+    running = [c for c in ordered if c.runs]
+    if running and len(running) < len(ordered):
+        choice = choose(running)
+        unread = "the other pipelines' CI files are not where their provider reads them"
+        return Choice(choice.kept, f"{choice.why}; {unread}" if choice.why else unread)
     on_release = [c for c in ordered if c.release_trigger]
     if on_release:
         kept = on_release[0]

@@ -46,6 +46,7 @@ class UnknownKind(str, enum.Enum):
     """What kind of value the verdict rests on but the tool cannot determine (spec: "Unknown")."""
 
     TARGET = "registry"  # the registry, from a variable or expression
+    CI_FILE = "ci-file"  # a CI file outside the folder the provider reads (`examples/.github/workflows/`)
     CI_HOST = "ci-host"  # where the pipeline runs (a GitLab pipeline of a repository on github.com)
     RUNNER = "runner"  # whether the runner is hosted (a label from a variable)
     TOOLCHAIN = "node-version"  # the Node the publish runs
@@ -59,7 +60,7 @@ class UnknownKind(str, enum.Enum):
 
 # Unknowns that decide whether trusted publishing is viable at all: the pipeline is unverified
 # whatever else is known. The others only keep a "set up" verdict from being said.
-DECISIVE = frozenset({UnknownKind.TARGET, UnknownKind.RUNNER, UnknownKind.CI_HOST})
+DECISIVE = frozenset({UnknownKind.CI_FILE, UnknownKind.TARGET, UnknownKind.RUNNER, UnknownKind.CI_HOST})
 
 
 @dataclass(frozen=True)

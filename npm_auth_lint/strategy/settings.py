@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.model import GitRemote, Provider
 from npm_auth_lint.strategy.model import MAX_COMMANDS, PublisherSettings
-from npm_auth_lint.strategy.unknowns import computed
+from npm_auth_lint.strategy.unknowns import computed, unread_ci_file
 
 PUBLISH = "npm publish"
 STAGE_PUBLISH = "npm stage publish"
@@ -93,6 +93,9 @@ def _github(publish: PublishFact, quoted: str, remote: GitRemote | None) -> tupl
         owner, repo = _placeholder("caller-owner"), _placeholder("caller-repository")
         file_arg = _placeholder("calling-workflow.yml")
         workflow_field = f"{file_arg} (the workflow that calls {workflow})"
+    elif unread_ci_file(publish) is not None:
+        # GitHub does not run it where it is: the filename holds once it is moved to the root's folder.
+        workflow_field = f"{workflow} (once it is in `.github/workflows/` at the repository root)"
     environment = _environment(publish)
     fields = {
         "Organization or user": owner,

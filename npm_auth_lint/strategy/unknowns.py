@@ -26,11 +26,34 @@ def computed(text: str) -> bool:
     return "$" in text
 
 
+_RECURSIVE_FLAGS = frozenset({"-r", "--recursive", "--workspaces", "-ws", "--ws"})
+
+
+def publishes_several(publish: PublishFact) -> bool:
+    """Whether one publish line stands for several packages: inside a shell loop, run once per
+    input (`xargs`, `find -exec`), or a recursive publish (`pnpm -r`, a negated or repeated
+    `--filter`): its placeholder is then one per package, not one. (A workspace tool such as
+    changesets is not counted: in a folder without workspace globs it publishes one package.)"""
+    command = publish.command
+    if command is None:
+        return False
+    words = command.words
+    filters = [w for i, w in enumerate(words) if w.startswith("--filter=") or (i and words[i - 1] in ("--filter", "-F"))]
+    return bool(
+        command.loops
+        or (words and words[0] == "xargs")
+        or (words and words[0] == "find" and any(w in ("-exec", "-execdir") for w in words))
+        or _RECURSIVE_FLAGS.intersection(words)
+        or len(filters) > 1
+        or any(f.removeprefix("--filter=").startswith("!") for f in filters)
+    )
+
+
 def unknowns_of(analysis: Analysis, publish: PublishFact) -> list[Unknown]:
     """The unknowns of one publish: the analysis's (:meth:`Analysis.unknowns`), each with the
     step that resolves it, then what only the strategy needs (a runner label, a credential or an
     environment computed at run time), in checklist order: what decides viability first."""
-    found = [_from_analysis(publish, unknown) for unknown in analysis.unknowns(publish)]
+    found = [*_ci_file(publish), *(_from_analysis(publish, unknown) for unknown in analysis.unknowns(publish))]
     kinds = {u.kind for u in found}
     if UnknownKind.TARGET not in kinds:
         found += _target(publish)
@@ -40,9 +63,48 @@ def unknowns_of(analysis: Analysis, publish: PublishFact) -> list[Unknown]:
     return sorted(found, key=lambda u: u.kind not in DECISIVE)
 
 
+# Where each provider reads the file that starts a pipeline: only at the repository root.
+# (GitLab reads `.gitlab-ci.yml` by default but a project may set any path as its CI file, so a
+# GitLab entry file anywhere is taken as that project's setting.)
+_ROOT_CI_FOLDER = {Provider.GITHUB: ".github/workflows/", Provider.CIRCLECI: ".circleci/"}
+_PROVIDER_NAME = {Provider.GITHUB: "GitHub", Provider.CIRCLECI: "CircleCI"}
+
+
+def unread_ci_file(publish: PublishFact) -> str | None:
+    """The folder the provider reads pipelines from, when the publish's entry file is not in it
+    (`examples/.github/workflows/release.yml`: discovery reads CI files at any depth for the
+    rules, but GitHub runs only the root's `.github/workflows/`); None when it runs."""
+    folder = _ROOT_CI_FOLDER.get(publish.provider)
+    entry = publish.pipeline.entry_file
+    if folder is None or (entry.startswith(folder) and "/" not in entry[len(folder):]):
+        return None
+    return folder
+
+
+def _ci_file(publish: PublishFact) -> list[Unknown]:
+    folder = unread_ci_file(publish)
+    if folder is None:
+        return []
+    entry = publish.pipeline.entry_file
+    provider = _PROVIDER_NAME[publish.provider]
+    own_root = entry[: entry.rfind(folder)]
+    return [Unknown(
+        UnknownKind.CI_FILE,
+        f"whether `{entry}` runs: {provider} reads only `{folder}` at the repository root, so settings for it would "
+        "name a pipeline file that never runs",
+        f"{entry}:1",
+        f"Move `{entry}` into `{folder}` at the repository root ({provider} runs only those), or confirm that `{own_root}` "
+        "is the root of its own repository and run the tool there",
+    )]
+
+
 def _from_analysis(publish: PublishFact, unknown: AnalysisUnknown) -> Unknown:
     kind = _KINDS[unknown.kind]
-    return Unknown(kind, unknown.what, _where(unknown.location), _resolve(publish, kind))
+    what = unknown.what
+    if kind is UnknownKind.PACKAGE and publishes_several(publish):
+        # One placeholder stands for every package the line publishes: npm needs one each.
+        what += "; it publishes several packages, and each needs its own trusted-publisher configuration (the settings below, once per package)"
+    return Unknown(kind, what, _where(unknown.location), _resolve(publish, kind))
 
 
 _KINDS = {
