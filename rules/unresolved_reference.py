@@ -8,10 +8,8 @@ CircleCI orb command, job or executor whose source does not ship with npm-auth-l
 `pnpm exec ${{ env.TOOL }}`); and a publish, release or deploy script that cannot be followed: a
 repository script that is missing, unreadable, outside the repository or named at run time, a
 command a JavaScript release script builds at run time, a Makefile target that cannot be found.
-One note per use, at its first line (for a command, the line that runs it). Inside a followed
-repository script, a binary run through a variable named for its path (`${esbuildPath} ${args}`)
-is not noted, nor, in a job that neither publishes nor holds a publish credential, a program held
-in a variable named for nothing of publishing or another repository's script run in its folder. The `orbs:`
+One note per use, at its first line (for a command, the line that runs it); in a followed script,
+not for a binary run through a path variable (`${esbuildPath} ${args}`). The `orbs:`
 declaration itself is not reported, and well-known actions such as `actions/checkout` are not
 references to follow.
 
@@ -46,7 +44,6 @@ from typing import TYPE_CHECKING
 from npm_auth_lint.rules._wording import title
 
 from npm_auth_lint.kinds import Severity
-from npm_auth_lint.model import ValueSourceKind
 from npm_auth_lint.rule import Context, Rule
 
 if TYPE_CHECKING:
@@ -74,6 +71,8 @@ def _holds_publish_credential(job: JobFacts) -> bool:
     """Whether the job publishes or may hold something a publish authenticates with: a publish,
     an npmrc write or login, a credential the analysis found, an OIDC ID token wired up, a secret
     or CI variable in its environment, or a CircleCI context named for a registry credential."""
+    from npm_auth_lint.model import ValueSourceKind  # loaded by the analysis already (`rules` stays light)
+
     model = job.job
     if job.publishes or job.local_publishes or job.npmrc_writes or job.logins or job.job_level_credentials:
         return True
