@@ -8,7 +8,8 @@ CircleCI orb command, job or executor whose source does not ship with npm-auth-l
 `pnpm exec ${{ env.TOOL }}`); and a publish, release or deploy script that cannot be followed: a
 repository script that is missing, unreadable, outside the repository or named at run time, a
 command a JavaScript release script builds at run time, a Makefile target that cannot be found.
-One note per use, at its first line (for a command, the line that runs it). The `orbs:`
+One note per use, at its first line (for a command, the line that runs it); in a followed script,
+not for a binary run through a path variable (`${esbuildPath} ${args}`). The `orbs:`
 declaration itself is not reported, and well-known actions such as `actions/checkout` are not
 references to follow.
 
@@ -46,6 +47,7 @@ from npm_auth_lint.kinds import Severity
 from npm_auth_lint.rule import Context, Rule
 
 if TYPE_CHECKING:
+    from npm_auth_lint.analysis.facts import JobFacts, UnfollowedCommand
     from npm_auth_lint.model import Finding, Location
 
 
@@ -54,6 +56,53 @@ def _everyday_run_time_command(hops: Mapping[tuple[str, int], object], location:
     of publishing (see the rule's check)."""
     inside_script = (location.path, location.line) in hops
     return inside_script and "assembled at run time" in what and not _PUBLISHING_WORDS.search(what)
+
+
+# A program held in a variable: `$CMD`, `${esbuildPath}`, `"$BIOME_BIN"`.
+_VARIABLE_PROGRAM = re.compile(r"^[\"']?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?[\"']?$")
+# A variable name that says it holds the path of a binary: `esbuildPath`, `BIOME_BIN`, `tscExe`.
+_BINARY_PATH = re.compile(r"(?:path|bin|exe|binary)$", re.IGNORECASE)
+_PUBLISH_VERB = re.compile(r"\bpublish\b", re.IGNORECASE)
+# CircleCI contexts whose name says they hold a registry credential.
+_CREDENTIAL_CONTEXT = re.compile(r"npm|registry|publish|release|deploy|token", re.IGNORECASE)
+
+
+def _holds_publish_credential(job: JobFacts) -> bool:
+    """Whether the job publishes or may hold something a publish authenticates with: a publish,
+    an npmrc write or login, a credential the analysis found, an OIDC ID token wired up, a secret
+    or CI variable in its environment, or a CircleCI context named for a registry credential."""
+    from npm_auth_lint.model import ValueSourceKind  # loaded by the analysis already (`rules` stays light)
+
+    model = job.job
+    if job.publishes or job.local_publishes or job.npmrc_writes or job.logins or job.job_level_credentials:
+        return True
+    if model.id_token is not None and model.id_token.granted:
+        return True
+    env = (*model.env, *(var for step in model.steps for var in step.env))
+    if any(var.source.kind in (ValueSourceKind.SECRET, ValueSourceKind.VARIABLE) for var in env):
+        return True
+    return any(_CREDENTIAL_CONTEXT.search(name) for name in model.contexts)
+
+
+def _cannot_publish_here(job: JobFacts, command: UnfollowedCommand) -> bool:
+    """Spec, "Publish step": what cannot be followed is noted when it "may publish". Inside a
+    followed repository script (in the CI file every one is noted) these cannot:
+
+    - a binary whose path a variable holds, named for a tool that is no publisher
+      (`${esbuildPath} ${args}`, `$BIOME_BIN lint`), with no `publish` in the command, in any job;
+    - in a job that neither publishes nor holds a publish credential, any program held in a
+      variable named for nothing of publishing (`$RUNNER test`), and a script of another
+      repository run in its folder (`cd ../../website && ./releaseDev.sh`): nothing here gives
+      it a credential to publish this repository's packages with."""
+    if (command.location.path, command.location.line) not in job.hops:
+        return False
+    variable = _VARIABLE_PROGRAM.match(command.program)
+    named_for_publishing = variable is None or _PUBLISHING_WORDS.search(variable.group(1)) is not None
+    if not named_for_publishing and _BINARY_PATH.search(variable.group(1)) and not _PUBLISH_VERB.search(command.what):
+        return True
+    if _holds_publish_credential(job):
+        return False
+    return command.elsewhere or not named_for_publishing
 
 
 _SUPPRESS = "`# npm-auth-lint: ignore[unresolved-reference]`"
@@ -85,6 +134,8 @@ class UnresolvedReference(Rule):
                     # variable (`${esbuildPath} ${args}`) is everyday shell: only a command that
                     # names publishing (`$PUBLISH_CMD`, `eval "$RELEASE"`) is worth a note. In the CI
                     # file itself every run-time command is noted.
+                    continue
+                if _cannot_publish_here(job, command):
                     continue
                 seen.add((command.location, command.what))
                 yield self.finding(

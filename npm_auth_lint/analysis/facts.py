@@ -266,6 +266,11 @@ class UnfollowedCommand:
 
     location: Location
     what: str  # e.g. "the command `$CMD` is assembled at run time"
+    # The program it runs as written (`${esbuildPath}`, `./releaseDev.sh`); "" when not one word.
+    program: str = ""
+    # A file run in a folder outside the repository (`cd ../other-repo && ./x.sh`): another
+    # repository's script, not this one's.
+    elsewhere: bool = False
 
 
 @dataclass(frozen=True)

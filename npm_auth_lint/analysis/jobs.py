@@ -637,7 +637,8 @@ class _JobWalker:
         noted = repo_scripts.worth_a_note(run, run.script_command or command)
         if target.problem is not None:
             if noted:
-                self.out.unfollowed.append(UnfollowedCommand(where, f"`{shown}`: {target.problem}"))
+                outside = target.directory == ".." or target.directory.startswith("../")
+                self.out.unfollowed.append(UnfollowedCommand(where, f"`{shown}`: {target.problem}", run.path or run.runner, outside))
             return
         script = repo_scripts.script_at(self.project, target)
         if script is not None and script.path in self._following:
@@ -719,7 +720,8 @@ class _JobWalker:
             self._follow(shell, command, result, env, package)
         elif isinstance(result, cmds.Unfollowed):
             through = f" (through {', '.join(result.through)})" if result.through else ""
-            self.out.unfollowed.append(UnfollowedCommand(command.location, result.what + through))
+            program = command.words[0] if command.words else ""
+            self.out.unfollowed.append(UnfollowedCommand(command.location, result.what + through, program))
 
     def _id_token_export(self, shell: _Shell, command: Command, result: cmds.IdTokenExport) -> None:
         """``NPM_ID_TOKEN=$(circleci run oidc get ...)``: exported to later steps (``$BASH_ENV``),
