@@ -43,8 +43,18 @@ def _gitignore(lines: Iterable[str], linear: bool = True) -> pathspec.GitIgnoreS
     """``pathspec.GitIgnoreSpec.from_lines``, with the RE2 backend when ``linear`` and available."""
     import pathspec
 
-    backend = "re2" if linear and _re2() is not None else None
-    return pathspec.GitIgnoreSpec.from_lines(lines, backend=backend)
+    if not linear:  # Python's re: its messages name what is wrong with a pattern
+        return pathspec.GitIgnoreSpec.from_lines(lines, backend="simple")
+    re2 = _re2()
+    if re2 is None:
+        return pathspec.GitIgnoreSpec.from_lines(lines, backend=None)
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines, backend="re2")
+    except re2.error as exc:
+        # RE2 refuses patterns Python's re accepts when they exceed its memory budget (a line of
+        # thousands of characters: "failed to compile Set"). Raised as re.error, the one error
+        # every caller already treats as "this pattern matches nothing".
+        raise re.error(f"too large for a linear-time matcher ({_re2_detail(exc)})") from None
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 SKIP_DIRS = frozenset({".git", "node_modules", ".hg", ".svn"})
@@ -262,13 +272,17 @@ def gitignore_spec(lines: Iterable[str]) -> tuple[pathspec.GitIgnoreSpec, list[t
     bad: list[tuple[int, str]] = []
     for number, line in enumerate(lines, 1):
         try:
-            _gitignore([line], linear=False)
+            _gitignore([line], linear=False)  # the syntax, with Python's message
+            _gitignore([line])  # and RE2's size budget
         except re.error as exc:
-            bad.append((number, f"invalid pattern `{line.strip()}` ({exc.msg}); it matches nothing"))
+            bad.append((number, f"invalid pattern `{_shortened(line.strip())}` ({exc.msg}); it matches nothing"))
             good.append("")  # keep line numbers aligned; an empty line is no pattern
             continue
         good.append(line)
-    return _gitignore(good), bad
+    try:
+        return _gitignore(good), bad
+    except re.error as exc:  # each pattern fits, all of them together do not
+        return _gitignore([]), [*bad, (1, f"the patterns together cannot be matched ({exc.msg}); none of them is applied")]
 
 
 class Workspace:
@@ -593,5 +607,15 @@ def linear_regex(regex: str) -> Any:
     try:
         return re2.compile(regex, options)
     except re2.error as exc:
-        detail = exc.args[0] if exc.args else exc
-        raise ValueError(detail.decode(errors="replace") if isinstance(detail, bytes) else str(detail)) from None
+        raise ValueError(_re2_detail(exc)) from None
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters (a pattern of 50,000 characters is quoted by its start)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _re2_detail(exc: Exception) -> str:
+    """RE2's message (it may come as bytes)."""
+    detail = exc.args[0] if exc.args else exc
+    return detail.decode(errors="replace") if isinstance(detail, bytes) else str(detail)

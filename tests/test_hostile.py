@@ -78,6 +78,31 @@ def test_gitignore_keeps_valid_patterns_and_reports_invalid_ones() -> None:
     assert [line for line, _ in bad] == [2]
 
 
+def test_gitignore_pattern_too_large_for_re2_is_reported_not_raised() -> None:
+    """Found by scripts/fuzz.py: a valid 50,000-character pattern exceeds RE2's memory budget
+    ("failed to compile Set"), which escaped as re2.error and ended the whole run."""
+    huge = '{"name"' + "9" * 50_000
+    spec, bad = gitignore_spec(["node_modules/", huge, "*.log"])
+    assert spec.match_file("a.log") and spec.match_file("node_modules/x")
+    assert [line for line, _ in bad] == [2]
+    assert "too large for a linear-time matcher" in bad[0][1] and len(bad[0][1]) < 200
+
+
+def test_a_huge_gitignore_pattern_is_a_parse_error_of_the_run(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / ".gitignore").write_text('{"name"' + "9" * 50_000 + "\n", encoding="utf-8")
+    (tmp_path / "package.json").write_text('{"name": "x"}\n', encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "npm_auth_lint", "--no-config", "--format", "concise", str(tmp_path)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert ".gitignore:1:1: error [parse-error] invalid pattern" in proc.stdout
+
+
 def test_linear_matching_of_backtracking_patterns() -> None:
     started = time.perf_counter()
     assert linear_regex("(a*)*b").fullmatch("a" * 100_000) is None
