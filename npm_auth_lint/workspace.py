@@ -40,21 +40,28 @@ def _re2() -> Any:
 
 
 def _gitignore(lines: Iterable[str], linear: bool = True) -> pathspec.GitIgnoreSpec:
-    """``pathspec.GitIgnoreSpec.from_lines``, with the RE2 backend when ``linear`` and available."""
+    """``pathspec.GitIgnoreSpec.from_lines``, with the RE2 backend when ``linear`` and available.
+
+    Every way a pattern can be refused is raised as ``re.error``, the one error the callers treat
+    as "this pattern matches nothing": a regex error, pathspec's own ``GitIgnorePatternError`` (a
+    ``ValueError``: a pattern ending in an escaping backslash, found by scripts/fuzz.py), and
+    RE2's error for a pattern over its memory budget (a line of thousands of characters: "failed
+    to compile Set", also found by the fuzzer).
+    """
     import pathspec
 
-    if not linear:  # Python's re: its messages name what is wrong with a pattern
-        return pathspec.GitIgnoreSpec.from_lines(lines, backend="simple")
-    re2 = _re2()
-    if re2 is None:
-        return pathspec.GitIgnoreSpec.from_lines(lines, backend=None)
+    re2 = _re2() if linear else None
+    # Python's re when not linear: its messages name what is wrong with a pattern (None would
+    # pick RE2 too).
+    backend = "simple" if not linear else ("re2" if re2 is not None else None)
+    refusals: tuple[type[Exception], ...] = (ValueError,) if re2 is None else (ValueError, re2.error)
     try:
-        return pathspec.GitIgnoreSpec.from_lines(lines, backend="re2")
-    except re2.error as exc:
-        # RE2 refuses patterns Python's re accepts when they exceed its memory budget (a line of
-        # thousands of characters: "failed to compile Set"). Raised as re.error, the one error
-        # every caller already treats as "this pattern matches nothing".
-        raise re.error(f"too large for a linear-time matcher ({_re2_detail(exc)})") from None
+        return pathspec.GitIgnoreSpec.from_lines(list(lines), backend=backend)
+    except refusals as exc:
+        if re2 is not None and isinstance(exc, re2.error):
+            raise re.error(f"too large for a linear-time matcher ({_re2_detail(exc)})") from None
+        raise re.error(_shortened(str(exc), 200)) from None
+
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 SKIP_DIRS = frozenset({".git", "node_modules", ".hg", ".svn"})

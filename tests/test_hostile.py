@@ -88,6 +88,13 @@ def test_gitignore_pattern_too_large_for_re2_is_reported_not_raised() -> None:
     assert "too large for a linear-time matcher" in bad[0][1] and len(bad[0][1]) < 200
 
 
+def test_gitignore_pattern_ending_in_a_backslash_matches_nothing() -> None:
+    """Found by scripts/fuzz.py: pathspec refuses `a\\` with its own ValueError, which ended the run."""
+    spec, bad = gitignore_spec(["a\\", "*.log"])
+    assert spec.match_file("x.log") and not spec.match_file("a")
+    assert [line for line, _ in bad] == [1]
+
+
 def test_a_huge_gitignore_pattern_is_a_parse_error_of_the_run(tmp_path: Path) -> None:
     import subprocess
     import sys
