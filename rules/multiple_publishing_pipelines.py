@@ -35,8 +35,8 @@ workflow — npm checks the *calling* workflow's filename.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from npm_auth_lint.kinds import Severity
@@ -66,43 +66,82 @@ class MultiplePublishingPipelines(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         from npm_auth_lint.model import Related
 
-        by_package: dict[str, list[PublishFact]] = defaultdict(list)
-        for publish in ctx.facts.publishes:
-            if not publish.is_npmjs:
-                continue
-            for package in publish.packages:
-                if package.name is not None:
-                    by_package[package.name.value].append(publish)
-        # For each later publish step: the packages it shares with an earlier pipeline, and the
-        # first publish of each (one finding per step, however many packages it shares).
-        # (Facts hold read-only mappings and are not hashable: key them by identity.)
-        shared: dict[int, tuple[PublishFact, dict[str, PublishFact]]] = {}
-        keys = {id(p): _pipeline_key(p) for publishes in by_package.values() for p in publishes}
-        for name, publishes in sorted(by_package.items()):
-            ordered = sorted(publishes, key=_order)
-            first = ordered[0]
-            first_key = keys[id(first)]
-            for publish in ordered[1:]:
-                if keys[id(publish)] != first_key:
-                    shared.setdefault(id(publish), (publish, {}))[1][name] = first
-        for publish, packages in sorted(shared.values(), key=lambda item: _order(item[0])):
-            names = sorted(packages)
-            first = packages[names[0]]
+        for publish, names, count, first in _shared(ctx.facts.publishes):
             where = f"{first.pipeline.entry_file} (job `{first.job.id}`"
             if first.pipeline.entry_file == publish.pipeline.entry_file:
                 where += f", environment `{_pipeline_key(first)[1] or 'none'}`"
-            what = f"package `{names[0]}`" if len(names) == 1 else f"packages `{names[0]}` and {len(names) - 1} more"
+            what = f"package `{names}`" if count == 1 else f"packages `{names}` and {count - 1} more"
             here, there = _apart(publish, first)
-            verb = "is" if len(names) == 1 else "are"
+            verb = "is" if count == 1 else "are"
             advice = "publish from a single workflow (add triggers instead of copies)"
             yield self.finding(
                 here,
                 f"{what} {verb} also published by {where}); npm accepts one trusted "
                 f"publisher per package, so all but one pipeline will fail under OIDC: {advice}",
-                related=[Related(there, f"first publish of `{names[0]}`")],
+                related=[Related(there, f"first publish of `{names}`")],
                 title=f"{what} {verb} published by more than one pipeline",
                 help=advice,
             )
+
+
+@dataclass
+class _Group:
+    """The publishes that share one tuple of packages (every workspace publish of a monorepo
+    shares the analysis's tuple): its names are gone through once, not once per publish."""
+
+    names: tuple[str, ...]  # the packages' names, once each
+    publishes: list[tuple[int, PublishFact]] = field(default_factory=list)  # with their place in the facts
+
+
+def _groups(publishes: Sequence[PublishFact]) -> list[_Group]:
+    groups: dict[int, _Group] = {}
+    for index, publish in enumerate(publishes):
+        if not publish.is_npmjs:
+            continue
+        group = groups.get(id(publish.packages))
+        if group is None:
+            names = tuple(dict.fromkeys(p.name.value for p in publish.packages if p.name is not None))
+            group = groups[id(publish.packages)] = _Group(names)
+        group.publishes.append((index, publish))
+    return [g for g in groups.values() if g.names]
+
+
+def _shared(publishes: Sequence[PublishFact]) -> list[tuple[PublishFact, str, int, PublishFact]]:
+    """Each publish step that publishes a package an earlier pipeline publishes first: the first
+    such package by name, how many it shares, and the first publish of that package; in order of
+    the step (then that name, then the facts' order).
+
+    The first publish of a package is the first by :func:`_order` (then by the facts' order);
+    a step shares the packages whose first publish is in another pipeline. Cost: the publishes
+    plus the names of each distinct tuple of packages, not the publishes times their packages."""
+    groups = _groups(publishes)
+    first: dict[str, tuple[tuple[bytes, int, int], int, PublishFact]] = {}
+    for group in groups:
+        best = min((_order(p), i, p) for i, p in group.publishes)
+        for name in group.names:
+            known = first.get(name)
+            if known is None or best[:2] < known[:2]:
+                first[name] = best
+    found: list[tuple[tuple[bytes, int, int], str, int, PublishFact, int]] = []
+    for group in groups:
+        # Per pipeline key: how many of the names have their first publish there, and the least
+        # of those names; a step shares every name whose first publish has another key.
+        counts: dict[tuple[str, str], int] = {}
+        least: dict[tuple[str, str], str] = {}
+        for name in group.names:
+            key = _pipeline_key(first[name][2])
+            counts[key] = counts.get(key, 0) + 1
+            if key not in least or name < least[key]:
+                least[key] = name
+        ordered = sorted((name, key) for key, name in least.items())
+        for index, publish in group.publishes:
+            key = _pipeline_key(publish)
+            count = len(group.names) - counts.get(key, 0)
+            if count:
+                name = next(n for n, k in ordered if k != key)
+                found.append((_order(publish), name, index, publish, count))
+    found.sort(key=lambda item: item[:3])
+    return [(publish, name, count, first[name][2]) for _, name, _, publish, count in found]
 
 
 def _where(publish: PublishFact) -> Location:

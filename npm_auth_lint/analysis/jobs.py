@@ -45,6 +45,7 @@ from npm_auth_lint.analysis.facts import (
     UnknownKind,
 )
 from npm_auth_lint.analysis.job_toolchain import volta_pins
+from npm_auth_lint.analysis.memo import yarn_auth_entries
 from npm_auth_lint.analysis.packages import (
     Attribution,
     change_dir,
@@ -342,6 +343,9 @@ class _JobWalker:
         self._members: tuple[cmds.WorkspaceMember, ...] | None = None
         # Folders whose package.json a command of the job may have renamed, and where.
         self._renamed: dict[str, Location] = {}
+        # The first position of each folder in a tuple of packages (by the tuple's id), for
+        # :meth:`_first_renamed`.
+        self._package_positions: dict[int, tuple[tuple[PackageJson, ...], dict[str, int]]] = {}
 
     def _workspace(self) -> tuple[cmds.WorkspaceMember, ...]:
         """The monorepo's packages, for wrappers that run in each (`lerna run X`); built once."""
@@ -1007,15 +1011,10 @@ class _JobWalker:
             if line.scope and host_scope and not host_scope.startswith(line.scope.rstrip("/") + "/"):
                 continue
             return line_credential(line, env, self.provider)
-        for npmrc in self.project.npmrcs:
-            if npmrc.kind is not NpmrcKind.YARNRC_YML:
+        for npmrc, entry in yarn_auth_entries(self.project):  # an index: asked for every Yarn publish
+            if entry.scope and entry.scope.startswith("//") and host_scope and not host_scope.startswith(entry.scope.rstrip("/") + "/"):
                 continue
-            for entry in npmrc.entries:
-                if entry.key != "npmAuthToken":
-                    continue
-                if entry.scope and entry.scope.startswith("//") and host_scope and not host_scope.startswith(entry.scope.rstrip("/") + "/"):
-                    continue
-                return value_credential(entry.value, entry.location, f"{npmrc.path} npmAuthToken", env, self.provider, CredentialChannel.NPMRC)
+            return value_credential(entry.value, entry.location, f"{npmrc.path} npmAuthToken", env, self.provider, CredentialChannel.NPMRC)
         return None
 
     def _add_publish(self, index: int, step: Step, found: _Found) -> None:
@@ -1078,12 +1077,28 @@ class _JobWalker:
 
     def _renamed_package(self, directory: str | None, packages: tuple[PackageJson, ...]) -> Unknown | None:
         """The unknown package of a publish whose package.json an earlier command renamed."""
-        for folder in (directory, *(p.directory for p in packages)):
-            where = self._renamed.get(folder) if folder is not None else None
-            if where is not None:
-                path = posixpath.join(folder or "", "package.json")
-                return Unknown(UnknownKind.PACKAGE, where, f"which package it publishes: a command gives {path} another name at run time")
-        return None
+        if not self._renamed:
+            return None  # the common case: no look-up per package of a workspace publish
+        folder = directory if directory is not None and directory in self._renamed else self._first_renamed(packages)
+        if folder is None:
+            return None
+        path = posixpath.join(folder or "", "package.json")
+        return Unknown(UnknownKind.PACKAGE, self._renamed[folder], f"which package it publishes: a command gives {path} another name at run time")
+
+    def _first_renamed(self, packages: tuple[PackageJson, ...]) -> str | None:
+        """The folder of the first of ``packages`` that a command renamed: through the renamed
+        folders when they are fewer (every publish of the workspace shares its tuple of packages,
+        whose folders are indexed once)."""
+        if len(packages) <= len(self._renamed):
+            return next((p.directory for p in packages if p.directory in self._renamed), None)
+        slot = self._package_positions.get(id(packages))
+        if slot is None or slot[0] is not packages:
+            positions: dict[str, int] = {}
+            for position, package in enumerate(packages):
+                positions.setdefault(package.directory, position)
+            slot = self._package_positions[id(packages)] = (packages, positions)
+        found = [slot[1][folder] for folder in self._renamed if folder in slot[1]]
+        return packages[min(found)].directory if found else None
 
 
 _WORKSPACE_ROOT_REF = re.compile(r"^[\"']?\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY)\b")

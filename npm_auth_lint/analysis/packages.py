@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from npm_auth_lint.analysis.facts import ToolPin
+from npm_auth_lint.analysis.memo import package_named
 from npm_auth_lint.model import EnvVar, PackageJson, ParseError, Project, ValueSourceKind
 
 
@@ -223,9 +224,9 @@ def selected_package(project: Project, selector: str, env: Mapping[str, EnvVar],
     text = _VARIABLE.sub(fill, selector).strip().strip("\"'")
     if not text or any(mark in text for mark in ("$", "*", "...", "{", "!", "^", "[")):
         return None
-    for package in project.packages:
-        if package.name is not None and package.name.value == text:
-            return package
+    named = package_named(project, text)  # an index: asked for every `-w X` publish
+    if named is not None:
+        return named
     folder = join_dir(directory, text)
     return project.package_at(folder) if folder is not None else None
 

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis.facts import TargetOrigin
+from npm_auth_lint.analysis.memo import first_provenance
 from npm_auth_lint.analysis.registry_urls import NPMJS
 from npm_auth_lint.model import EnvVar, NpmrcKind, PackageJson, Project, Text
 
@@ -154,7 +155,8 @@ def provenance(result: cmds.Publish | None, env: Mapping[str, EnvVar], package: 
     if package is not None and "provenance" in package.publish_config:
         text = package.publish_config["provenance"]
         return text.value == "true", f"publishConfig.provenance in {package.path}"
-    for npmrc in project.npmrcs:
-        for entry in npmrc.get("provenance"):
-            return entry.value.strip().lower() == "true", f"{npmrc.path} line {entry.location.line}"
+    found = first_provenance(project)  # an index: asked for every publish
+    if found is not None:
+        npmrc, entry = found
+        return entry.value.strip().lower() == "true", f"{npmrc.path} line {entry.location.line}"
     return None, None
