@@ -110,18 +110,20 @@ class ProvenanceRepositoryMismatch(Rule):
 
         expected = _remote_slug(ctx.project.remote) if ctx.project.remote else None
         problems: dict[str, str | None] = {}  # per package.json: judged once, however many publishes
+        # The engine keeps the first finding of each package.json: a tuple of packages an earlier
+        # publish went through (every workspace publish shares one) has nothing more to say.
+        seen: dict[int, tuple[PackageJson, ...]] = {}
         for publish in ctx.facts.publishes:
-            if not publish.is_npmjs or publish.provenance is False:
+            if not publish.is_npmjs or publish.provenance is False or id(publish.packages) in seen:
                 continue
             explicit = publish.provenance is True
             if not explicit and not _automatic(publish):
                 continue
+            seen[id(publish.packages)] = publish.packages  # (kept: the id stays this tuple's)
             for package in publish.packages:
-                if package.private:
-                    continue
-                if package.path not in problems:
-                    problems[package.path] = self._problem(package, expected)
-                problem = problems[package.path]
+                if package.private or package.path in problems:
+                    continue  # judged, and reported if at all, at an earlier publish
+                problem = problems[package.path] = self._problem(package, expected)
                 if problem is None:
                     continue
                 how = f"explicitly ({publish.provenance_via})" if explicit else "automatically (trusted publishing on a public repository)"

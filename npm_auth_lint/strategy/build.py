@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from itertools import chain
 from typing import Any
 
 from npm_auth_lint.analysis import Analysis
 from npm_auth_lint.analysis.facts import PublishFact
+from npm_auth_lint.model import PackageJson
 from npm_auth_lint.strategy.checklist import Judgement, judge
 from npm_auth_lint.strategy.choice import Binding, Candidate, Choice, candidate, choose, how_to_consolidate
 from npm_auth_lint.strategy.model import MAX_COMMANDS, PATH_ORDER, Consolidation, PipelineStrategy, PublishingPath, Unknown, UnknownKind
@@ -58,7 +60,29 @@ class _Group:
         """The packages that need a trusted publisher: the named ones and a placeholder per
         publish to npmjs whose package is unknown (one script line reached from two workflows
         is one placeholder: the same packages, so one configuration)."""
-        return (*self.names, *_unique([placeholder_for(p) for p in self.npmjs if not p.package_known]))
+        unnamed = _unique([placeholder_for(p) for p in self.npmjs if not p.package_known])
+        # The names themselves when nothing is added: pipelines that publish the same packages
+        # then share one tuple, whose per-name look-ups (:class:`_Kept`) are made once.
+        return (*self.names, *unnamed) if unnamed else self.names
+
+
+class _Names:
+    """The package names of each tuple of packages, once each and in order, made once per tuple:
+    every workspace publish of a monorepo shares the analysis's tuple (thousands of packages)."""
+
+    def __init__(self) -> None:
+        self._made: dict[int, tuple[tuple[PackageJson, ...], tuple[str, ...]]] = {}
+
+    def of(self, packages: tuple[PackageJson, ...]) -> tuple[str, ...]:
+        slot = self._made.get(id(packages))
+        if slot is None or slot[0] is not packages:
+            slot = self._made[id(packages)] = (packages, _unique([p.name.value for p in packages if p.name is not None]))
+        return slot[1]
+
+    def of_all(self, publishes: Sequence[PublishFact]) -> tuple[str, ...]:
+        if len(publishes) == 1:
+            return self.of(publishes[0].packages)
+        return _unique(list(chain.from_iterable(self.of(p.packages) for p in publishes)))
 
 
 def _groups(analysis: Analysis) -> list[_Group]:
@@ -66,35 +90,84 @@ def _groups(analysis: Analysis) -> list[_Group]:
     for publish in sorted((*analysis.publishes, *analysis.remote_publishes), key=lambda p: p.location):
         by_key.setdefault((publish.pipeline.entry_file, publish.job.id), []).append(publish)
     groups = []
+    known = _Names()
     for key, publishes in by_key.items():
         judged = tuple(judge(analysis, p) for p in publishes)
         path = min((j.path for j in judged), key=PATH_ORDER.index)
-        names = _unique([pkg.name.value for p in publishes for pkg in p.packages if pkg.name is not None])
+        names = known.of_all(publishes)
         unnamed = _unique([placeholder_for(p) for p in publishes if not p.package_known])
         groups.append(_Group(key, tuple(publishes), judged, path, names, unnamed))
     return groups
 
 
 def _choices(groups: list[_Group]) -> dict[str, Choice]:
-    """For each package name: the pipeline that keeps its one trusted publisher."""
-    by_package: dict[str, list[Candidate]] = {}
-    for group in groups:
+    """For each package name: the pipeline that keeps its one trusted publisher, chosen among the
+    pipelines that configure the name, in the groups' order.
+
+    Pipelines that configure one tuple of names (workspace publishes) are gone through once per
+    tuple, and names configured by the same pipelines get one choice, made once."""
+    tuples: dict[int, tuple[tuple[str, ...], list[tuple[int, Candidate]]]] = {}
+    for position, group in enumerate(groups):
         if not group.gets_settings:
             continue
         # One candidate per pipeline, shared by its packages (a workspace publish names thousands).
         this = candidate(group.key, group.npmjs[0])
-        for name in group.configured:
-            by_package.setdefault(name, []).append(this)
-    # Packages published by the same pipelines get the same choice: made once per such set.
+        tuples.setdefault(id(group.configured), (group.configured, []))[1].append((position, this))
+    holders: dict[str, list[int]] = {}  # name -> the tuples that hold it
+    for key, (names, _) in tuples.items():
+        for name in names:
+            holders.setdefault(name, []).append(key)
     made: dict[tuple[int, ...], Choice] = {}
     choices = {}
-    for name, candidates in by_package.items():
-        key = tuple(map(id, candidates))
-        choice = made.get(key)
+    for name, keys in holders.items():
+        signature = tuple(keys)
+        choice = made.get(signature)
         if choice is None:
-            choice = made[key] = choose(candidates)
+            merged = sorted((c for key in keys for c in tuples[key][1]), key=lambda item: item[0])
+            choice = made[signature] = choose([c for _, c in merged])
         choices[name] = choice
     return choices
+
+
+class _Kept:
+    """Which pipeline keeps each name (:func:`_choices`), answered per tuple of names: the names
+    of a tuple are sorted by the pipeline that keeps them once, and each pipeline that configures
+    the tuple (every workspace publish of a monorepo) takes or hands over whole parts of it."""
+
+    def __init__(self, choices: dict[str, Choice]) -> None:
+        self.choices = choices
+        # Equal bindings as one object, so that bindings are compared by identity.
+        self._canonical: dict[Binding, Binding] = {}
+        self._binding: dict[tuple[str, str], Binding] = {}  # keeper's key -> its binding
+        for choice in {id(c): c for c in choices.values()}.values():
+            kept = choice.kept
+            self._binding.setdefault(kept.key, self._canonical.setdefault(kept.binding, kept.binding))
+        self._parts: dict[int, tuple[tuple[str, ...], dict[tuple[str, str], list[str]]]] = {}
+
+    def _by_keeper(self, names: tuple[str, ...]) -> dict[tuple[str, str], list[str]]:
+        """``names`` by the key of the pipeline that keeps them, in order (keys in the order of
+        their first name); made once per tuple."""
+        slot = self._parts.get(id(names))
+        if slot is None or slot[0] is not names:
+            parts: dict[tuple[str, str], list[str]] = {}
+            for name in names:
+                parts.setdefault(self.choices[name].kept.key, []).append(name)
+            slot = self._parts[id(names)] = (names, parts)
+        return slot[1]
+
+    def split(self, names: tuple[str, ...], binding: Binding | None) -> tuple[list[str], dict[tuple[str, str], list[str]]]:
+        """The ``names`` a pipeline of ``binding`` keeps (in order), and the others by the key of
+        the pipeline that keeps them (each in order; keys in the order of their first name)."""
+        canonical = self._canonical.get(binding) if binding is not None else None
+        parts = self._by_keeper(names)
+        mine = [key for key in parts if self._binding[key] is canonical]
+        # (The lists are the index's own, shared by every pipeline of the tuple: read, never changed.)
+        handed = {key: found for key, found in parts.items() if self._binding[key] is not canonical}
+        if not mine:
+            return [], handed
+        if len(mine) == 1:
+            return parts[mine[0]], handed
+        return [n for n in names if self._binding[self.choices[n].kept.key] is canonical], handed
 
 
 def _numbered(before: Sequence[str], middle: Sequence[str], after: Sequence[str], unknowns: Sequence[Unknown]) -> tuple[tuple[str, ...], tuple[Unknown, ...]]:
@@ -124,16 +197,15 @@ def _actions_by_binding(groups: list[_Group]) -> dict[Binding, tuple[str, ...]]:
     return {binding: allowed_actions(publishes) for binding, publishes in found.items()}
 
 
-def _pipeline(analysis: Analysis, group: _Group, choices: dict[str, Choice], by_binding: dict[Binding, tuple[str, ...]]) -> PipelineStrategy:
+def _pipeline(analysis: Analysis, group: _Group, keepers: _Kept, by_binding: dict[Binding, tuple[str, ...]]) -> PipelineStrategy:
     first = group.publishes[0]
+    choices = keepers.choices
     actions = allowed_actions(group.npmjs) if group.gets_settings else ()
     binding = candidate(group.key, group.npmjs[0]).binding if group.gets_settings else None
     # Pipelines that bind to the same trusted publisher (jobs of one workflow and environment)
     # all keep it: their settings are one and the same.
     configured = group.configured if group.gets_settings else ()
-    kept = [n for n in configured if choices[n].kept.binding == binding]
-    kept_names = set(kept)  # a set: a workspace publish names thousands of packages
-    handed = [n for n in configured if n not in kept_names]
+    kept, handed = keepers.split(configured, binding)  # handed: by the key of the pipeline that keeps them
     trusted: tuple = ()
     middle: list[str] = []
     if group.gets_settings and (kept or not configured):
@@ -162,7 +234,7 @@ def _pipeline(analysis: Analysis, group: _Group, choices: dict[str, Choice], by_
         file=group.key[0],
         job=group.key[1],
         provider=first.provider.value,
-        packages=(*group.names, *group.unnamed),
+        packages=(*group.names, *group.unnamed) if group.unnamed else group.names,
         path=path.value,
         path_title=path.title,
         publish="; ".join(_unique([p.display for p in group.publishes])),
@@ -188,11 +260,8 @@ def _distinct(unknowns: Sequence[Unknown]) -> tuple[Unknown, ...]:
     return tuple(seen.values())
 
 
-def _consolidations(group: _Group, handed: list[str], choices: dict[str, Choice]) -> tuple[Consolidation, ...]:
-    by_kept: dict[tuple[str, str], list[str]] = {}
-    for name in handed:
-        by_kept.setdefault(choices[name].kept.key, []).append(name)
-    this = candidate(group.key, group.npmjs[0]) if handed else None
+def _consolidations(group: _Group, by_kept: dict[tuple[str, str], list[str]], choices: dict[str, Choice]) -> tuple[Consolidation, ...]:
+    this = candidate(group.key, group.npmjs[0]) if by_kept else None
     out = []
     for key, names in by_kept.items():
         choice = choices[names[0]]
@@ -205,6 +274,6 @@ def strategy(analysis: Analysis) -> list[PipelineStrategy]:
     """One entry per publishing pipeline (entry CI file + job), in file and line order, from the
     analysis the engine computed for the project (``LintResult.analyses``)."""
     groups = _groups(analysis)
-    choices = _choices(groups)
+    keepers = _Kept(_choices(groups))
     by_binding = _actions_by_binding(groups)
-    return [_pipeline(analysis, group, choices, by_binding) for group in groups]
+    return [_pipeline(analysis, group, keepers, by_binding) for group in groups]
