@@ -6,9 +6,11 @@ rule as ``ctx.facts``; rules read facts, none of them walks steps.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis.facts import JobFacts, PublishFact, ToolPin, Unknown, UnknownKind
@@ -41,10 +43,34 @@ class Blocker:
     fix: str = ""
 
 
+T = TypeVar("T")
+
+
+def _per_publish(question: Callable[[Analysis, PublishFact], T]) -> Callable[[Analysis, PublishFact], T]:
+    """A question about one publish, answered once: the rules and the strategy ask the same
+    questions of every publish (its blockers thrice). The answer is kept beside the publish, so
+    that an id freed and reused can never answer for another."""
+    name = question.__name__
+
+    @functools.wraps(question)
+    def answer(self: Analysis, publish: PublishFact) -> T:
+        key = (name, id(publish))
+        slot = self._answers.get(key)
+        if slot is None or slot[0] is not publish:
+            slot = self._answers[key] = (publish, question(self, publish))
+        return slot[1]  # type: ignore[return-value]
+
+    return answer
+
+
 @dataclass(frozen=True)
 class Analysis:
     project: Project
     jobs: tuple[JobFacts, ...]
+
+    @cached_property
+    def _answers(self) -> dict[tuple[str, int], tuple[PublishFact, object]]:
+        return {}
 
     @cached_property
     def publishes(self) -> tuple[PublishFact, ...]:
@@ -70,11 +96,13 @@ class Analysis:
 
         return remote_publishes(self.project)
 
+    @_per_publish
     def blockers(self, publish: PublishFact) -> tuple[Blocker, ...]:
         if publish.remote_workflow is not None:
             return ()  # what blocks it is in the remote workflow's steps, which are not read
         return tuple(_blockers(self.project, publish))
 
+    @_per_publish
     def unknowns(self, publish: PublishFact) -> tuple[Unknown, ...]:
         """What decides ``publish``'s verdict but is computed at run time (spec: "Unknown"), in
         a stable order: what the walk found (package, ID-token audience, registry), then where
@@ -153,6 +181,13 @@ class Analysis:
     def toolchain_changes(self, publish: PublishFact) -> list[str]:
         """The Node/npm upgrade trusted publishing needs for ``publish`` (empty when none, and
         for a remote workflow's publish, whose toolchain is not read)."""
+        return list(self._toolchain_changes(publish))  # a list of the caller's own
+
+    @_per_publish
+    def _toolchain_changes(self, publish: PublishFact) -> tuple[str, ...]:
+        return tuple(self._changes(publish))
+
+    def _changes(self, publish: PublishFact) -> list[str]:
         if publish.remote_workflow is not None:
             return []
         from npm_auth_lint import toolchain
@@ -209,6 +244,7 @@ class Analysis:
                 ]
         return []
 
+    @_per_publish
     def npm_too_old(self, publish: PublishFact) -> bool:
         """An npm on PATH that never tries OIDC (below the npm floor of toolchain.floors) for this publish."""
         from npm_auth_lint.analysis.job_toolchain import npm_state

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -42,7 +43,11 @@ class ActionRef:
 
 def classify_action(uses: str) -> ActionRef:
     """Parse ``owner/repo[/path]@ref``, ``./local`` or ``docker://image``; never raises."""
-    raw = uses if isinstance(uses, str) else ""
+    return _classify(uses if isinstance(uses, str) else "")
+
+
+@functools.lru_cache(maxsize=1024)  # a workflow tree repeats a few actions (checkout, setup-node) in every job
+def _classify(raw: str) -> ActionRef:
     text = raw.strip()
     if text.startswith(("./", "../", "$/")) or text == ".":
         return ActionRef(raw=raw, kind=ActionKind.LOCAL, path=text)
@@ -69,6 +74,7 @@ def classify_action(uses: str) -> ActionRef:
 
 _SHA = re.compile(r"^[0-9a-fA-F]{40}$")
 _VERSION = re.compile(r"(?:^|[^0-9A-Za-z.])v?(\d+(?:\.\d+){0,2})(?![\d])")
+_REF_VERSION = re.compile(r"(?:[A-Za-z_-]*[/@=])?v?(\d+(?:\.\d+){0,2})(?:[-+][0-9A-Za-z.-]*)?")
 
 
 def ref_version(ref: str, comment: str | None = None) -> tuple[int, ...] | None:
@@ -85,7 +91,7 @@ def ref_version(ref: str, comment: str | None = None) -> tuple[int, ...] | None:
         if not comment:
             return None
         text, from_comment = comment.strip().lstrip("#").strip(), True
-    match = re.fullmatch(r"(?:[A-Za-z_-]*[/@=])?v?(\d+(?:\.\d+){0,2})(?:[-+][0-9A-Za-z.-]*)?", text)
+    match = _REF_VERSION.fullmatch(text)
     if match is None and from_comment:
         match = _VERSION.search(text)
     if match is None:

@@ -6,15 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+_WINDOWS_EXTENSIONS = (".cmd", ".exe", ".ps1", ".bat")  # four characters each
+
 
 def basename(word: str) -> str:
     """The program name of ``word``: its last path part without a Windows extension (``.cmd``...)."""
-    name = re.split(r"[\\/]", word)[-1]
-    lowered = name.lower()
-    for ext in (".cmd", ".exe", ".ps1", ".bat"):
-        if lowered.endswith(ext):
-            return name[: -len(ext)]
-    return name
+    name = word.rpartition("/")[2].rpartition("\\")[2]  # after the last `/` or `\\`
+    return name[:-4] if name.lower().endswith(_WINDOWS_EXTENSIONS) else name
 
 
 ASSIGNMENT_WORD = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)

@@ -52,6 +52,11 @@ class _Group:
         return any(j.settings for j in self.judged) and self.path is not PublishingPath.TOKEN_NOT_VIABLE
 
     @cached_property
+    def candidate(self) -> Candidate:
+        """This pipeline as a keeper of packages (from its first publish to npmjs)."""
+        return candidate(self.key, self.npmjs[0])
+
+    @cached_property
     def npmjs(self) -> list[PublishFact]:
         return [p for p, j in zip(self.publishes, self.judged) if j.settings]
 
@@ -111,7 +116,7 @@ def _choices(groups: list[_Group]) -> dict[str, Choice]:
         if not group.gets_settings:
             continue
         # One candidate per pipeline, shared by its packages (a workspace publish names thousands).
-        this = candidate(group.key, group.npmjs[0])
+        this = group.candidate
         tuples.setdefault(id(group.configured), (group.configured, []))[1].append((position, this))
     holders: dict[str, list[int]] = {}  # name -> the tuples that hold it
     for key, (names, _) in tuples.items():
@@ -193,7 +198,7 @@ def _actions_by_binding(groups: list[_Group]) -> dict[Binding, tuple[str, ...]]:
     found: dict[Binding, list[PublishFact]] = {}
     for group in groups:
         if group.gets_settings:
-            found.setdefault(candidate(group.key, group.npmjs[0]).binding, []).extend(group.npmjs)
+            found.setdefault(group.candidate.binding, []).extend(group.npmjs)
     return {binding: allowed_actions(publishes) for binding, publishes in found.items()}
 
 
@@ -201,7 +206,7 @@ def _pipeline(analysis: Analysis, group: _Group, keepers: _Kept, by_binding: dic
     first = group.publishes[0]
     choices = keepers.choices
     actions = allowed_actions(group.npmjs) if group.gets_settings else ()
-    binding = candidate(group.key, group.npmjs[0]).binding if group.gets_settings else None
+    binding = group.candidate.binding if group.gets_settings else None
     # Pipelines that bind to the same trusted publisher (jobs of one workflow and environment)
     # all keep it: their settings are one and the same.
     configured = group.configured if group.gets_settings else ()
@@ -261,7 +266,7 @@ def _distinct(unknowns: Sequence[Unknown]) -> tuple[Unknown, ...]:
 
 
 def _consolidations(group: _Group, by_kept: dict[tuple[str, str], list[str]], choices: dict[str, Choice]) -> tuple[Consolidation, ...]:
-    this = candidate(group.key, group.npmjs[0]) if by_kept else None
+    this = group.candidate if by_kept else None
     out = []
     for key, names in by_kept.items():
         choice = choices[names[0]]
