@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
@@ -13,6 +14,7 @@ from npm_auth_lint.analysis.memo import package_named
 from npm_auth_lint.model import EnvVar, PackageJson, ParseError, Project, ValueSourceKind
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every command of every job, of a few folders
 def normalise_dir(path: str) -> str:
     """A repository-relative folder without ``./`` or trailing slashes ('' for the root)."""
     text = path.strip().strip("\"'")

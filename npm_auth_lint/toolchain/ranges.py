@@ -207,6 +207,7 @@ def padded(version: str) -> str | None:
     return clean_version(f"{match.group(1)}.{match.group(2) or 0}.0")
 
 
+@functools.lru_cache(maxsize=4096)  # every publish asks of the same few Node/npm versions and floors
 def at_least(version: str, floor: str) -> bool:
     """Whether ``version`` (partial versions count from .0) is >= ``floor``; False if unparsable."""
     full = padded(version)
