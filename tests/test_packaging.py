@@ -96,7 +96,7 @@ def test_wheel_contents(dists: dict[str, Path]) -> None:
     assert RULE_MODULES and "circleci_orbs.json" in DATA_FILES
     assert not [n for n in names if n.startswith(("tests/", "fixtures/", "rules/"))], "test files or an unmapped rules/ in the wheel"
     assert re.search(r"^Requires-Python: >=3\.10$", metadata, re.M), metadata
-    assert re.search(r"^npm-auth-lint = npm_auth_lint\.__main__:run$", entry_points, re.M), entry_points
+    assert re.search(r"^npm-auth-lint = npm_auth_lint\.cli:main$", entry_points, re.M), entry_points
 
 
 def test_sdist_contents(dists: dict[str, Path]) -> None:
