@@ -9,10 +9,13 @@ outputs must be the same, finding for finding and field for field.
 
 from __future__ import annotations
 
+import gc
 import json
+import posixpath
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
@@ -21,11 +24,12 @@ from npm_auth_lint.rules.multiple_publishing_pipelines import MultiplePublishing
 from npm_auth_lint.rules.provenance_repository_mismatch import ProvenanceRepositoryMismatch, _automatic
 from npm_auth_lint.rules.provenance_repository_mismatch import title as provenance_title
 
-from npm_auth_lint.analysis import Analysis
+from npm_auth_lint.analysis import Analysis, Unknown, UnknownKind, memo
 from npm_auth_lint.analysis.facts import PublishFact
+from npm_auth_lint.analysis.jobs import _JobWalker
 from npm_auth_lint.config import Config
 from npm_auth_lint.engine import _once, lint
-from npm_auth_lint.model import Finding, Related
+from npm_auth_lint.model import Finding, Location, NpmrcEntry, NpmrcFile, NpmrcKind, PackageJson, Project, Related, Text
 from npm_auth_lint.rule import Context
 from npm_auth_lint.strategy import build
 from npm_auth_lint.strategy.build import _Group, _unique, placeholder_for
@@ -339,3 +343,50 @@ def test_linear_strategy_and_rules_match_the_replaced_code(files: dict[str, str]
         assert _shown(new) == _shown(list(old_multiple_pipelines(ctx)))
         repeats = ProvenanceRepositoryMismatch.repeats
         assert _shown(_once(ProvenanceRepositoryMismatch().check(ctx), repeats)) == _shown(_once(old_provenance(ctx), repeats))
+
+
+# ------------------------------------------------------------------------------------------
+# The job walker's renamed-package look-up, and the per-project indexes
+
+
+def old_renamed_package(renamed: dict[str, Location], directory: str | None, packages: tuple[PackageJson, ...]) -> Unknown | None:
+    for folder in (directory, *(p.directory for p in packages)):
+        where = renamed.get(folder) if folder is not None else None
+        if where is not None:
+            path = posixpath.join(folder or "", "package.json")
+            return Unknown(UnknownKind.PACKAGE, where, f"which package it publishes: a command gives {path} another name at run time")
+    return None
+
+
+FOLDERS = st.sampled_from(["", "a", "b", "packages/a", "packages/b", "packages/c", "dist"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(FOLDERS, st.integers(1, 50), max_size=4),
+    st.none() | FOLDERS,
+    st.lists(st.lists(FOLDERS, max_size=8), min_size=1, max_size=3),
+)
+def test_renamed_package_matches_the_scan(renamed_lines: dict[str, int], directory: str | None, tuples: list[list[str]]) -> None:
+    walker = _JobWalker.__new__(_JobWalker)  # only the state the look-up reads
+    walker._renamed = {folder: Location("ci.yml", line, 1) for folder, line in renamed_lines.items()}
+    walker._package_positions = {}
+    shared = [tuple(PackageJson(posixpath.join(f, "package.json") if f else "package.json") for f in folders) for folders in tuples]
+    for packages in (*shared, *shared):  # again: the second time from the index of the tuple
+        assert walker._renamed_package(directory, packages) == old_renamed_package(walker._renamed, directory, packages)
+
+
+def test_project_indexes_answer_as_the_scans_did_and_go_with_the_project() -> None:
+    entry = NpmrcEntry("provenance", "true", Location("a/.npmrc", 2, 1), Location("a/.npmrc", 2, 12), "provenance")
+    npmrcs = (
+        NpmrcFile("b/.npmrc", NpmrcKind.NPMRC, (replace(entry, key="registry", raw_key="registry", location=Location("b/.npmrc", 1, 1)),)),
+        NpmrcFile("a/.npmrc", NpmrcKind.NPMRC, (entry, replace(entry, value="false"))),
+    )
+    project = Project(root="/r", npmrcs=npmrcs, packages=(PackageJson("p/package.json", name=Text("x", Location("p/package.json", 1, 1))),))
+    assert memo.first_provenance(project) == (npmrcs[1], entry)
+    assert memo.package_named(project, "x") is project.packages[0] and memo.package_named(project, "y") is None
+    assert id(project) in memo._INDEXES
+    key = id(project)
+    del project
+    gc.collect()
+    assert key not in memo._INDEXES
