@@ -192,17 +192,28 @@ def run_rules(ctx: Context, rules: Iterable[type[Rule]]) -> tuple[list[Finding],
 def with_hops(findings: Iterable[Finding], facts: Analysis) -> list[Finding]:
     """Findings at a line of a repository script, with the way CI reaches that line (the CI
     line that runs the script, and each hop between) as related locations, in every format."""
-    hops: dict[tuple[str, int], tuple[Related, ...]] = {}
-    for job in facts.jobs:  # a script several jobs run: the way from each, once
+    # A script several jobs run: the way from each, once. A set beside each line's list: a
+    # script run by every workflow has as many ways to it, and a scan per way was quadratic.
+    hops: dict[tuple[str, int], tuple[list[Related], set[Related]]] = {}
+    for job in facts.jobs:
         for line, chain in job.hops.items():
-            known = hops.get(line, ())
-            hops[line] = (*known, *(r for r in chain if r not in known))
+            known, seen = hops.setdefault(line, ([], set()))
+            new = [r for r in chain if r not in seen]
+            known.extend(new)
+            seen.update(new)
     if not hops:
         return list(findings)
     out = []
     for finding in findings:
-        chain = hops.get((finding.location.path, finding.location.line), ())
-        extra = tuple(r for r in chain if r not in finding.related)
+        ways = hops.get((finding.location.path, finding.location.line))
+        if ways is None:
+            out.append(finding)
+            continue
+        if any(r in ways[1] for r in finding.related):
+            present = set(finding.related)
+            extra = tuple(r for r in ways[0] if r not in present)
+        else:  # the common case: every way is new to the finding, taken whole
+            extra = tuple(ways[0])
         out.append(dataclasses.replace(finding, related=(*finding.related, *extra)) if extra else finding)
     return out
 

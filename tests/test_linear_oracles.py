@@ -17,6 +17,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -28,7 +30,7 @@ from npm_auth_lint.analysis import Analysis, Unknown, UnknownKind, memo
 from npm_auth_lint.analysis.facts import PublishFact
 from npm_auth_lint.analysis.jobs import _JobWalker
 from npm_auth_lint.config import Config
-from npm_auth_lint.engine import _once, lint
+from npm_auth_lint.engine import _once, lint, with_hops
 from npm_auth_lint.model import Finding, Location, NpmrcEntry, NpmrcFile, NpmrcKind, PackageJson, Project, Related, Text
 from npm_auth_lint.rule import Context
 from npm_auth_lint.strategy import build
@@ -390,3 +392,35 @@ def test_project_indexes_answer_as_the_scans_did_and_go_with_the_project() -> No
     del project
     gc.collect()
     assert key not in memo._INDEXES
+
+
+def old_with_hops(findings: list[Finding], facts: Any) -> list[Finding]:
+    hops: dict[tuple[str, int], tuple[Related, ...]] = {}
+    for job in facts.jobs:
+        for line, chain in job.hops.items():
+            known = hops.get(line, ())
+            hops[line] = (*known, *(r for r in chain if r not in known))
+    if not hops:
+        return list(findings)
+    out = []
+    for finding in findings:
+        chain = hops.get((finding.location.path, finding.location.line), ())
+        extra = tuple(r for r in chain if r not in finding.related)
+        out.append(replace(finding, related=(*finding.related, *extra)) if extra else finding)
+    return out
+
+
+WAYS = st.builds(Related, st.builds(Location, st.sampled_from(["ci.yml", "b.yml"]), st.integers(1, 4), st.just(1)), st.sampled_from(["runs", "script"]))
+LINES = st.tuples(st.sampled_from(["s.sh", "t.sh"]), st.integers(1, 3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.dictionaries(LINES, st.lists(WAYS, max_size=4).map(tuple), max_size=3), max_size=4),
+    st.lists(st.tuples(LINES, st.lists(WAYS, max_size=3).map(tuple)), max_size=6),
+)
+def test_with_hops_matches_the_scan(jobs: list[dict], placed: list[tuple[tuple[str, int], tuple[Related, ...]]]) -> None:
+    facts = SimpleNamespace(jobs=[SimpleNamespace(hops=hops) for hops in jobs])
+    findings = [MultiplePublishingPipelines().finding(Location(path, line, 1), "m", related=related) for (path, line), related in placed]
+    expected = [(f.location, f.related) for f in old_with_hops(findings, facts)]
+    assert [(f.location, f.related) for f in with_hops(findings, facts)] == expected
