@@ -104,7 +104,11 @@ _LOADER = YAML(typ="safe", pure=False)  # libyaml through ruamel.yaml.clib when 
 # libyaml follows YAML 1.1 in places (a `:` inside a flow-context plain scalar such as
 # `[{image: node:24}]`, surrogate-pair escapes in JSON strings) where ruamel's own parser
 # follows 1.2, as the CI providers do: a document the fast parser rejects is parsed again by it.
-_PURE_LOADER = YAML(typ="safe", pure=True)
+# A new one each time (rare, ~60 µs): a ruamel YAML object keeps state from a text it failed on
+# (the next text could read differently, depending on the order files are read) and records
+# every text it parsed.
+def _pure_loader() -> YAML:
+    return YAML(typ="safe", pure=True)
 
 
 # libyaml follows YAML 1.1 and also breaks lines at NEL, U+2028 and U+2029; editors, GitHub and
@@ -152,21 +156,37 @@ def _scalar_value(value: str, tag: str, style: str | None) -> Any:
     return value
 
 
-@dataclass
 class _Open:
     """A mapping or sequence whose end event has not been read yet."""
 
-    value: YMap | YSeq
-    tag: str | None
-    size: int = 1  # nodes it holds once every alias is expanded (itself included)
-    key: Any = None  # a mapping's pending key (``_NO_KEY`` while a key is awaited)
-    anchor: str | None = None
-    merges: list[YMap] | None = None
+    __slots__ = ("anchor", "column", "key", "line", "merges", "seq", "size", "tag", "value")
+
+    def __init__(self, value: YMap | YSeq, seq: bool, line: int, column: int, tag: str | None, anchor: str | None) -> None:
+        self.value = value
+        self.seq = seq  # a YSeq (else a YMap)
+        self.line, self.column = line, column  # where it starts, 1-based
+        self.tag = tag
+        self.anchor = anchor
+        self.size = 1  # nodes it holds once every alias is expanded (itself included)
+        self.key: Any = _NO_KEY  # a mapping's pending key (``_NO_KEY`` while a key is awaited)
+        self.merges: list[YMap] | None = None
 
 
 _NO_KEY = object()
 _STR = "tag:yaml.org,2002:str"
 _MERGE = object()
+_MISSING = object()
+_SCALAR, _ALIAS = events.ScalarEvent, events.AliasEvent
+_MAP_START, _SEQ_START = events.MappingStartEvent, events.SequenceStartEvent
+_MAP_END, _SEQ_END = events.MappingEndEvent, events.SequenceEndEvent
+_new_object = object.__new__
+
+
+def _new_pos(line: int, column: int, style: str | None, end_line: int, path: str) -> Pos:
+    # Pos(...) at half the cost: a frozen dataclass's __init__ calls object.__setattr__ per field.
+    pos = _new_object(Pos)
+    pos.__dict__.update(line=line, column=column, style=style, end_line=end_line, path=path)
+    return pos
 
 
 def _tag_text(tag: Any) -> str | None:
@@ -185,75 +205,111 @@ class _Builder:
     kill the process) and grows superlinearly with the length of a sequence; the event stream
     is produced by a state machine, so building from it iteratively enforces every limit --
     depth, node count and alias expansion -- *while* reading, at the event that breaks it.
+    Marks must count lines as we do (``_remarked`` fixes them where libyaml's differ).
     """
 
-    def __init__(self, path: str, lines: _Lines, resolve: Callable[[Any, str, Any], Any], tags: dict[str, str]) -> None:
+    def __init__(self, path: str, resolve: Callable[[Any, str, Any], Any], tags: dict[str, str], values: dict[str, Any]) -> None:
         self._path = path
-        self._lines = lines
         self._resolve = resolve
         # anchor -> (value, expanded size, position): an alias stands where its anchor is written.
         self._anchors: dict[str, tuple[Any, int, Pos]] = {}
         self._stack: list[_Open] = []
-        self._nodes = 0
-        self._root: Any = None
         self._documents = 0
         self._tags = tags  # plain scalar -> resolved tag
-
-    def _pos(self, event: Any, end: Any = None, style: str | None = None) -> Pos:
-        if self._lines.plain:  # the common case, inlined: marks count lines as we do
-            start = event.start_mark
-            return Pos(start.line + 1, start.column + 1, style, (end or event).end_mark.line + 1, self._path)
-        line, column = self._lines.at(event.start_mark)
-        return Pos(line, column, style, self._lines.at((end or event).end_mark)[0], self._path)
-
-    def _fail(self, message: str, event: Any) -> LoadError:
-        return LoadError(message, *self._lines.at(event.start_mark))
+        self._values = values  # plain scalar -> its value, for the values that may be shared
 
     def feed(self, stream: Iterable[Any]) -> Any:
-        # One dictionary look-up per event (the loop runs once per node of every file read).
-        scalar, start, end, alias = self._scalar, self._start, self._end, self._alias
-        handlers: dict[type, Callable[[Any], None]] = {
-            events.ScalarEvent: scalar,
-            events.SequenceStartEvent: lambda event: start(event, YSeq()),
-            events.MappingStartEvent: lambda event: start(event, YMap()),
-            events.SequenceEndEvent: end,
-            events.MappingEndEvent: end,
-            events.AliasEvent: alias,
-            events.DocumentStartEvent: self._document,
-        }
+        """The value the events describe. The loop runs once per event of every file read, so the
+        common cases (an untagged scalar, a key, a sequence item, a mapping value) are inlined."""
+        stack, path, values, fail = self._stack, self._path, self._values, self._fail
+        nodes, root = 0, None
         for event in stream:
-            handler = handlers.get(type(event))
-            if handler is not None:
-                handler(event)
-        return self._root
+            kind = event.__class__
+            if kind is _SCALAR:
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise fail(f"document has more than {MAX_NODES} nodes", event)
+                if event.ctag is None and event.anchor is None:  # ``tag`` is a property over ``ctag``
+                    style = event.style or None
+                    value = event.value if style else values.get(event.value, _MISSING)
+                    if value is _MISSING:
+                        value = self._plain(event.value, event.implicit)
+                    start = event.start_mark
+                    here = _new_object(Pos)
+                    here.__dict__.update(
+                        line=start.line + 1, column=start.column + 1, style=style,
+                        end_line=event.end_mark.line + 1, path=path,
+                    )  # fmt: skip
+                else:
+                    value, here = self._scalar(event)
+                size = 1
+            elif kind is _MAP_START or kind is _SEQ_START:
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise fail(f"document has more than {MAX_NODES} nodes", event)
+                self._open(event, kind is _SEQ_START)
+                continue
+            elif kind is _MAP_END or kind is _SEQ_END:
+                value, size, here = self._close(event)
+            elif kind is _ALIAS:
+                value, size, here = self._alias(event)
+            else:
+                if kind is events.DocumentStartEvent:
+                    self._document(event)
+                continue
+            if not stack:
+                root = value
+                continue
+            parent = stack[-1]
+            parent.size += size
+            if parent.size > MAX_EXPANDED_NODES:
+                raise fail(f"aliases expand to more than {MAX_EXPANDED_NODES} nodes", event)
+            container: Any = parent.value  # a YSeq when parent.seq, else a YMap
+            if parent.seq:
+                container.append(value)
+                container.item_pos.append(here)
+            elif parent.key is not _NO_KEY:
+                self._value(parent, value, here)
+            elif kind is _SCALAR and type(value) is str and value != "<<" and event.ctag is None:
+                if value in container:  # an untagged text key: neither a merge nor a collection
+                    raise LoadError(f"duplicate key {value!r}", here.line, here.column)
+                parent.key = value
+                container.key_pos[value] = here
+            else:
+                self._key(parent, value, event, here)
+        return root
+
+    def _fail(self, message: str, event: Any) -> LoadError:
+        return LoadError(message, event.start_mark.line + 1, event.start_mark.column + 1)
 
     def _document(self, event: Any) -> None:
         self._documents += 1
         if self._documents > 1:
             raise self._fail("expected a single document in the stream but found another document", event)
 
-    def _count(self, event: Any) -> None:
-        self._nodes += 1
-        if self._nodes > MAX_NODES:
-            raise self._fail(f"document has more than {MAX_NODES} nodes", event)
+    def _plain(self, text: str, implicit: Any) -> Any:
+        """An untagged plain scalar's value, remembered unless it is a float (a NaN key is never
+        a duplicate of another, so each must stay its own object)."""
+        value = _scalar_value(text, self._plain_tag(text, implicit), None)
+        if type(value) is not float and len(self._values) < _MAX_CACHED_TAGS and len(text) <= _MAX_CACHED_LENGTH:
+            self._values[text] = value
+        return value
 
-    def _scalar(self, event: Any) -> None:
-        self._count(event)
+    def _scalar(self, event: Any) -> tuple[Any, Pos]:
+        """A tagged or anchored scalar and its position."""
         style = event.style or None
-        tag = event.tag
-        if tag is not None:
-            tag = str(tag)  # ruamel gives tags as str or as its Tag object
+        tag = _tag_text(event.tag)
         if tag == "!" or (tag is None and style):
             tag = _STR
         elif tag is None:
             tag = self._plain_tag(event.value, event.implicit)
         value = _scalar_value(event.value, tag, style)
+        here = _new_pos(event.start_mark.line + 1, event.start_mark.column + 1, style, event.end_mark.line + 1, self._path)
         if _custom(tag):
-            value = Tagged(tag, value, self._pos(event, style=style))
-        pos = self._pos(event, style=style)
+            value = Tagged(tag, value, here)
         if event.anchor is not None:
-            self._anchors[event.anchor] = (value, 1, pos)
-        self._add(value, 1, event, pos)
+            self._anchors[event.anchor] = (value, 1, here)
+        return value, here
 
     def _plain_tag(self, value: str, implicit: Any) -> str:
         # ruamel's resolver costs more than the rest of building; plain words repeat a lot.
@@ -264,51 +320,32 @@ class _Builder:
                 self._tags[value] = tag
         return tag
 
-    def _start(self, event: Any, value: YMap | YSeq) -> None:
-        self._count(event)
+    def _open(self, event: Any, seq: bool) -> None:
         if len(self._stack) >= MAX_DEPTH:
             raise self._fail(f"document nested deeper than {MAX_DEPTH} levels", event)
-        value.pos = self._pos(event)  # end line fixed at the end event
+        value = _new_seq() if seq else _new_map()  # its position is set when it ends
+        line, column = event.start_mark.line + 1, event.start_mark.column + 1
         if event.anchor is not None:
             # Still open: an alias to it makes a cycle, the same object again (counted as one node).
+            value.pos = _new_pos(line, column, None, event.end_mark.line + 1, self._path)
             self._anchors[event.anchor] = (value, 1, value.pos)
-        self._stack.append(_Open(value, _tag_text(event.tag), key=_NO_KEY, anchor=event.anchor))
+        self._stack.append(_Open(value, seq, line, column, _tag_text(event.tag), event.anchor))
 
-    def _end(self, event: Any) -> None:
+    def _close(self, event: Any) -> tuple[Any, int, Pos]:
         opened = self._stack.pop()
         value = opened.value
-        start = value.pos
-        value.pos = Pos(start.line, start.column, None, self._lines.at(event.end_mark)[0], self._path)
-        if isinstance(value, YMap) and opened.merges:
-            _apply_merges(value, opened.merges)
-        result: Any = Tagged(opened.tag, value, value.pos) if opened.tag is not None and _custom(opened.tag) else value
+        value.pos = here = _new_pos(opened.line, opened.column, None, event.end_mark.line + 1, self._path)
+        if opened.merges:
+            _apply_merges(value, opened.merges)  # type: ignore[arg-type]
+        result: Any = Tagged(opened.tag, value, here) if opened.tag is not None and _custom(opened.tag) else value
         if opened.anchor is not None:
-            self._anchors[opened.anchor] = (result, opened.size, value.pos)
-        self._add(result, opened.size, event, value.pos)
+            self._anchors[opened.anchor] = (result, opened.size, here)
+        return result, opened.size, here
 
-    def _alias(self, event: Any) -> None:
+    def _alias(self, event: Any) -> tuple[Any, int, Pos]:
         if event.anchor not in self._anchors:
             raise self._fail(f"found undefined alias {event.anchor!r}", event)
-        value, size, pos = self._anchors[event.anchor]
-        self._add(value, size, event, pos)
-
-    def _add(self, value: Any, size: int, event: Any, here: Pos) -> None:
-        """Attach a finished value (``size`` nodes once expanded) to the open container."""
-        if not self._stack:
-            self._root = value
-            return
-        parent = self._stack[-1]
-        parent.size += size
-        if parent.size > MAX_EXPANDED_NODES:
-            raise self._fail(f"aliases expand to more than {MAX_EXPANDED_NODES} nodes", event)
-        container = parent.value
-        if isinstance(container, YSeq):
-            container.append(value)
-            container.item_pos.append(here)
-        elif parent.key is _NO_KEY:
-            self._key(parent, value, event, here)
-        else:
-            self._value(parent, value, here)
+        return self._anchors[event.anchor]
 
     def _key(self, parent: _Open, value: Any, event: Any, here: Pos) -> None:
         is_plain_merge = type(event).__name__ == "ScalarEvent" and event.value == "<<" and not event.style
@@ -324,13 +361,12 @@ class _Builder:
 
     def _value(self, parent: _Open, value: Any, here: Pos) -> None:
         mapping = parent.value
-        assert isinstance(mapping, YMap)
         if parent.key is _MERGE:
             sources = value if isinstance(value, list) else [value]
             parent.merges = [*(parent.merges or []), *(m for m in sources if isinstance(m, YMap))]
         else:
             mapping[parent.key] = value
-            mapping.value_pos[parent.key] = here
+            mapping.value_pos[parent.key] = here  # type: ignore[union-attr]
         parent.key = _NO_KEY
 
 
@@ -344,24 +380,32 @@ def _apply_merges(mapping: YMap, merges: list[YMap]) -> None:
                 mapping.value_pos[k] = merged.value_pos[k]
 
 
+class _Mark:
+    """A parser mark with its line and column (0-based) counted by ``\n`` only."""
+
+    __slots__ = ("column", "line")
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line, self.column = line, column
+
+
+def _remarked(stream: Iterable[Any], lines: _Lines) -> Iterator[Any]:
+    """The events with marks that count lines as we do, for a text libyaml counts differently."""
+    for event in stream:
+        for name in ("start_mark", "end_mark"):
+            line, column = lines.at(getattr(event, name))
+            setattr(event, name, _Mark(line - 1, column - 1))
+        yield event
+
+
 # The C path resolves plain scalars with YAML 1.2's rules whatever a %YAML directive says (what
 # ruamel's loader did before: its libyaml parser reports no version), so one resolver and one
-# cache of resolved tags serve every file.
+# cache of resolved tags (and of the values they give) serve every file.
 _RESOLVER_12 = VersionedResolver(version=(1, 2))
 _TAGS_12: dict[str, str] = {}
+_VALUES_12: dict[str, Any] = {}
 _MAX_CACHED_TAGS = 10_000
-
-
-def _c_events(text: str) -> Iterator[Any]:
-    """libyaml's events for ``text``, read straight from its parser (ruamel's ``YAML.parse``
-    builds a loader class per call, which cost more than parsing a small file)."""
-    parser = CParser(text)
-    try:
-        check, get = parser.check_event, parser.get_event
-        while check():
-            yield get()
-    finally:
-        parser.dispose()
+_MAX_CACHED_LENGTH = 200  # longer plain scalars are seldom written twice
 
 
 def _build(loader: YAML, text: str, lines: _Lines, path: str) -> Any:
@@ -369,9 +413,18 @@ def _build(loader: YAML, text: str, lines: _Lines, path: str) -> Any:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if loader is _LOADER and CParser is not None:
-                builder = _Builder(path, lines, _RESOLVER_12.resolve, _TAGS_12)
-                return builder.feed(_c_events(text))
-            return _Builder(path, lines, loader.resolver.resolve, {}).feed(loader.parse(text))
+                # libyaml's events straight from its parser (ruamel's ``YAML.parse`` builds a
+                # loader class per call, which cost more than parsing a small file).
+                parser = CParser(text)
+                try:
+                    stream = iter(parser.get_event, None)
+                    builder = _Builder(path, _RESOLVER_12.resolve, _TAGS_12, _VALUES_12)
+                    return builder.feed(stream if lines.plain else _remarked(stream, lines))
+                finally:
+                    parser.dispose()
+            stream = loader.parse(text)
+            builder = _Builder(path, loader.resolver.resolve, {}, {})
+            return builder.feed(stream if lines.plain else _remarked(stream, lines))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
@@ -396,7 +449,7 @@ def load(text: str, path: str = "") -> Any:
         return _build(_LOADER, text, lines, path)
     except LoadError as first:
         if not first.message.startswith(_SYNTAX_ONLY_RETRY_EXCLUDES):
-            return _build(_PURE_LOADER, text, lines, path)
+            return _build(_pure_loader(), text, lines, path)
         raise
 
 
