@@ -185,7 +185,8 @@ _new_object = object.__new__
 def _new_pos(line: int, column: int, style: str | None, end_line: int, path: str) -> Pos:
     # Pos(...) at half the cost: a frozen dataclass's __init__ calls object.__setattr__ per field.
     pos = _new_object(Pos)
-    pos.__dict__.update(line=line, column=column, style=style, end_line=end_line, path=path)
+    fields = pos.__dict__
+    fields["line"], fields["column"], fields["style"], fields["end_line"], fields["path"] = line, column, style, end_line, path
     return pos
 
 
@@ -235,11 +236,10 @@ class _Builder:
                     if value is _MISSING:
                         value = self._plain(event.value, event.implicit)
                     start = event.start_mark
-                    here = _new_object(Pos)
-                    here.__dict__.update(
-                        line=start.line + 1, column=start.column + 1, style=style,
-                        end_line=event.end_mark.line + 1, path=path,
-                    )  # fmt: skip
+                    here = _new_object(Pos)  # as _new_pos does, inlined
+                    fields = here.__dict__
+                    fields["line"], fields["column"], fields["style"] = start.line + 1, start.column + 1, style
+                    fields["end_line"], fields["path"] = event.end_mark.line + 1, path
                 else:
                     value, here = self._scalar(event)
                 size = 1
@@ -247,7 +247,12 @@ class _Builder:
                 nodes += 1
                 if nodes > MAX_NODES:
                     raise fail(f"document has more than {MAX_NODES} nodes", event)
-                self._open(event, kind is _SEQ_START)
+                seq = kind is _SEQ_START
+                if event.ctag is None and event.anchor is None and len(stack) < MAX_DEPTH:
+                    start = event.start_mark  # its position is set when it ends
+                    stack.append(_Open(_new_seq() if seq else _new_map(), seq, start.line + 1, start.column + 1, None, None))
+                else:
+                    self._open(event, seq)
                 continue
             elif kind is _MAP_END or kind is _SEQ_END:
                 value, size, here = self._close(event)
