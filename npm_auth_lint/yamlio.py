@@ -16,6 +16,7 @@ errors, reported at their second occurrence.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
 import warnings
@@ -496,13 +497,12 @@ _YAML_DIFFERS = re.compile(
 _MAX_JSON_KEY = 256
 
 
-class _Duplicate(Exception):
-    pass
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> None:
-    if len({key for key, _ in pairs}) != len(pairs):
-        raise _Duplicate
+@functools.lru_cache(maxsize=2)
+def json_document(text: str) -> Any:
+    """``json.loads(text)``, remembered for the last texts: four parsers read each package.json
+    (the package, the located tree, setup-node's version file, semantic-release's ``release``)
+    one after the other. The value is shared between them: callers must not change it."""
+    return json.loads(text)
 
 
 def load_json(text: str, path: str = "") -> Any:
@@ -510,8 +510,8 @@ def load_json(text: str, path: str = "") -> Any:
     if len(text) > MAX_BYTES or _YAML_DIFFERS.search(text):
         return load(text, path)
     try:
-        json.loads(text, object_pairs_hook=_unique_keys)  # valid, with no repeated key in any object
-    except (ValueError, RecursionError, _Duplicate):
+        json_document(text)  # valid (the walk finds repeated keys)
+    except (ValueError, RecursionError):
         return load(text, path)
     first, last = text.find("{"), text.rfind("}")
     if first < 0 or "\t" in text[:first] or "\t" in text[last + 1 :]:  # not an object; a top-level tab
@@ -522,67 +522,76 @@ def load_json(text: str, path: str = "") -> Any:
 
 def _json_plain(token: str) -> Any:
     """A number or literal token as YAML 1.2 resolves it (what ``load`` makes of it)."""
-    tag = _TAGS_12.get(token)
-    if tag is None:
-        tag = _tag_text(_RESOLVER_12.resolve(ScalarNode, token, (True, False))) or _STR
-        if len(_TAGS_12) < _MAX_CACHED_TAGS:
-            _TAGS_12[token] = tag
-    return _scalar_value(token, tag, None)
+    value = _VALUES_12.get(token, _MISSING)
+    if value is _MISSING:
+        value = _Builder("", _RESOLVER_12.resolve, _TAGS_12, _VALUES_12)._plain(token, (True, False))
+    return value
 
 
 def _json_walk(text: str, path: str) -> Any:
-    """One pass over the tokens of a valid JSON object with unique keys (``load_json`` checked
-    that); None where YAML would read it differently or ``load`` would refuse it."""
+    """One pass over the tokens of a valid JSON object (``load_json`` checked that); None where
+    YAML would read it differently or ``load`` would refuse it (a repeated key)."""
     # The loop runs once per value of every package.json: everything is inlined, and the
-    # separators (blanks, commas, colons) are read with the token that follows them.
-    opened: list[tuple[Any, Any, int, int]] = []  # (container, pending key or _NO_KEY, line, column)
+    # separators (blanks, commas, colons) are read with the token that follows them. In valid
+    # JSON the tokens follow each other with nothing between them, so positions are summed.
+    opened: list[list[Any]] = []  # [container, pending key or _NO_KEY, line, column]
+    top: list[Any] | None = None  # opened[-1]
     root: Any = None
-    nodes, line, line_start, key_end = 0, 1, 0, 0
-    for match in _JSON_TOKEN.finditer(text):
-        start = match.start(2)
-        separator = match.group(1)
-        if "\n" in separator:
-            line += separator.count("\n")
-            line_start = match.start() + separator.rfind("\n") + 1
-        if ":" in separator and (key_end < line_start or start - key_end > _MAX_JSON_KEY):
-            return None  # a key on another line than its colon, or too long: YAML reads it differently
-        token = match.group(2)
+    nodes, line, line_start, key_end, at = 0, 1, 0, 0, 0
+    for separator, token in _JSON_TOKEN.findall(text):
+        start = at + len(separator)
+        at = start + len(token)
+        if separator:
+            if "\n" in separator:
+                line += separator.count("\n")
+                line_start = start - len(separator) + separator.rfind("\n") + 1
+            if ":" in separator and (key_end < line_start or start - key_end > _MAX_JSON_KEY):
+                return None  # a key on another line than its colon, or too long: YAML reads it differently
         char = token[0]
         if char == "{" or char == "[":
             nodes += 1
             if len(opened) >= MAX_DEPTH or nodes > MAX_NODES:
                 return None
-            opened.append((_new_map() if char == "{" else _new_seq(), _NO_KEY, line, start - line_start + 1))
+            top = [_new_map() if char == "{" else _new_seq(), _NO_KEY, line, start - line_start + 1]
+            opened.append(top)
             continue
+        here = _new_object(Pos)  # Pos(...) without its __init__, as in _new_pos
+        fields = here.__dict__
         if char == "}" or char == "]":
-            value, _, begun_line, begun_column = opened.pop()
-            here = value.pos = Pos(begun_line, begun_column, None, line, path)
+            value, _, fields["line"], fields["column"] = opened.pop()
+            fields["style"] = None
+            value.pos = here
+            top = opened[-1] if opened else None
         else:
             nodes += 1
             if nodes > MAX_NODES:
                 return None
+            fields["line"], fields["column"] = line, start - line_start + 1
             if char == '"':
                 value = token[1:-1] if "\\" not in token else scanstring(text, start + 1)[0]
-                here = Pos(line, start - line_start + 1, '"', line, path)
+                fields["style"] = '"'
             else:
                 value = _json_plain(token)
-                here = Pos(line, start - line_start + 1, None, line, path)
-        if not opened:
+                fields["style"] = None
+        fields["end_line"], fields["path"] = line, path
+        if top is None:
             root = value
             continue
-        parent, key, parent_line, parent_column = opened[-1]
+        parent = top[0]
         if type(parent) is YSeq:
             parent.append(value)
             parent.item_pos.append(here)
-        elif key is _NO_KEY:
-            opened[-1] = (parent, value, parent_line, parent_column)
+        elif top[1] is _NO_KEY:
+            if value in parent.key_pos:
+                return None  # a repeated key: ``load`` reports it
+            top[1] = value
             parent.key_pos[value] = here
             key_end = start  # where the key starts: its colon must follow on the same line
         else:
-            parent[key] = value
-            parent.value_pos[key] = here
-            opened[-1] = (parent, _NO_KEY, parent_line, parent_column)
-    return root
+            parent[top[1]] = value
+            parent.value_pos[top[1]] = here
+            top[1] = _NO_KEY
+    return root if not text[at:].strip(" \t\r\n") else None  # every character read
 
 
 def _new_map() -> YMap:
