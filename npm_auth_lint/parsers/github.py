@@ -67,8 +67,9 @@ def parse(workspace: Workspace, path: str) -> Parsed:
 
 def _source(state: State, path: str) -> Source | ParseError:
     """The workflow as loaded (by an earlier ``parse`` that followed a call to it, or now)."""
-    loaded = state.loaded.get(path)
+    loaded = state.loaded_before(path)
     if isinstance(loaded, Source):
+        state.loaded[path] = loaded
         return _shape_error(loaded.data, path) or loaded
     try:
         text = state.workspace.read(path)

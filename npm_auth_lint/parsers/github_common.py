@@ -63,16 +63,15 @@ def _shared(workspace: Workspace) -> _Shared:
 class State:
     """What one ``parse`` call shares: the workspace, loaded files and the references found.
 
-    Loaded files are shared with every other ``parse`` call on the workspace: the YAML trees
-    are only read, never changed."""
+    Files loaded through :meth:`load` (actions, called workflows) are also kept for every other
+    ``parse`` call on the workspace: their YAML trees are only read, never changed. The entry
+    workflow is kept for this call only (most are never called: keeping every workflow's tree
+    would hold all of them in memory at once)."""
 
     workspace: Workspace
+    loaded: dict[str, Source | str] = field(default_factory=dict)
     references: dict[Reference, None] = field(default_factory=dict)  # ordered, without repeats
     expansions: int = 0
-
-    @property
-    def loaded(self) -> dict[str, Source | str]:
-        return _shared(self.workspace).loaded
 
     def may_expand(self) -> bool:
         """Count one more followed action or workflow; False once the budget is spent."""
@@ -81,10 +80,16 @@ class State:
 
     def load(self, path: str) -> Source | str:
         """The file as a :class:`Source`, or a message saying why it cannot be used."""
-        loaded = self.loaded
-        if path not in loaded:
-            loaded[path] = _load(self.workspace, path)
-        return loaded[path]
+        if path not in self.loaded:
+            shared = _shared(self.workspace).loaded
+            if path not in shared:
+                shared[path] = _load(self.workspace, path)
+            self.loaded[path] = shared[path]
+        return self.loaded[path]
+
+    def loaded_before(self, path: str) -> Source | str | None:
+        """The file as an earlier :meth:`load` on the workspace left it, if any did."""
+        return _shared(self.workspace).loaded.get(path)
 
     def exists(self, path: str) -> bool:
         """``Workspace.exists``, asked once per path."""
