@@ -256,7 +256,11 @@ class _Builder:
                     self._open(event, seq)
                 continue
             elif kind is _MAP_END or kind is _SEQ_END:
-                value, size, here = self._close(event)
+                opened = stack.pop()
+                value, size = opened.value, opened.size
+                value.pos = here = _new_pos(opened.line, opened.column, None, event.end_mark.line + 1, path)
+                if opened.merges or opened.tag is not None or opened.anchor is not None:
+                    value = self._closed(opened, here)
             elif kind is _ALIAS:
                 value, size, here = self._alias(event)
             else:
@@ -337,16 +341,15 @@ class _Builder:
             self._anchors[event.anchor] = (value, 1, value.pos)
         self._stack.append(_Open(value, seq, line, column, _tag_text(event.tag), event.anchor))
 
-    def _close(self, event: Any) -> tuple[Any, int, Pos]:
-        opened = self._stack.pop()
+    def _closed(self, opened: _Open, here: Pos) -> Any:
+        """A collection just ended, with merge keys, a tag or an anchor: its value."""
         value = opened.value
-        value.pos = here = _new_pos(opened.line, opened.column, None, event.end_mark.line + 1, self._path)
         if opened.merges:
             _apply_merges(value, opened.merges)  # type: ignore[arg-type]
         result: Any = Tagged(opened.tag, value, here) if opened.tag is not None and _custom(opened.tag) else value
         if opened.anchor is not None:
             self._anchors[opened.anchor] = (result, opened.size, here)
-        return result, opened.size, here
+        return result
 
     def _alias(self, event: Any) -> tuple[Any, int, Pos]:
         if event.anchor not in self._anchors:

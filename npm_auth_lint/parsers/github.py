@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from npm_auth_lint import yamlio
@@ -52,8 +52,9 @@ def parse(workspace: Workspace, path: str) -> Parsed:
     data = source.data
     triggers = _triggers(data.get("on"))
     reusable_only = triggers == ("workflow_call",)
-    call = _standalone_call(data) if reusable_only else _Call()
-    jobs = tuple(_workflow_jobs(state, source, replace(call, release=_release_trigger(data.get("on")))))
+    release = _release_trigger(data.get("on"))
+    call = _standalone_call(data, release) if reusable_only else _Call(release=release)
+    jobs = tuple(_workflow_jobs(state, source, call))
     pipeline = Pipeline(
         provider=Provider.GITHUB,
         path=path,
@@ -129,14 +130,14 @@ class _Call:
     release: str | None = None  # what makes the entry workflow run on a release
 
 
-def _standalone_call(data: yamlio.YMap) -> _Call:
+def _standalone_call(data: yamlio.YMap, release: str | None) -> _Call:
     """A reusable-only workflow read on its own: its inputs take their declared defaults.
 
     That is what runs for a caller that passes nothing, and it lets ``registry-url: ${{
     inputs.registry }}`` resolve; secrets stay as written.
     """
     declared = get_map(get_map(data.get("on"), "workflow_call"), "inputs")
-    return _Call(subst=Substitution(inputs=action_inputs(declared)))
+    return _Call(subst=Substitution(inputs=action_inputs(declared)), release=release)
 
 
 def _workflow_jobs(state: State, source: Source, call: _Call) -> list[Job]:
