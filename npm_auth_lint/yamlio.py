@@ -527,8 +527,12 @@ def _json_plain(token: str) -> Any:
     """A number or literal token as YAML 1.2 resolves it (what ``load`` makes of it)."""
     value = _VALUES_12.get(token, _MISSING)
     if value is _MISSING:
-        value = _Builder("", _RESOLVER_12.resolve, _TAGS_12, _VALUES_12)._plain(token, (True, False))
+        value = _PLAIN_12(token, (True, False))
     return value
+
+
+# Plain JSON tokens resolve as the C path resolves untagged plain scalars, with the same caches.
+_PLAIN_12 = _Builder("", _RESOLVER_12.resolve, _TAGS_12, _VALUES_12)._plain
 
 
 def _json_walk(text: str, path: str) -> Any:
