@@ -1,7 +1,9 @@
 """Load YAML (and JSON) into plain Python values that remember where they were written.
 
-We compose with ruamel.yaml's C-backed safe loader (about ten times faster than the round-trip
-loader, see guides/style.md) and build our own tree from the nodes:
+We read libyaml's events through ruamel.yaml's C parser (about ten times faster than the
+round-trip loader, see guides/style.md) and build our own tree from them, in one loop that
+handles the common events inline (``_Builder.feed``; ``tests/yamlio_oracle.py`` keeps the
+earlier, plainer builder as the oracle its results are compared with):
 
 * mappings become :class:`YMap` (a ``dict``) with the position of every key and value,
 * sequences become :class:`YSeq` (a ``list``) with the position of every item,
