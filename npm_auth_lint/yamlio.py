@@ -280,8 +280,12 @@ class _Builder:
             if parent.seq:
                 container.append(value)
                 container.item_pos.append(here)
+            elif parent.key is _MERGE:
+                self._merge(parent, value)
             elif parent.key is not _NO_KEY:
-                self._value(parent, value, here)
+                container[parent.key] = value
+                container.value_pos[parent.key] = here
+                parent.key = _NO_KEY
             elif kind is _SCALAR and type(value) is str and value != "<<" and event.ctag is None:
                 if value in container:  # an untagged text key: neither a merge nor a collection
                     raise LoadError(f"duplicate key {value!r}", here.line, here.column)
@@ -370,14 +374,10 @@ class _Builder:
         parent.key = value
         parent.value.key_pos[value] = here  # type: ignore[union-attr]
 
-    def _value(self, parent: _Open, value: Any, here: Pos) -> None:
-        mapping = parent.value
-        if parent.key is _MERGE:
-            sources = value if isinstance(value, list) else [value]
-            parent.merges = [*(parent.merges or []), *(m for m in sources if isinstance(m, YMap))]
-        else:
-            mapping[parent.key] = value
-            mapping.value_pos[parent.key] = here  # type: ignore[union-attr]
+    def _merge(self, parent: _Open, value: Any) -> None:
+        """The value of a merge key (``<<: *base`` or ``<<: [*a, *b]``): maps applied at the end."""
+        sources = value if isinstance(value, list) else [value]
+        parent.merges = [*(parent.merges or []), *(m for m in sources if isinstance(m, YMap))]
         parent.key = _NO_KEY
 
 
