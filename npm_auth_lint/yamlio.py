@@ -31,6 +31,7 @@ from ruamel.yaml import YAML, events
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
 
 try:  # libyaml through ruamel.yaml.clib
     from ruamel.yaml.cyaml import CParser
@@ -48,7 +49,7 @@ MAX_NODES = 1_000_000
 MAX_EXPANDED_NODES = 2_000_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a third of the memory, for one Pos per node
 class Pos:
     """0-based positions as ruamel reports them, converted to 1-based on access."""
 
@@ -185,11 +186,19 @@ _MAP_END, _SEQ_END = events.MappingEndEvent, events.SequenceEndEvent
 _new_object = object.__new__
 
 
+# Pos(...) at half the cost: a frozen dataclass's __init__ calls object.__setattr__ per field;
+# the slots' own setters (what that call ends in) are called straight.
+_SET_POS = tuple(getattr(Pos, name).__set__ for name in ("line", "column", "style", "end_line", "path"))
+
+
 def _new_pos(line: int, column: int, style: str | None, end_line: int, path: str) -> Pos:
-    # Pos(...) at half the cost: a frozen dataclass's __init__ calls object.__setattr__ per field.
+    set_line, set_column, set_style, set_end_line, set_path = _SET_POS
     pos = _new_object(Pos)
-    fields = pos.__dict__
-    fields["line"], fields["column"], fields["style"], fields["end_line"], fields["path"] = line, column, style, end_line, path
+    set_line(pos, line)
+    set_column(pos, column)
+    set_style(pos, style)
+    set_end_line(pos, end_line)
+    set_path(pos, path)
     return pos
 
 
@@ -212,9 +221,17 @@ class _Builder:
     Marks must count lines as we do (``_remarked`` fixes them where libyaml's differ).
     """
 
-    def __init__(self, path: str, resolve: Callable[[Any, str, Any], Any], tags: dict[str, str], values: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        path: str,
+        resolve: Callable[[Any, str, Any], Any],
+        tags: dict[str, str],
+        values: dict[str, Any],
+        table: dict[str, list[tuple[str, re.Pattern[str]]]] | None = None,
+    ) -> None:
         self._path = path
         self._resolve = resolve
+        self._table = table  # see _implicit_table
         # anchor -> (value, expanded size, position): an alias stands where its anchor is written.
         self._anchors: dict[str, tuple[Any, int, Pos]] = {}
         self._stack: list[_Open] = []
@@ -226,6 +243,7 @@ class _Builder:
         """The value the events describe. The loop runs once per event of every file read, so the
         common cases (an untagged scalar, a key, a sequence item, a mapping value) are inlined."""
         stack, path, values, fail = self._stack, self._path, self._values, self._fail
+        set_line, set_column, set_style, set_end_line, set_path = _SET_POS
         nodes, root = 0, None
         for event in stream:
             kind = event.__class__
@@ -240,9 +258,8 @@ class _Builder:
                         value = self._plain(event.value, event.implicit)
                     start = event.start_mark
                     here = _new_object(Pos)  # as _new_pos does, inlined
-                    fields = here.__dict__
-                    fields["line"], fields["column"], fields["style"] = start.line + 1, start.column + 1, style
-                    fields["end_line"], fields["path"] = event.end_mark.line + 1, path
+                    set_line(here, start.line + 1), set_column(here, start.column + 1), set_style(here, style)
+                    set_end_line(here, event.end_mark.line + 1), set_path(here, path)
                 else:
                     value, here = self._scalar(event)
                 size = 1
@@ -329,6 +346,11 @@ class _Builder:
 
     def _plain_tag(self, value: str, implicit: Any) -> str:
         # ruamel's resolver costs more than the rest of building; plain words repeat a lot.
+        if self._table is not None:  # what ``resolve`` does, without its look-ups (_implicit_table)
+            for implicit_tag, pattern in self._table.get(value[:1], ()):
+                if pattern.match(value):
+                    return implicit_tag
+            return _STR
         tag = self._tags.get(value)
         if tag is None:
             tag = _tag_text(self._resolve(ScalarNode, value, implicit)) or _STR
@@ -413,6 +435,22 @@ def _remarked(stream: Iterable[Any], lines: _Lines) -> Iterator[Any]:
 # ruamel's loader did before: its libyaml parser reports no version), so one resolver and one
 # cache of resolved tags (and of the values they give) serve every file.
 _RESOLVER_12 = VersionedResolver(version=(1, 2))
+
+
+def _implicit_table(resolver: VersionedResolver) -> dict[str, list[tuple[str, re.Pattern[str]]]] | None:
+    """``resolver``'s implicit tags of plain scalars, by first character (``''`` for an empty
+    scalar): the first pattern that matches gives the tag, none gives str. That is what its
+    ``resolve`` does, after property look-ups and a Tag object made and turned back into text
+    (~10 µs: most plain scalars are different words, and a large file outgrows the caches).
+    None where reading the table would not give what ``resolve`` gives."""
+    table = resolver.versioned_resolver
+    tags = {tag for patterns in table.values() for tag, _ in patterns}
+    if None in table or resolver.yaml_path_resolvers or _tag_text(resolver.DEFAULT_SCALAR_TAG) != _STR:
+        return None
+    return table if all(str(Tag(suffix=tag)) == tag for tag in tags) else None
+
+
+_TABLE_12 = _implicit_table(_RESOLVER_12)
 _TAGS_12: dict[str, str] = {}
 _VALUES_12: dict[str, Any] = {}
 _MAX_CACHED_TAGS = 10_000
@@ -429,7 +467,7 @@ def _build(loader: YAML, text: str, lines: _Lines, path: str) -> Any:
                 parser = CParser(text)
                 try:
                     stream = iter(parser.get_event, None)
-                    builder = _Builder(path, _RESOLVER_12.resolve, _TAGS_12, _VALUES_12)
+                    builder = _Builder(path, _RESOLVER_12.resolve, _TAGS_12, _VALUES_12, _TABLE_12)
                     return builder.feed(stream if lines.plain else _remarked(stream, lines))
                 finally:
                     parser.dispose()
@@ -534,7 +572,7 @@ def _json_plain(token: str) -> Any:
 
 
 # Plain JSON tokens resolve as the C path resolves untagged plain scalars, with the same caches.
-_PLAIN_12 = _Builder("", _RESOLVER_12.resolve, _TAGS_12, _VALUES_12)._plain
+_PLAIN_12 = _Builder("", _RESOLVER_12.resolve, _TAGS_12, _VALUES_12, _TABLE_12)._plain
 
 
 def _json_walk(text: str, path: str) -> Any:
@@ -547,6 +585,7 @@ def _json_walk(text: str, path: str) -> Any:
     top: list[Any] | None = None  # opened[-1]
     root: Any = None
     nodes, line, line_start, key_end, at = 0, 1, 0, 0, 0
+    set_line, set_column, set_style, set_end_line, set_path = _SET_POS
     for separator, token in _JSON_TOKEN.findall(text):
         start = at + len(separator)
         at = start + len(token)
@@ -565,24 +604,23 @@ def _json_walk(text: str, path: str) -> Any:
             opened.append(top)
             continue
         here = _new_object(Pos)  # Pos(...) without its __init__, as in _new_pos
-        fields = here.__dict__
         if char == "}" or char == "]":
-            value, _, fields["line"], fields["column"] = opened.pop()
-            fields["style"] = None
+            value, _, begun_line, begun_column = opened.pop()
+            set_line(here, begun_line), set_column(here, begun_column), set_style(here, None)
             value.pos = here
             top = opened[-1] if opened else None
         else:
             nodes += 1
             if nodes > MAX_NODES:
                 return None
-            fields["line"], fields["column"] = line, start - line_start + 1
+            set_line(here, line), set_column(here, start - line_start + 1)
             if char == '"':
                 value = token[1:-1] if "\\" not in token else scanstring(text, start + 1)[0]
-                fields["style"] = '"'
+                set_style(here, '"')
             else:
                 value = _json_plain(token)
-                fields["style"] = None
-        fields["end_line"], fields["path"] = line, path
+                set_style(here, None)
+        set_end_line(here, line), set_path(here, path)
         if top is None:
             root = value
             continue

@@ -233,3 +233,15 @@ def test_every_fixture_yaml_file_loads_as_before() -> None:
     assert len(files) > 100
     for path in files:
         _same(path.read_text(encoding="utf-8", errors="replace"), str(path))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(max_size=6), st.sampled_from(_PLAIN), st.from_regex(r"[-+.0-9a-zA-Z~<=!&*]{0,6}", fullmatch=True)))
+def test_plain_scalars_read_from_the_resolver_table_get_its_tag(text: str) -> None:
+    # The C path reads the resolver's table of implicit tags instead of calling it: it must
+    # give what the resolver says.
+    from ruamel.yaml.nodes import ScalarNode
+
+    builder = yamlio._Builder("", yamlio._RESOLVER_12.resolve, {}, {}, yamlio._TABLE_12)
+    expected = str(yamlio._RESOLVER_12.resolve(ScalarNode, text, (True, False)))
+    assert builder._plain_tag(text, (True, False)) == expected
