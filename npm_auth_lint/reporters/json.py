@@ -6,13 +6,13 @@ change that removes, renames or retypes a key (new keys and new sections keep it
 :func:`write` streams the document: the findings and the strategy are long lists (40,000 jobs
 make a document of over 100 MB), so each item is built, serialised and written in turn, never the
 whole list as data or text (:func:`write_json`, shared with the SARIF writer). The bytes are
-those of ``json.dumps(document(report), indent=2, ensure_ascii=False)``.
+those of ``json.dumps(document(report), indent=2, ensure_ascii=False)``, encoded by orjson
+(:mod:`npm_auth_lint.reporters.encode`).
 """
 
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -21,12 +21,13 @@ from npm_auth_lint.model import Finding, Severity
 from npm_auth_lint.reporters import Report
 from npm_auth_lint.reporters.common import (
     TOOL_NAME,
-    _redact_data,
+    Redacted,
     all_secrets,
     clean,
     rule_indexes,
     severity_counts,
 )
+from npm_auth_lint.reporters.encode import encode, encode_key
 from npm_auth_lint.reporters.fix_data import LineStarts, json_fix
 
 SCHEMA = "npm-auth-lint/findings"
@@ -69,40 +70,30 @@ class Lazy:
     items: Iterable[Any]
 
 
+class Streamed(dict[str, Any]):
+    """A JSON object written member by member, because a value in it is streamed (a
+    :class:`Lazy`, or another ``Streamed``); the document's builder marks it so, and the writer
+    never has to look inside plain data for streamed parts."""
+
+
 _INDENT = "  "
-_ENCODE = json.JSONEncoder(indent=2, ensure_ascii=False).encode
 
 
 def write_json(out: Writable, value: Any, level: int = 0) -> None:
     """Write ``value`` as ``json.dumps(value, indent=2, ensure_ascii=False)`` would at nesting
-    ``level``, where a :class:`Lazy` (at any depth of dicts and lists) is an array written item
-    by item.
-
-    A value without a ``Lazy`` inside is encoded whole and re-indented: JSON text holds no raw
-    line break (strings escape theirs), so every line break is the encoder's own."""
-    if isinstance(value, Lazy) or (isinstance(value, list) and _streams(value)):
-        _write_items(out, iter(value.items if isinstance(value, Lazy) else value), level)
-    elif isinstance(value, dict) and _streams(value):
+    ``level``, where a :class:`Lazy` is an array written item by item and a :class:`Streamed`
+    an object written member by member (each holds streamed parts only where its builder
+    put them: other dicts and lists are plain data, encoded whole)."""
+    if isinstance(value, Lazy):
+        _write_items(out, iter(value.items), level)
+    elif isinstance(value, Streamed):
         inner = "\n" + _INDENT * (level + 1)
         for index, (key, item) in enumerate(value.items()):
-            out.write(("{" if index == 0 else ",") + inner + _ENCODE(key) + ": ")
+            out.write(("{" if index == 0 else ",") + inner + encode_key(key) + ": ")
             write_json(out, item, level + 1)
-        out.write("\n" + _INDENT * level + "}")
+        out.write("\n" + _INDENT * level + "}" if value else "{}")
     else:
-        text = _ENCODE(value)
-        out.write(text.replace("\n", "\n" + _INDENT * level) if level and "\n" in text else text)
-
-
-def _streams(value: Any) -> bool:
-    """Whether ``value`` holds a :class:`Lazy` (looked for in dicts and lists only: the rest
-    is plain data)."""
-    if isinstance(value, Lazy):
-        return True
-    if isinstance(value, dict):
-        return any(_streams(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_streams(item) for item in value)
-    return False
+        out.write(encode(value, level))
 
 
 def _write_items(out: Writable, items: Iterator[Any], level: int) -> None:
@@ -116,7 +107,8 @@ def _write_items(out: Writable, items: Iterator[Any], level: int) -> None:
 
 
 def materialize(value: Any) -> Any:
-    """``value`` with every :class:`Lazy` read into a list (the document as plain data)."""
+    """``value`` with every :class:`Lazy` read into a list and every :class:`Streamed` a plain
+    dict (the document as plain data)."""
     if isinstance(value, (Lazy, list)):
         return [materialize(item) for item in (value.items if isinstance(value, Lazy) else value)]
     if isinstance(value, dict):
@@ -132,9 +124,9 @@ def strategy_items(report: Report) -> Lazy | None:
         return None
     from npm_auth_lint.strategy.render import to_data
 
-    secrets = all_secrets(report)
-    memo: dict[str, str] = {}  # the same strings recur in every pipeline: each is redacted once
-    return Lazy(_redact_data(item, secrets, memo) for strategy in report.strategy for item in to_data([strategy]))
+    # One lookup for the whole strategy: the same strings recur in every pipeline.
+    redacted = Redacted(all_secrets(report))
+    return Lazy(redacted.data(item) for strategy in report.strategy for item in to_data([strategy]))
 
 
 def _findings(report: Report) -> Iterator[dict[str, Any]]:
@@ -149,7 +141,7 @@ def streamed_document(report: Report) -> dict[str, Any]:
     """The document with its long lists as :class:`Lazy` items, for :func:`write_json`."""
     counts = severity_counts(report.findings)
     strategy = strategy_items(report)
-    return {
+    return Streamed({
         "schema": SCHEMA,
         "version": VERSION,
         "tool": {"name": TOOL_NAME, "version": report.version},
@@ -162,7 +154,7 @@ def streamed_document(report: Report) -> dict[str, Any]:
         },
         "findings": Lazy(_findings(report)),
         **({"strategy": strategy} if strategy is not None else {}),
-    }
+    })
 
 
 def document(report: Report) -> dict[str, Any]:
