@@ -18,14 +18,15 @@ infinities as ``null``, and finding them would take the walk through the data th
 exists to avoid. No report holds a float (every number is a count, a line, a column or an
 index; tests/test_json_encode.py checks the outputs of every fixture), so none is written.
 
-Nested at ``level``, every line break of the text is followed by the indentation of that level:
-JSON text has no raw line break of its own (strings escape theirs), so each is the encoder's.
+Nested at ``level``, a value is written by orjson inside ``level`` arrays, which indents it for
+that place, and the arrays' brackets are left out.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import orjson
@@ -42,14 +43,33 @@ def _refuse(value: object) -> object:
     raise TypeError(f"{type(value).__name__} is left to the standard library")
 
 
-def _text(value: Any) -> str:
-    try:
-        return orjson.dumps(value, default=_refuse, option=_OPTIONS).decode("utf-8")
-    except TypeError:  # orjson.JSONEncodeError is one
-        return _STDLIB(value)
+def _wrapped(value: Any, level: int) -> Any:
+    for _ in range(level):
+        value = [value]
+    return value
+
+
+@cache
+def _frame(level: int) -> tuple[int, int]:
+    """How many bytes come before and after a value that orjson writes inside ``level`` arrays
+    (``[\\n  [\\n    0\\n  ]\\n]`` for 2): the value is then indented as at nesting ``level``."""
+    text = orjson.dumps(_wrapped(0, level), option=_OPTIONS)
+    start = text.index(b"0")
+    return start, len(text) - start - 1
 
 
 def encode(value: Any, level: int = 0) -> str:
     """``value`` as indented JSON text, nested ``level`` deep (its first line not indented)."""
-    text = _text(value)
+    try:
+        # Written inside ``level`` arrays, the value comes out indented for its place; the
+        # arrays' brackets are left out. (Indenting the text afterwards was a pass over it.)
+        text = orjson.dumps(_wrapped(value, level), default=_refuse, option=_OPTIONS)
+    except TypeError:  # orjson.JSONEncodeError is one
+        return _indented(_STDLIB(value), level)
+    before, after = _frame(level)
+    return str(memoryview(text)[before : len(text) - after], "utf-8")
+
+
+def _indented(text: str, level: int) -> str:
+    # JSON text has no raw line break of its own (strings escape theirs): each is the encoder's.
     return text.replace("\n", "\n" + _INDENT * level) if level and "\n" in text else text

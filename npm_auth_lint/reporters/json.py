@@ -12,7 +12,6 @@ those of ``json.dumps(document(report), indent=2, ensure_ascii=False)``, encoded
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -61,6 +60,17 @@ class Writable(Protocol):
     """Where a report is written: ``sys.stdout``, an open text file, a ``StringIO``."""
 
     def write(self, text: str, /) -> object: ...
+
+
+class Parts(list[str]):
+    """A :class:`Writable` that keeps what is written, to be joined once (cheaper than a
+    ``StringIO`` for a document of many megabytes)."""
+
+    def write(self, text: str, /) -> None:
+        self.append(text)
+
+    def text(self) -> str:
+        return "".join(self)
 
 
 @dataclass(frozen=True)
@@ -170,6 +180,6 @@ def write(report: Report, out: Writable) -> None:
 
 def render(report: Report) -> str:
     """The report as indented JSON (UTF-8 text, ending in a newline)."""
-    buffer = io.StringIO()
-    write(report, buffer)
-    return buffer.getvalue()
+    parts = Parts()
+    write(report, parts)
+    return parts.text()

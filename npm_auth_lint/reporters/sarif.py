@@ -19,7 +19,6 @@ ensure_ascii=False)``.
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -32,7 +31,7 @@ from npm_auth_lint.model import Location as ModelLocation
 from npm_auth_lint.reporters import Report
 from npm_auth_lint.reporters.common import TOOL_NAME, clean, rule_indexes
 from npm_auth_lint.reporters.fix_data import LineStarts, sarif_fixes, with_fixes
-from npm_auth_lint.reporters.json import Lazy, Streamed, Writable, materialize, strategy_items, write_json
+from npm_auth_lint.reporters.json import Lazy, Parts, Streamed, Writable, materialize, strategy_items, write_json
 from npm_auth_lint.rule import DOCS_URL, Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -193,6 +192,6 @@ def write(report: Report, out: Writable) -> None:
 
 def render(report: Report) -> str:
     """The report as a SARIF 2.1.0 log (indented JSON ending in a newline)."""
-    buffer = io.StringIO()
-    write(report, buffer)
-    return buffer.getvalue()
+    parts = Parts()
+    write(report, parts)
+    return parts.text()
