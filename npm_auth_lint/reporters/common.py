@@ -86,10 +86,13 @@ class Redacted(dict[str, str]):
     def __init__(self, secrets: tuple[str, ...]) -> None:
         super().__init__()
         self.secrets = secrets
+        self._unchanged: set[str] = set()  # the strings that redaction leaves as they are
 
     def __missing__(self, key: Any) -> Any:
         if isinstance(key, str):
             cleaned = self[key] = _clean(key, self.secrets)
+            if cleaned == key:
+                self._unchanged.add(key)
             return cleaned
         return self.data(key)
 
@@ -105,7 +108,10 @@ class Redacted(dict[str, str]):
             }
         if isinstance(value, (list, tuple)):
             try:
-                # Lists of strings (packages, checklists) are the bulk: looked up in C.
+                # Lists of strings (packages, checklists) are the bulk: checked or looked up in
+                # C; a list of strings already seen unchanged is its own redaction.
+                if type(value) is list and self._unchanged.issuperset(value):
+                    return value
                 return list(map(self.__getitem__, value))
             except TypeError:  # an unhashable item (a dict, a list): one at a time
                 return [self.data(item) for item in value]
