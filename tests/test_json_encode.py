@@ -3,8 +3,10 @@ and leaves to the standard library what orjson refuses."""
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -12,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from npm_auth_lint.reporters.encode import encode, encode_key
+from npm_auth_lint.reporters.encode import encode, encode_bytes, encode_key
+from npm_auth_lint.reporters.json import Lazy, Streamed, byte_sink, write_json
 
 
 def _dumps(value: Any, level: int = 0) -> str:
@@ -95,4 +98,36 @@ def test_floats_are_written_as_orjson_does() -> None:
 
 @given(TEXT)
 def test_a_key_is_json_dumps_string(key: str) -> None:
-    assert encode_key(key) == json.dumps(key, ensure_ascii=False)
+    assert encode_key(key) == json.dumps(key, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+@given(VALUES, st.integers(0, 3))
+def test_the_bytes_are_the_texts_utf8(value: Any, level: int) -> None:
+    assert bytes(encode_bytes(value, level)) == _dumps(value, level).encode("utf-8", "surrogatepass")
+
+
+def _document() -> Streamed:
+    return Streamed({"a": Lazy(iter([{"é": [1, 2]}, "\U0001f600"])), "b": Streamed({"c": None})})
+
+
+_TEXT = json.dumps({"a": [{"é": [1, 2]}, "\U0001f600"], "b": {"c": None}}, indent=2, ensure_ascii=False)
+
+
+def test_a_utf8_text_file_is_written_through_its_bytes(tmp_path: Path) -> None:
+    with (tmp_path / "out.json").open("w", encoding="utf-8") as out:
+        out.write("before ")  # written text comes first: the text layer is flushed
+        sink = byte_sink(out)
+        assert sink is out.buffer
+        write_json(sink, _document())
+        out.write(" after")
+    assert (tmp_path / "out.json").read_text(encoding="utf-8") == f"before {_TEXT} after"
+
+
+@pytest.mark.parametrize("make", [io.StringIO, lambda: io.TextIOWrapper(io.BytesIO(), encoding="utf-16")])
+def test_other_text_streams_are_written_text(make: Any) -> None:
+    out = make()
+    sink = byte_sink(out)
+    assert sink is not getattr(out, "buffer", None)
+    write_json(sink, _document())
+    out.seek(0)
+    assert out.read() == _TEXT

@@ -33,8 +33,8 @@ import orjson
 
 _INDENT = "  "
 _STDLIB = json.JSONEncoder(indent=2, ensure_ascii=False).encode
-# Key of a member written by itself: a string, which json.dumps writes with this C function.
-encode_key: Callable[[str], str] = json.encoder.encode_basestring
+# A string, as json.dumps writes it (ensure_ascii=False), by the C function it uses.
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring
 # Subclasses, dataclasses and datetimes go to _refuse, and so to the standard library.
 _OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
 
@@ -58,16 +58,31 @@ def _frame(level: int) -> tuple[int, int]:
     return start, len(text) - start - 1
 
 
-def encode(value: Any, level: int = 0) -> str:
-    """``value`` as indented JSON text, nested ``level`` deep (its first line not indented)."""
+def encode_bytes(value: Any, level: int = 0) -> bytes | memoryview:
+    """``value`` as indented JSON text in UTF-8, nested ``level`` deep (its first line not
+    indented). A lone surrogate, which only the standard library writes, is encoded as itself
+    (``surrogatepass``): it never reaches a report (``clean`` replaces them), and a test's data
+    decodes back to the very text."""
     try:
         # Written inside ``level`` arrays, the value comes out indented for its place; the
         # arrays' brackets are left out. (Indenting the text afterwards was a pass over it.)
         text = orjson.dumps(_wrapped(value, level), default=_refuse, option=_OPTIONS)
     except TypeError:  # orjson.JSONEncodeError is one
-        return _indented(_STDLIB(value), level)
+        return _indented(_STDLIB(value), level).encode("utf-8", "surrogatepass")
+    if not level:
+        return text
     before, after = _frame(level)
-    return str(memoryview(text)[before : len(text) - after], "utf-8")
+    return memoryview(text)[before : len(text) - after]
+
+
+def encode(value: Any, level: int = 0) -> str:
+    """``value`` as indented JSON text, nested ``level`` deep (its first line not indented)."""
+    return str(encode_bytes(value, level), "utf-8", "surrogatepass")
+
+
+def encode_key(key: str) -> bytes:
+    """The UTF-8 JSON text of a member's key (a string, as json.dumps writes it)."""
+    return _encode_string(key).encode("utf-8", "surrogatepass")
 
 
 def _indented(text: str, level: int) -> str:

@@ -12,9 +12,12 @@ those of ``json.dumps(document(report), indent=2, ensure_ascii=False)``, encoded
 
 from __future__ import annotations
 
+import codecs
+import io
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from npm_auth_lint.model import Finding, Severity
 from npm_auth_lint.reporters import Report
@@ -26,7 +29,7 @@ from npm_auth_lint.reporters.common import (
     rule_indexes,
     severity_counts,
 )
-from npm_auth_lint.reporters.encode import encode, encode_key
+from npm_auth_lint.reporters.encode import encode_bytes, encode_key
 from npm_auth_lint.reporters.fix_data import LineStarts, json_fix
 
 SCHEMA = "npm-auth-lint/findings"
@@ -62,15 +65,53 @@ class Writable(Protocol):
     def write(self, text: str, /) -> object: ...
 
 
-class Parts(list[str]):
-    """A :class:`Writable` that keeps what is written, to be joined once (cheaper than a
-    ``StringIO`` for a document of many megabytes)."""
+class BinaryWritable(Protocol):
+    """Where :func:`write_json` writes: UTF-8 bytes (a binary file, a ``BytesIO``, a
+    :class:`Chunks`)."""
 
-    def write(self, text: str, /) -> None:
-        self.append(text)
+    def write(self, data: bytes | memoryview, /) -> object: ...
+
+
+class Chunks(list[str]):
+    """A :class:`BinaryWritable` that keeps what is written as text, to be joined once.
+
+    Each chunk is decoded as it comes: most are ASCII, which decodes fastest alone (decoding
+    the joined bytes of a large report took longer than decoding and joining its chunks)."""
+
+    def write(self, data: bytes | memoryview, /) -> None:
+        self.append(str(data, "utf-8", "surrogatepass"))
 
     def text(self) -> str:
         return "".join(self)
+
+
+class _Decoded:
+    """A :class:`BinaryWritable` that writes to a text stream."""
+
+    def __init__(self, out: Writable) -> None:
+        self._out = out
+
+    def write(self, data: bytes | memoryview, /) -> None:
+        self._out.write(str(data, "utf-8", "surrogatepass"))
+
+
+def byte_sink(out: Writable) -> BinaryWritable:
+    """Where to write the UTF-8 of text meant for ``out``: the byte buffer under a UTF-8 text
+    file or stdout (written text is flushed first, so nothing is out of order), so that the
+    text is never decoded to be encoded again; else ``out`` itself, by a decoding writer. A
+    stream on a system whose line break is not "\\n" translates it, and is written as text."""
+    buffer = getattr(out, "buffer", None)
+    if isinstance(out, io.TextIOWrapper) and buffer is not None and os.linesep == "\n" and _is_utf8(out.encoding):
+        out.flush()
+        return cast(BinaryWritable, buffer)
+    return _Decoded(out)
+
+
+def _is_utf8(encoding: str | None) -> bool:
+    try:
+        return encoding is not None and codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -86,34 +127,34 @@ class Streamed(dict[str, Any]):
     never has to look inside plain data for streamed parts."""
 
 
-_INDENT = "  "
+_INDENT = b"  "
 
 
-def write_json(out: Writable, value: Any, level: int = 0) -> None:
-    """Write ``value`` as ``json.dumps(value, indent=2, ensure_ascii=False)`` would at nesting
-    ``level``, where a :class:`Lazy` is an array written item by item and a :class:`Streamed`
-    an object written member by member (each holds streamed parts only where its builder
-    put them: other dicts and lists are plain data, encoded whole)."""
+def write_json(out: BinaryWritable, value: Any, level: int = 0) -> None:
+    """Write ``value`` in UTF-8 as ``json.dumps(value, indent=2, ensure_ascii=False)`` would at
+    nesting ``level``, where a :class:`Lazy` is an array written item by item and a
+    :class:`Streamed` an object written member by member (each holds streamed parts only where
+    its builder put them: other dicts and lists are plain data, encoded whole)."""
     if isinstance(value, Lazy):
         _write_items(out, iter(value.items), level)
     elif isinstance(value, Streamed):
-        inner = "\n" + _INDENT * (level + 1)
+        inner = b"\n" + _INDENT * (level + 1)
         for index, (key, item) in enumerate(value.items()):
-            out.write(("{" if index == 0 else ",") + inner + encode_key(key) + ": ")
+            out.write((b"{" if index == 0 else b",") + inner + encode_key(key) + b": ")
             write_json(out, item, level + 1)
-        out.write("\n" + _INDENT * level + "}" if value else "{}")
+        out.write(b"\n" + _INDENT * level + b"}" if value else b"{}")
     else:
-        out.write(encode(value, level))
+        out.write(encode_bytes(value, level))
 
 
-def _write_items(out: Writable, items: Iterator[Any], level: int) -> None:
+def _write_items(out: BinaryWritable, items: Iterator[Any], level: int) -> None:
     first = True
-    inner = "\n" + _INDENT * (level + 1)
+    inner = b"\n" + _INDENT * (level + 1)
     for item in items:
-        out.write(("[" if first else ",") + inner)
+        out.write((b"[" if first else b",") + inner)
         write_json(out, item, level + 1)
         first = False
-    out.write("[]" if first else "\n" + _INDENT * level + "]")
+    out.write(b"[]" if first else b"\n" + _INDENT * level + b"]")
 
 
 def materialize(value: Any) -> Any:
@@ -174,12 +215,14 @@ def document(report: Report) -> dict[str, Any]:
 
 def write(report: Report, out: Writable) -> None:
     """Write the report to ``out`` as indented JSON (ending in a newline), item by item."""
-    write_json(out, streamed_document(report))
-    out.write("\n")
+    sink = byte_sink(out)
+    write_json(sink, streamed_document(report))
+    sink.write(b"\n")
 
 
 def render(report: Report) -> str:
     """The report as indented JSON (UTF-8 text, ending in a newline)."""
-    parts = Parts()
-    write(report, parts)
-    return parts.text()
+    chunks = Chunks()
+    write_json(chunks, streamed_document(report))
+    chunks.write(b"\n")
+    return chunks.text()

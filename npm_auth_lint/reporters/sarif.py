@@ -31,7 +31,7 @@ from npm_auth_lint.model import Location as ModelLocation
 from npm_auth_lint.reporters import Report
 from npm_auth_lint.reporters.common import TOOL_NAME, clean, rule_indexes
 from npm_auth_lint.reporters.fix_data import LineStarts, sarif_fixes, with_fixes
-from npm_auth_lint.reporters.json import Lazy, Parts, Streamed, Writable, materialize, strategy_items, write_json
+from npm_auth_lint.reporters.json import Chunks, Lazy, Streamed, Writable, byte_sink, materialize, strategy_items, write_json
 from npm_auth_lint.rule import DOCS_URL, Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -186,12 +186,14 @@ def sarif_log(report: Report) -> JSON:
 
 def write(report: Report, out: Writable) -> None:
     """Write the report to ``out`` as a SARIF 2.1.0 log (indented JSON ending in a newline)."""
-    write_json(out, streamed_log(report))
-    out.write("\n")
+    sink = byte_sink(out)
+    write_json(sink, streamed_log(report))
+    sink.write(b"\n")
 
 
 def render(report: Report) -> str:
     """The report as a SARIF 2.1.0 log (indented JSON ending in a newline)."""
-    parts = Parts()
-    write(report, parts)
-    return parts.text()
+    chunks = Chunks()
+    write_json(chunks, streamed_log(report))
+    chunks.write(b"\n")
+    return chunks.text()
