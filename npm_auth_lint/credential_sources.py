@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.model import Provider, ValueSource, ValueSourceKind
 from npm_auth_lint.redact import NPM_TOKEN
 
@@ -14,16 +15,16 @@ SETUP_NODE_PLACEHOLDER = "XXXXX-XXXXX-XXXXX-XXXXX"
 JOB_TOKENS = frozenset(
     {"GITHUB_TOKEN", "CI_JOB_TOKEN", "GITEA_TOKEN", "NPM_ID_TOKEN", "SIGSTORE_ID_TOKEN", "CIRCLE_OIDC_TOKEN", "CIRCLE_OIDC_TOKEN_V2"}
 )
-UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+UUID = lazy_regex.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
-_SECRET_EXPR = re.compile(r"^\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$")
-_SECRET_INDEX = re.compile(r"""^\$\{\{\s*secrets\[\s*['"]([^'"]+)['"]\s*\]\s*\}\}$""")
-_VARS_EXPR = re.compile(r"^\$\{\{\s*vars\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$")
-_GITHUB_TOKEN_EXPR = re.compile(r"^\$\{\{\s*github\.token\s*\}\}$")
-_ENV_EXPR = re.compile(r"^\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
-_ANY_EXPR = re.compile(r"\$\{\{.*?\}\}", re.S)
-_SHELL_VAR = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$")
-_CREDENTIAL_NAME = re.compile(
+_SECRET_EXPR = lazy_regex.compile(r"^\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$")
+_SECRET_INDEX = lazy_regex.compile(r"""^\$\{\{\s*secrets\[\s*['"]([^'"]+)['"]\s*\]\s*\}\}$""")
+_VARS_EXPR = lazy_regex.compile(r"^\$\{\{\s*vars\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$")
+_GITHUB_TOKEN_EXPR = lazy_regex.compile(r"^\$\{\{\s*github\.token\s*\}\}$")
+_ENV_EXPR = lazy_regex.compile(r"^\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
+_ANY_EXPR = lazy_regex.compile(r"\$\{\{.*?\}\}", re.S)
+_SHELL_VAR = lazy_regex.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$")
+_CREDENTIAL_NAME = lazy_regex.compile(
     r"^(?:NODE_AUTH_TOKEN|NPM_CONFIG__?AUTH(?:TOKEN)?|NPM_CONFIG_//.*|YARN_NPM_AUTH_(?:TOKEN|IDENT)"
     r"|(?=.*NPM)(?=.*(?:TOKEN|AUTH|PASSWORD|PASS|SECRET)).*)$",
     re.I,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
+from npm_auth_lint import lazy_regex
 
 # npm: ${VAR} (with optional `?` for "empty when unset", npm >= 9); Yarn Berry also allows
 # ${VAR:-default} and ${VAR-default}.
-_REFERENCE = re.compile(r"(?<!\\)\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\?|:?-[^}]*)?\}")
+_REFERENCE = lazy_regex.compile(r"(?<!\\)\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\?|:?-[^}]*)?\}")
 
 
 def env_references(value: str) -> tuple[str, ...]:

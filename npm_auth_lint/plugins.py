@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from functools import lru_cache
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.rule import Rule
 
 ENTRY_POINT_GROUP = "npm_auth_lint.rules"
-_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_ID = lazy_regex.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
 class RegistryError(Exception):

@@ -7,10 +7,12 @@ import binascii
 import re
 from collections.abc import Iterable
 
+from npm_auth_lint import lazy_regex
+
 # npm's current token format (npm_ + 36 Base62); case-insensitive like gitleaks' rule.
-NPM_TOKEN = re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")
+NPM_TOKEN = lazy_regex.compile(r"\bnpm_[A-Za-z0-9]{36}\b")
 # Legacy UUID tokens only count next to an auth key; the key=value scrub below covers them.
-_AUTH_ASSIGNMENT = re.compile(
+_AUTH_ASSIGNMENT = lazy_regex.compile(
     r"(?P<key>(?:_authToken|_auth|_password|npmAuthToken|npmAuthIdent|NPM_TOKEN|NODE_AUTH_TOKEN)"
     r"\s*[=:]\s*[\"']?)(?P<value>(?!\$\{|\$\(|\$[A-Za-z_]|\$\{\{)[^\s\"'`;]{6,})"
 )
@@ -18,36 +20,36 @@ _AUTH_ASSIGNMENT = re.compile(
 
 # `npm config set //host/:_authToken VALUE`, `yarn config set npmAuthToken VALUE`: the key and
 # its value are separate words, so the assignment pattern above does not see them.
-_CONFIG_SET = re.compile(
+_CONFIG_SET = lazy_regex.compile(
     r"(?P<key>\bset\s+(?:-\S+\s+)*[\"']?\S*(?:_authToken|_auth|_password|npmAuthToken|npmAuthIdent)[\"']?\s+[\"']?)"
     r"(?P<value>(?!\$\{|\$\(|\$[A-Za-z_])[^\s\"'`;]{4,})"
 )
 
 # `https://user:password@host/`: a registry or include URL with its credentials written in.
-_URL_PASSWORD = re.compile(r"(?P<key>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]*:)(?P<value>(?!\$\{|\$[A-Za-z_])[^\s/@]+)(?=@)")
+_URL_PASSWORD = lazy_regex.compile(r"(?P<key>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]*:)(?P<value>(?!\$\{|\$[A-Za-z_])[^\s/@]+)(?=@)")
 
 
 # `--_auth VALUE`, `--//host/:_authToken VALUE`: npm reads a config flag's value from the next word.
-_FLAG_VALUE = re.compile(
+_FLAG_VALUE = lazy_regex.compile(
     r"(?P<key>--(?://\S*?:)?(?:_authToken|_auth|_password)\s+[\"']?)"
     r"(?P<value>(?!\$\{|\$\(|\$[A-Za-z_]|-)[^\s\"'`;]{4,})"
 )
 # `printf '//host/:_authToken=%s' VALUE > .npmrc`: the credential is printf's argument.
-_PRINTF = re.compile(
+_PRINTF = lazy_regex.compile(
     r"(?P<key>\bprintf\s+(?:-\S+\s+)*[\"']?[^\"'\n]*?(?:_authToken|_auth|_password|npmAuthToken|NPM_TOKEN)"
     r"[^\"'\n]*%s[^\"'\n]*[\"']?\s+[\"']?)(?P<value>(?!\$\{|\$\(|\$[A-Za-z_])[^\s\"'`;]{4,})"
 )
 # Login passwords: `npm adduser --password PW`, `npm-cli-login -u me -p PW`.
-_LOGIN_PASSWORD = re.compile(
+_LOGIN_PASSWORD = lazy_regex.compile(
     r"(?P<key>(?:--password|--passwd|--pass)(?:=|\s+)[\"']?|\bnpm-cli-login\b[^\n;|&]*?\s-p\s+[\"']?)"
     r"(?P<value>(?!\$\{|\$\(|\$[A-Za-z_])[^\s\"'`;]{3,})"
 )
 # `echo -n PW | base64`: a password on its way into `_password` or `_auth`.
-_ECHO_BASE64 = re.compile(
+_ECHO_BASE64 = lazy_regex.compile(
     r"(?P<key>\becho\s+(?:-[neE]+\s+)*[\"']?)(?P<value>(?!\$\{|\$\(|\$[A-Za-z_])[^\s\"'`;|]{3,})(?=[\"']?\s*\|\s*base64\b)"
 )
 # Base64 words: `user:password` encoded (npm's `_auth`) is masked wherever it stands.
-_BASE64 = re.compile(r"(?<![A-Za-z0-9+/=_-])(?:[A-Za-z0-9+/]{4}){2,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(?![A-Za-z0-9+/=_-])")
+_BASE64 = lazy_regex.compile(r"(?<![A-Za-z0-9+/=_-])(?:[A-Za-z0-9+/]{4}){2,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(?![A-Za-z0-9+/=_-])")
 
 
 def _basic_auth(match: re.Match[str]) -> str:
@@ -70,7 +72,7 @@ def mask(secret: str) -> str:
 
 
 # Every pattern below needs one of these substrings; most text has none, and is returned as is.
-_TRIGGER = re.compile(r"npm_|uth|assword|TOKEN|://|printf|-p\b|--pass|base64")
+_TRIGGER = lazy_regex.compile(r"npm_|uth|assword|TOKEN|://|printf|-p\b|--pass|base64")
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
@@ -90,7 +92,7 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
 
 # C0 (bar tab and newline), DEL and C1 controls, and the bidi overrides that make text read
 # differently on screen.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = lazy_regex.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def escape_controls(text: str) -> str:

@@ -38,6 +38,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.model import Command, Location
 
 __all__ = ["Dialect", "in_substitution", "shell_dialect", "split_script"]
@@ -190,12 +191,12 @@ def _fallback(script: str) -> list[_Builder]:
 _BLANK = " \t\r\f\v"
 _META = set(" \t\r\f\v\n|&;()<>")
 # A run of characters that need no special handling inside an unquoted word.
-_PLAIN = re.compile(r"[^\s|&;()<>\\'\"$`]+")
-_DQ_PLAIN = re.compile(r'[^"\\$`]+')
-_REDIRECT = re.compile(r"(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})?(<<<|<<-|<<|<>|<&|<|>>|>&|>\||>)|&>>|&>")
-_ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?\+?=")
-_ARRAY_START = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=\Z")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PLAIN = lazy_regex.compile(r"[^\s|&;()<>\\'\"$`]+")
+_DQ_PLAIN = lazy_regex.compile(r'[^"\\$`]+')
+_REDIRECT = lazy_regex.compile(r"(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})?(<<<|<<-|<<|<>|<&|<|>>|>&|>\||>)|&>>|&>")
+_ASSIGNMENT = lazy_regex.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?\+?=")
+_ARRAY_START = lazy_regex.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=\Z")
+_NAME = lazy_regex.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ANSI_ESCAPES = {
     "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
     "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?",
@@ -1023,8 +1024,8 @@ def _assignment_value(word: str) -> str:
 # PowerShell and cmd.exe: enough to find command words, redirects and pipelines
 
 
-_PWSH_REDIRECT = re.compile(r"(\d|\*)?(>>|>&|>|<)")
-_CMD_REDIRECT = re.compile(r"(\d)?(>>|>&|>|<)")
+_PWSH_REDIRECT = lazy_regex.compile(r"(\d|\*)?(>>|>&|>|<)")
+_CMD_REDIRECT = lazy_regex.compile(r"(\d)?(>>|>&|>|<)")
 _PWSH_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0"}
 
 

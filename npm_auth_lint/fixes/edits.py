@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.fixes.yaml_edits import KeyLine, SourceText, flow_pairs, is_literal_block_header, owning_key, scalar_text, source_text
 from npm_auth_lint.model import Applicability, Edit, Fix, Location
 
 NPM_AUDIENCE = "npm:registry.npmjs.org"
 CIRCLECI_EXPORT = f'export NPM_ID_TOKEN=$(circleci run oidc get --claims \'{{"aud": "{NPM_AUDIENCE}"}}\')'
 # `"aud": "..."` in the claims of `circleci run oidc get --claims '{...}'`.
-_AUDIENCE = re.compile(r"(?P<q>[\"'])aud(?P=q)\s*:\s*\"([^\"]*)\"")
+_AUDIENCE = lazy_regex.compile(r"(?P<q>[\"'])aud(?P=q)\s*:\s*\"([^\"]*)\"")
 # Every scope a GitHub `permissions:` block names (what `read-all` grants, spelled out), in
 # GitHub's documentation order; `id-token` is added separately.
 GITHUB_SCOPES = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.analysis.facts import Credential, CredentialChannel, NpmUpgradeFact, PublishFact
 from npm_auth_lint.fixes import edits
 from npm_auth_lint.fixes.yaml_edits import scalar_text
@@ -178,7 +179,7 @@ def hosted_runner(files: Mapping[str, str], where: Location) -> Fix | None:
 
 
 # `echo "always-auth=true" >> .npmrc` (or printf, quoted or not): a command that writes only that.
-_ALWAYS_AUTH_WRITE = re.compile(r"""(?:echo|printf)\s+(["']?)always-auth\s*=\s*true(?:\\n)?\1\s*>>?\s*\S+""")
+_ALWAYS_AUTH_WRITE = lazy_regex.compile(r"""(?:echo|printf)\s+(["']?)always-auth\s*=\s*true(?:\\n)?\1\s*>>?\s*\S+""")
 
 
 def always_auth_write(files: Mapping[str, str], where: Location) -> Fix | None:

@@ -18,12 +18,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.model import Edit, Location
 
 # `key:` at the start of a line's content (after the indentation and an optional `- `), with the
 # rest of the line: the value and any comment.
-_KEY = re.compile(r"""(?P<dash>-[ \t]+)?(?P<key>"[^"]*"|'[^']*'|[^\s:#'"][^:#]*?)[ \t]*:(?=[ \t]|$)(?P<rest>.*)$""")
-_COMMENT = re.compile(r"(?:^|[ \t])#.*$")
+_KEY = lazy_regex.compile(r"""(?P<dash>-[ \t]+)?(?P<key>"[^"]*"|'[^']*'|[^\s:#'"][^:#]*?)[ \t]*:(?=[ \t]|$)(?P<rest>.*)$""")
+_COMMENT = lazy_regex.compile(r"(?:^|[ \t])#.*$")
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ newest ``X.y.z`` / ``X.Y.z``; a digest after a tag is ignored (the tag says the 
 from __future__ import annotations
 
 import enum
-import re
 from functools import lru_cache
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.toolchain.node import (
     NodeResolution,
     lts_lines_newest_first,
@@ -45,13 +45,13 @@ _FAMILIES = {
     "mcr.microsoft.com/vscode/devcontainers/javascript-node": ImageFamily.DEVCONTAINER,
     "mcr.microsoft.com/vscode/devcontainers/typescript-node": ImageFamily.DEVCONTAINER,
 }
-_NUMERIC_TAG = re.compile(r"\d{1,4}(?:\.\d{1,6}){0,2}")
+_NUMERIC_TAG = lazy_regex.compile(r"\d{1,4}(?:\.\d{1,6}){0,2}")
 # Tags of the official image that name only an OS variant and so mean the newest release.
-_OS_VARIANT = re.compile(
+_OS_VARIANT = lazy_regex.compile(
     r"(?:alpine[\d.]*|slim|bookworm|bullseye|buster|stretch|jessie|trixie|windowsservercore|nanoserver)(?:-.*)?"
 )
 # devcontainers: ``22``, ``22-bookworm``, ``1-22``, ``1.1-22-bookworm`` (image version first).
-_DEVCONTAINER_TAG = re.compile(r"(?:\d+(?:\.\d+)*-)?(\d{1,4})(?:-[a-z][\w.-]*)?")
+_DEVCONTAINER_TAG = lazy_regex.compile(r"(?:\d+(?:\.\d+)*-)?(\d{1,4})(?:-[a-z][\w.-]*)?")
 _MAX_IMAGE_LENGTH = 512
 
 

@@ -10,19 +10,19 @@ but the tool assumes the newest.
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.toolchain import ranges
 from npm_auth_lint.toolchain.data import NodeRelease, ReleaseData, release_data
 
 LATEST_ALIASES = ("latest", "current", "node")  # case-sensitive in setup-node
 _LTS_PREFIX = "lts/"
-_NTH_NEWEST = re.compile(r"\s*-(\d{1,4})\s*")
+_NTH_NEWEST = lazy_regex.compile(r"\s*-(\d{1,4})\s*")
 # A plain major or major.minor, optionally as an x-range, caret or tilde (``16``, ``^16``,
 # ``16.13.x``): used to recognise lines older than the table.
-_SIMPLE_PARTIAL = re.compile(r"[=v^~]*\s*(\d{1,4})(?:\.(\d{1,6}))?(?:\.[xX*])?")
+_SIMPLE_PARTIAL = lazy_regex.compile(r"[=v^~]*\s*(\d{1,4})(?:\.(\d{1,6}))?(?:\.[xX*])?")
 
 
 class NpmBound(str, enum.Enum):

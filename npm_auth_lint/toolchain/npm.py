@@ -11,20 +11,20 @@ on Node 20 fails, while ``npm i -g npm`` there installs the newest npm 11 (both 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.toolchain import ranges
 from npm_auth_lint.toolchain.data import NpmRelease, ReleaseData, release_data
 from npm_auth_lint.toolchain.floors import meets_npm_floor, npm_floor
 from npm_auth_lint.toolchain.node import NpmBound
 
 # A dist-tag name: what npm-package-arg accepts (it must survive encodeURIComponent unchanged).
-_TAG = re.compile(r"[A-Za-z0-9\-_.!~*'()]+")
+_TAG = lazy_regex.compile(r"[A-Za-z0-9\-_.!~*'()]+")
 _QUOTES = "'\""
 # ``9``, ``^9``, ``~9.1``, ``9.x``: a range wholly inside one major.
-_ONE_MAJOR = re.compile(r"[=v^~]*\s*(\d{1,4})(?:\.(?:\d{1,6}|[xX*]))?(?:\.(?:\d{1,6}|[xX*]))?")
+_ONE_MAJOR = lazy_regex.compile(r"[=v^~]*\s*(\d{1,4})(?:\.(?:\d{1,6}|[xX*]))?(?:\.(?:\d{1,6}|[xX*]))?")
 
 
 @dataclass(frozen=True)

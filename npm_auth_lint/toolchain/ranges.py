@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from collections.abc import Iterable
 from types import ModuleType
+
+from npm_auth_lint import lazy_regex
 
 # Real specs are a few characters long; the port's regexes grow quadratically on long runs of
 # blanks, so anything longer than this is not a version spec worth evaluating.
@@ -30,10 +31,10 @@ MAX_SPEC_LENGTH = 200
 # A release version without pre-release or build: what the port reads as (major, minor, patch).
 # Nine digits at most, far from the port's limits (JavaScript's largest safe integer).
 _NUMBER = r"(0|[1-9][0-9]{0,8})"
-_PLAIN = re.compile(rf"{_NUMBER}\.{_NUMBER}\.{_NUMBER}")
-_PRERELEASE = re.compile(rf"{_NUMBER}\.{_NUMBER}\.{_NUMBER}-[0-9A-Za-z.-]+")
+_PLAIN = lazy_regex.compile(rf"{_NUMBER}\.{_NUMBER}\.{_NUMBER}")
+_PRERELEASE = lazy_regex.compile(rf"{_NUMBER}\.{_NUMBER}\.{_NUMBER}-[0-9A-Za-z.-]+")
 # `22`, `22.x`, `22.x.x`, `24.15`, `24.15.x`: every release of a line (or minor), no pre-release.
-_PARTIAL = re.compile(rf"{_NUMBER}(?:\.(?:[xX*](?:\.[xX*])?|{_NUMBER}(?:\.[xX*])?))?")
+_PARTIAL = lazy_regex.compile(rf"{_NUMBER}(?:\.(?:[xX*](?:\.[xX*])?|{_NUMBER}(?:\.[xX*])?))?")
 
 
 def _semver() -> ModuleType:
@@ -82,10 +83,10 @@ def _satisfies_plain(version: str, spec: str) -> bool | None:
     return parts[0] == int(match[1]) and (match[2] is None or parts[1] == int(match[2]))
 
 
-_WILDCARD_THEN_NUMBER = re.compile(r"(?:^|\.)[xX*]\.\d")
-_OPERATOR_AND_V = re.compile(r"^[<>=]*v?")
-_HYPHEN_RANGE = re.compile(r"\s*\S+\s+-\s+\S+\s*")
-_OPERATOR_GAP = re.compile(r"([<>=~^]+)\s+")
+_WILDCARD_THEN_NUMBER = lazy_regex.compile(r"(?:^|\.)[xX*]\.\d")
+_OPERATOR_AND_V = lazy_regex.compile(r"^[<>=]*v?")
+_HYPHEN_RANGE = lazy_regex.compile(r"\s*\S+\s+-\s+\S+\s*")
+_OPERATOR_GAP = lazy_regex.compile(r"([<>=~^]+)\s+")
 
 
 def _wildcard_then_number(spec: str) -> bool:
@@ -98,7 +99,7 @@ def _wildcard_then_number(spec: str) -> bool:
             if comparator[0] not in "~^" and _WILDCARD_THEN_NUMBER.search(core):
                 return True
     return False
-_PARTIAL_VERSION = re.compile(r"v?(\d+)(?:\.(\d+))?")
+_PARTIAL_VERSION = lazy_regex.compile(r"v?(\d+)(?:\.(\d+))?")
 
 
 def _clean_range(spec: str) -> str | None:
@@ -213,7 +214,7 @@ def at_least(version: str, floor: str) -> bool:
     return full is not None and compare(full, floor) >= 0
 
 
-_VERSION_IN_SPEC = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
+_VERSION_IN_SPEC = lazy_regex.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
 
 
 def can_reach(spec: str, minimum: str) -> bool | None:
