@@ -99,7 +99,9 @@ def byte_sink(out: Writable) -> BinaryWritable:
     """Where to write the UTF-8 of text meant for ``out``: the byte buffer under a UTF-8 text
     file or stdout (written text is flushed first, so nothing is out of order), so that the
     text is never decoded to be encoded again; else ``out`` itself, by a decoding writer. A
-    stream on a system whose line break is not "\\n" translates it, and is written as text."""
+    stream on a system whose line break is not "\\n" translates it, and is written as text. (A
+    stream opened with ``newline="\\r\\n"`` on a system whose line break is "\\n" would get "\\n":
+    a text stream does not tell its ``newline``, and the tool opens none such.)"""
     buffer = getattr(out, "buffer", None)
     if isinstance(out, io.TextIOWrapper) and buffer is not None and os.linesep == "\n" and _is_utf8(out.encoding):
         out.flush()
