@@ -8,7 +8,8 @@ values); the two differ only where orjson refuses a value, and there the standar
 encodes it:
 
 - integers beyond 64 bits, lone surrogates (a file name read with surrogateescape), keys that
-  are not strings (json.dumps writes ``1`` as ``"1"``): orjson raises, json.dumps writes them;
+  are not strings (json.dumps writes ``1`` as ``"1"``), nesting over 254 deep: orjson raises,
+  json.dumps writes them;
 - subclasses of str, int, dict and list, dataclasses and datetimes: handed back to the standard
   library (its rules for them are its own: an overridden ``items()`` is called), which writes or
   refuses them as before.
@@ -16,7 +17,8 @@ encodes it:
 Floats are the exception we leave open: orjson writes ``1e-05`` as ``0.00001`` and NaN and the
 infinities as ``null``, and finding them would take the walk through the data that this module
 exists to avoid. No report holds a float (every number is a count, a line, a column or an
-index; tests/test_json_encode.py checks the outputs of every fixture), so none is written.
+index; tests/test_sarif_fixtures.py checks the SARIF and JSON of every fixture), so none is
+written. (orjson also writes enums and UUIDs, which json.dumps refuses; no report holds one.)
 
 Nested at ``level``, a value is written by orjson inside ``level`` arrays, which indents it for
 that place, and the arrays' brackets are left out.
