@@ -6,103 +6,94 @@ each line, reading on into the following lines; CR and CRLF count as LF, an end-
 (65535) and NUL padding close the input, and ``:n`` numbers repeats of the same hash. When our
 value matches, upload-sarif keeps it silently instead of warning about an inconsistent
 fingerprint.
+
+fingerprints.ts feeds one character at a time to a rolling hash. Done that way in Python it cost
+a third of the SARIF output (a loop turn per character of every file with a finding), so the same
+result is reached with string operations that run in C: the skipped characters are deleted and
+the line breaks normalised up front, each line's hash is the hash of the 100 code units from its
+start (computed for the wanted lines only), and ``:n`` counts the earlier lines whose 100 units
+are the same. That count differs from fingerprints.ts (which counts equal hashes) only if two
+different 100-unit windows of one file collide in the 64-bit hash. ``tests/test_fingerprint.py``
+holds the character loop as the oracle.
 """
 
 from __future__ import annotations
 
-import sys
-from array import array
+import struct
 from collections.abc import Collection, Iterator
+from operator import mul
 from pathlib import Path
 
 from npm_auth_lint.workspace import FileReadError, read_regular
 
 _BLOCK_SIZE = 100
-_MOD = 37
 _MASK = (1 << 64) - 1
-_FIRST_MOD = pow(_MOD, _BLOCK_SIZE, 1 << 64)
-_EOF = 0xFFFF
-_TAB, _SPACE, _LF, _CR = 0x09, 0x20, 0x0A, 0x0D
+# The weight of each unit of a window: the first is multiplied by 37 once per later unit.
+_POWERS = tuple(pow(37, _BLOCK_SIZE - 1 - index, 1 << 64) for index in range(_BLOCK_SIZE))
+_WINDOW = struct.Struct(f"<{_BLOCK_SIZE}H")
+_UNIT = 2  # bytes per UTF-16 code unit
+_LF = "\n".encode("utf-16-le")
+# What follows the text: the end-of-file marker (65535), then NULs to fill the last window.
+_TAIL = b"\xff\xff" + bytes(_UNIT * _BLOCK_SIZE)
 # upload-sarif hashes any size; we stop at a size no configuration file reaches and let it fill in.
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
 
-def _code_units(text: str) -> Iterator[int]:
-    """The UTF-16 code units of ``text``, as JavaScript's ``charCodeAt`` sees them (a lone
-    surrogate is its own unit)."""
-    units = array("H", text.encode("utf-16-le", "surrogatepass"))
-    if sys.byteorder == "big":
-        units.byteswap()
-    return iter(units)
+def _units(text: str) -> bytes:
+    """What the rolling hash reads, as UTF-16-LE: CRLF and CR as LF, without spaces and tabs,
+    then the tail.
+
+    fingerprints.ts drops a space or tab, and an LF right after a CR, and reads any other CR
+    as LF; replacing CRLF first and then CR is the same (an LF after a CR, with a space between,
+    stays an LF in both). A lone surrogate is its own code unit, as ``charCodeAt`` sees it."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace(" ", "").replace("\t", "")
+    return text.encode("utf-16-le", "surrogatepass") + _TAIL
 
 
-def line_hashes(text: str) -> Iterator[tuple[int, str]]:
-    """Yield ``(line, "hash:n")`` for every line of ``text`` (1-based; lazily, in line order)."""
-    # One flat loop with local names: it runs once per character of every file with a finding
-    # (nested generators per character made SARIF output a third of a large run).
-    window = [0] * _BLOCK_SIZE
-    # The line number that starts at each window slot, or -1.
-    line_numbers = [-1] * _BLOCK_SIZE
-    hash_raw = 0
-    index = 0
-    line_number = 0
-    line_start = True
-    prev_cr = False
-    counts: dict[str, int] = {}
-    mod, first_mod, mask, size = _MOD, _FIRST_MOD, _MASK, _BLOCK_SIZE
-    units = list(_code_units(text))
-    units.append(_EOF)
-    for current in units:
-        if current in (_SPACE, _TAB) or (prev_cr and current == _LF):
-            prev_cr = False
+def _line_starts(units: bytes, count: int) -> Iterator[int]:
+    """The byte offsets of the first ``count`` lines' starts in ``units`` (fewer if it has
+    fewer lines): 0, and just after each LF code unit."""
+    yield 0
+    found, position = 1, 0
+    while found < count:
+        position = units.find(_LF, position)
+        if position < 0:
+            return
+        if position % _UNIT:  # the second byte of one unit and the first of the next
+            position += 1
             continue
-        if current == _CR:
-            current = _LF
-            prev_cr = True
-        else:
-            prev_cr = False
-        line = line_numbers[index]
-        if line != -1:
-            value = format(hash_raw, "x")
-            counts[value] = counts.get(value, 0) + 1
-            line_numbers[index] = -1
-            yield line, f"{value}:{counts[value]}"
-        if line_start:
-            line_start = False
-            line_number += 1
-            line_numbers[index] = line_number
-        if current == _LF:
-            line_start = True
-        begin = window[index]
-        window[index] = current
-        hash_raw = (mod * hash_raw + current - first_mod * begin) & mask
-        index = (index + 1) % size
-    for _ in range(size):
-        line = line_numbers[index]
-        if line != -1:
-            value = format(hash_raw, "x")
-            counts[value] = counts.get(value, 0) + 1
-            line_numbers[index] = -1
-            yield line, f"{value}:{counts[value]}"
-        begin = window[index]
-        window[index] = 0
-        hash_raw = (mod * hash_raw - first_mod * begin) & mask
-        index = (index + 1) % size
+        position += _UNIT
+        found += 1
+        yield position
+
+
+def _hash(window: bytes) -> str:
+    return format(sum(map(mul, _WINDOW.unpack(window), _POWERS)) & _MASK, "x")
 
 
 def hashes_for_lines(text: str, lines: Collection[int]) -> dict[int, str]:
-    """The hashes of the wanted ``lines`` of ``text``; stops reading once it has them all."""
-    wanted = set(lines)
+    """The hashes of the wanted ``lines`` of ``text`` (1-based; a line the text does not have
+    gets none); reads no further than the last wanted line's window."""
+    wanted = {line for line in lines if line >= 1}
     found: dict[int, str] = {}
     if not wanted:
         return found
-    for line, value in line_hashes(text):
+    units = _units(text)
+    seen: dict[bytes, int] = {}
+    width = _UNIT * _BLOCK_SIZE
+    for line, start in enumerate(_line_starts(units, max(wanted)), start=1):
+        window = units[start : start + width]
+        repeat = seen[window] = seen.get(window, 0) + 1
         if line in wanted:
-            found[line] = value
-            if len(found) == len(wanted):
-                break
+            found[line] = f"{_hash(window)}:{repeat}"
     return found
+
+
+def line_hashes(text: str) -> Iterator[tuple[int, str]]:
+    """Yield ``(line, "hash:n")`` for every line of ``text`` (1-based, in line order)."""
+    lines = text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+    yield from sorted(hashes_for_lines(text, range(1, lines + 1)).items())
 
 
 def file_line_hashes(path: Path, lines: Collection[int]) -> dict[int, str]:

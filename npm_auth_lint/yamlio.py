@@ -1,7 +1,9 @@
 """Load YAML (and JSON) into plain Python values that remember where they were written.
 
-We compose with ruamel.yaml's C-backed safe loader (about ten times faster than the round-trip
-loader, see guides/style.md) and build our own tree from the nodes:
+We read libyaml's events through ruamel.yaml's C parser (about ten times faster than the
+round-trip loader, see guides/style.md) and build our own tree from them, in one loop that
+handles the common events inline (``_Builder.feed``; ``tests/yamlio_oracle.py`` keeps the
+earlier, plainer builder as the oracle its results are compared with):
 
 * mappings become :class:`YMap` (a ``dict``) with the position of every key and value,
 * sequences become :class:`YSeq` (a ``list``) with the position of every item,
@@ -16,6 +18,7 @@ errors, reported at their second occurrence.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
 import warnings
@@ -28,6 +31,7 @@ from ruamel.yaml import YAML, events
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
 
 try:  # libyaml through ruamel.yaml.clib
     from ruamel.yaml.cyaml import CParser
@@ -45,7 +49,7 @@ MAX_NODES = 1_000_000
 MAX_EXPANDED_NODES = 2_000_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a third of the memory, for one Pos per node
 class Pos:
     """0-based positions as ruamel reports them, converted to 1-based on access."""
 
@@ -104,7 +108,11 @@ _LOADER = YAML(typ="safe", pure=False)  # libyaml through ruamel.yaml.clib when 
 # libyaml follows YAML 1.1 in places (a `:` inside a flow-context plain scalar such as
 # `[{image: node:24}]`, surrogate-pair escapes in JSON strings) where ruamel's own parser
 # follows 1.2, as the CI providers do: a document the fast parser rejects is parsed again by it.
-_PURE_LOADER = YAML(typ="safe", pure=True)
+# A new one each time (rare, ~60 µs): a ruamel YAML object keeps state from a text it failed on
+# (the next text could read differently, depending on the order files are read) and records
+# every text it parsed.
+def _pure_loader() -> YAML:
+    return YAML(typ="safe", pure=True)
 
 
 # libyaml follows YAML 1.1 and also breaks lines at NEL, U+2028 and U+2029; editors, GitHub and
@@ -152,21 +160,46 @@ def _scalar_value(value: str, tag: str, style: str | None) -> Any:
     return value
 
 
-@dataclass
 class _Open:
     """A mapping or sequence whose end event has not been read yet."""
 
-    value: YMap | YSeq
-    tag: str | None
-    size: int = 1  # nodes it holds once every alias is expanded (itself included)
-    key: Any = None  # a mapping's pending key (``_NO_KEY`` while a key is awaited)
-    anchor: str | None = None
-    merges: list[YMap] | None = None
+    __slots__ = ("anchor", "column", "key", "line", "merges", "seq", "size", "tag", "value")
+
+    def __init__(self, value: YMap | YSeq, seq: bool, line: int, column: int, tag: str | None, anchor: str | None) -> None:
+        self.value = value
+        self.seq = seq  # a YSeq (else a YMap)
+        self.line, self.column = line, column  # where it starts, 1-based
+        self.tag = tag
+        self.anchor = anchor
+        self.size = 1  # nodes it holds once every alias is expanded (itself included)
+        self.key: Any = _NO_KEY  # a mapping's pending key (``_NO_KEY`` while a key is awaited)
+        self.merges: list[YMap] | None = None
 
 
 _NO_KEY = object()
 _STR = "tag:yaml.org,2002:str"
 _MERGE = object()
+_MISSING = object()
+_SCALAR, _ALIAS = events.ScalarEvent, events.AliasEvent
+_MAP_START, _SEQ_START = events.MappingStartEvent, events.SequenceStartEvent
+_MAP_END, _SEQ_END = events.MappingEndEvent, events.SequenceEndEvent
+_new_object = object.__new__
+
+
+# Pos(...) at half the cost: a frozen dataclass's __init__ calls object.__setattr__ per field;
+# the slots' own setters (what that call ends in) are called straight.
+_SET_POS = tuple(getattr(Pos, name).__set__ for name in ("line", "column", "style", "end_line", "path"))
+
+
+def _new_pos(line: int, column: int, style: str | None, end_line: int, path: str) -> Pos:
+    set_line, set_column, set_style, set_end_line, set_path = _SET_POS
+    pos = _new_object(Pos)
+    set_line(pos, line)
+    set_column(pos, column)
+    set_style(pos, style)
+    set_end_line(pos, end_line)
+    set_path(pos, path)
+    return pos
 
 
 def _tag_text(tag: Any) -> str | None:
@@ -185,78 +218,139 @@ class _Builder:
     kill the process) and grows superlinearly with the length of a sequence; the event stream
     is produced by a state machine, so building from it iteratively enforces every limit --
     depth, node count and alias expansion -- *while* reading, at the event that breaks it.
+    Marks must count lines as we do (``_remarked`` fixes them where libyaml's differ).
     """
 
-    def __init__(self, path: str, lines: _Lines, resolve: Callable[[Any, str, Any], Any], tags: dict[str, str]) -> None:
+    def __init__(
+        self,
+        path: str,
+        resolve: Callable[[Any, str, Any], Any],
+        tags: dict[str, str],
+        values: dict[str, Any],
+        table: dict[str, list[tuple[str, re.Pattern[str]]]] | None = None,
+    ) -> None:
         self._path = path
-        self._lines = lines
         self._resolve = resolve
+        self._table = table  # see _implicit_table
         # anchor -> (value, expanded size, position): an alias stands where its anchor is written.
         self._anchors: dict[str, tuple[Any, int, Pos]] = {}
         self._stack: list[_Open] = []
-        self._nodes = 0
-        self._root: Any = None
         self._documents = 0
         self._tags = tags  # plain scalar -> resolved tag
-
-    def _pos(self, event: Any, end: Any = None, style: str | None = None) -> Pos:
-        if self._lines.plain:  # the common case, inlined: marks count lines as we do
-            start = event.start_mark
-            return Pos(start.line + 1, start.column + 1, style, (end or event).end_mark.line + 1, self._path)
-        line, column = self._lines.at(event.start_mark)
-        return Pos(line, column, style, self._lines.at((end or event).end_mark)[0], self._path)
-
-    def _fail(self, message: str, event: Any) -> LoadError:
-        return LoadError(message, *self._lines.at(event.start_mark))
+        self._values = values  # plain scalar -> its value, for the values that may be shared
 
     def feed(self, stream: Iterable[Any]) -> Any:
-        # One dictionary look-up per event (the loop runs once per node of every file read).
-        scalar, start, end, alias = self._scalar, self._start, self._end, self._alias
-        handlers: dict[type, Callable[[Any], None]] = {
-            events.ScalarEvent: scalar,
-            events.SequenceStartEvent: lambda event: start(event, YSeq()),
-            events.MappingStartEvent: lambda event: start(event, YMap()),
-            events.SequenceEndEvent: end,
-            events.MappingEndEvent: end,
-            events.AliasEvent: alias,
-            events.DocumentStartEvent: self._document,
-        }
+        """The value the events describe. The loop runs once per event of every file read, so the
+        common cases (an untagged scalar, a key, a sequence item, a mapping value) are inlined."""
+        stack, path, values, fail = self._stack, self._path, self._values, self._fail
+        set_line, set_column, set_style, set_end_line, set_path = _SET_POS
+        nodes, root = 0, None
         for event in stream:
-            handler = handlers.get(type(event))
-            if handler is not None:
-                handler(event)
-        return self._root
+            kind = event.__class__
+            if kind is _SCALAR:
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise fail(f"document has more than {MAX_NODES} nodes", event)
+                if event.ctag is None and event.anchor is None:  # ``tag`` is a property over ``ctag``
+                    style = event.style or None
+                    value = event.value if style else values.get(event.value, _MISSING)
+                    if value is _MISSING:
+                        value = self._plain(event.value, event.implicit)
+                    start = event.start_mark
+                    here = _new_object(Pos)  # as _new_pos does, inlined
+                    set_line(here, start.line + 1), set_column(here, start.column + 1), set_style(here, style)
+                    set_end_line(here, event.end_mark.line + 1), set_path(here, path)
+                else:
+                    value, here = self._scalar(event)
+                size = 1
+            elif kind is _MAP_START or kind is _SEQ_START:
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise fail(f"document has more than {MAX_NODES} nodes", event)
+                seq = kind is _SEQ_START
+                if event.ctag is None and event.anchor is None and len(stack) < MAX_DEPTH:
+                    start = event.start_mark  # its position is set when it ends
+                    stack.append(_Open(_new_seq() if seq else _new_map(), seq, start.line + 1, start.column + 1, None, None))
+                else:
+                    self._open(event, seq)
+                continue
+            elif kind is _MAP_END or kind is _SEQ_END:
+                opened = stack.pop()
+                value, size = opened.value, opened.size
+                value.pos = here = _new_pos(opened.line, opened.column, None, event.end_mark.line + 1, path)
+                if opened.merges or opened.tag is not None or opened.anchor is not None:
+                    value = self._closed(opened, here)
+            elif kind is _ALIAS:
+                value, size, here = self._alias(event)
+            else:
+                if kind is events.DocumentStartEvent:
+                    self._document(event)
+                continue
+            if not stack:
+                root = value
+                continue
+            parent = stack[-1]
+            parent.size += size
+            if parent.size > MAX_EXPANDED_NODES:
+                raise fail(f"aliases expand to more than {MAX_EXPANDED_NODES} nodes", event)
+            container: Any = parent.value  # a YSeq when parent.seq, else a YMap
+            if parent.seq:
+                container.append(value)
+                container.item_pos.append(here)
+            elif parent.key is _MERGE:
+                self._merge(parent, value)
+            elif parent.key is not _NO_KEY:
+                container[parent.key] = value
+                container.value_pos[parent.key] = here
+                parent.key = _NO_KEY
+            elif kind is _SCALAR and type(value) is str and value != "<<" and event.ctag is None:
+                if value in container:  # an untagged text key: neither a merge nor a collection
+                    raise LoadError(f"duplicate key {value!r}", here.line, here.column)
+                parent.key = value
+                container.key_pos[value] = here
+            else:
+                self._key(parent, value, event, here)
+        return root
+
+    def _fail(self, message: str, event: Any) -> LoadError:
+        return LoadError(message, event.start_mark.line + 1, event.start_mark.column + 1)
 
     def _document(self, event: Any) -> None:
         self._documents += 1
         if self._documents > 1:
             raise self._fail("expected a single document in the stream but found another document", event)
 
-    def _count(self, event: Any) -> None:
-        self._nodes += 1
-        if self._nodes > MAX_NODES:
-            raise self._fail(f"document has more than {MAX_NODES} nodes", event)
+    def _plain(self, text: str, implicit: Any) -> Any:
+        """An untagged plain scalar's value, remembered unless it is a float (a NaN key is never
+        a duplicate of another, so each must stay its own object)."""
+        value = _scalar_value(text, self._plain_tag(text, implicit), None)
+        if type(value) is not float and len(self._values) < _MAX_CACHED_TAGS and len(text) <= _MAX_CACHED_LENGTH:
+            self._values[text] = value
+        return value
 
-    def _scalar(self, event: Any) -> None:
-        self._count(event)
+    def _scalar(self, event: Any) -> tuple[Any, Pos]:
+        """A tagged or anchored scalar and its position."""
         style = event.style or None
-        tag = event.tag
-        if tag is not None:
-            tag = str(tag)  # ruamel gives tags as str or as its Tag object
+        tag = _tag_text(event.tag)
         if tag == "!" or (tag is None and style):
             tag = _STR
         elif tag is None:
             tag = self._plain_tag(event.value, event.implicit)
         value = _scalar_value(event.value, tag, style)
+        here = _new_pos(event.start_mark.line + 1, event.start_mark.column + 1, style, event.end_mark.line + 1, self._path)
         if _custom(tag):
-            value = Tagged(tag, value, self._pos(event, style=style))
-        pos = self._pos(event, style=style)
+            value = Tagged(tag, value, here)
         if event.anchor is not None:
-            self._anchors[event.anchor] = (value, 1, pos)
-        self._add(value, 1, event, pos)
+            self._anchors[event.anchor] = (value, 1, here)
+        return value, here
 
     def _plain_tag(self, value: str, implicit: Any) -> str:
         # ruamel's resolver costs more than the rest of building; plain words repeat a lot.
+        if self._table is not None:  # what ``resolve`` does, without its look-ups (_implicit_table)
+            for implicit_tag, pattern in self._table.get(value[:1], ()):
+                if pattern.match(value):
+                    return implicit_tag
+            return _STR
         tag = self._tags.get(value)
         if tag is None:
             tag = _tag_text(self._resolve(ScalarNode, value, implicit)) or _STR
@@ -264,51 +358,31 @@ class _Builder:
                 self._tags[value] = tag
         return tag
 
-    def _start(self, event: Any, value: YMap | YSeq) -> None:
-        self._count(event)
+    def _open(self, event: Any, seq: bool) -> None:
         if len(self._stack) >= MAX_DEPTH:
             raise self._fail(f"document nested deeper than {MAX_DEPTH} levels", event)
-        value.pos = self._pos(event)  # end line fixed at the end event
+        value = _new_seq() if seq else _new_map()  # its position is set when it ends
+        line, column = event.start_mark.line + 1, event.start_mark.column + 1
         if event.anchor is not None:
             # Still open: an alias to it makes a cycle, the same object again (counted as one node).
+            value.pos = _new_pos(line, column, None, event.end_mark.line + 1, self._path)
             self._anchors[event.anchor] = (value, 1, value.pos)
-        self._stack.append(_Open(value, _tag_text(event.tag), key=_NO_KEY, anchor=event.anchor))
+        self._stack.append(_Open(value, seq, line, column, _tag_text(event.tag), event.anchor))
 
-    def _end(self, event: Any) -> None:
-        opened = self._stack.pop()
+    def _closed(self, opened: _Open, here: Pos) -> Any:
+        """A collection just ended, with merge keys, a tag or an anchor: its value."""
         value = opened.value
-        start = value.pos
-        value.pos = Pos(start.line, start.column, None, self._lines.at(event.end_mark)[0], self._path)
-        if isinstance(value, YMap) and opened.merges:
-            _apply_merges(value, opened.merges)
-        result: Any = Tagged(opened.tag, value, value.pos) if opened.tag is not None and _custom(opened.tag) else value
+        if opened.merges:
+            _apply_merges(value, opened.merges)  # type: ignore[arg-type]
+        result: Any = Tagged(opened.tag, value, here) if opened.tag is not None and _custom(opened.tag) else value
         if opened.anchor is not None:
-            self._anchors[opened.anchor] = (result, opened.size, value.pos)
-        self._add(result, opened.size, event, value.pos)
+            self._anchors[opened.anchor] = (result, opened.size, here)
+        return result
 
-    def _alias(self, event: Any) -> None:
+    def _alias(self, event: Any) -> tuple[Any, int, Pos]:
         if event.anchor not in self._anchors:
             raise self._fail(f"found undefined alias {event.anchor!r}", event)
-        value, size, pos = self._anchors[event.anchor]
-        self._add(value, size, event, pos)
-
-    def _add(self, value: Any, size: int, event: Any, here: Pos) -> None:
-        """Attach a finished value (``size`` nodes once expanded) to the open container."""
-        if not self._stack:
-            self._root = value
-            return
-        parent = self._stack[-1]
-        parent.size += size
-        if parent.size > MAX_EXPANDED_NODES:
-            raise self._fail(f"aliases expand to more than {MAX_EXPANDED_NODES} nodes", event)
-        container = parent.value
-        if isinstance(container, YSeq):
-            container.append(value)
-            container.item_pos.append(here)
-        elif parent.key is _NO_KEY:
-            self._key(parent, value, event, here)
-        else:
-            self._value(parent, value, here)
+        return self._anchors[event.anchor]
 
     def _key(self, parent: _Open, value: Any, event: Any, here: Pos) -> None:
         is_plain_merge = type(event).__name__ == "ScalarEvent" and event.value == "<<" and not event.style
@@ -322,15 +396,10 @@ class _Builder:
         parent.key = value
         parent.value.key_pos[value] = here  # type: ignore[union-attr]
 
-    def _value(self, parent: _Open, value: Any, here: Pos) -> None:
-        mapping = parent.value
-        assert isinstance(mapping, YMap)
-        if parent.key is _MERGE:
-            sources = value if isinstance(value, list) else [value]
-            parent.merges = [*(parent.merges or []), *(m for m in sources if isinstance(m, YMap))]
-        else:
-            mapping[parent.key] = value
-            mapping.value_pos[parent.key] = here
+    def _merge(self, parent: _Open, value: Any) -> None:
+        """The value of a merge key (``<<: *base`` or ``<<: [*a, *b]``): maps applied at the end."""
+        sources = value if isinstance(value, list) else [value]
+        parent.merges = [*(parent.merges or []), *(m for m in sources if isinstance(m, YMap))]
         parent.key = _NO_KEY
 
 
@@ -344,24 +413,48 @@ def _apply_merges(mapping: YMap, merges: list[YMap]) -> None:
                 mapping.value_pos[k] = merged.value_pos[k]
 
 
+class _Mark:
+    """A parser mark with its line and column (0-based) counted by ``\n`` only."""
+
+    __slots__ = ("column", "line")
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line, self.column = line, column
+
+
+def _remarked(stream: Iterable[Any], lines: _Lines) -> Iterator[Any]:
+    """The events with marks that count lines as we do, for a text libyaml counts differently."""
+    for event in stream:
+        for name in ("start_mark", "end_mark"):
+            line, column = lines.at(getattr(event, name))
+            setattr(event, name, _Mark(line - 1, column - 1))
+        yield event
+
+
 # The C path resolves plain scalars with YAML 1.2's rules whatever a %YAML directive says (what
 # ruamel's loader did before: its libyaml parser reports no version), so one resolver and one
-# cache of resolved tags serve every file.
+# cache of resolved tags (and of the values they give) serve every file.
 _RESOLVER_12 = VersionedResolver(version=(1, 2))
+
+
+def _implicit_table(resolver: VersionedResolver) -> dict[str, list[tuple[str, re.Pattern[str]]]] | None:
+    """``resolver``'s implicit tags of plain scalars, by first character (``''`` for an empty
+    scalar): the first pattern that matches gives the tag, none gives str. That is what its
+    ``resolve`` does, after property look-ups and a Tag object made and turned back into text
+    (~10 µs: most plain scalars are different words, and a large file outgrows the caches).
+    None where reading the table would not give what ``resolve`` gives."""
+    table = resolver.versioned_resolver
+    tags = {tag for patterns in table.values() for tag, _ in patterns}
+    if None in table or resolver.yaml_path_resolvers or _tag_text(resolver.DEFAULT_SCALAR_TAG) != _STR:
+        return None
+    return table if all(str(Tag(suffix=tag)) == tag for tag in tags) else None
+
+
+_TABLE_12 = _implicit_table(_RESOLVER_12)
 _TAGS_12: dict[str, str] = {}
+_VALUES_12: dict[str, Any] = {}
 _MAX_CACHED_TAGS = 10_000
-
-
-def _c_events(text: str) -> Iterator[Any]:
-    """libyaml's events for ``text``, read straight from its parser (ruamel's ``YAML.parse``
-    builds a loader class per call, which cost more than parsing a small file)."""
-    parser = CParser(text)
-    try:
-        check, get = parser.check_event, parser.get_event
-        while check():
-            yield get()
-    finally:
-        parser.dispose()
+_MAX_CACHED_LENGTH = 200  # longer plain scalars are seldom written twice
 
 
 def _build(loader: YAML, text: str, lines: _Lines, path: str) -> Any:
@@ -369,9 +462,18 @@ def _build(loader: YAML, text: str, lines: _Lines, path: str) -> Any:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if loader is _LOADER and CParser is not None:
-                builder = _Builder(path, lines, _RESOLVER_12.resolve, _TAGS_12)
-                return builder.feed(_c_events(text))
-            return _Builder(path, lines, loader.resolver.resolve, {}).feed(loader.parse(text))
+                # libyaml's events straight from its parser (ruamel's ``YAML.parse`` builds a
+                # loader class per call, which cost more than parsing a small file).
+                parser = CParser(text)
+                try:
+                    stream = iter(parser.get_event, None)
+                    builder = _Builder(path, _RESOLVER_12.resolve, _TAGS_12, _VALUES_12, _TABLE_12)
+                    return builder.feed(stream if lines.plain else _remarked(stream, lines))
+                finally:
+                    parser.dispose()
+            stream = loader.parse(text)
+            builder = _Builder(path, loader.resolver.resolve, {}, {})
+            return builder.feed(stream if lines.plain else _remarked(stream, lines))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
@@ -396,7 +498,7 @@ def load(text: str, path: str = "") -> Any:
         return _build(_LOADER, text, lines, path)
     except LoadError as first:
         if not first.message.startswith(_SYNTAX_ONLY_RETRY_EXCLUDES):
-            return _build(_PURE_LOADER, text, lines, path)
+            return _build(_pure_loader(), text, lines, path)
         raise
 
 
@@ -438,13 +540,12 @@ _YAML_DIFFERS = re.compile(
 _MAX_JSON_KEY = 256
 
 
-class _Duplicate(Exception):
-    pass
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> None:
-    if len({key for key, _ in pairs}) != len(pairs):
-        raise _Duplicate
+@functools.lru_cache(maxsize=2)
+def json_document(text: str) -> Any:
+    """``json.loads(text)``, remembered for the last texts: four parsers read each package.json
+    (the package, the located tree, setup-node's version file, semantic-release's ``release``)
+    one after the other. The value is shared between them: callers must not change it."""
+    return json.loads(text)
 
 
 def load_json(text: str, path: str = "") -> Any:
@@ -452,8 +553,8 @@ def load_json(text: str, path: str = "") -> Any:
     if len(text) > MAX_BYTES or _YAML_DIFFERS.search(text):
         return load(text, path)
     try:
-        json.loads(text, object_pairs_hook=_unique_keys)  # valid, with no repeated key in any object
-    except (ValueError, RecursionError, _Duplicate):
+        json_document(text)  # valid (the walk finds repeated keys)
+    except (ValueError, RecursionError):
         return load(text, path)
     first, last = text.find("{"), text.rfind("}")
     if first < 0 or "\t" in text[:first] or "\t" in text[last + 1 :]:  # not an object; a top-level tab
@@ -464,67 +565,80 @@ def load_json(text: str, path: str = "") -> Any:
 
 def _json_plain(token: str) -> Any:
     """A number or literal token as YAML 1.2 resolves it (what ``load`` makes of it)."""
-    tag = _TAGS_12.get(token)
-    if tag is None:
-        tag = _tag_text(_RESOLVER_12.resolve(ScalarNode, token, (True, False))) or _STR
-        if len(_TAGS_12) < _MAX_CACHED_TAGS:
-            _TAGS_12[token] = tag
-    return _scalar_value(token, tag, None)
+    value = _VALUES_12.get(token, _MISSING)
+    if value is _MISSING:
+        value = _PLAIN_12(token, (True, False))
+    return value
+
+
+# Plain JSON tokens resolve as the C path resolves untagged plain scalars, with the same caches.
+_PLAIN_12 = _Builder("", _RESOLVER_12.resolve, _TAGS_12, _VALUES_12, _TABLE_12)._plain
 
 
 def _json_walk(text: str, path: str) -> Any:
-    """One pass over the tokens of a valid JSON object with unique keys (``load_json`` checked
-    that); None where YAML would read it differently or ``load`` would refuse it."""
+    """One pass over the tokens of a valid JSON object (``load_json`` checked that); None where
+    YAML would read it differently or ``load`` would refuse it (a repeated key)."""
     # The loop runs once per value of every package.json: everything is inlined, and the
-    # separators (blanks, commas, colons) are read with the token that follows them.
-    opened: list[tuple[Any, Any, int, int]] = []  # (container, pending key or _NO_KEY, line, column)
+    # separators (blanks, commas, colons) are read with the token that follows them. In valid
+    # JSON the tokens follow each other with nothing between them, so positions are summed.
+    opened: list[list[Any]] = []  # [container, pending key or _NO_KEY, line, column]
+    top: list[Any] | None = None  # opened[-1]
     root: Any = None
-    nodes, line, line_start, key_end = 0, 1, 0, 0
-    for match in _JSON_TOKEN.finditer(text):
-        start = match.start(2)
-        separator = match.group(1)
-        if "\n" in separator:
-            line += separator.count("\n")
-            line_start = match.start() + separator.rfind("\n") + 1
-        if ":" in separator and (key_end < line_start or start - key_end > _MAX_JSON_KEY):
-            return None  # a key on another line than its colon, or too long: YAML reads it differently
-        token = match.group(2)
+    nodes, line, line_start, key_end, at = 0, 1, 0, 0, 0
+    set_line, set_column, set_style, set_end_line, set_path = _SET_POS
+    for separator, token in _JSON_TOKEN.findall(text):
+        start = at + len(separator)
+        at = start + len(token)
+        if separator:
+            if "\n" in separator:
+                line += separator.count("\n")
+                line_start = start - len(separator) + separator.rfind("\n") + 1
+            if ":" in separator and (key_end < line_start or start - key_end > _MAX_JSON_KEY):
+                return None  # a key on another line than its colon, or too long: YAML reads it differently
         char = token[0]
         if char == "{" or char == "[":
             nodes += 1
             if len(opened) >= MAX_DEPTH or nodes > MAX_NODES:
                 return None
-            opened.append((_new_map() if char == "{" else _new_seq(), _NO_KEY, line, start - line_start + 1))
+            top = [_new_map() if char == "{" else _new_seq(), _NO_KEY, line, start - line_start + 1]
+            opened.append(top)
             continue
+        here = _new_object(Pos)  # Pos(...) without its __init__, as in _new_pos
         if char == "}" or char == "]":
             value, _, begun_line, begun_column = opened.pop()
-            here = value.pos = Pos(begun_line, begun_column, None, line, path)
+            set_line(here, begun_line), set_column(here, begun_column), set_style(here, None)
+            value.pos = here
+            top = opened[-1] if opened else None
         else:
             nodes += 1
             if nodes > MAX_NODES:
                 return None
+            set_line(here, line), set_column(here, start - line_start + 1)
             if char == '"':
                 value = token[1:-1] if "\\" not in token else scanstring(text, start + 1)[0]
-                here = Pos(line, start - line_start + 1, '"', line, path)
+                set_style(here, '"')
             else:
                 value = _json_plain(token)
-                here = Pos(line, start - line_start + 1, None, line, path)
-        if not opened:
+                set_style(here, None)
+        set_end_line(here, line), set_path(here, path)
+        if top is None:
             root = value
             continue
-        parent, key, parent_line, parent_column = opened[-1]
+        parent = top[0]
         if type(parent) is YSeq:
             parent.append(value)
             parent.item_pos.append(here)
-        elif key is _NO_KEY:
-            opened[-1] = (parent, value, parent_line, parent_column)
+        elif top[1] is _NO_KEY:
+            if value in parent.key_pos:
+                return None  # a repeated key: ``load`` reports it
+            top[1] = value
             parent.key_pos[value] = here
             key_end = start  # where the key starts: its colon must follow on the same line
         else:
-            parent[key] = value
-            parent.value_pos[key] = here
-            opened[-1] = (parent, _NO_KEY, parent_line, parent_column)
-    return root
+            parent[top[1]] = value
+            parent.value_pos[top[1]] = here
+            top[1] = _NO_KEY
+    return root if not text[at:].strip(" \t\r\n") else None  # every character read
 
 
 def _new_map() -> YMap:

@@ -2,12 +2,85 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+from array import array
+from collections.abc import Iterator
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from npm_auth_lint.fingerprint import file_line_hashes, hashes_for_lines, line_hashes
+
+_BLOCK_SIZE = 100
+_MOD = 37
+_MASK = (1 << 64) - 1
+_FIRST_MOD = pow(_MOD, _BLOCK_SIZE, 1 << 64)
+_EOF = 0xFFFF
+_TAB, _SPACE, _LF, _CR = 0x09, 0x20, 0x0A, 0x0D
+
+
+def _code_units(text: str) -> Iterator[int]:
+    """The UTF-16 code units of ``text``, as JavaScript's ``charCodeAt`` sees them (a lone
+    surrogate is its own unit)."""
+    units = array("H", text.encode("utf-16-le", "surrogatepass"))
+    if sys.byteorder == "big":
+        units.byteswap()
+    return iter(units)
+
+
+def oracle_line_hashes(text: str) -> Iterator[tuple[int, str]]:
+    """fingerprints.ts's hash() loop, a character at a time: npm_auth_lint.fingerprint's
+    ``line_hashes`` as it was before its string-operation rewrite, kept as the oracle."""
+    window = [0] * _BLOCK_SIZE
+    # The line number that starts at each window slot, or -1.
+    line_numbers = [-1] * _BLOCK_SIZE
+    hash_raw = 0
+    index = 0
+    line_number = 0
+    line_start = True
+    prev_cr = False
+    counts: dict[str, int] = {}
+    mod, first_mod, mask, size = _MOD, _FIRST_MOD, _MASK, _BLOCK_SIZE
+    units = list(_code_units(text))
+    units.append(_EOF)
+    for current in units:
+        if current in (_SPACE, _TAB) or (prev_cr and current == _LF):
+            prev_cr = False
+            continue
+        if current == _CR:
+            current = _LF
+            prev_cr = True
+        else:
+            prev_cr = False
+        line = line_numbers[index]
+        if line != -1:
+            value = format(hash_raw, "x")
+            counts[value] = counts.get(value, 0) + 1
+            line_numbers[index] = -1
+            yield line, f"{value}:{counts[value]}"
+        if line_start:
+            line_start = False
+            line_number += 1
+            line_numbers[index] = line_number
+        if current == _LF:
+            line_start = True
+        begin = window[index]
+        window[index] = current
+        hash_raw = (mod * hash_raw + current - first_mod * begin) & mask
+        index = (index + 1) % size
+    for _ in range(size):
+        line = line_numbers[index]
+        if line != -1:
+            value = format(hash_raw, "x")
+            counts[value] = counts.get(value, 0) + 1
+            line_numbers[index] = -1
+            yield line, f"{value}:{counts[value]}"
+        begin = window[index]
+        window[index] = 0
+        hash_raw = (mod * hash_raw - first_mod * begin) & mask
+        index = (index + 1) % size
+
 
 # github/codeql-action src/fingerprints.test.ts, test('hash'): input -> expected hash per line.
 CODEQL_ACTION_VECTORS = [
@@ -119,3 +192,48 @@ def test_early_stop_gives_the_same_hashes(text: str, data: st.DataObject) -> Non
     full = dict(line_hashes(text))
     wanted = data.draw(st.sets(st.sampled_from(sorted(full))))
     assert hashes_for_lines(text, wanted) == {line: full[line] for line in wanted}
+
+
+# Text that repeats itself (so that windows and hashes repeat and `:n` counts), with every kind
+# of character the hash treats apart: CR, LF, tab, space, characters outside the BMP (two code
+# units), lone surrogates (one unit each, as JavaScript strings hold them), and characters whose
+# UTF-16-LE bytes hold an LF's (0x0A 0x00) across two units.
+_PIECES = st.sampled_from(
+    ["\r", "\n", "\r\n", "\t", " ", "\r \n", "a", "b", "\U0001f600", "\ud83d", "\ude00", "\uffff", "\u0a01", "\u0100"]
+)
+_FREE = st.text(st.characters(exclude_categories=()), max_size=12)
+
+
+@st.composite
+def hashed_texts(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(_FREE | st.lists(_PIECES, max_size=8).map("".join), max_size=8))
+    repeats = draw(st.lists(st.integers(1, 30), max_size=6))
+    # Long runs of equal lines, as YAML lists have: equal 100-unit windows several lines apart.
+    return "".join(parts[i % len(parts)] * r for i, r in enumerate(repeats)) if parts else ""
+
+
+@settings(max_examples=400, deadline=None)
+@given(hashed_texts())
+def test_every_line_hash_is_the_character_loops(text: str) -> None:
+    assert list(line_hashes(text)) == list(oracle_line_hashes(text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(hashed_texts(), st.data())
+def test_wanted_lines_get_the_character_loops_hashes(text: str, data: st.DataObject) -> None:
+    full = dict(oracle_line_hashes(text))
+    # Lines past the end, and 0 or below, exist in no text and get no hash.
+    wanted = data.draw(st.sets(st.integers(-2, len(full) + 3) | st.sampled_from(sorted(full))))
+    assert hashes_for_lines(text, wanted) == {line: full[line] for line in wanted if line in full}
+
+
+def test_a_line_feed_hidden_across_two_code_units_is_no_line_break() -> None:
+    # U+0A01 then U+0100 hold the bytes 0x0A 0x00 across their UTF-16-LE units (01 0A 00 01).
+    text = "\u0a01\u0100\nx"
+    assert list(line_hashes(text)) == list(oracle_line_hashes(text))
+    assert len(list(line_hashes(text))) == 2
+
+
+def test_the_oracle_matches_codeql_actions_vectors() -> None:
+    for text, expected in CODEQL_ACTION_VECTORS:
+        assert list(oracle_line_hashes(text)) == list(enumerate(expected, start=1))

@@ -676,3 +676,40 @@ def test_workflow_shaped_input_never_raises(workflow, other, action, root_action
             for j in p.jobs:
                 assert j.id_token is not None
                 assert all(s.location.line >= 1 for s in j.steps)
+
+
+# --------------------------------------------------------------------------------------------
+# one workspace, many workflows: what is loaded once is shared
+
+
+def _workflows(case: Path) -> list[str]:
+    return sorted(p.relative_to(case).as_posix() for p in (case / ".github" / "workflows").glob("*.y*ml"))
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in FIXTURES.iterdir() if (p / ".github" / "workflows").is_dir()))
+def test_workflows_read_in_one_workspace_parse_as_alone(case: str) -> None:
+    # Composite actions and called workflows are loaded once per workspace and shared: every
+    # workflow, in either order, parses exactly as it does in a workspace of its own.
+    root = FIXTURES / case
+    alone = {path: github.parse(Workspace(root), path) for path in _workflows(root)}
+    for order in (_workflows(root), _workflows(root)[::-1]):
+        shared = Workspace(root)
+        assert {path: github.parse(shared, path) for path in order} == alone
+
+
+def test_an_action_used_by_many_workflows_is_loaded_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".github" / "actions" / "publish").mkdir(parents=True)
+    (tmp_path / ".github" / "actions" / "publish" / "action.yml").write_text(
+        "runs:\n  using: composite\n  steps:\n    - run: npm publish\n      shell: bash\n"
+    )
+    (tmp_path / W).mkdir(parents=True)
+    for name in ("a.yml", "b.yml"):
+        (tmp_path / W / name).write_text("on: push\njobs:\n  p:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./.github/actions/publish\n")
+    loaded: list[str] = []
+    real_load = github.yamlio.load
+    monkeypatch.setattr(github.yamlio, "load", lambda text, path="": loaded.append(path) or real_load(text, path))
+    workspace = Workspace(tmp_path)
+    for name in ("a.yml", "b.yml"):
+        (publish,) = github.parse(workspace, W + name).pipelines[0].jobs
+        assert [c.words for s in publish.steps for c in s.commands] == [("npm", "publish")]
+    assert sorted(loaded) == [".github/actions/publish/action.yml", W + "a.yml", W + "b.yml"]

@@ -154,3 +154,23 @@ def test_only_registry_npmjs_org_is_npmjs() -> None:
     assert is_npmjs("https://registry.npmjs.org/") and is_npmjs("//registry.npmjs.org") and is_npmjs("registry.npmjs.org")
     # npm asks for an ID token for `npm:<host>`: the .com alias would not match a trusted publisher.
     assert not is_npmjs("https://registry.npmjs.com/") and not is_npmjs("https://npm.pkg.github.com")
+
+
+def test_a_package_json_is_decoded_once_for_all_its_readers(tmp_path, monkeypatch) -> None:
+    import json
+
+    from npm_auth_lint import yamlio
+    from npm_auth_lint.parsers import PARSERS
+    from npm_auth_lint.workspace import Kind, Workspace
+
+    (tmp_path / "package.json").write_text('{"name": "a", "volta": {"node": "24.1.0"}, "release": {"npmPublish": false}}')
+    decoded: list[str] = []
+    real_loads = json.loads
+    monkeypatch.setattr(json, "loads", lambda text, **kw: decoded.append(text) or real_loads(text, **kw))
+    yamlio.json_document.cache_clear()
+    parsed = PARSERS[Kind.PACKAGE_JSON](Workspace(tmp_path), "package.json")
+    # The package, the located tree, setup-node's version file and semantic-release's `release`.
+    assert parsed.packages[0].name.value == "a"
+    assert parsed.version_files[0].node.value == "24.1.0"
+    assert parsed.release_configs[0].npm_publish.value is False
+    assert len(decoded) == 1

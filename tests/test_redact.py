@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-import pytest
+import re
 
-from npm_auth_lint.redact import redact
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from npm_auth_lint.redact import may_hold_secret, redact
 
 
 @pytest.mark.parametrize(
@@ -37,3 +41,13 @@ def test_url_passwords_are_redacted(text: str, expected: str) -> None:
 )
 def test_config_set_values_are_redacted(text: str, expected: str) -> None:
     assert redact(text) == expected
+
+
+# The one alternation regex the substring checks replaced (kept as their oracle).
+_OLD_TRIGGER = re.compile(r"npm_|uth|assword|TOKEN|://|printf|-p\b|--pass|base64")
+_TRIGGER_PIECES = ["npm_", "uth", "assword", "TOKEN", "://", "printf", "-p", "-p ", "-px", "--pass", "base64", "-", "p", "a"]
+
+
+@given(st.lists(st.one_of(st.sampled_from(_TRIGGER_PIECES), st.text(max_size=6)), max_size=12).map("".join))
+def test_trigger_check_is_the_old_regex(text: str) -> None:
+    assert may_hold_secret(text) is (_OLD_TRIGGER.search(text) is not None)

@@ -17,9 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from npm_auth_lint.cli import main
-from npm_auth_lint.reporters.json import Lazy, materialize, write_json
+from npm_auth_lint.reporters.json import Lazy, Streamed, materialize, write_json
 
-SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)
+# No floats: orjson writes some of them unlike json.dumps (reporters/encode.py says why that is
+# left open, and tests/test_sarif_fixtures.py checks that no report holds one).
+SCALARS = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
 KEYS = st.text(alphabet='ab"\\\n\u00e9\U0001f600 ', max_size=4)
 PLAIN = st.recursive(
     SCALARS,
@@ -28,13 +30,20 @@ PLAIN = st.recursive(
 )
 
 
+def _streamed(value: Any) -> bool:
+    return isinstance(value, (Lazy, Streamed))
+
+
 def _lazy_somewhere(draw: st.DrawFn, value: Any) -> Any:
-    """``value`` with some of its lists (at any depth) turned into Lazy ones."""
+    """``value`` with some of its lists (at any depth) turned into Lazy ones, and each dict and
+    list on the way to one marked as streamed, as the reporters build their documents (others
+    are marked at random: a streamed container of plain data is written the same)."""
     if isinstance(value, list):
         items = [_lazy_somewhere(draw, item) for item in value]
-        return Lazy(iter(items)) if draw(st.booleans()) else items
+        return Lazy(iter(items)) if any(map(_streamed, items)) or draw(st.booleans()) else items
     if isinstance(value, dict):
-        return {key: _lazy_somewhere(draw, item) for key, item in value.items()}
+        members = {key: _lazy_somewhere(draw, item) for key, item in value.items()}
+        return Streamed(members) if any(map(_streamed, members.values())) or draw(st.booleans()) else members
     return value
 
 
@@ -48,25 +57,34 @@ def documents(draw: st.DrawFn) -> tuple[Any, Any]:
 @given(documents())
 def test_streamed_json_is_the_json_dumps_bytes(pair: tuple[Any, Any]) -> None:
     plain, streamed = pair
-    out = io.StringIO()
+    out = io.BytesIO()
     write_json(out, streamed)
-    assert out.getvalue() == json.dumps(plain, indent=2, ensure_ascii=False)
+    assert out.getvalue() == json.dumps(plain, indent=2, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
 def test_materialize_reads_every_lazy_list() -> None:
-    assert materialize({"a": [Lazy(iter([1, Lazy(iter([]))]))], "b": 2}) == {"a": [[1, []]], "b": 2}
+    document = materialize(Streamed({"a": Lazy([1, Lazy(iter([])), Streamed()]), "b": 2}))
+    assert document == {"a": [1, [], {}], "b": 2}
+    assert type(document) is dict and type(document["a"][2]) is dict
+
+
+def test_a_lazy_list_inside_plain_data_is_refused() -> None:
+    # Streamed parts are marked where the document is built: the writer does not look for them
+    # inside plain data, and a Lazy there is a bug to see, not a list to guess at.
+    with pytest.raises(TypeError, match="Lazy"):
+        write_json(io.BytesIO(), {"results": Lazy(iter([1]))})
 
 
 def test_each_item_is_written_before_the_next_is_built() -> None:
-    out = io.StringIO()
+    out = io.BytesIO()
 
     def items() -> Iterator[dict[str, int]]:
         for number in range(3):
             # Everything before this item is already written: nothing waits for the whole list.
-            assert out.getvalue().count('"n"') == number
+            assert out.getvalue().count(b'"n"') == number
             yield {"n": number}
 
-    write_json(out, {"results": Lazy(items()), "after": True})
+    write_json(out, Streamed({"results": Lazy(items()), "after": True}))
     assert json.loads(out.getvalue()) == {"results": [{"n": 0}, {"n": 1}, {"n": 2}], "after": True}
 
 

@@ -134,3 +134,10 @@ def test_plain_package_json_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(yamlio, "load", refuse)
     assert _outcome(yamlio.load_json, text) == expected
+
+
+@pytest.mark.parametrize("text", ['{"a": "x\ny"}', '{"a": "x\\\ny"}', '{"a": 1} "'])
+def test_the_walk_refuses_text_it_cannot_read_whole(text: str) -> None:
+    # The walk sums token lengths for positions, which is exact only when the tokens cover the
+    # text; load_json walks valid JSON only, which they do, but the walk checks it itself.
+    assert yamlio._json_walk(text, "") is None

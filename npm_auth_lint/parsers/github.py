@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from npm_auth_lint import yamlio
@@ -45,26 +45,16 @@ from npm_auth_lint.workspace import FileReadError, Workspace, split_lines
 
 def parse(workspace: Workspace, path: str) -> Parsed:
     """The pipeline of one workflow file, the references it makes, or why it cannot be parsed."""
-    try:
-        text = workspace.read(path)
-    except FileReadError as exc:
-        return Parsed(parse_errors=(ParseError(Location(path, exc.line, exc.column), exc.message),))
-    try:
-        data = yamlio.load(text, path=path)
-    except yamlio.LoadError as exc:
-        return Parsed(parse_errors=(ParseError(Location(path, exc.line, exc.column), exc.message),))
-    error = _shape_error(data, path)
-    if error is not None:
-        return Parsed(parse_errors=(error,))
     state = State(workspace)
-    source = Source(path, data, tuple(split_lines(text)))
-    state.loaded[path] = source
+    source = _source(state, path)
+    if isinstance(source, ParseError):
+        return Parsed(parse_errors=(source,))
+    data = source.data
     triggers = _triggers(data.get("on"))
     reusable_only = triggers == ("workflow_call",)
-    jobs = tuple(_workflow_jobs(state, source, _standalone_call(data) if reusable_only else _Call()))
     release = _release_trigger(data.get("on"))
-    if release is not None:
-        jobs = tuple(replace(job, release_trigger=release) for job in jobs)
+    call = _standalone_call(data, release) if reusable_only else _Call(release=release)
+    jobs = tuple(_workflow_jobs(state, source, call))
     pipeline = Pipeline(
         provider=Provider.GITHUB,
         path=path,
@@ -74,6 +64,27 @@ def parse(workspace: Workspace, path: str) -> Parsed:
         reusable_only=reusable_only,
     )
     return Parsed(pipelines=(pipeline,), references=tuple(state.references))
+
+
+def _source(state: State, path: str) -> Source | ParseError:
+    """The workflow as loaded (by an earlier ``parse`` that followed a call to it, or now)."""
+    loaded = state.loaded_before(path)
+    if isinstance(loaded, Source):
+        state.loaded[path] = loaded
+        return _shape_error(loaded.data, path) or loaded
+    try:
+        text = state.workspace.read(path)
+    except FileReadError as exc:
+        return ParseError(Location(path, exc.line, exc.column), exc.message)
+    try:
+        data = yamlio.load(text, path=path)
+    except yamlio.LoadError as exc:
+        return ParseError(Location(path, exc.line, exc.column), exc.message)
+    error = _shape_error(data, path)
+    if error is not None:
+        return error
+    source = state.loaded[path] = Source(path, data, tuple(split_lines(text)))
+    return source
 
 
 def _shape_error(data: Any, path: str) -> ParseError | None:
@@ -116,16 +127,17 @@ class _Call:
     caller: Location | None = None  # the outermost calling job
     matrix: tuple[MatrixAxis, ...] = ()  # the calling jobs' matrix axes
     chain: tuple[str, ...] = ()  # workflow files being expanded, to stop cycles
+    release: str | None = None  # what makes the entry workflow run on a release
 
 
-def _standalone_call(data: yamlio.YMap) -> _Call:
+def _standalone_call(data: yamlio.YMap, release: str | None) -> _Call:
     """A reusable-only workflow read on its own: its inputs take their declared defaults.
 
     That is what runs for a caller that passes nothing, and it lets ``registry-url: ${{
     inputs.registry }}`` resolve; secrets stay as written.
     """
     declared = get_map(get_map(data.get("on"), "workflow_call"), "inputs")
-    return _Call(subst=Substitution(inputs=action_inputs(declared)))
+    return _Call(subst=Substitution(inputs=action_inputs(declared)), release=release)
 
 
 def _workflow_jobs(state: State, source: Source, call: _Call) -> list[Job]:
@@ -134,12 +146,12 @@ def _workflow_jobs(state: State, source: Source, call: _Call) -> list[Job]:
     if not isinstance(jobs, yamlio.YMap):
         return result
     chain = call.chain + (source.path,)
+    workflow = read_permissions(source.data, source.path)
     for key, job in jobs.items():
         if not isinstance(job, yamlio.YMap):
             continue
         where = key_location(source.path, jobs, key)
-        own, workflow = read_permissions(job, source.path), read_permissions(source.data, source.path)
-        level = Level(str(key), where, source.path, own, workflow)
+        level = Level(str(key), where, source.path, read_permissions(job, source.path), workflow)
         if "uses" in job:
             result.extend(_called_jobs(state, source, job, level, call, chain))
         else:
@@ -184,6 +196,7 @@ def _job(state: State, source: Source, job: yamlio.YMap, level: Level, call: _Ca
         called_file=path if call.caller is not None else None,
         default_working_directory=directory,
         services=tuple(str(k) for k in services) if isinstance(services := job.get("services"), Mapping) else (),
+        release_trigger=call.release,
     )
 
 
@@ -223,7 +236,7 @@ def _called_jobs(
     if len(chain) > MAX_NESTING:
         state.refer(at, f"reusable workflow {uses} is nested more than {MAX_NESTING} levels deep")
         return []
-    if called_path.startswith(("..", "/")) or not state.workspace.exists(called_path):
+    if called_path.startswith(("..", "/")) or not state.exists(called_path):
         state.refer(at, f"reusable workflow {uses} not found")
         return []
     if not state.may_expand():
@@ -247,6 +260,7 @@ def _called_jobs(
         caller=call.caller or level.location,
         matrix=merge_axes(matrix_axes(job, source.path, call.subst), call.matrix),
         chain=chain,
+        release=call.release,
     )
     return _workflow_jobs(state, called, inner)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,8 +40,33 @@ class Source:
 
 
 @dataclass
+class _Shared:
+    """What every ``parse`` call on one workspace can share: the files it reads are a snapshot
+    (``Workspace.read`` keeps each text), so a composite action or reusable workflow that many
+    workflows use is loaded once, and whether a local file exists is asked once."""
+
+    loaded: dict[str, Source | str] = field(default_factory=dict)
+    exists: dict[str, bool] = field(default_factory=dict)
+
+
+_SHARED: weakref.WeakKeyDictionary[Workspace, _Shared] = weakref.WeakKeyDictionary()
+
+
+def _shared(workspace: Workspace) -> _Shared:
+    shared = _SHARED.get(workspace)
+    if shared is None:
+        shared = _SHARED[workspace] = _Shared()
+    return shared
+
+
+@dataclass
 class State:
-    """What one ``parse`` call shares: the workspace, loaded files and the references found."""
+    """What one ``parse`` call shares: the workspace, loaded files and the references found.
+
+    Files loaded through :meth:`load` (actions, called workflows) are also kept for every other
+    ``parse`` call on the workspace: their YAML trees are only read, never changed. The entry
+    workflow is kept for this call only (most are never called: keeping every workflow's tree
+    would hold all of them in memory at once)."""
 
     workspace: Workspace
     loaded: dict[str, Source | str] = field(default_factory=dict)
@@ -55,8 +81,22 @@ class State:
     def load(self, path: str) -> Source | str:
         """The file as a :class:`Source`, or a message saying why it cannot be used."""
         if path not in self.loaded:
-            self.loaded[path] = _load(self.workspace, path)
+            shared = _shared(self.workspace).loaded
+            if path not in shared:
+                shared[path] = _load(self.workspace, path)
+            self.loaded[path] = shared[path]
         return self.loaded[path]
+
+    def loaded_before(self, path: str) -> Source | str | None:
+        """The file as an earlier :meth:`load` on the workspace left it, if any did."""
+        return _shared(self.workspace).loaded.get(path)
+
+    def exists(self, path: str) -> bool:
+        """``Workspace.exists``, asked once per path."""
+        known = _shared(self.workspace).exists
+        if path not in known:
+            known[path] = self.workspace.exists(path)
+        return known[path]
 
     def refer(self, location: Location, what: str) -> None:
         self.references.setdefault(Reference(location, what), None)
@@ -118,9 +158,12 @@ def get_map(mapping: Any, key: str) -> yamlio.YMap | None:
 
 def get_text(mapping: Any, key: str) -> str | None:
     """A scalar value as text, or None when it is absent, null or not a scalar."""
-    if not isinstance(mapping, yamlio.YMap) or mapping.get(key) is None:
+    if not isinstance(mapping, yamlio.YMap):
         return None
-    return scalar_text(mapping.get(key))
+    value = mapping.get(key)
+    if value is None:
+        return None
+    return value if type(value) is str else scalar_text(value)
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,7 @@ def local_action_file(state: State, uses: str) -> str | None:
     else:
         base = f"{relative}/" if relative else ""
         candidates = [f"{base}action.yml", f"{base}action.yaml"]
-    return next((c for c in candidates if state.workspace.exists(c)), None)
+    return next((c for c in candidates if state.exists(c)), None)
 
 
 def _composite(

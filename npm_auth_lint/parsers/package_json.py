@@ -48,7 +48,7 @@ def _entries(path: str, value: Any) -> tuple[Mapping[str, Text], ...]:
 
 def _json_error(path: str, text: str) -> ParseError | None:
     try:
-        data = json.loads(text)
+        data = yamlio.json_document(text)
     except json.JSONDecodeError as exc:
         return ParseError(Location(path, exc.lineno, exc.colno), f"invalid JSON: {exc.msg}")
     except RecursionError:

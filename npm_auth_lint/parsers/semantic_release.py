@@ -9,7 +9,6 @@ text; positions come from the located loader. No function here raises on any tex
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from npm_auth_lint import yamlio
@@ -47,7 +46,7 @@ def parse_package_json(path: str, text: str) -> ReleaseConfig | None:
     """The ``release`` key of a package.json; None when the file is not a JSON object or has none
     (semantic-release then looks further, as cosmiconfig does)."""
     try:
-        package = json.loads(text)
+        package = yamlio.json_document(text)  # shared with the other readers of the file
     except (ValueError, RecursionError):
         return None
     if not isinstance(package, dict) or "release" not in package:

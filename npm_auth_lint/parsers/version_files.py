@@ -14,13 +14,13 @@ raises. setup-node reports no position, so a value is located at the first line 
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 import sys
 from collections.abc import Iterable
 from typing import Any
 
+from npm_auth_lint import yamlio
 from npm_auth_lint.model import Location, NodeVersionFile, ParseError, Pipeline, Text
 from npm_auth_lint.workspace import split_lines
 
@@ -49,7 +49,7 @@ class _NotPackageJson(Exception):
 def _parse_json_object(text: str) -> dict | list | None:
     """The parsed JSON when it is an object or array (both are "object" to setup-node)."""
     try:
-        value = json.loads(text)
+        value = yamlio.json_document(text)  # shared with the other readers of the file
     except (ValueError, RecursionError):
         return None
     return value if isinstance(value, (dict, list)) else None

@@ -18,6 +18,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from npm_auth_lint.reporters.common import clean
 from npm_auth_lint.workspace import FileReadError, Workspace
 
 JSON = dict[str, Any]
+_plus_one = (1).__add__
 
 
 class LineStarts:
@@ -51,11 +53,16 @@ class LineStarts:
             text = self._workspace.read(path)
         except (FileReadError, OSError, ValueError):
             return None
-        starts = [0]
-        starts.extend(index + 1 for index, char in enumerate(text) if char == "\n")
-        # The last entry is the text's length: an offset at the very end is still in the file.
-        starts.append(len(text))
-        return starts
+        return line_starts(text)
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset where each line of ``text`` starts (after each "\\n"), then its length: an
+    offset at the very end is still in the text."""
+    # Each line starts one past the end of the one before (its length and its "\n"), summed in
+    # C: a loop turn per character was a tenth of a large SARIF report.
+    lines = text.split("\n")
+    return [0, *accumulate(map(_plus_one, map(len, lines[:-1]))), len(text)]
 
 
 @dataclass(frozen=True)

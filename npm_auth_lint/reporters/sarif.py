@@ -19,7 +19,6 @@ ensure_ascii=False)``.
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -32,7 +31,7 @@ from npm_auth_lint.model import Location as ModelLocation
 from npm_auth_lint.reporters import Report
 from npm_auth_lint.reporters.common import TOOL_NAME, clean, rule_indexes
 from npm_auth_lint.reporters.fix_data import LineStarts, sarif_fixes, with_fixes
-from npm_auth_lint.reporters.json import Lazy, Writable, materialize, strategy_items, write_json
+from npm_auth_lint.reporters.json import Chunks, Lazy, Streamed, Writable, byte_sink, materialize, strategy_items, write_json
 from npm_auth_lint.rule import DOCS_URL, Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -157,26 +156,27 @@ def _results(report: Report) -> Iterator[JSON]:
 
 
 def streamed_log(report: Report) -> JSON:
-    """The SARIF log with its results and strategy items as :class:`Lazy` items."""
+    """The SARIF log with its results and strategy items as :class:`Lazy` items (and the
+    objects and the one-run array on the way to them marked as streamed)."""
     driver = {
         "name": TOOL_NAME,
         "informationUri": INFORMATION_URI,
         "rules": [_descriptor(rule) for rule in report.rules],
         "semanticVersion": report.version,
     }
-    run: JSON = {
+    run = Streamed({
         "tool": {"driver": driver},
         "automationDetails": {"id": AUTOMATION_ID},
         # Locations count characters of the decoded text, as Python strings index them.
         "columnKind": "unicodeCodePoints",
         "originalUriBaseIds": {SRCROOT: {"uri": root_uri(report.root)}},
-    }
+    })
     strategy = strategy_items(report)
     if strategy is not None:
-        run["properties"] = {"strategy": strategy}
+        run["properties"] = Streamed({"strategy": strategy})
     run["results"] = Lazy(_results(report))
     # "$schema" and "version" first, as every SARIF example writes them.
-    return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+    return Streamed({"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": Lazy((run,))})
 
 
 def sarif_log(report: Report) -> JSON:
@@ -186,12 +186,14 @@ def sarif_log(report: Report) -> JSON:
 
 def write(report: Report, out: Writable) -> None:
     """Write the report to ``out`` as a SARIF 2.1.0 log (indented JSON ending in a newline)."""
-    write_json(out, streamed_log(report))
-    out.write("\n")
+    sink = byte_sink(out)
+    write_json(sink, streamed_log(report))
+    sink.write(b"\n")
 
 
 def render(report: Report) -> str:
     """The report as a SARIF 2.1.0 log (indented JSON ending in a newline)."""
-    buffer = io.StringIO()
-    write(report, buffer)
-    return buffer.getvalue()
+    chunks = Chunks()
+    write_json(chunks, streamed_log(report))
+    chunks.write(b"\n")
+    return chunks.text()
