@@ -9,13 +9,13 @@ final, sorted list.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.analysis import Analysis, analyze
 from npm_auth_lint.analysis.packages import read_parse_errors
 from npm_auth_lint.analysis.scripts import discover
@@ -37,7 +37,7 @@ UNUSED_SUPPRESSION = "unused-suppression"
 ENGINE_RULES = frozenset({PARSE_ERROR, UNUSED_SUPPRESSION})
 
 # `# npm-auth-lint: ignore[rule-a,rule-b] optional reason` (`;` starts comments in npmrc files).
-SUPPRESSION = re.compile(r"(?:#|;|//)\s*npm-auth-lint:\s*ignore\[(?P<ids>[^\]]*)\](?P<reason>[^\n]*)")
+SUPPRESSION = lazy_regex.compile(r"(?:#|;|//)\s*npm-auth-lint:\s*ignore\[(?P<ids>[^\]]*)\](?P<reason>[^\n]*)")
 
 
 @dataclass(frozen=True)

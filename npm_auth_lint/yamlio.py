@@ -33,6 +33,8 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
+from npm_auth_lint import lazy_regex
+
 try:  # libyaml through ruamel.yaml.clib
     from ruamel.yaml.cyaml import CParser
 except ImportError:  # pragma: no cover - a platform without the C extension
@@ -117,7 +119,7 @@ def _pure_loader() -> YAML:
 
 # libyaml follows YAML 1.1 and also breaks lines at NEL, U+2028 and U+2029; editors, GitHub and
 # JSON do not, so in a text that holds one, lines are counted from the character offsets.
-_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
+_ODD_BREAKS = lazy_regex.compile("[\x85\u2028\u2029]")
 
 
 class _Lines:
@@ -530,8 +532,8 @@ def content_line(mapping: YMap | YSeq, key: Any) -> int:
 # calls ``load`` instead, so the result is always what ``load`` gives.
 
 # A token and the separators (blanks, commas, colons) before it.
-_JSON_TOKEN = re.compile(r'([\s,:]*)("[^"\\\n]*(?:\\.[^"\\\n]*)*"|[{}\[\]]|[^\s{}\[\],:"]+)')
-_YAML_DIFFERS = re.compile(
+_JSON_TOKEN = lazy_regex.compile(r'([\s,:]*)("[^"\\\n]*(?:\\.[^"\\\n]*)*"|[{}\[\]]|[^\s{}\[\],:"]+)')
+_YAML_DIFFERS = lazy_regex.compile(
     "[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"  # not YAML, BOM, NEL
     "|\u2028|\u2029|\r(?!\n)"  # line breaks YAML counts and we do not
     r"|\\u[dD][89abAB]"  # a surrogate-pair escape (libyaml keeps the halves)

@@ -44,12 +44,12 @@ old fork owner or a monorepo package without `repository` all fail the release.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from npm_auth_lint.rules._wording import title
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.kinds import Provider, Severity
 from npm_auth_lint.rule import Context, Repeats, Rule
 
@@ -57,8 +57,8 @@ if TYPE_CHECKING:
     from npm_auth_lint.analysis.facts import PublishFact
     from npm_auth_lint.model import Finding, GitRemote, Location, PackageJson
 
-_SHORTHAND = re.compile(r"^(?:(github|gitlab|bitbucket):)?([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)$")
-_URL = re.compile(r"^(?:git\+)?(?:[a-z+]+://)?(?:[^@/]+@)?(?P<host>[^/:]+)(?::\d+)?[/:](?P<path>.+?)(?:\.git)?/?$")
+_SHORTHAND = lazy_regex.compile(r"^(?:(github|gitlab|bitbucket):)?([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)$")
+_URL = lazy_regex.compile(r"^(?:git\+)?(?:[a-z+]+://)?(?:[^@/]+@)?(?P<host>[^/:]+)(?::\d+)?[/:](?P<path>.+?)(?:\.git)?/?$")
 _HOSTS = {"github": "github.com", "gitlab": "gitlab.com", "bitbucket": "bitbucket.org", None: "github.com"}
 
 

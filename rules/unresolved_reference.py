@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 
 from npm_auth_lint.rules._wording import title
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.kinds import Severity
 from npm_auth_lint.rule import Context, Rule
 
@@ -59,12 +60,12 @@ def _everyday_run_time_command(hops: Mapping[tuple[str, int], object], location:
 
 
 # A program held in a variable: `$CMD`, `${esbuildPath}`, `"$BIOME_BIN"`.
-_VARIABLE_PROGRAM = re.compile(r"^[\"']?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?[\"']?$")
+_VARIABLE_PROGRAM = lazy_regex.compile(r"^[\"']?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?[\"']?$")
 # A variable name that says it holds the path of a binary: `esbuildPath`, `BIOME_BIN`, `tscExe`.
-_BINARY_PATH = re.compile(r"(?:path|bin|exe|binary)$", re.IGNORECASE)
-_PUBLISH_VERB = re.compile(r"\bpublish\b", re.IGNORECASE)
+_BINARY_PATH = lazy_regex.compile(r"(?:path|bin|exe|binary)$", re.IGNORECASE)
+_PUBLISH_VERB = lazy_regex.compile(r"\bpublish\b", re.IGNORECASE)
 # CircleCI contexts whose name says they hold a registry credential.
-_CREDENTIAL_CONTEXT = re.compile(r"npm|registry|publish|release|deploy|token", re.IGNORECASE)
+_CREDENTIAL_CONTEXT = lazy_regex.compile(r"npm|registry|publish|release|deploy|token", re.IGNORECASE)
 
 
 def _holds_publish_credential(job: JobFacts) -> bool:
@@ -106,7 +107,7 @@ def _cannot_publish_here(job: JobFacts, command: UnfollowedCommand) -> bool:
 
 
 _SUPPRESS = "`# npm-auth-lint: ignore[unresolved-reference]`"
-_PUBLISHING_WORDS = re.compile(r"publish|release|deploy|\bnpm\b|\bpnpm\b|\byarn\b|lerna|changeset|semantic", re.IGNORECASE)
+_PUBLISHING_WORDS = lazy_regex.compile(r"publish|release|deploy|\bnpm\b|\bpnpm\b|\byarn\b|lerna|changeset|semantic", re.IGNORECASE)
 
 
 class UnresolvedReference(Rule):

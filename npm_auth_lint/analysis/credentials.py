@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.analysis.facts import Credential, CredentialChannel
 from npm_auth_lint.analysis.registry_urls import nerf_dart, scope_matches
 from npm_auth_lint.credential_sources import JOB_TOKENS, SETUP_NODE_PLACEHOLDER, classify_value
@@ -20,11 +21,11 @@ from npm_auth_lint.envref import env_references
 from npm_auth_lint.model import EnvScope, EnvVar, Location, Provider, ValueSource, ValueSourceKind
 
 AUTH_KEYS = frozenset({"_authToken", "_auth", "_password"})
-_SECRET_IN_TEXT = re.compile(r"\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}")
-_SHELL_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
-_ENV_AUTH = re.compile(r"^npm_config_(?:(//.+):)?_?auth(?:token)?$", re.I)
-_WRITTEN_REF = re.compile(r"\$(?:env:)?\{?([A-Za-z_][A-Za-z0-9_]*)")
-_HEREDOC = re.compile(r"<<-?\s*(\\?)(['\"]?)[A-Za-z_][A-Za-z0-9_]*\2")
+_SECRET_IN_TEXT = lazy_regex.compile(r"\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}")
+_SHELL_REF = lazy_regex.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+_ENV_AUTH = lazy_regex.compile(r"^npm_config_(?:(//.+):)?_?auth(?:token)?$", re.I)
+_WRITTEN_REF = lazy_regex.compile(r"\$(?:env:)?\{?([A-Za-z_][A-Za-z0-9_]*)")
+_HEREDOC = lazy_regex.compile(r"<<-?\s*(\\?)(['\"]?)[A-Za-z_][A-Za-z0-9_]*\2")
 
 
 @dataclass(frozen=True)

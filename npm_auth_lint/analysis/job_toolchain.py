@@ -15,15 +15,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.analysis.facts import JobFacts, NodeSetup, NpmUpgradeFact, PublishFact
 from npm_auth_lint.model import Location, PackageJson, Project, Provider, Text, ValueSourceKind
 
 if TYPE_CHECKING:
     from npm_auth_lint.toolchain.node import NodeResolution
 
-_MATRIX = re.compile(r"^\$\{\{\s*matrix\.([A-Za-z0-9_.-]+)\s*\}\}$")
-_ENV = re.compile(r"^\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
-_SHELL_VARIABLE = re.compile(r"\$(?:[A-Za-z_]|\{[A-Za-z_])")
+_MATRIX = lazy_regex.compile(r"^\$\{\{\s*matrix\.([A-Za-z0-9_.-]+)\s*\}\}$")
+_ENV = lazy_regex.compile(r"^\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
+_SHELL_VARIABLE = lazy_regex.compile(r"\$(?:[A-Za-z_]|\{[A-Za-z_])")
 
 
 @dataclass(frozen=True)
@@ -296,7 +297,7 @@ def _container_pins(publish: PublishFact, image: str) -> tuple[list[NodePin], st
 
 
 # Actions that may well install Node (`org/config/.github/setup`, `pnpm/setup`, `jdx/mise-action`).
-_MAY_SET_UP_NODE = re.compile(r"setup|node|mise|asdf|proto|nvm|toolchain|runtime", re.IGNORECASE)
+_MAY_SET_UP_NODE = lazy_regex.compile(r"setup|node|mise|asdf|proto|nvm|toolchain|runtime", re.IGNORECASE)
 
 
 def _no_pin_reason(facts: JobFacts, publish: PublishFact) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from npm_auth_lint import commands as cmds
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.analysis import release_it
 from npm_auth_lint.analysis import scripts as repo_scripts
 from npm_auth_lint.analysis.credentials import (
@@ -96,9 +97,9 @@ NPM_AUDIENCE = "npm:registry.npmjs.org"
 _WORKSPACE_TOOLS = frozenset({cmds.Tool.LERNA, cmds.Tool.LERNA_LITE, cmds.Tool.CHANGESETS, cmds.Tool.NX})
 # Tools that read NPM_TOKEN from the environment and write their own npmrc with it.
 _READS_NPM_TOKEN = frozenset({cmds.Tool.SEMANTIC_RELEASE})
-_PROJECT_NPMRC = re.compile(r"^(?:\./)?(?:\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY|PWD)\}?/)?\.npmrc$")
-_MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}")
-_USER_NPMRC = re.compile(r"^(?:~|\$\{?HOME\}?|/root|/home/[^/]+|\$\{?NPM_CONFIG_USERCONFIG\}?|\$\{?RUNNER_TEMP\}?/\.npmrc)(?:/\.npmrc)?$", re.I)
+_PROJECT_NPMRC = lazy_regex.compile(r"^(?:\./)?(?:\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY|PWD)\}?/)?\.npmrc$")
+_MATRIX_REF = lazy_regex.compile(r"\$\{\{\s*matrix\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}")
+_USER_NPMRC = lazy_regex.compile(r"^(?:~|\$\{?HOME\}?|/root|/home/[^/]+|\$\{?NPM_CONFIG_USERCONFIG\}?|\$\{?RUNNER_TEMP\}?/\.npmrc)(?:/\.npmrc)?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,7 @@ def _enabled(value: Text | None) -> bool:
     return value is not None and value.value.strip().lower() not in ("", "false", "null", "0", "no")
 
 
-_WHOLE_REFERENCE = re.compile(r"^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\{\{\s*secrets\.[A-Za-z_][A-Za-z0-9_-]*\s*\}\})$")
+_WHOLE_REFERENCE = lazy_regex.compile(r"^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\{\{\s*secrets\.[A-Za-z_][A-Za-z0-9_-]*\s*\}\})$")
 
 
 def _whole_file_reference(result: cmds.NpmrcWrite) -> str | None:
@@ -263,7 +264,7 @@ def _settings_npm_token(provider: Provider, where: Location) -> Credential | Non
     )
 
 
-_AUTH_FLAG = re.compile(r"^--(?P<scope>//[^=]*?:)?(?P<key>_authToken|_auth|_password)=(?P<value>.+)$")
+_AUTH_FLAG = lazy_regex.compile(r"^--(?P<scope>//[^=]*?:)?(?P<key>_authToken|_auth|_password)=(?P<value>.+)$")
 
 
 def _credential_flag(command: Command, target: str) -> tuple[str, str] | None:
@@ -286,7 +287,7 @@ def _credential_flag(command: Command, target: str) -> tuple[str, str] | None:
     return None
 
 
-_AUTH_FLAG_BARE = re.compile(r"^--(?P<scope>//[^=]*?:)?(?P<key>_authToken|_auth|_password)$")
+_AUTH_FLAG_BARE = lazy_regex.compile(r"^--(?P<scope>//[^=]*?:)?(?P<key>_authToken|_auth|_password)$")
 
 
 def _display(command: Command | None, fallback: str) -> str:
@@ -300,7 +301,7 @@ def _display(command: Command | None, fallback: str) -> str:
     return text if len(text) <= 60 else text[:57].rstrip() + "..."
 
 
-_COMMAND_VARIABLE = re.compile(r"^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\}|\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\})$")
+_COMMAND_VARIABLE = lazy_regex.compile(r"^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\}|\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\})$")
 
 
 def _variable_command(command: Command, shell: _Shell) -> tuple[Command, ...]:
@@ -1101,8 +1102,8 @@ class _JobWalker:
         return packages[min(found)].directory if found else None
 
 
-_WORKSPACE_ROOT_REF = re.compile(r"^[\"']?\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY)\b")
-_SHELL_VARIABLE_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_WORKSPACE_ROOT_REF = lazy_regex.compile(r"^[\"']?\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY)\b")
+_SHELL_VARIABLE_REF = lazy_regex.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _opaque(credential: Credential | None) -> Credential | None:
@@ -1113,7 +1114,7 @@ def _opaque(credential: Credential | None) -> Credential | None:
     return None
 
 
-_LOOP_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/?")
+_LOOP_VARIABLE = lazy_regex.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/?")
 
 
 def _depth(word: str) -> int | None:

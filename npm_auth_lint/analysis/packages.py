@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.analysis.facts import ToolPin
 from npm_auth_lint.analysis.memo import package_named
 from npm_auth_lint.model import EnvVar, PackageJson, ParseError, Project, ValueSourceKind
@@ -207,7 +208,7 @@ def tool_pin(package_name: str | None, project: Project, package: PackageJson | 
 
 
 
-_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_VARIABLE = lazy_regex.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def selected_package(project: Project, selector: str, env: Mapping[str, EnvVar], directory: str) -> PackageJson | None:
@@ -236,10 +237,10 @@ def selected_package(project: Project, selector: str, env: Mapping[str, EnvVar],
 # ------------------------------------------------------------------------------------------
 # Attribution: which packages one publish publishes (spec: "Trusted publisher settings")
 
-_COMPUTED = re.compile(r"\$|`|\$\{\{")
+_COMPUTED = lazy_regex.compile(r"\$|`|\$\{\{")
 _TARBALL = (".tgz", ".tar.gz", ".tar")
 # The checkout root under the names the providers give it (`cd $GITHUB_WORKSPACE/packages/x`).
-_WORKSPACE_ROOT = re.compile(r"^[\"']?\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY)\}?(?:/|$)")
+_WORKSPACE_ROOT = lazy_regex.compile(r"^[\"']?\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY)\}?(?:/|$)")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from npm_auth_lint import yamlio
+from npm_auth_lint import lazy_regex, yamlio
 from npm_auth_lint.analysis.facts import Credential, CredentialChannel, PublishFact, TargetOrigin, Unknown, UnknownKind
 from npm_auth_lint.analysis.registry_urls import NPMJS
 from npm_auth_lint.model import Job, Location, Pipeline, Project, Provider, Step, Text, ValueSource, ValueSourceKind
@@ -28,10 +28,10 @@ from npm_auth_lint.parsers.github_permissions import Level, id_token, read_permi
 
 __all__ = ["remote_publishes"]
 
-_NPM_NAME = re.compile(r"npm|node_auth_token", re.I)
-_SECRET_REFERENCE = re.compile(r"^\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$")
+_NPM_NAME = lazy_regex.compile(r"npm|node_auth_token", re.I)
+_SECRET_REFERENCE = lazy_regex.compile(r"^\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$")
 # A job-level `uses:` of a workflow file in another repository: files without one are not parsed again.
-_REMOTE_CALL = re.compile(r"""^\s+uses:\s*["']?[A-Za-z0-9_.-]+/[^\s"']*\.github/workflows/""", re.M)
+_REMOTE_CALL = lazy_regex.compile(r"""^\s+uses:\s*["']?[A-Za-z0-9_.-]+/[^\s"']*\.github/workflows/""", re.M)
 
 
 def _npm_secret(secrets: object, path: str) -> tuple[str, ValueSource, Location] | None:

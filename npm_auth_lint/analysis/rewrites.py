@@ -15,18 +15,18 @@ Recognised: ``node -e/--eval/-p`` code that writes a ``package.json`` and mentio
 from __future__ import annotations
 
 import posixpath
-import re
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.analysis.packages import join_dir
 from npm_auth_lint.model import Command
 
 __all__ = ["renamed_package_folders"]
 
 _NODE_EVAL = frozenset({"-e", "--eval", "-p", "--print"})
-_WRITES_FILE = re.compile(r"\bwrite(?:File|FileSync|Json|JsonSync|JSONSync|JSON)\b|\boutputJson(?:Sync)?\b")
-_PACKAGE_PATH = re.compile(r"""["'`]([^"'`\n]*package\.json)["'`]""")
-_NAMES_NAME = re.compile(r"""(?:["']name["']|\bname)\s*[:=]|\.name\s*=|\[["']name["']\]\s*=""")
-_SETS_NAME = re.compile(r"^name(?:=|$)")
+_WRITES_FILE = lazy_regex.compile(r"\bwrite(?:File|FileSync|Json|JsonSync|JSONSync|JSON)\b|\boutputJson(?:Sync)?\b")
+_PACKAGE_PATH = lazy_regex.compile(r"""["'`]([^"'`\n]*package\.json)["'`]""")
+_NAMES_NAME = lazy_regex.compile(r"""(?:["']name["']|\bname)\s*[:=]|\.name\s*=|\[["']name["']\]\s*=""")
+_SETS_NAME = lazy_regex.compile(r"^name(?:=|$)")
 _PKG_TOOLS = frozenset({"npm", "pnpm"})
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from npm_auth_lint import commands as cmds
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.analysis.packages import join_dir, normalise_dir, package_for_dir, workspace_packages
 from npm_auth_lint.model import Command, Location, Project, Related, Text
 from npm_auth_lint.parsers.repo_scripts import FileKind, ShellScript
@@ -39,15 +40,15 @@ if TYPE_CHECKING:  # the parsers are imported when a script of their kind is fol
 MAX_HOPS = 8  # files followed inside each other (a script running a script...)
 _MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
 # Paths that name the checkout root on each provider (`$GITHUB_WORKSPACE/scripts/x.sh`).
-_ROOT_VARIABLE = re.compile(r"^\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY)\}?(?:/|$)")
-_PWD_VARIABLE = re.compile(r"^\$\{?PWD\}?(?:/|$)")
+_ROOT_VARIABLE = lazy_regex.compile(r"^\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY)\}?(?:/|$)")
+_PWD_VARIABLE = lazy_regex.compile(r"^\$\{?PWD\}?(?:/|$)")
 # Words that make an unfollowable command worth a note: it may publish. (A file that cannot be
 # followed is far more often a tool built or downloaded at run time than a hidden publish.)
-PUBLISHISH = re.compile(r"publish|release|deploy", re.I)
+PUBLISHISH = lazy_regex.compile(r"publish|release|deploy", re.I)
 # System files a script sources (`. /etc/os-release`): never a publish.
-_SYSTEM = re.compile(r"^[\"']?/(?:etc|usr|proc|sys|lib|bin|sbin)/")
+_SYSTEM = lazy_regex.compile(r"^[\"']?/(?:etc|usr|proc|sys|lib|bin|sbin)/")
 # Output folders and dependencies: files built or installed at run time, not committed.
-_BUILT = re.compile(r"^(?:node_modules|dist|build|out|lib|target|\.yarn)/|/node_modules/")
+_BUILT = lazy_regex.compile(r"^(?:node_modules|dist|build|out|lib|target|\.yarn)/|/node_modules/")
 _KIND = {
     cmds.ScriptKind.SHELL: FileKind.SHELL,
     cmds.ScriptKind.SOURCE: FileKind.SHELL,
@@ -144,7 +145,7 @@ def missing_reason(project: Project, target: Target) -> str:
 
 # The shells a parsed file runs ---------------------------------------------------------------
 
-_POSITIONAL = re.compile(r"\$(?:\{([1-9][0-9]*)\}|([1-9]))")
+_POSITIONAL = lazy_regex.compile(r"\$(?:\{([1-9][0-9]*)\}|([1-9]))")
 
 
 def bind_args(command: Command, args: tuple[str, ...]) -> Command:
@@ -172,7 +173,7 @@ MakefileFinder = Callable[[Target], "Makefile | None"]
 
 # `$(dirname "$0")`, `"$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"`, `${BASH_SOURCE%/*}`: the
 # folder of the running script, which scripts use to find their neighbours.
-_SCRIPT_DIR_VALUE = re.compile(  # matched with quotes and blanks removed
+_SCRIPT_DIR_VALUE = lazy_regex.compile(  # matched with quotes and blanks removed
     r"^(?:\$\(cd)?\$\(dirname(?:\$\((?:readlink-f|realpath))?(?:\$0|\$\{0\}|\$\{?BASH_SOURCE(?:\[0\])?\}?)\)+"
     r"(?:(?:&&|;)pwd(?:-P)?\))?$|^\$\{(?:BASH_SOURCE|0)%/\*\}$"
 )

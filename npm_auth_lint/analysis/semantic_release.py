@@ -12,9 +12,9 @@ publishing. The parsers read each place into a :class:`~npm_auth_lint.model.Rele
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Sequence
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.analysis.facts import ToolPin
 from npm_auth_lint.model import Location, PackageJson, Project, ReleaseConfig
 
@@ -61,7 +61,7 @@ def _config_publishes(config: ReleaseConfig) -> bool:
     return False  # a local `plugins` list replaces the defaults (and a shareable configuration's)
 
 
-_VERSIONED = re.compile(r"^semantic-release@(?P<version>[^\s]+)$")
+_VERSIONED = lazy_regex.compile(r"^semantic-release@(?P<version>[^\s]+)$")
 
 
 def semantic_release_pin(words: Sequence[str], where: Location, project: Project, package: PackageJson | None) -> ToolPin | None:

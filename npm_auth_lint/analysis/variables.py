@@ -16,12 +16,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.model import Command
 
 __all__ = ["bind_arguments", "expand_value"]
 
-_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
-_WHOLE = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$")
+_REFERENCE = lazy_regex.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_WHOLE = lazy_regex.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$")
 # Redirects whose target is a file written (not `>&2`, not a heredoc body, not an input).
 _WRITES = frozenset({">", ">>", ">|", "&>", "&>>"})
 

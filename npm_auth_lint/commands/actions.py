@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.knowledge.publishing import KNOWN_ACTIONS, ActionKind, KnownAction
 
 __all__ = ["ActionKind", "ActionRef", "KnownAction", "classify_action", "ref_version"]
@@ -72,9 +72,9 @@ def _classify(raw: str) -> ActionRef:
     )
 
 
-_SHA = re.compile(r"^[0-9a-fA-F]{40}$")
-_VERSION = re.compile(r"(?:^|[^0-9A-Za-z.])v?(\d+(?:\.\d+){0,2})(?![\d])")
-_REF_VERSION = re.compile(r"(?:[A-Za-z_-]*[/@=])?v?(\d+(?:\.\d+){0,2})(?:[-+][0-9A-Za-z.-]*)?")
+_SHA = lazy_regex.compile(r"^[0-9a-fA-F]{40}$")
+_VERSION = lazy_regex.compile(r"(?:^|[^0-9A-Za-z.])v?(\d+(?:\.\d+){0,2})(?![\d])")
+_REF_VERSION = lazy_regex.compile(r"(?:[A-Za-z_-]*[/@=])?v?(\d+(?:\.\d+){0,2})(?:[-+][0-9A-Za-z.-]*)?")
 
 
 def ref_version(ref: str, comment: str | None = None) -> tuple[int, ...] | None:

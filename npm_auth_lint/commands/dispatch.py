@@ -10,10 +10,10 @@ rather than being imported here because the handlers classify inner commands (pa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.commands.exports import assignment_results
 from npm_auth_lint.commands.results import Classified, Unfollowed
 from npm_auth_lint.commands.words import basename, strip_wrappers
@@ -71,7 +71,7 @@ def classify_command(command: Command, ctx: Context) -> list[Classified]:
 # A word that is one variable or expression as a whole (`$CMD`, `${CMD}`, `${{ env.CMD }}`): a
 # command named by it is only known at run time. Command substitutions (`eval "$(ssh-agent -s)"`,
 # `eval $(opam env)`) set up a shell and are left alone.
-_RUNTIME_WORD = re.compile(r"^\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\}|\{\{[^}]*\}\})$")
+_RUNTIME_WORD = lazy_regex.compile(r"^\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\}|\{\{[^}]*\}\})$")
 
 
 def runtime_word(word: str) -> bool:

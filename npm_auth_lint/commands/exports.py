@@ -9,14 +9,15 @@ import json
 import re
 from dataclasses import replace
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.commands.results import Classified, EnvExport, ExportTarget, IdTokenExport
 from npm_auth_lint.commands.words import ASSIGNMENT_WORD, option_value
 from npm_auth_lint.model import Command
 from npm_auth_lint.shell import split_script
 
-_GITHUB_ENV = re.compile(r"^(?:\$\{?GITHUB_ENV\}?|\$env:GITHUB_ENV|%GITHUB_ENV%)$", re.I)
-_BASH_ENV = re.compile(r"^\$\{?BASH_ENV\}?$")
-_ENV_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*)|<<(.+))$")
+_GITHUB_ENV = lazy_regex.compile(r"^(?:\$\{?GITHUB_ENV\}?|\$env:GITHUB_ENV|%GITHUB_ENV%)$", re.I)
+_BASH_ENV = lazy_regex.compile(r"^\$\{?BASH_ENV\}?$")
+_ENV_LINE = lazy_regex.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*)|<<(.+))$")
 
 
 def env_file_exports(command: Command, target: str, content: str | None) -> list[Classified]:

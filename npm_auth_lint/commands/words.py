@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from npm_auth_lint import lazy_regex
+
 _WINDOWS_EXTENSIONS = (".cmd", ".exe", ".ps1", ".bat")  # four characters each
 
 
@@ -15,7 +17,7 @@ def basename(word: str) -> str:
     return name[:-4] if name.lower().endswith(_WINDOWS_EXTENSIONS) else name
 
 
-ASSIGNMENT_WORD = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
+ASSIGNMENT_WORD = lazy_regex.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 
 
 def strip_wrappers(words: list[str], env: list[tuple[str, str]]) -> tuple[list[str], list[tuple[str, str]]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.commands.exports import env_file_exports
 from npm_auth_lint.commands.results import Classified, NpmrcWrite
 from npm_auth_lint.commands.words import basename, is_global, option_value, positional_args
@@ -31,7 +32,7 @@ def write_results(command: Command, words: list[str]) -> list[Classified]:
 # What a command writes to which file.
 
 _STDOUT_OPS = frozenset({">", ">>", ">|", "1>", "1>>", "&>", "&>>"})
-_ESCAPES = re.compile(r"\\(.)", re.S)
+_ESCAPES = lazy_regex.compile(r"\\(.)", re.S)
 _ESCAPE_MAP = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v", "e": "\x1b"}
 
 
@@ -66,7 +67,7 @@ def _printf_text(args: list[str]) -> str | None:
     return "".join(out)
 
 
-_PRINTF_DIRECTIVE = re.compile(r"%(%|[-+ #0]*\d*(?:\.\d+)?[sbdiqcxXoufgeE])")
+_PRINTF_DIRECTIVE = lazy_regex.compile(r"%(%|[-+ #0]*\d*(?:\.\d+)?[sbdiqcxXoufgeE])")
 
 
 def _printf_once(fmt: str, values: list[str]) -> tuple[str, int]:
@@ -183,12 +184,12 @@ def _written(command: Command, words: list[str]) -> list[_Write]:
 _AUTH_KEYS = ("_authToken", "_auth", "_password", "username", "email", "always-auth", "npmAuthToken", "npmAuthIdent", "npmAlwaysAuth")
 _SECRET_KEYS = frozenset({"_authToken", "_auth", "_password", "npmAuthToken", "npmAuthIdent"})
 # ${VAR} (also ${VAR:-x}), $VAR, PowerShell $env:VAR, cmd %VAR%; not GitHub's ${{ }}.
-_ENV_REFERENCE = re.compile(
+_ENV_REFERENCE = lazy_regex.compile(
     r"\$env:([A-Za-z_][A-Za-z0-9_]*)|\$(?!\{\{)\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|\$([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%",
     re.I,
 )
-_EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.S)
-_BERRY_KEY = re.compile(r"""^npm(?:Registries|Scopes)(?:\[["']?([^"'\]]+)["']?\]|\.([^.]+))\.(\w+)$""")
+_EXPRESSION = lazy_regex.compile(r"\$\{\{.*?\}\}", re.S)
+_BERRY_KEY = lazy_regex.compile(r"""^npm(?:Registries|Scopes)(?:\[["']?([^"'\]]+)["']?\]|\.([^.]+))\.(\w+)$""")
 
 
 def _npmrc_kind(target: str) -> NpmrcKind | None:
@@ -265,8 +266,8 @@ def _npmrc_result(
     )
 
 
-_QUOTED_HEREDOC = re.compile(r"""<<-?\s*(?:'|"|\\)""")
-_DOLLAR_NAME = re.compile(r"\$(?:env:|\{)?([A-Za-z_][A-Za-z0-9_]*)", re.I)
+_QUOTED_HEREDOC = lazy_regex.compile(r"""<<-?\s*(?:'|"|\\)""")
+_DOLLAR_NAME = lazy_regex.compile(r"\$(?:env:|\{)?([A-Za-z_][A-Za-z0-9_]*)", re.I)
 
 
 def _kept_references(text: str, *, heredoc: bool = False) -> frozenset[str]:

@@ -14,14 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.model import Location
 from npm_auth_lint.workspace import linear_regex
 
 # `<< parameters.x >>`, `<< pipeline.parameters.x >>`, `<< matrix.x >>` (spaces optional).
-REFERENCE = re.compile(r"<<\s*(parameters|pipeline\.parameters|matrix)\.([A-Za-z_][\w-]*)\s*>>")
+REFERENCE = lazy_regex.compile(r"<<\s*(parameters|pipeline\.parameters|matrix)\.([A-Za-z_][\w-]*)\s*>>")
 # Mustache sections that orbs use: `<<#parameters.x>>text<</parameters.x>>` (and `^` = unless).
-_SECTION = re.compile(r"<<([#^])\s*parameters\.([\w-]+)\s*>>(.*?)<</\s*parameters\.\2\s*>>", re.S)
-_UNRESOLVED = re.compile(r"<<.*?>>", re.S)
+_SECTION = lazy_regex.compile(r"<<([#^])\s*parameters\.([\w-]+)\s*>>(.*?)<</\s*parameters\.\2\s*>>", re.S)
+_UNRESOLVED = lazy_regex.compile(r"<<.*?>>", re.S)
 _MAX_DEPTH = 50
 _MAX_PATTERN = 200  # `matches` patterns come from the file: keep regex work bounded
 

@@ -8,19 +8,18 @@ CircleCI 2.1 syntax. The CircleCI parser expands them like the repository's own 
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from npm_auth_lint import yamlio
+from npm_auth_lint import lazy_regex, yamlio
 
 DATA_FILE = "circleci_orbs.json"
 
 # `namespace/name@version`; the version may be partial (`5`, `5.1`), `volatile` or `dev:<label>`.
-_ORB_REF = re.compile(r"^\s*(?P<name>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)(?:@(?P<version>\S+))?\s*$")
-_NUMERIC = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$")
-_BOUND = re.compile(r"^(>=|<=|>|<|=)?v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$")
+_ORB_REF = lazy_regex.compile(r"^\s*(?P<name>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)(?:@(?P<version>\S+))?\s*$")
+_NUMERIC = lazy_regex.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$")
+_BOUND = lazy_regex.compile(r"^(>=|<=|>|<|=)?v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$")
 
 
 @dataclass(frozen=True)

@@ -17,16 +17,17 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.model import Location, frozen_map
 from npm_auth_lint.parsers.script_types import NoteKind, ScriptNote, size_note
 
 __all__ = ["BaseImage", "Dockerfile", "FromLine", "parse_dockerfile", "split_image"]
 
-_DIRECTIVE = re.compile(r"^#\s*([A-Za-z]+)\s*=\s*(\S+)\s*$")
-_INSTRUCTION = re.compile(r"^\s*([A-Za-z]+)(?:\s+|$)")
-_HEREDOC = re.compile(r"<<-?\s*([\"']?)([A-Za-z_][A-Za-z0-9_]*)\1")
-_VAR = re.compile(r"\\\$|\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
-_OTHER_BRACE = re.compile(r"\$\{[^}]*\}")
+_DIRECTIVE = lazy_regex.compile(r"^#\s*([A-Za-z]+)\s*=\s*(\S+)\s*$")
+_INSTRUCTION = lazy_regex.compile(r"^\s*([A-Za-z]+)(?:\s+|$)")
+_HEREDOC = lazy_regex.compile(r"<<-?\s*([\"']?)([A-Za-z_][A-Za-z0-9_]*)\1")
+_VAR = lazy_regex.compile(r"\\\$|\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+_OTHER_BRACE = lazy_regex.compile(r"\$\{[^}]*\}")
 
 
 @dataclass(frozen=True)

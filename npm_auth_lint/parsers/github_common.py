@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from npm_auth_lint import yamlio
+from npm_auth_lint import lazy_regex, yamlio
 from npm_auth_lint.credential_sources import classify_value
 from npm_auth_lint.model import EnvScope, EnvVar, Location, Provider, Reference, Text
 from npm_auth_lint.workspace import FileReadError, Workspace, split_lines
@@ -25,9 +25,9 @@ MAX_NESTING = 10
 # deep chain could otherwise multiply into millions of jobs.
 MAX_EXPANSIONS = 2000
 
-_INPUT = re.compile(r"\$\{\{\s*inputs\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}")
-_SECRET = re.compile(r"\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}")
-_WORKSPACE = re.compile(r"^\$\{\{\s*github\.workspace\s*\}\}(?:/|$)")
+_INPUT = lazy_regex.compile(r"\$\{\{\s*inputs\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}")
+_SECRET = lazy_regex.compile(r"\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}")
+_WORKSPACE = lazy_regex.compile(r"^\$\{\{\s*github\.workspace\s*\}\}(?:/|$)")
 
 
 @dataclass(frozen=True)

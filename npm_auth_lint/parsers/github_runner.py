@@ -7,12 +7,11 @@ can work at all. Labels compare case-insensitively, as GitHub matches them.
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from npm_auth_lint import yamlio
+from npm_auth_lint import lazy_regex, yamlio
 from npm_auth_lint.model import Hosting, Runner
 from npm_auth_lint.parsers.github_common import Substitution, key_location, scalar_text
 
@@ -42,7 +41,7 @@ HOSTED_LABELS: frozenset[str] = frozenset(
 )
 HOSTED_PATTERNS: tuple[str, ...] = ("macos-*-large", "macos-*-xlarge", "macos-*-intel")
 
-_MATRIX_REF = re.compile(r"^\$\{\{\s*matrix\.([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}$")
+_MATRIX_REF = lazy_regex.compile(r"^\$\{\{\s*matrix\.([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}$")
 
 
 def is_hosted_label(label: str) -> bool:

@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.credential_sources import classify_value
 from npm_auth_lint.model import (
     Command,
@@ -98,7 +99,7 @@ SIGSTORE_AUDIENCE = "sigstore"
 #   gitlab-org, gitlab-org-docker (GitLab.com runners without privileged mode)
 # A job whose tags are all in this table runs on GitLab.com's shared runners; one other tag pins
 # it to runners someone registered themselves (no hosted runner carries that tag).
-HOSTED_TAG = re.compile(
+HOSTED_TAG = lazy_regex.compile(
     r"^(?:saas-linux-(?:small|medium|large|xlarge|2xlarge)-(?:amd64|arm64)(?:-gpu-[a-z0-9]+)?"
     r"|saas-macos-[a-z0-9-]+|saas-windows-[a-z0-9-]+|gitlab-org|gitlab-org-docker)$"
 )
@@ -513,7 +514,7 @@ def _image(job: YMap) -> Text | None:
     return _named_text(job, "image")
 
 
-_IMAGE_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_IMAGE_VARIABLE = lazy_regex.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _expand_image(image: Text | None, env: tuple[EnvVar, ...]) -> Text | None:

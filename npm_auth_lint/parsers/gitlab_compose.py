@@ -33,7 +33,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from npm_auth_lint import yamlio
+from npm_auth_lint import lazy_regex, yamlio
 from npm_auth_lint.model import Location, ParseError, Reference, frozen_map
 from npm_auth_lint.workspace import FileReadError, Workspace, linear_regex
 from npm_auth_lint.yamlio import Pos, Tagged, YMap, YSeq
@@ -45,7 +45,7 @@ MAX_INCLUDES = 150
 MAX_EXTENDS_ANCESTORS = 10
 MAX_REFERENCE_NESTING = 10
 
-_URL = re.compile(r"^https?://", re.I)
+_URL = lazy_regex.compile(r"^https?://", re.I)
 _YAML_SUFFIXES = (".yml", ".yaml")
 _MISSING: Any = object()
 

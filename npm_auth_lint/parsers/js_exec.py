@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.model import Location
 from npm_auth_lint.parsers.script_types import NoteKind, ScriptNote, size_note
 
@@ -160,7 +161,7 @@ _PARSERS: dict[str, tuple[Any, Any]] = {}
 _NOT_ARGS = frozenset({"object", "arrow_function", "function_expression", "function"})
 _QUERY = "(call_expression) @call (import_statement) @import (variable_declarator) @decl"
 # A file that names none of the runners cannot run a command through them: not parsed at all.
-_MENTIONS = re.compile(r"child_process|execa|shelljs|zx|\$\s*(?:`|\(|\.sync)|Bun\.\$|bun")
+_MENTIONS = lazy_regex.compile(r"child_process|execa|shelljs|zx|\$\s*(?:`|\(|\.sync)|Bun\.\$|bun")
 
 
 def _parser(language: str) -> tuple[Any, Any]:
@@ -775,7 +776,7 @@ class _Finder:
 
 
 _WRAPPER_LEVELS = 3
-_MARKER = re.compile(r"\$\{([A-Za-z_$][A-Za-z0-9_$]*)\}")
+_MARKER = lazy_regex.compile(r"\$\{([A-Za-z_$][A-Za-z0-9_$]*)\}")
 _FUNCTION_TYPES = frozenset(
     {
         "function_declaration",
@@ -850,7 +851,7 @@ def _is_const(declarator: Any) -> bool:
     )
 
 
-_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|.)", re.S)
+_ESCAPE = lazy_regex.compile(r"\\(x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|.)", re.S)
 
 
 def _unescape(text: str) -> str:

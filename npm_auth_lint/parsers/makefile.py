@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.model import Location, frozen_map
 from npm_auth_lint.parsers.script_types import NoteKind, ScriptNote, size_note
 from npm_auth_lint.shell import split_script
@@ -1019,7 +1020,7 @@ _MAKE_OPTIONS_WITH_ARGUMENT = frozenset(
 )
 
 
-_MAKE_WORD = re.compile(r"(?<![\w.-])g?make(?![\w.-])")
+_MAKE_WORD = lazy_regex.compile(r"(?<![\w.-])g?make(?![\w.-])")
 
 
 def _sub_makes(command: str, location: Location) -> tuple[SubMake, ...]:

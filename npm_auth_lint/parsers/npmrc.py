@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.model import Location, NpmrcEntry, NpmrcFile, NpmrcKind
 from npm_auth_lint.workspace import split_lines
 
-_SECTION = re.compile(r"^\s*\[[^\]]*\]\s*$")
+_SECTION = lazy_regex.compile(r"^\s*\[[^\]]*\]\s*$")
 
 
 def split_scope(raw_key: str) -> tuple[str, str | None]:
@@ -113,7 +114,7 @@ def _ini_entry(line: str) -> tuple[str, str, int, int] | None:
     return key, _ini_value(raw_value), key_col, value_col
 
 
-_YARNRC_LINE = re.compile(r"""^(?P<indent>\s*)(?P<key>"[^"]*"|'[^']*'|[^\s=]+)(?P<sep>\s*=\s*|\s+)(?P<value>.*)$""")
+_YARNRC_LINE = lazy_regex.compile(r"""^(?P<indent>\s*)(?P<key>"[^"]*"|'[^']*'|[^\s=]+)(?P<sep>\s*=\s*|\s+)(?P<value>.*)$""")
 
 
 def _yarnrc_entry(line: str) -> tuple[str, str, int, int] | None:

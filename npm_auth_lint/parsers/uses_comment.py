@@ -7,12 +7,12 @@ line that holds the reference.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.model import Location, Text
 
-_TRAILING_COMMENT = re.compile(r"#\s*(.*)$")
+_TRAILING_COMMENT = lazy_regex.compile(r"#\s*(.*)$")
 
 
 def uses_comment(path: str, lines: Sequence[str], uses: Text) -> Text | None:

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-from npm_auth_lint import yamlio
+from npm_auth_lint import lazy_regex, yamlio
 from npm_auth_lint.model import Location, NodeVersionFile, ParseError, Pipeline, Text
 from npm_auth_lint.workspace import split_lines
 
@@ -37,9 +37,9 @@ _JS_BLANK_CHARS = (
     + "\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
 _JS_BLANKS = re.escape(_JS_BLANK_CHARS)
-_VERSION_LINE = re.compile(rf"^(?:node(js)?[{_JS_BLANKS}]+)?v?(?P<version>[^{_JS_BLANKS}]+)$", re.MULTILINE)
+_VERSION_LINE = lazy_regex.compile(rf"^(?:node(js)?[{_JS_BLANKS}]+)?v?(?P<version>[^{_JS_BLANKS}]+)$", re.MULTILINE)
 # JavaScript's multiline ^/$ also break at \r, U+2028 and U+2029; Python's only at \n.
-_JS_LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029]")
+_JS_LINE_BREAKS = lazy_regex.compile("\r\n|[\r\u2028\u2029]")
 
 
 class _NotPackageJson(Exception):
@@ -158,7 +158,7 @@ def _join(base_file: str, relative: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(base_file), relative)).lstrip("./")
 
 
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_POSITION = lazy_regex.compile(r"\(at line (\d+), column (\d+)\)")
 MISE_NAMES = frozenset({"mise.toml", ".mise.toml"})
 
 

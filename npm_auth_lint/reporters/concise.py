@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from npm_auth_lint import lazy_regex
 from npm_auth_lint.model import Finding, Location, Severity
 from npm_auth_lint.reporters import Report
 from npm_auth_lint.reporters.common import all_secrets, clean, summary_line
@@ -34,7 +35,7 @@ def printable(text: str) -> str:
 
 # C0 (bar tab and newline), DEL and C1 controls, and the bidi overrides that make text read
 # differently on screen (one regex pass: a loop over every character was a quarter of a run).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = lazy_regex.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _escape(match: re.Match[str]) -> str:

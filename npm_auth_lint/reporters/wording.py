@@ -12,9 +12,10 @@ a related label repeating the message, a second finding on the same line giving 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from npm_auth_lint import lazy_regex
 
 TITLE_MAX = 80  # a message up to this long is the title as it is
 _OPEN, _CLOSE = "([{", ")]}"
@@ -39,7 +40,7 @@ def clauses(text: str) -> list[Clause]:
 
 # What can start or end a clause, or change whether a separator counts (one regex pass: a loop
 # over every character was most of the text output's time).
-_TOKEN = re.compile(r"`|[(\[{]|[)\]}]|\n|; |: |\. (?=[A-Z`])")
+_TOKEN = lazy_regex.compile(r"`|[(\[{]|[)\]}]|\n|; |: |\. (?=[A-Z`])")
 
 
 def _separators(text: str) -> Iterator[tuple[int, str]]:
