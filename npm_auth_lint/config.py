@@ -35,6 +35,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class RuleConfig:
+    """One rule's settings: enabled, level, and the paths it ignores."""
+
     enabled: bool = True
     level: Severity | None = None
     ignore: tuple[str, ...] = ()
@@ -42,6 +44,8 @@ class RuleConfig:
 
 @dataclass(frozen=True)
 class Config:
+    """The settings of a run: the .npm-auth-lint.yaml file and the command line's --select/--ignore."""
+
     rules: Mapping[str, RuleConfig] = field(default_factory=frozen_map)
     ignore: tuple[str, ...] = ()
     # Paths never read (gitignore-style globs), like ruff's `extend-exclude`: test fixtures that

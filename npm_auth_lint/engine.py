@@ -42,6 +42,8 @@ SUPPRESSION = lazy_regex.compile(r"(?:#|;|//)\s*npm-auth-lint:\s*ignore\[(?P<ids
 
 @dataclass(frozen=True)
 class Suppression:
+    """An `# npm-auth-lint: ignore[...]` comment: where it is, the rules it names, and why."""
+
     location: Location
     rule_ids: tuple[str, ...]
     reason: str
@@ -49,6 +51,8 @@ class Suppression:
 
 @dataclass(frozen=True)
 class LintResult:
+    """Everything one run produced: the findings, the rules that ran, the projects and their facts."""
+
     findings: tuple[Finding, ...]
     rules: tuple[type[Rule], ...]  # the enabled rules
     root: Path

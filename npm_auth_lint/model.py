@@ -99,6 +99,8 @@ class NpmrcEntry:
 
 @dataclass(frozen=True)
 class NpmrcFile:
+    """An .npmrc or .yarnrc(.yml) with its entries, in the repository or written by a CI step."""
+
     path: str
     kind: NpmrcKind
     entries: tuple[NpmrcEntry, ...]
@@ -220,6 +222,8 @@ class ParseError:
 
 @dataclass(frozen=True)
 class ValueSource:
+    """Where a value comes from: a secret, a variable, a literal, a job token, a placeholder ..."""
+
     kind: ValueSourceKind
     name: str | None = None  # the secret or variable name, when there is one
 
@@ -262,6 +266,8 @@ class Command:
 
 @dataclass(frozen=True)
 class Runner:
+    """The machine a job runs on, as its labels say (GitHub-hosted, self-hosted, unknown)."""
+
     labels: tuple[str, ...]
     hosting: Hosting
     location: Location | None  # `runs-on:`, `tags:`, `resource_class:`; None when implied
@@ -311,6 +317,8 @@ class Step:
 
 @dataclass(frozen=True)
 class MatrixAxis:
+    """One axis of a job's build matrix: its name and the values it takes."""
+
     name: str
     values: tuple[Text, ...]
 

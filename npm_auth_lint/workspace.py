@@ -254,6 +254,8 @@ def tracked_files(root: Path) -> list[str]:
 
 @dataclass(frozen=True)
 class _Ignore:
+    """One .gitignore's patterns, matched against paths below its folder."""
+
     base: str  # directory of the .gitignore, repository-relative ('' for root)
     spec: pathspec.PathSpec
 

@@ -65,6 +65,8 @@ def _per_publish(question: Callable[[Analysis, PublishFact], T]) -> Callable[[An
 
 @dataclass(frozen=True)
 class Analysis:
+    """The facts of one project: every job's publishes, installs and credentials, for the rules to read."""
+
     project: Project
     jobs: tuple[JobFacts, ...]
 

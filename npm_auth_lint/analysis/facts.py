@@ -212,6 +212,8 @@ class PublishFact:
 
 @dataclass(frozen=True)
 class InstallFact:
+    """A step that installs dependencies (npm ci, yarn install ...), with the credentials it sees."""
+
     pipeline: Pipeline
     job: Job
     step: Step
@@ -226,6 +228,8 @@ class InstallFact:
 
 @dataclass(frozen=True)
 class NpmUpgradeFact:
+    """A step that installs another npm (npm install -g npm@X, corepack, npx npm@X)."""
+
     step_index: int
     location: Location
     spec: str  # what was asked for: "11.5.1", "^11.5.1", "latest"
@@ -236,6 +240,8 @@ class NpmUpgradeFact:
 
 @dataclass(frozen=True)
 class NpmrcWriteFact:
+    """A step that writes an .npmrc or .yarnrc, and the long-lived credential it writes if any."""
+
     step_index: int
     location: Location
     target: str
@@ -275,6 +281,8 @@ class UnfollowedCommand:
 
 @dataclass(frozen=True)
 class JobFacts:
+    """What one job does that concerns npm: its publishes, installs, npm upgrades and .npmrc writes."""
+
     pipeline: Pipeline
     job: Job
     publishes: tuple[PublishFact, ...]

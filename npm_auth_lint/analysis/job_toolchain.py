@@ -53,6 +53,8 @@ class NpmState:
 
 @dataclass(frozen=True)
 class PublishToolchain:
+    """The Node pins a publish runs under, or why its Node version cannot be told."""
+
     publish: PublishFact
     pins: tuple[NodePin, ...]
     unresolved: str | None  # why the Node version cannot be told, if it cannot

@@ -166,6 +166,8 @@ class _Shell:
 
 @dataclass
 class _Collector:
+    """The facts of one job, gathered step by step before they are frozen into JobFacts."""
+
     publishes: list[PublishFact] = field(default_factory=list)
     installs: list[InstallFact] = field(default_factory=list)
     upgrades: list[NpmUpgradeFact] = field(default_factory=list)

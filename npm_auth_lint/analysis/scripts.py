@@ -413,6 +413,8 @@ _DOCKER_RUN = cmds.RunsScript(command=Command(("docker",), "docker", Location(""
 
 @dataclass(frozen=True)
 class _Pending:
+    """Commands still to follow into scripts, with the folder they run in and how deep the chain is."""
+
     commands: tuple[Command, ...]
     directory: str
     depth: int

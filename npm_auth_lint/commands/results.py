@@ -46,6 +46,8 @@ TOOL_PACKAGE = {
 
 @dataclass(frozen=True, kw_only=True)
 class _Result:
+    """What every classified command has: the CI command and the scripts and wrappers it went through."""
+
     command: Command  # the CI command (for a package script: the `npm run X` command)
     via_scripts: tuple[tuple[str, Location], ...] = ()  # package.json scripts followed, outermost first
     script_command: Command | None = None  # the command inside the package.json script

@@ -114,6 +114,8 @@ def _stdin_text(command: Command) -> str | None:
 
 @dataclass(frozen=True)
 class _Write:
+    """A shell redirection or tee that writes text into a file."""
+
     target: str
     content: str | None  # None: the command writes text the tool cannot see
     append: bool

@@ -31,6 +31,8 @@ from npm_auth_lint.workspace import Kind, Workspace
 
 @dataclass(frozen=True)
 class Parsed:
+    """What one parser read from one file, merged into the project."""
+
     pipelines: tuple[Pipeline, ...] = ()
     npmrcs: tuple[NpmrcFile, ...] = ()
     packages: tuple[PackageJson, ...] = ()

@@ -26,6 +26,8 @@ _MAX_OBJECT_DEPTH = 4
 
 @dataclass(frozen=True)
 class _Cell:
+    """One value of a matrix, where it is written, and a comparable form of it."""
+
     value: Any
     where: Location
     key: Any  # comparable form of value

@@ -39,6 +39,8 @@ def placeholder_for(publish: PublishFact) -> str:
 
 @dataclass(frozen=True)
 class _Group:
+    """The publishes of one job of one entry file, judged, with the packages they publish."""
+
     key: tuple[str, str]  # (entry file, job id)
     publishes: tuple[PublishFact, ...]
     judged: tuple[Judgement, ...]

@@ -37,6 +37,8 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Choice:
+    """Which candidate pipeline a package's trusted publisher is given to, and why."""
+
     kept: Candidate
     why: str
 

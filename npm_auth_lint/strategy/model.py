@@ -65,6 +65,8 @@ DECISIVE = frozenset({UnknownKind.CI_FILE, UnknownKind.TARGET, UnknownKind.RUNNE
 
 @dataclass(frozen=True)
 class Unknown:
+    """A value the strategy needs but cannot read from the repository, and how to resolve it."""
+
     kind: UnknownKind
     what: str  # the value and why it cannot be determined, in words
     location: str  # path:line where it is written
@@ -108,6 +110,8 @@ class Consolidation:
 
 @dataclass(frozen=True)
 class PipelineStrategy:
+    """One publishing pipeline's path (trusted publishing or tokens) and exactly what to change."""
+
     file: str  # the entry CI file npm binds to
     job: str
     provider: str
