@@ -12,9 +12,9 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Finding
 from npm_auth_lint.workspace import FileReadError, read_regular, split_lines
 
@@ -27,7 +27,7 @@ class BaselineError(Exception):
     """A baseline file that cannot be read or written; the message is shown to the user."""
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Entry:
     rule: str
     path: str

@@ -18,7 +18,6 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, TextIO
 
@@ -26,6 +25,7 @@ import typer
 import typer.core
 
 import npm_auth_lint
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.reporters import FORMAT_SPECS, FORMATS
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class UsageError(Exception):
     """A problem with how the tool was called or with its inputs: exit 2, one line."""
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class LintOptions:
     """What one ``npm-auth-lint [PATH...]`` run was asked to do."""
 

@@ -17,11 +17,12 @@ never silently turns a rule off.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from npm_auth_lint import yamlio
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Severity, frozen_map
 from npm_auth_lint.workspace import MAX_FILE_BYTES, FileReadError, glob_error, read_regular
 
@@ -33,7 +34,7 @@ class ConfigError(Exception):
     """An invalid configuration (file or command line); the message is shown to the user."""
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class RuleConfig:
     """One rule's settings: enabled, level, and the paths it ignores."""
 
@@ -42,7 +43,7 @@ class RuleConfig:
     ignore: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Config:
     """The settings of a run: the .npm-auth-lint.yaml file and the command line's --select/--ignore."""
 

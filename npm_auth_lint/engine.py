@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -20,6 +19,7 @@ from npm_auth_lint.analysis import Analysis, analyze
 from npm_auth_lint.analysis.packages import read_parse_errors
 from npm_auth_lint.analysis.scripts import discover
 from npm_auth_lint.config import Config
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Edit, Finding, Fix, Location, NodeVersionFile, ParseError, Pipeline, Project, Reference, Related, included_files
 from npm_auth_lint.parsers import AUX_PARSERS, PARSERS, Parsed, version_files
 from npm_auth_lint.parsers.git_config import read_origin
@@ -40,7 +40,7 @@ ENGINE_RULES = frozenset({PARSE_ERROR, UNUSED_SUPPRESSION})
 SUPPRESSION = lazy_regex.compile(r"(?:#|;|//)\s*npm-auth-lint:\s*ignore\[(?P<ids>[^\]]*)\](?P<reason>[^\n]*)")
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Suppression:
     """An `# npm-auth-lint: ignore[...]` comment: where it is, the rules it names, and why."""
 
@@ -49,7 +49,7 @@ class Suppression:
     reason: str
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class LintResult:
     """Everything one run produced: the findings, the rules that ran, the projects and their facts."""
 
@@ -374,7 +374,7 @@ def lint(
 
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class FixOutcome:
     """What ``--fix``/``--diff`` did: the files' texts before and after, how many fixes were
     applied, and the lint of the fixed texts (what is left)."""

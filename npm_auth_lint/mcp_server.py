@@ -43,7 +43,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, ClassVar, TypeVar
 
-from npm_auth_lint import api
+from npm_auth_lint import api, lazy_dataclass
 
 SERVER_NAME = "npm-auth-lint"
 DEFAULT_TIMEOUT = 60.0  # seconds per call; the engine's own limits keep real repositories far below
@@ -410,6 +410,8 @@ def serve(root: Path, timeout: float = DEFAULT_TIMEOUT) -> None:
     """Run the server over stdio until the client closes it (:class:`SdkMissing` without the SDK)."""
     sdk = load_sdk()
     server = build_server(ServerOptions(root=root, timeout=timeout), sdk)
+    # Calls run in worker threads: classes are processed at import, not at first use.
+    lazy_dataclass.process_eagerly()
 
     async def run() -> None:
         async with sdk.stdio_server() as (read_stream, write_stream):

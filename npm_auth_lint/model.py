@@ -7,7 +7,7 @@ column). Rules never see YAML or JSON: a parser turns each file into these froze
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -24,12 +24,13 @@ from npm_auth_lint.kinds import (
     Severity,
     ValueSourceKind,
 )
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 
 if TYPE_CHECKING:  # parsers import this module: the parsed script types are named for typing only
     from npm_auth_lint.parsers.repo_scripts import RepoScript
 
 
-@dataclass(frozen=True, order=True)
+@frozen_dataclass(order=True)
 class Location:
     """A point in a scanned file: repository-relative POSIX path, 1-based line and column."""
 
@@ -41,7 +42,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Related:
     """A secondary location attached to a finding, with what it shows."""
 
@@ -49,7 +50,7 @@ class Related:
     message: str
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Text:
     """A string from a configuration file together with where it is written."""
 
@@ -72,7 +73,7 @@ EMPTY_MAP: Mapping = frozen_map()
 # npm configuration files and package.json
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class NpmrcEntry:
     """One setting of an npmrc-like file.
 
@@ -97,7 +98,7 @@ class NpmrcEntry:
         return env_references(self.value)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class NpmrcFile:
     """An .npmrc or .yarnrc(.yml) with its entries, in the repository or written by a CI step."""
 
@@ -111,7 +112,7 @@ class NpmrcFile:
         return tuple(e for e in self.entries if e.key == key)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class PackageJson:
     """The parts of a package.json that matter for publishing and toolchains.
 
@@ -143,7 +144,7 @@ class PackageJson:
         return head
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Flag:
     """A boolean setting from a configuration file together with where its value is written."""
 
@@ -151,7 +152,7 @@ class Flag:
     location: Location
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class NodeVersionFile:
     """What actions/setup-node reads from a file named as its ``node-version-file``.
 
@@ -170,7 +171,7 @@ class NodeVersionFile:
     error: ParseError | None = None
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class ReleasePlugin:
     """One entry of a semantic-release ``plugins`` list: ``"name"`` or ``["name", {options}]``."""
 
@@ -179,7 +180,7 @@ class ReleasePlugin:
     npm_publish: Flag | None = None  # the entry's `npmPublish` option, when it is a boolean
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class ReleaseConfig:
     """A semantic-release configuration in one place of the repository.
 
@@ -198,7 +199,7 @@ class ReleaseConfig:
     error: ParseError | None = None
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class GitRemote:
     """The origin remote read from ``.git/config``."""
 
@@ -208,7 +209,7 @@ class GitRemote:
     repo: str | None
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class ParseError:
     """A file that could not be parsed; becomes a ``parse-error`` finding."""
 
@@ -220,7 +221,7 @@ class ParseError:
 # CI pipelines
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class ValueSource:
     """Where a value comes from: a secret, a variable, a literal, a job token, a placeholder ..."""
 
@@ -232,7 +233,7 @@ class ValueSource:
         return self.kind in (ValueSourceKind.SECRET, ValueSourceKind.VARIABLE, ValueSourceKind.LITERAL)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class EnvVar:
     """An environment variable set in CI configuration."""
 
@@ -243,7 +244,7 @@ class EnvVar:
     source: ValueSource
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Command:
     """One simple command of a script, with the line where it is written.
 
@@ -264,7 +265,7 @@ class Command:
     loops: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Runner:
     """The machine a job runs on, as its labels say (GitHub-hosted, self-hosted, unknown)."""
 
@@ -274,7 +275,7 @@ class Runner:
     why: str = ""  # why it counts as self-hosted, for messages
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class IdToken:
     """Whether the provider's OIDC ID token for npm is wired up where a publish runs.
 
@@ -295,7 +296,7 @@ class IdToken:
     computed_audience: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Step:
     """A step of a job: a shell script, an action/orb call, or both flattened."""
 
@@ -315,7 +316,7 @@ class Step:
     uses_comment: Text | None = None
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class MatrixAxis:
     """One axis of a job's build matrix: its name and the values it takes."""
 
@@ -323,7 +324,7 @@ class MatrixAxis:
     values: tuple[Text, ...]
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Job:
     """A job as it runs: reusable workflows, extends and commands already flattened."""
 
@@ -355,7 +356,7 @@ class Job:
     services: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Pipeline:
     """An entry CI file (the file npm's trusted publisher binds to) and its jobs."""
 
@@ -389,7 +390,7 @@ def included_files(pipelines: Iterable[Pipeline]) -> frozenset[str]:
     )
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Reference:
     """Something that may change the result but cannot be followed locally."""
 
@@ -397,7 +398,7 @@ class Reference:
     what: str  # e.g. "remote include https://...", "reusable workflow owner/repo/...@v1"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Project:
     """Everything the tool read from one repository."""
 
@@ -486,7 +487,7 @@ class Project:
 # Findings
 
 
-@dataclass(frozen=True, order=True)
+@frozen_dataclass(order=True)
 class Edit:
     """Replace ``[start, end)`` of the file at ``path`` with ``replacement``.
 
@@ -500,7 +501,7 @@ class Edit:
     replacement: str
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Fix:
     """The edits that resolve a finding, applied together or not at all."""
 
@@ -509,7 +510,7 @@ class Fix:
     description: str = ""
 
 
-@dataclass(frozen=True, order=True)
+@frozen_dataclass(order=True)
 class Finding:
     """One reported problem. Sorted by location, then rule id, for deterministic output."""
 

@@ -19,10 +19,10 @@ import enum
 import inspect
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from npm_auth_lint.kinds import Confidence, Severity
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 
 if TYPE_CHECKING:
     # Only for the annotations: listing or documenting rules (and the reporters, which read rule
@@ -48,7 +48,7 @@ class Repeats(enum.Enum):
     SAME_SUBJECT = "same-subject"  # same ``Finding.subject`` (a job, a package), wherever it is
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Context:
     """What a rule reads: the project and the facts the analysis derived from it."""
 

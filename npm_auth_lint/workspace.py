@@ -15,10 +15,11 @@ import re
 import stat
 import subprocess
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
+
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 
 if TYPE_CHECKING:
     import pathspec
@@ -149,7 +150,7 @@ class FileReadError(Exception):
         self.column = column
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Problem:
     """Something in the repository the walk could not read: reported as a ``parse-error``."""
 
@@ -252,7 +253,7 @@ def tracked_files(root: Path) -> list[str]:
     return sorted(name for name in names if name)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class _Ignore:
     """One .gitignore's patterns, matched against paths below its folder."""
 

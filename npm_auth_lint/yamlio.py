@@ -34,6 +34,7 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
 from npm_auth_lint import lazy_regex
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 
 try:  # libyaml through ruamel.yaml.clib
     from ruamel.yaml.cyaml import CParser
@@ -87,7 +88,7 @@ class YSeq(list):
         self.tag: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Tagged:
     """A value with an application tag, such as GitLab's ``!reference [job, key]``."""
 

@@ -52,12 +52,12 @@ installing private packages.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from npm_auth_lint.rules._wording import title
 
 from npm_auth_lint.kinds import NpmrcKind, Severity
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.rule import Context, Rule
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def _local_test_npmrc(npmrc: NpmrcFile) -> bool:
     return registry is not None and is_local_registry(registry)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class _Problem:
     """One legacy setting: the message (the problem, then the advice), a short title, the advice."""
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis.facts import JobFacts, PublishFact, ToolPin, Unknown, UnknownKind
 from npm_auth_lint.knowledge.publishing import PublisherKind
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Hosting, Job, Location, Project, Provider
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ PUBLIC_FORGES = frozenset({"github.com", "gitlab.com", "bitbucket.org", "codeber
 _PROVIDER_FORGE = {Provider.GITHUB: "github.com", Provider.GITLAB: "gitlab.com"}
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Blocker:
     """Why OIDC cannot work for a publish (spec: "Blocker").
 
@@ -63,7 +63,7 @@ def _per_publish(question: Callable[[Analysis, PublishFact], T]) -> Callable[[An
     return answer
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Analysis:
     """The facts of one project: every job's publishes, installs and credentials, for the rules to read."""
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from npm_auth_lint import lazy_regex
 from npm_auth_lint.analysis.facts import Credential, CredentialChannel
 from npm_auth_lint.analysis.registry_urls import nerf_dart, scope_matches
 from npm_auth_lint.credential_sources import JOB_TOKENS, SETUP_NODE_PLACEHOLDER, classify_value
 from npm_auth_lint.envref import env_references
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import EnvScope, EnvVar, Location, Provider, ValueSource, ValueSourceKind
 
 AUTH_KEYS = frozenset({"_authToken", "_auth", "_password"})
@@ -28,7 +28,7 @@ _WRITTEN_REF = lazy_regex.compile(r"\$(?:env:)?\{?([A-Za-z_][A-Za-z0-9_]*)")
 _HEREDOC = lazy_regex.compile(r"<<-?\s*(\\?)(['\"]?)[A-Za-z_][A-Za-z0-9_]*\2")
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class AuthLine:
     """One credential setting that may apply to a registry."""
 
@@ -43,7 +43,7 @@ class AuthLine:
     written: Credential | None = None
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class NpmrcLayer:
     """The auth lines of one npmrc in effect (project or user level)."""
 

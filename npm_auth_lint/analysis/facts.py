@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from npm_auth_lint.analysis.registry_urls import is_npmjs
 from npm_auth_lint.commands import Tool
 from npm_auth_lint.knowledge.publishing import PublisherKind, publisher_kind_of
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import (
     Command,
     EnvScope,
@@ -67,7 +68,7 @@ class UnknownKind(enum.Enum):
     RUNNER = "runner"  # where the pipeline runs (a GitLab pipeline of a github.com mirror)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Unknown:
     """A value that decides a verdict but cannot be known from the repository.
 
@@ -81,7 +82,7 @@ class Unknown:
     what: str
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Credential:
     """A registry credential in effect for a step, and the line that puts it in scope."""
 
@@ -125,7 +126,7 @@ class Credential:
         return f"{self.source_phrase()} via {via}"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class ToolPin:
     """The version of a publishing tool, where it is pinned."""
 
@@ -134,7 +135,7 @@ class ToolPin:
     location: Location
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class PublishFact:
     """One publish step of one job, fully resolved."""
 
@@ -210,7 +211,7 @@ class PublishFact:
         return self.job.provider
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class InstallFact:
     """A step that installs dependencies (npm ci, yarn install ...), with the credentials it sees."""
 
@@ -226,7 +227,7 @@ class InstallFact:
     order: int = 0
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class NpmUpgradeFact:
     """A step that installs another npm (npm install -g npm@X, corepack, npx npm@X)."""
 
@@ -238,7 +239,7 @@ class NpmUpgradeFact:
     scoped_to_command: bool = False  # `npx npm@X publish`: only that command
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class NpmrcWriteFact:
     """A step that writes an .npmrc or .yarnrc, and the long-lived credential it writes if any."""
 
@@ -252,7 +253,7 @@ class NpmrcWriteFact:
     order: int = 0  # its place among the job's installs and npmrc writes (see InstallFact.order)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class NodeSetup:
     """A Node.js toolchain pin found in the job (setup-node, an image, orb install)."""
 
@@ -265,7 +266,7 @@ class NodeSetup:
     always_auth: Text | None = None  # setup-node's obsolete `always-auth` input
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class UnfollowedCommand:
     """Something a job runs that may publish but cannot be followed: a command assembled at run
     time, a repository script outside the repository or missing. ``what`` says it in words."""
@@ -279,7 +280,7 @@ class UnfollowedCommand:
     elsewhere: bool = False
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class JobFacts:
     """What one job does that concerns npm: its publishes, installs, npm upgrades and .npmrc writes."""
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from npm_auth_lint import lazy_regex
 from npm_auth_lint.analysis.facts import JobFacts, NodeSetup, NpmUpgradeFact, PublishFact
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Location, PackageJson, Project, Provider, Text, ValueSourceKind
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ _ENV = lazy_regex.compile(r"^\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
 _SHELL_VARIABLE = lazy_regex.compile(r"\$(?:[A-Za-z_]|\{[A-Za-z_])")
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class NodePin:
     """One Node version a publish may run with, and where it is written."""
 
@@ -38,7 +38,7 @@ class NodePin:
     why: str | None = None  # why it cannot be resolved, when more can be said than "it cannot"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class NpmState:
     """The npm a publish runs with, for one Node pin."""
 
@@ -51,7 +51,7 @@ class NpmState:
     broken: bool = False  # the upgrade installs a known-broken npm (12.0.0)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class PublishToolchain:
     """The Node pins a publish runs under, or why its Node version cannot be told."""
 

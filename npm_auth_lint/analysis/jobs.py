@@ -67,6 +67,7 @@ from npm_auth_lint.analysis.targets import WrittenRegistry, publish_target, setu
 from npm_auth_lint.analysis.targets import provenance as provenance_request
 from npm_auth_lint.analysis.variables import bind_arguments, expand_value
 from npm_auth_lint.knowledge.publishing import ORB_COMMANDS, KnownAction
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import (
     Command,
     EnvScope,
@@ -102,7 +103,7 @@ _MATRIX_REF = lazy_regex.compile(r"\$\{\{\s*matrix\.([A-Za-z_][A-Za-z0-9_-]*)\s*
 _USER_NPMRC = lazy_regex.compile(r"^(?:~|\$\{?HOME\}?|/root|/home/[^/]+|\$\{?NPM_CONFIG_USERCONFIG\}?|\$\{?RUNNER_TEMP\}?/\.npmrc)(?:/\.npmrc)?$", re.I)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class _Found:
     """A publish step as found, before the job's ID token and packages are filled in."""
 

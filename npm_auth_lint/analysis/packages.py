@@ -7,11 +7,11 @@ import functools
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from npm_auth_lint import lazy_regex
 from npm_auth_lint.analysis.facts import ToolPin
 from npm_auth_lint.analysis.memo import package_named
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import EnvVar, PackageJson, ParseError, Project, ValueSourceKind
 
 
@@ -243,7 +243,7 @@ _TARBALL = (".tgz", ".tar.gz", ".tar")
 _WORKSPACE_ROOT = lazy_regex.compile(r"^[\"']?\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|CIRCLE_WORKING_DIRECTORY)\}?(?:/|$)")
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Attribution:
     """The packages one publish publishes and the folder it publishes from.
 

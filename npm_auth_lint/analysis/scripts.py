@@ -21,12 +21,13 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from npm_auth_lint import commands as cmds
 from npm_auth_lint import lazy_regex
 from npm_auth_lint.analysis.packages import join_dir, normalise_dir, package_for_dir, workspace_packages
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Command, Location, Project, Related, Text
 from npm_auth_lint.parsers.repo_scripts import FileKind, ShellScript
 from npm_auth_lint.shell import in_substitution, split_script
@@ -57,7 +58,7 @@ _KIND = {
 }
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Target:
     """The file a :class:`~npm_auth_lint.commands.RunsScript` runs."""
 
@@ -68,7 +69,7 @@ class Target:
     worth_noting: bool = True  # a missing file of a build output is not worth a note
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class ScriptShell:
     """One shell a followed file runs, in the caller's state."""
 
@@ -339,7 +340,7 @@ _DOCKER_BUILD_VALUE_OPTIONS = frozenset({
 })
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class DockerBuild:
     """``docker build [-f F] [-t T]... [--target S] CONTEXT`` (also ``buildx build``, ``image build``)."""
 
@@ -411,7 +412,7 @@ Loader = Callable[[str, FileKind], "RepoScript | None"]
 _DOCKER_RUN = cmds.RunsScript(command=Command(("docker",), "docker", Location("")), kind=cmds.ScriptKind.SHELL, runner="docker", path=None)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class _Pending:
     """Commands still to follow into scripts, with the folder they run in and how deep the chain is."""
 

@@ -13,17 +13,17 @@ takes ``opts['@scope:registry']`` before ``opts.registry`` (``--registry``, publ
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Protocol
 
 from npm_auth_lint import commands as cmds
 from npm_auth_lint.analysis.facts import TargetOrigin
 from npm_auth_lint.analysis.memo import first_provenance
 from npm_auth_lint.analysis.registry_urls import NPMJS
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import EnvVar, NpmrcKind, PackageJson, Project, Text
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class WrittenRegistry:
     """A ``registry=`` / ``@scope:registry=`` line a CI command wrote into an npmrc."""
 

@@ -4,15 +4,15 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
 from npm_auth_lint import lazy_regex
 from npm_auth_lint.knowledge.publishing import KNOWN_ACTIONS, ActionKind, KnownAction
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 
 __all__ = ["ActionKind", "ActionRef", "KnownAction", "classify_action", "ref_version"]
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class ActionRef:
     """A parsed ``uses:`` value.
 

@@ -11,13 +11,13 @@ rather than being imported here because the handlers classify inner commands (pa
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from npm_auth_lint import lazy_regex
 from npm_auth_lint.commands.exports import assignment_results
 from npm_auth_lint.commands.results import Classified, Unfollowed
 from npm_auth_lint.commands.words import basename, strip_wrappers
 from npm_auth_lint.commands.writes import write_results
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Command, Location
 
 ScriptLookup = Callable[[str], "tuple[str, Location] | None"]
@@ -26,7 +26,7 @@ ScriptLookup = Callable[[str], "tuple[str, Location] | None"]
 PATH_PROGRAM = "<path> "
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class WorkspaceMember:
     """A workspace package as the fan-out wrappers see it (``lerna run X``, ``pnpm -r exec``)."""
 
@@ -39,7 +39,7 @@ class WorkspaceMember:
 MAX_DEPTH = 12
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Context:
     """What classification carries down into package scripts and inner shells."""
 

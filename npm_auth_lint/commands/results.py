@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Command, Location, NpmrcEntry, NpmrcKind
 
 
@@ -44,7 +45,7 @@ TOOL_PACKAGE = {
 }
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen_dataclass(kw_only=True)
 class _Result:
     """What every classified command has: the CI command and the scripts and wrappers it went through."""
 
@@ -58,7 +59,7 @@ class _Result:
     wrapped: Command | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen_dataclass(kw_only=True)
 class Publish(_Result):
     """A command that publishes to a registry.
 
@@ -87,14 +88,14 @@ class Publish(_Result):
     script_cds: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen_dataclass(kw_only=True)
 class Install(_Result):
     """A dependency install (runs lifecycle scripts of the package and its dependencies)."""
 
     tool: str  # npm | pnpm | yarn | bun
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen_dataclass(kw_only=True)
 class NpmUpgrade(_Result):
     """A command that installs another npm. ``spec`` is the version spec: ``latest`` when none is
     written, except ``""`` for a bare ``npm install -g npm`` (npm's range ``*``).
@@ -107,7 +108,7 @@ class NpmUpgrade(_Result):
     method: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen_dataclass(kw_only=True)
 class PackageManagerInstall(_Result):
     """pnpm or Yarn installed or activated by a command (corepack, ``npm i -g pnpm@X``, volta)."""
 
@@ -116,7 +117,7 @@ class PackageManagerInstall(_Result):
     method: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen_dataclass(kw_only=True)
 class Login(_Result):
     """An interactive or password login; ``stdin`` when input is piped or fed by a heredoc."""
 
@@ -125,7 +126,7 @@ class Login(_Result):
     stdin: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen_dataclass(kw_only=True)
 class NpmrcWrite(_Result):
     """A command that writes settings into an npmrc-like file.
 
@@ -168,7 +169,7 @@ class ExportTarget(str, enum.Enum):
         return self in (ExportTarget.GITHUB_ENV, ExportTarget.BASH_ENV)
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen_dataclass(kw_only=True)
 class EnvExport(_Result):
     """An environment variable set at run time; ``value`` is ``None`` for ``export NAME``."""
 
@@ -177,7 +178,7 @@ class EnvExport(_Result):
     target: ExportTarget
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen_dataclass(kw_only=True)
 class IdTokenExport(_Result):
     """A variable set from ``circleci run oidc get`` (CircleCI's OIDC token for npm).
 
@@ -190,7 +191,7 @@ class IdTokenExport(_Result):
     target: ExportTarget
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen_dataclass(kw_only=True)
 class RunsCode(_Result):
     """A command that runs repository or dependency code (scripts, binaries, lifecycle scripts)."""
 
@@ -206,7 +207,7 @@ class ScriptKind(str, enum.Enum):
     JS = "js"  # `node x.mjs`, `tsx x.ts`, `ts-node`, `zx`, `bun x.ts`
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen_dataclass(kw_only=True)
 class RunsScript(_Result):
     """A command that runs a file of the repository, which the job walker follows.
 
@@ -226,7 +227,7 @@ class RunsScript(_Result):
     package_directory: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen_dataclass(kw_only=True)
 class Unfollowed(_Result):
     """A command assembled at run time that may publish and cannot be followed (``$CMD``,
     ``eval "$X"``, ``pnpm exec ${{ env.CMD }}``): ``what`` is the part that is not known."""

@@ -7,12 +7,13 @@ as exports; :func:`config_set` reads ``npm``/``pnpm``/``yarn config set``."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from npm_auth_lint import lazy_regex
 from npm_auth_lint.commands.exports import env_file_exports
 from npm_auth_lint.commands.results import Classified, NpmrcWrite
 from npm_auth_lint.commands.words import basename, is_global, option_value, positional_args
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Command, Location, NpmrcEntry, NpmrcKind
 
 
@@ -112,7 +113,7 @@ def _stdin_text(command: Command) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class _Write:
     """A shell redirection or tee that writes text into a file."""
 

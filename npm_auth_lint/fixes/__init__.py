@@ -11,15 +11,15 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
 from npm_auth_lint import yamlio
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Edit, Finding, Fix
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Applied:
     """The texts after one round: every file an applied fix changed, and the fixes applied."""
 

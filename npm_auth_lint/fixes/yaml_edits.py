@@ -15,10 +15,10 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from functools import cached_property
 
 from npm_auth_lint import lazy_regex
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Edit, Location
 
 # `key:` at the start of a line's content (after the indentation and an optional `- `), with the
@@ -27,7 +27,7 @@ _KEY = lazy_regex.compile(r"""(?P<dash>-[ \t]+)?(?P<key>"[^"]*"|'[^']*'|[^\s:#'"
 _COMMENT = lazy_regex.compile(r"(?:^|[ \t])#.*$")
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class KeyLine:
     """A ``key: value`` line: the key's indentation (its column - 1), the key, and the value as
     written without a trailing comment ('' for a block value)."""
@@ -39,7 +39,7 @@ class KeyLine:
     value_start: int  # offset of the value's first character (or of the line end when empty)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class SourceText:
     """A file's text as read (line endings kept), addressed by 1-based lines and columns.
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 
 
 class PublisherKind(enum.Enum):
@@ -27,7 +29,7 @@ class PublisherKind(enum.Enum):
     OWN_CLIENT = "own"  # its own registry client: its own OIDC support decides
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class OidcSupport:
     """From which version a publisher does npm's OIDC exchange itself.
 
@@ -102,7 +104,7 @@ class ActionKind(str, enum.Enum):
     OTHER = "other"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class KnownAction:
     """A GitHub Action the analysis understands, and the inputs that matter to it.
 
@@ -190,7 +192,7 @@ KNOWN_ACTIONS: Mapping[str, KnownAction] = {
 }
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class OrbCommand:
     """A CircleCI orb command that installs Node (``node/install`` of the circleci/node orb)."""
 
@@ -201,7 +203,7 @@ class OrbCommand:
 ORB_COMMANDS: tuple[OrbCommand, ...] = (OrbCommand("/install", "node-version"),)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class BundledNpmPlugin:
     """The ``@semantic-release/npm`` a semantic-release release line bundles (its dependency),
     which publishes unless the repository installs the plugin itself."""

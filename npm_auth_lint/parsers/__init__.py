@@ -10,9 +10,9 @@ configuration), which the engine parses when they are in the repository.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from npm_auth_lint import yamlio
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import (
     Location,
     NodeVersionFile,
@@ -29,7 +29,7 @@ from npm_auth_lint.parsers import semantic_release
 from npm_auth_lint.workspace import Kind, Workspace
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Parsed:
     """What one parser read from one file, merged into the project."""
 

@@ -38,11 +38,12 @@ from __future__ import annotations
 import itertools
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from npm_auth_lint import yamlio
 from npm_auth_lint.credential_sources import classify_value
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import (
     EMPTY_MAP,
     Command,
@@ -139,7 +140,7 @@ def parse_text(path: str, text: str) -> Parsed:
 # Expansion state
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class _Ctx:
     """Where a piece of configuration is being expanded."""
 
@@ -154,7 +155,7 @@ class _Ctx:
     depth: int = 0
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class _Orb:
     alias: str
     text: str  # the reference as written, for messages
@@ -162,7 +163,7 @@ class _Orb:
     source: OrbSource | None = None  # a published orb the tool knows
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class _Found:
     """A definition (job, executor, command) and how to expand it."""
 
@@ -172,7 +173,7 @@ class _Found:
     key_pos: yamlio.Pos | None = None  # where it is defined in the file
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class _Executor:
     image: Text | None = None
     kind: str | None = None

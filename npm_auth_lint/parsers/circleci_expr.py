@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from npm_auth_lint import lazy_regex
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Location
 from npm_auth_lint.workspace import linear_regex
 
@@ -27,7 +27,7 @@ _MAX_DEPTH = 50
 _MAX_PATTERN = 200  # `matches` patterns come from the file: keep regex work bounded
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Bound:
     """A parameter's value, where it is written, and the context it was written in.
 

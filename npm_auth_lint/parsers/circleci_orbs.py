@@ -8,11 +8,11 @@ CircleCI 2.1 syntax. The CircleCI parser expands them like the repository's own 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 from npm_auth_lint import lazy_regex, yamlio
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 
 DATA_FILE = "circleci_orbs.json"
 
@@ -22,7 +22,7 @@ _NUMERIC = lazy_regex.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$")
 _BOUND = lazy_regex.compile(r"^(>=|<=|>|<|=)?v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$")
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class OrbRef:
     """An `orbs:` entry that names a published orb, e.g. ``circleci/node@5.2.0``."""
 
@@ -33,7 +33,7 @@ class OrbRef:
         return f"{self.name}@{self.version}" if self.version else self.name
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class OrbSource:
     """What the tool knows of one orb for a range of versions."""
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from npm_auth_lint import lazy_regex
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Location, frozen_map
 from npm_auth_lint.parsers.script_types import NoteKind, ScriptNote, size_note
 
@@ -30,7 +31,7 @@ _VAR = lazy_regex.compile(r"\\\$|\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]
 _OTHER_BRACE = lazy_regex.compile(r"\$\{[^}]*\}")
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class BaseImage:
     """An image reference split the way Docker reads it: ``registry/ns/name:tag@digest``."""
 
@@ -39,7 +40,7 @@ class BaseImage:
     digest: str | None
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class FromLine:
     """One ``FROM [--platform=P] image [AS name]`` instruction."""
 
@@ -62,7 +63,7 @@ class FromLine:
         return not self.unresolved
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Dockerfile:
     path: str
     froms: tuple[FromLine, ...] = ()
@@ -118,7 +119,7 @@ def parse_dockerfile(path: str, text: str) -> Dockerfile:
         )
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class _Logical:
     line: int  # 1-based line of the instruction's first physical line
     column: int  # 1-based column of the keyword

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from npm_auth_lint import yamlio
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import EnvScope, Job, Location, MatrixAxis, ParseError, Pipeline, Provider, Text
 from npm_auth_lint.parsers import Parsed
 from npm_auth_lint.parsers.github_common import (
@@ -117,7 +117,7 @@ def _release_trigger(on: Any) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class _Call:
     """How the workflow being read was reached: nothing for the entry workflow."""
 

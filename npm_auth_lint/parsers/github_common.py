@@ -15,6 +15,7 @@ from typing import Any
 
 from npm_auth_lint import lazy_regex, yamlio
 from npm_auth_lint.credential_sources import classify_value
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import EnvScope, EnvVar, Location, Provider, Reference, Text
 from npm_auth_lint.workspace import FileReadError, Workspace, split_lines
 
@@ -30,7 +31,7 @@ _SECRET = lazy_regex.compile(r"\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\
 _WORKSPACE = lazy_regex.compile(r"^\$\{\{\s*github\.workspace\s*\}\}(?:/|$)")
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Source:
     """A loaded YAML file: its repository path, top-level mapping and lines (for columns)."""
 
@@ -166,7 +167,7 @@ def get_text(mapping: Any, key: str) -> str | None:
     return value if type(value) is str else scalar_text(value)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Substitution:
     """What ``${{ inputs.X }}`` and ``${{ secrets.X }}`` stand for in a called file.
 

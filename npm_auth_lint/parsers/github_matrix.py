@@ -11,10 +11,10 @@ way expressions address them.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from typing import Any
 
 from npm_auth_lint import yamlio
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Location, MatrixAxis, Text
 from npm_auth_lint.parsers.github_common import Substitution, location, scalar_text
 
@@ -24,7 +24,7 @@ MAX_COMBINATIONS = 4096
 _MAX_OBJECT_DEPTH = 4
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class _Cell:
     """One value of a matrix, where it is written, and a comparable form of it."""
 

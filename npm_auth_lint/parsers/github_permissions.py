@@ -8,15 +8,15 @@ only narrow them, so every job along a call chain must grant ``id-token: write``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from npm_auth_lint import yamlio
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import IdToken, Location
 from npm_auth_lint.parsers.github_common import key_location
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Permissions:
     """A ``permissions:`` value as written: whether it grants the ID token, and its key."""
 
@@ -27,7 +27,7 @@ class Permissions:
     scopes: tuple[str, ...] = ()  # the scopes of a mapping as written, e.g. "contents: write"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Level:
     """One job along a call chain (the entry job first) and the permissions around it."""
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from npm_auth_lint import lazy_regex, yamlio
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Hosting, Runner
 from npm_auth_lint.parsers.github_common import Substitution, key_location, scalar_text
 
@@ -50,7 +50,7 @@ def is_hosted_label(label: str) -> bool:
     return name in HOSTED_LABELS or any(fnmatch.fnmatchcase(name, p) for p in HOSTED_PATTERNS)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Placement:
     """A job's runner and whether its default shell is PowerShell (Windows runners)."""
 

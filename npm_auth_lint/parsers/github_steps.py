@@ -11,10 +11,10 @@ actions, and the calling step's ``env`` does.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 from typing import Any
 
 from npm_auth_lint import yamlio
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import EnvScope, EnvVar, Location, Step, Text, frozen_map
 from npm_auth_lint.parsers.github_common import (
     MAX_NESTING,
@@ -35,7 +35,7 @@ from npm_auth_lint.parsers.uses_comment import uses_comment
 from npm_auth_lint.shell import split_script
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class StepContext:
     """Where a list of steps is written and what applies to it."""
 

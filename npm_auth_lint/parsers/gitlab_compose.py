@@ -30,10 +30,11 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from npm_auth_lint import lazy_regex, yamlio
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Location, ParseError, Reference, frozen_map
 from npm_auth_lint.workspace import FileReadError, Workspace, linear_regex
 from npm_auth_lint.yamlio import Pos, Tagged, YMap, YSeq
@@ -55,7 +56,7 @@ def location(pos: Pos) -> Location:
     return Location(pos.path, pos.line, pos.column)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Composed:
     """A configuration after includes, ``extends`` and ``!reference`` tags.
 
@@ -149,7 +150,7 @@ def without(source: YMap, key: Any) -> YMap:
 # include:
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class IncludeEntry:
     """One entry of an ``include:`` list, before wildcard expansion."""
 

@@ -22,10 +22,11 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from npm_auth_lint import lazy_regex
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Location
 from npm_auth_lint.parsers.script_types import NoteKind, ScriptNote, size_note
 
@@ -66,7 +67,7 @@ _FORMS: dict[tuple[str, str], str] = {
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class ExecCall:
     """One call that runs a command."""
 
@@ -113,7 +114,7 @@ class ExecCall:
         return ("node", *self.argv) if self.form == "node" else self.argv
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class _Options:
     cwd: str | None = None
     shell: bool = False
@@ -122,7 +123,7 @@ class _Options:
     has_env_option: bool = False
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class JsExecResult:
     path: str
     calls: tuple[ExecCall, ...] = ()
@@ -789,7 +790,7 @@ _FUNCTION_TYPES = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class _Wrapper:
     name: str
     call: ExecCall  # the runner call inside it

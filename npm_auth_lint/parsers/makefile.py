@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from npm_auth_lint import lazy_regex
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Location, frozen_map
 from npm_auth_lint.parsers.script_types import NoteKind, ScriptNote, size_note
 from npm_auth_lint.shell import split_script
@@ -50,7 +51,7 @@ _MAX_LINES = 200_000
 _MAX_COMMANDS = 5_000  # recipe lines one expansion returns
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Variable:
     name: str
     value: str  # as written for ``recursive`` variables; already expanded for ``simple``
@@ -60,7 +61,7 @@ class Variable:
     override: bool = False
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class RecipeLine:
     """One recipe line as written (continuation lines joined with backslash-newline)."""
 
@@ -68,7 +69,7 @@ class RecipeLine:
     text: str
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Rule:
     targets: tuple[str, ...]
     prerequisites: tuple[str, ...]
@@ -80,7 +81,7 @@ class Rule:
     target_variables: tuple[Variable, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class SubMake:
     """A ``make``/``$(MAKE)`` call inside a recipe line."""
 
@@ -91,7 +92,7 @@ class SubMake:
     variables: tuple[tuple[str, str], ...] = ()  # ``make T VAR=value``
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Hop:
     """One step of the way from the requested target to a recipe line."""
 
@@ -99,7 +100,7 @@ class Hop:
     location: Location
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class MakeCommand:
     """A recipe line as ``make T`` runs it: variables expanded, prefixes removed."""
 
@@ -118,13 +119,13 @@ class MakeCommand:
     exported: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class MakeExpansion:
     commands: tuple[MakeCommand, ...]
     notes: tuple[ScriptNote, ...]
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Makefile:
     path: str
     rules: tuple[Rule, ...] = ()
@@ -258,7 +259,7 @@ def expand_text(
     return out, tuple(dict.fromkeys(expansion.unresolved))
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class _Expansion:
     """One expansion of a text: how names are looked up, and the references kept as written
     (collected in ``unresolved``, the one mutable part, shared by the nested expansions)."""

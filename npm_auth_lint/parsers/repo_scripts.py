@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Command
 from npm_auth_lint.shell import split_script
 from npm_auth_lint.workspace import FileReadError, Workspace
@@ -35,7 +35,7 @@ class FileKind(str, enum.Enum):
     DOCKER = "docker"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class ShellScript:
     """A shell script of the repository: its simple commands, located in the file."""
 

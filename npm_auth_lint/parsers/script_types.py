@@ -8,8 +8,8 @@ follow instead of staying silent (spec: "never silent").
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Location
 
 # Release scripts are small; a file over this size is generated or vendored code, and parsing it
@@ -26,7 +26,7 @@ class NoteKind(str, enum.Enum):
     DEPTH = "depth"  # expansion stopped at the depth bound
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class ScriptNote:
     """Something a script parser could not read or follow, and where."""
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 
 if TYPE_CHECKING:  # imported for types only: the strategy pulls in the analysis
     from npm_auth_lint.model import Finding
@@ -19,7 +20,7 @@ if TYPE_CHECKING:  # imported for types only: the strategy pulls in the analysis
     from npm_auth_lint.strategy import PipelineStrategy
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Report:
     """Everything a reporter may show."""
 
@@ -33,7 +34,7 @@ class Report:
     strategy: tuple[PipelineStrategy, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class FormatSpec:
     """One output format: the module that renders it and the options its ``render`` takes."""
 

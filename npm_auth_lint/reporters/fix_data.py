@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Applicability, Edit, Finding, Fix
 from npm_auth_lint.reporters.common import clean
 from npm_auth_lint.workspace import FileReadError, Workspace
@@ -65,7 +65,7 @@ def line_starts(text: str) -> list[int]:
     return [0, *accumulate(map(_plus_one, map(len, lines[:-1]))), len(text)]
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class FixCounts:
     """How many findings ``--fix`` resolves, and how many more ``--unsafe-fixes`` does."""
 

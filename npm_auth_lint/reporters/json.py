@@ -16,9 +16,9 @@ import codecs
 import io
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Finding, Severity
 from npm_auth_lint.reporters import Report
 from npm_auth_lint.reporters.common import (
@@ -116,7 +116,7 @@ def _is_utf8(encoding: str | None) -> bool:
         return False
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Lazy:
     """A JSON array whose items are produced as it is written (an iterable, read once)."""
 

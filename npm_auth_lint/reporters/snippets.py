@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Location
 from npm_auth_lint.reporters.common import clean
 from npm_auth_lint.reporters.concise import printable
@@ -41,7 +41,7 @@ ELLIPSIS = "\u2026"
 Paint = Callable[[str, str], str]
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Annotation:
     """A marked place in a source file: its location, its label and whether it is the finding's."""
 
@@ -75,7 +75,7 @@ class SourceFiles:
 # Display cells ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class DisplayLine:
     """A source line as shown: one cell per character of the redacted line, and where each of
     the original line's characters went."""
@@ -193,7 +193,7 @@ def span(raw: str, column: int) -> tuple[int, int]:
 # Layout ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class _Mark:
     start: int  # display columns in the shown (possibly cut) line
     end: int
@@ -201,7 +201,7 @@ class _Mark:
     primary: bool
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Row:
     """One output row of a snippet: a line number (or "" / "..."), and the text after the gutter."""
 

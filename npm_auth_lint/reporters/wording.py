@@ -13,15 +13,15 @@ a related label repeating the message, a second finding on the same line giving 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from npm_auth_lint import lazy_regex
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 
 TITLE_MAX = 80  # a message up to this long is the title as it is
 _OPEN, _CLOSE = "([{", ")]}"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Clause:
     text: str
     separator: str  # what followed it in the text ("" for the last)
@@ -103,7 +103,7 @@ def fallback_title(message: str) -> str:
     return one_line(parts[0].text) if parts else ""
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Wording:
     """What the text output shows of one finding."""
 
@@ -113,7 +113,7 @@ class Wording:
     labels: tuple[str, ...]  # one per related location, "" when it would only repeat
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Source:
     """A finding's texts as the rule wrote them (secrets already redacted)."""
 

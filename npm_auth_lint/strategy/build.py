@@ -4,13 +4,14 @@ configuration, number the checklist and link each unknown to the step that resol
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cached_property
 from itertools import chain
 from typing import Any
 
 from npm_auth_lint.analysis import Analysis
 from npm_auth_lint.analysis.facts import PublishFact
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import PackageJson
 from npm_auth_lint.strategy.checklist import Judgement, judge
 from npm_auth_lint.strategy.choice import Binding, Candidate, Choice, candidate, choose, how_to_consolidate
@@ -37,7 +38,7 @@ def placeholder_for(publish: PublishFact) -> str:
     return f"<{each} at {where.path.rpartition('/')[2]}:{where.line}>"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class _Group:
     """The publishes of one job of one entry file, judged, with the packages they publish."""
 

@@ -7,11 +7,10 @@ publishers without OIDC support are required changes with their exact fix, never
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from npm_auth_lint.analysis import HOSTED_RUNNER_FIX, Analysis, Blocker
 from npm_auth_lint.analysis.advice import id_token_fix
 from npm_auth_lint.analysis.facts import PublishFact
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Provider
 from npm_auth_lint.strategy.model import DECISIVE, PublishingPath, Unknown, UnknownKind
 from npm_auth_lint.strategy.unknowns import unknowns_of
@@ -29,7 +28,7 @@ HARDENING = (
 )
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Judgement:
     """One publish's path, its blockers, and its checklist around the trusted-publisher step."""
 

@@ -7,14 +7,13 @@ others are told how to hand their publish over to it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from npm_auth_lint.analysis.facts import PublishFact
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.model import Location, Provider
 from npm_auth_lint.strategy.unknowns import unread_ci_file
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Binding:
     """What npm's trusted publisher binds to: provider, entry CI file, deployment environment."""
 
@@ -23,7 +22,7 @@ class Binding:
     environment: str
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Candidate:
     """One pipeline (entry file + job) that publishes a package to npmjs."""
 
@@ -35,7 +34,7 @@ class Candidate:
     runs: bool = True  # False: its CI file is not where the provider reads it (never runs)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Choice:
     """Which candidate pipeline a package's trusted publisher is given to, and why."""
 

@@ -4,7 +4,9 @@ the trusted-publisher settings (JSON keys in docs/json-schema.md, ``strategy``).
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 
 
 class PublishingPath(str, enum.Enum):
@@ -63,7 +65,7 @@ class UnknownKind(str, enum.Enum):
 DECISIVE = frozenset({UnknownKind.CI_FILE, UnknownKind.TARGET, UnknownKind.RUNNER, UnknownKind.CI_HOST})
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Unknown:
     """A value the strategy needs but cannot read from the repository, and how to resolve it."""
 
@@ -74,7 +76,7 @@ class Unknown:
     step: int = 0  # that step's 1-based number in the pipeline's checklist
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class PublisherSettings:
     """What to enter on npmjs.com for some packages of one pipeline, and the `npm trust` command.
 
@@ -97,7 +99,7 @@ MAX_COMMANDS = 10
 NPM_TRUST_REQUIRES = "npm >= 11.15.0"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Consolidation:
     """Packages this pipeline publishes whose one trusted publisher another pipeline keeps."""
 
@@ -108,7 +110,7 @@ class Consolidation:
     how: str
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class PipelineStrategy:
     """One publishing pipeline's path (trusted publishing or tokens) and exactly what to change."""
 

@@ -10,14 +10,15 @@ import functools
 import json
 import pkgutil
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
+
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 
 DATA_PACKAGE = "npm_auth_lint.data"
 DATA_FILE = "node_releases.json"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class NodeRelease:
     """One Node.js release and the npm it bundles."""
 
@@ -33,7 +34,7 @@ class NodeRelease:
         return int(self.version.split(".", 1)[0])
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class NpmRelease:
     """One npm CLI release and the Node versions it supports."""
 
@@ -47,7 +48,7 @@ class NpmRelease:
         return int(self.version.split(".", 1)[0])
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class LtsLine:
     """A Node release line with an LTS codename."""
 
@@ -56,7 +57,7 @@ class LtsLine:
     lts_start: str
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class ReleaseData:
     """Everything the toolchain resolution needs, as of ``generated``."""
 

@@ -10,10 +10,10 @@ but the tool assumes the newest.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from functools import lru_cache
 
 from npm_auth_lint import lazy_regex
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.toolchain import ranges
 from npm_auth_lint.toolchain.data import NodeRelease, ReleaseData, release_data
 
@@ -33,7 +33,7 @@ class NpmBound(str, enum.Enum):
     BELOW = "below"  # the bundled npm is unknown but older than this version
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class NodeResolution:
     """What a Node version spec or image runs: the Node release and the npm it bundles.
 

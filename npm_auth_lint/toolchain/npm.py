@@ -11,10 +11,10 @@ on Node 20 fails, while ``npm i -g npm`` there installs the newest npm 11 (both 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from npm_auth_lint import lazy_regex
+from npm_auth_lint.lazy_dataclass import frozen_dataclass
 from npm_auth_lint.toolchain import ranges
 from npm_auth_lint.toolchain.data import NpmRelease, ReleaseData, release_data
 from npm_auth_lint.toolchain.floors import meets_npm_floor, npm_floor
@@ -27,7 +27,7 @@ _QUOTES = "'\""
 _ONE_MAJOR = lazy_regex.compile(r"[=v^~]*\s*(\d{1,4})(?:\.(?:\d{1,6}|[xX*]))?(?:\.(?:\d{1,6}|[xX*]))?")
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class NpmResolution:
     """The npm an ``npm install -g npm@<spec>`` installs and whether it works on the given Node."""
 
