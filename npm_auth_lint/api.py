@@ -3,6 +3,10 @@ line prints in its JSON formats, built by the same code so they cannot drift apa
 
 Each function takes a repository folder and returns JSON-ready data, already redacted; usage
 problems (an unknown rule id, a bad configuration) raise :class:`ApiError` with a one-line message.
+
+A caller that calls these from several threads calls
+:func:`npm_auth_lint.lazy_dataclass.process_eagerly` before it starts them, as the MCP server
+does (the model's classes are otherwise completed at first use, which is not thread-safe).
 """
 
 from __future__ import annotations
