@@ -308,6 +308,8 @@ def build_report(result: LintResult, findings: Sequence[Finding], options: LintO
         version=npm_auth_lint.__version__,
         # Built only for outputs that show it (not github, --quiet or --statistics).
         strategy=strategy_of(result.analyses) if options.shows_strategy else (),
+        # Paths of another root's project are relative to that root, not to the report's.
+        texts={path: text for project in result.projects if project.root == str(result.root) for path, text in project.files.items()},
     )
 
 

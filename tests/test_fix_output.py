@@ -159,6 +159,26 @@ def test_line_starts_of_an_unreadable_file_give_offsets_only(tmp_path: Path) -> 
     assert [lines.position("a.txt", n) for n in (0, 3, 4, 6, 7)] == [(1, 1), (1, 4), (2, 1), (2, 3), None]
 
 
+def test_line_starts_count_in_the_texts_the_run_read(tmp_path: Path) -> None:
+    # The report is given what the run read: fix positions match those texts, whatever is on
+    # disk now, and files it has are not read again.
+    (tmp_path / "a.yml").write_text("changed on disk\n", encoding="utf-8")
+    lines = LineStarts(tmp_path, {"a.yml": "ab\ncd", "gone.yml": "x"})
+    assert [lines.position("a.yml", n) for n in (0, 3, 5)] == [(1, 1), (2, 1), (2, 3)]
+    assert lines.position("gone.yml", 1) == (1, 2)
+
+
+def test_a_report_carries_the_texts_of_its_run(tmp_path: Path) -> None:
+    from npm_auth_lint.cli import LintOptions, build_report
+    from npm_auth_lint.config import Config
+    from npm_auth_lint.engine import lint
+
+    (tmp_path / ".npmrc").write_text("//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n", encoding="utf-8")
+    result = lint([tmp_path], Config())
+    report = build_report(result, result.findings, LintOptions(output_format="sarif"))
+    assert report.texts[".npmrc"] == (tmp_path / ".npmrc").read_text(encoding="utf-8")
+
+
 def test_findings_on_one_line_share_a_title_only_when_both_are_fixable_alike(tmp_path: Path) -> None:
     (tmp_path / ".npmrc").write_text("always-auth=true\n", encoding="utf-8")
     fix = Fix((Edit(".npmrc", 0, 17, ""),), Applicability.SAFE, "delete it")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,9 @@ class Report:
     # The publishing strategy, one entry per publishing pipeline; empty when there is none or
     # when the chosen output does not show it. Each reporter renders it its own way.
     strategy: tuple[PipelineStrategy, ...] = ()
+    # The text of each file the run read, by path relative to ``root``: the fix positions are
+    # counted in these texts without reading the files again (empty: they are read).
+    texts: Mapping[str, str] = field(default_factory=dict)
 
 
 @frozen_dataclass

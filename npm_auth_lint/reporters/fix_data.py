@@ -16,7 +16,7 @@ moving a job to another runner) is left to the JSON output and ``--fix --unsafe-
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -33,8 +33,9 @@ _plus_one = (1).__add__
 class LineStarts:
     """The offset where each line starts, per file of the repository (read once, lazily)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, texts: Mapping[str, str] | None = None) -> None:
         self._workspace = Workspace(Path(root))
+        self._texts = texts or {}  # what the run read already (the same Workspace.read text)
         self._starts: dict[str, list[int] | None] = {}
 
     def position(self, path: str, offset: int) -> tuple[int, int] | None:
@@ -50,7 +51,9 @@ class LineStarts:
 
     def _read(self, path: str) -> list[int] | None:
         try:
-            text = self._workspace.read(path)
+            text = self._texts.get(path)
+            if text is None:
+                text = self._workspace.read(path)
         except (FileReadError, OSError, ValueError):
             return None
         return line_starts(text)

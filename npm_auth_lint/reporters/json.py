@@ -184,7 +184,7 @@ def strategy_items(report: Report) -> Lazy | None:
 
 def _findings(report: Report) -> Iterator[dict[str, Any]]:
     rules = rule_indexes(report)
-    lines = LineStarts(report.root)
+    lines = LineStarts(report.root, report.texts)
     for finding in report.findings:
         known = rules.get(finding.rule_id)
         yield {**_finding(finding, known[1].help_uri() if known else None), "fix": json_fix(finding, lines)}

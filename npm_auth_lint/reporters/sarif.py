@@ -149,7 +149,7 @@ def root_uri(root: Path) -> str:
 def _results(report: Report) -> Iterator[JSON]:
     rules = rule_indexes(report)
     hashes = _fingerprints(report)
-    lines = LineStarts(report.root)
+    lines = LineStarts(report.root, report.texts)
     for finding in report.findings:
         result = _result(finding, rules, hashes.get((finding.location.path, finding.location.line)))
         yield with_fixes(result, sarif_fixes(finding, lines, _artifact))
