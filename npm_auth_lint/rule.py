@@ -16,6 +16,7 @@ track what it already reported.
 from __future__ import annotations
 
 import enum
+import functools
 import inspect
 import re
 from collections.abc import Iterable, Iterator
@@ -115,7 +116,8 @@ class Rule:
     @classmethod
     def docs(cls) -> str:
         """The full Markdown documentation (the class docstring, dedented)."""
-        return inspect.cleandoc(cls.__doc__ or "")
+        # Asked four times per rule by a SARIF log (help, summary, description): dedented once.
+        return _dedented(cls.__doc__ or "")
 
     @classmethod
     def summary(cls) -> str:
@@ -145,3 +147,8 @@ class Rule:
     @classmethod
     def help_uri(cls) -> str:
         return f"{DOCS_URL}#{cls.id}"
+
+
+@functools.lru_cache(maxsize=256)
+def _dedented(docstring: str) -> str:
+    return inspect.cleandoc(docstring)
