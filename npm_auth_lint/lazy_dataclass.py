@@ -95,7 +95,7 @@ def _process(klass: type, options: dict[str, bool]) -> None:
 
 
 def materialize_all() -> None:
-    """Process every pending class now (tests that inspect classes, not instances)."""
+    """Process every pending class now (process_eagerly, and tests that inspect classes)."""
     with _LOCK:
         for klass in list(_PENDING):
             materialize(klass)

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -30,12 +31,8 @@ def test_same_results_as_re_compile(pattern: str, flags: int, text: str) -> None
 
 def test_compiles_on_first_use_only() -> None:
     bad = lazy_regex.compile("(unclosed")  # no error until it is used
-    try:
+    with pytest.raises(re.error):
         bad.match("x")
-    except re.error:
-        pass
-    else:
-        raise AssertionError("a bad pattern must raise re.error when first used")
     pattern = lazy_regex.compile("a+")
     assert "match" not in vars(pattern)
     assert pattern.match("aa") and "match" in vars(pattern)  # later calls skip __getattr__
