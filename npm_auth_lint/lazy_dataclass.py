@@ -31,12 +31,15 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
+from npm_auth_lint.method_cache import cached_compiling
+
 if TYPE_CHECKING:  # for type checkers only (frozen_default is new in 3.12's typing)
     from typing_extensions import dataclass_transform
 else:
 
     def dataclass_transform(**_: object) -> Callable[[Any], Any]:
         return lambda decorator: decorator
+
 
 _T = TypeVar("_T", bound=type)
 
@@ -58,7 +61,8 @@ def frozen_dataclass(cls: Any = None, /, *, order: bool = False, kw_only: bool =
 
     def defer(klass: _T) -> _T:
         if _EAGER:
-            return dataclasses.dataclass(klass, frozen=True, order=order, kw_only=kw_only)  # type: ignore[return-value]
+            with _LOCK, cached_compiling():
+                return dataclasses.dataclass(klass, frozen=True, order=order, kw_only=kw_only)  # type: ignore[return-value]
         if "__init__" in vars(klass):
             raise TypeError(f"{klass.__qualname__} defines __init__; use dataclasses.dataclass")
         _PENDING[klass] = {"frozen": True, "order": order, "kw_only": kw_only}
@@ -91,7 +95,8 @@ def _process(klass: type, options: dict[str, bool]) -> None:
     # instantiation fails ("takes no arguments") without passing through the lock. Hence
     # process_eagerly() for a process that runs threads.
     delattr(klass, "__init__")
-    dataclasses.dataclass(klass, **options)
+    with cached_compiling():  # the methods' code compiled by an earlier run (method_cache)
+        dataclasses.dataclass(klass, **options)
 
 
 def materialize_all() -> None:

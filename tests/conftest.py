@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,22 @@ FIXTURES = PROJECT_ROOT / "fixtures"
 # Data the tests need is vendored here (sources in tests/data/README.md): no test reads ../shared.
 TEST_DATA = PROJECT_ROOT / "tests" / "data"
 SARIF_SCHEMA = TEST_DATA / "sarif-schema-2.1.0.json"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tool's compiled-method cache (npm_auth_lint/method_cache.py) goes to a folder of this
+    test process (and the tools it starts), not the user's cache folder; set before collection,
+    which already instantiates the package's classes."""
+    folder = tempfile.mkdtemp(prefix="npm-auth-lint-methods-")
+    os.environ["NPM_AUTH_LINT_CACHE_DIR"] = folder
+
+    def remove() -> None:
+        from npm_auth_lint import method_cache
+
+        method_cache.cache().write = False  # its save at exit would make the folder again
+        shutil.rmtree(folder, ignore_errors=True)
+
+    config.add_cleanup(remove)
 
 
 def materialize(case: Path, destination: Path) -> Path:
