@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 from npm_auth_lint.lazy_dataclass import frozen_dataclass
 
 if TYPE_CHECKING:
+    from io import FileIO
+
     import pathspec
 
 
@@ -221,16 +223,34 @@ def read_regular(path: Path | str, limit: int, follow: bool = True) -> bytes:
         if stat.S_ISDIR(info.st_mode):
             raise FileReadError("is a directory")
         raise FileReadError("not a regular file (a FIFO, socket or device); not read")
-    with os.fdopen(fd, "rb") as handle:
+    with os.fdopen(fd, "rb", buffering=0) as handle:
         if info.st_size > limit:
             raise FileReadError(f"file is too large ({info.st_size} bytes; the limit is {limit})")
         try:
-            data = handle.read(limit + 1)
+            data = _read_up_to(handle, info.st_size, limit + 1)
         except OSError as exc:
             raise FileReadError(f"cannot read file: {exc.strerror or exc}") from None
     if len(data) > limit:  # grew while we read it
         raise FileReadError(f"file is too large (over {limit} bytes)")
     return data
+
+
+def _read_up_to(handle: FileIO, size: int, most: int) -> bytes:
+    """At most ``most`` bytes, asked for in reads sized by ``size`` (the file's fstat size).
+
+    One read of ``most`` bytes would allocate that much for every file: 2 MiB a file, whose
+    mmap and page faults made reading a 450-file repository 3x slower. A file that grew, or
+    reports no size (``/proc``), is read on until its end or ``most``."""
+    chunks: list[bytes] = []
+    want = min(size + 1, most)
+    while most > 0:
+        chunk = handle.read(want)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        most -= len(chunk)
+        want = most
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def tracked_files(root: Path) -> list[str]:

@@ -18,6 +18,7 @@ from npm_auth_lint.redact import escape_controls, for_terminal, redact
 from npm_auth_lint.workspace import (
     FileReadError,
     Workspace,
+    _read_up_to,
     gitignore_spec,
     leaves_root,
     linear_regex,
@@ -138,6 +139,37 @@ def test_special_files_are_refused_without_blocking(tmp_path: Path) -> None:
     (tmp_path / "big").write_bytes(b"x" * 101)
     with pytest.raises(FileReadError, match="too large"):
         read_regular(tmp_path / "big", 100)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.binary(max_size=3000), limit=st.integers(min_value=0, max_value=2500))
+def test_a_regular_file_is_read_whole_or_refused_as_too_large(tmp_path: Path, content: bytes, limit: int) -> None:
+    path = tmp_path / "file"
+    path.write_bytes(content)
+    if len(content) > limit:
+        with pytest.raises(FileReadError, match="too large"):
+            read_regular(path, limit)
+    else:
+        assert read_regular(path, limit) == content
+
+
+@pytest.mark.parametrize("size_hint", [0, 1, 99, 100, 5000])
+def test_reads_go_on_past_a_wrong_size_and_stop_at_the_limit(tmp_path: Path, size_hint: int) -> None:
+    # A file that grew after fstat, or one that reports no size (/proc), is still read to its end
+    # -- and never beyond ``most`` bytes.
+    path = tmp_path / "file"
+    path.write_bytes(b"x" * 300)
+    with open(path, "rb", buffering=0) as handle:
+        assert _read_up_to(handle, size_hint, 10_000) == b"x" * 300
+    with open(path, "rb", buffering=0) as handle:
+        assert _read_up_to(handle, size_hint, 120) == b"x" * 120
+
+
+def test_a_file_without_a_size_is_read_whole() -> None:
+    status = Path("/proc/self/status")
+    if not status.exists() or status.stat().st_size:
+        pytest.skip("needs Linux /proc")
+    assert b"Name:" in read_regular(status, 1 << 20)
 
 
 def test_links_out_and_loops_are_listed_then_refused(tmp_path: Path) -> None:
