@@ -141,3 +141,9 @@ def test_the_walk_refuses_text_it_cannot_read_whole(text: str) -> None:
     # The walk sums token lengths for positions, which is exact only when the tokens cover the
     # text; load_json walks valid JSON only, which they do, but the walk checks it itself.
     assert yamlio._json_walk(text, "") is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text() | st.text(alphabet="\t\r\n \\uDd89aAbB\u2028\x85\ufeff"))
+def test_the_ascii_shortcut_finds_what_the_full_pattern_finds(text: str) -> None:
+    assert yamlio._yaml_differs(text) == (yamlio._YAML_DIFFERS.search(text) is not None)
