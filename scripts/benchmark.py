@@ -266,13 +266,13 @@ class Sample:
     rss_mb: float
 
 
-def run_once(command: list[str]) -> Sample | None:
+def run_once(command: list[str], env: dict[str, str] | None = None) -> Sample | None:
     """One run of ``command``: wall-clock, CPU and peak RSS of that process alone (wait4)."""
     # stderr goes to a file, not a pipe: zizmor logs a line per file, and a full pipe that
     # nobody reads while we wait would block it for ever.
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         errors.seek(0)
@@ -333,18 +333,28 @@ def measure(commands: dict[str, list[str]], runs: int) -> dict[str, Sample | Non
     """Medians of ``runs`` runs of each command, taking turns, after one untimed run of each
     (ours writes its compiled-method cache then, as a user's first run after installing does)."""
     samples: dict[str, list[Sample]] = {name: [] for name in commands}
-    for command in commands.values():
-        run_once(command)
+    for name, command in commands.items():
+        run_once(command, _environment(name))
     for _ in range(runs):
         for name, command in commands.items():
-            sample = run_once(command)
+            sample = run_once(command, _environment(name))
             if sample is not None:
                 samples[name].append(sample)
     return {name: median(found) for name, found in samples.items()}
 
 
+# Our run without the compiled-method cache (npm_auth_lint/method_cache.py): what the first run
+# after installing costs, or every run where the cache cannot be kept.
+FIRST_RUN = "npm-auth-lint, no method cache"
+
+
+def _environment(name: str) -> dict[str, str] | None:
+    return {**os.environ, "NPM_AUTH_LINT_CACHE_DIR": ""} if name == FIRST_RUN else None
+
+
 def lint_commands(root: Path, fmt: str, zizmor: str | None) -> dict[str, list[str]]:
     commands = {"npm-auth-lint": ours("--format", fmt, "--fail-on", "never", "--no-config", str(root))}
+    commands[FIRST_RUN] = commands["npm-auth-lint"]
     if zizmor:
         commands["zizmor"] = [zizmor, "--offline", "--no-exit-codes", "--format", fmt, str(root)]
     return commands
@@ -440,16 +450,22 @@ def _ratio(row: dict[str, object], key: str) -> str:
 
 
 def print_markdown(rows: list[dict[str, object]]) -> None:
-    print("| work | files | npm-auth-lint wall (CPU) | zizmor wall (CPU) | ratio wall | ratio CPU | peak RSS ours / zizmor |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| work | files | npm-auth-lint wall (CPU) | zizmor wall (CPU) | ratio wall | ratio CPU | peak RSS ours / zizmor "
+        "| no method cache: CPU (ratio) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
-        a, b = row.get("npm-auth-lint"), row.get("zizmor")
+        a, b, cold = row.get("npm-auth-lint"), row.get("zizmor"), row.get(FIRST_RUN)
         ours_cell = f"{_cell(a)} ({_cpu(a.cpu)})" if isinstance(a, Sample) else "n/a"
         peer_cell = f"{_cell(b)} ({_cpu(b.cpu)})" if isinstance(b, Sample) else "—"
         rss = f"{a.rss_mb:.0f} MB" if isinstance(a, Sample) else "n/a"
         if isinstance(b, Sample):
             rss += f" / {b.rss_mb:.0f} MB"
-        print(f"| {row['case']} | {row['files']} | {ours_cell} | {peer_cell} | {_ratio(row, 'wall')} | {_ratio(row, 'cpu')} | {rss} |")
+        cold_cell = "—"
+        if isinstance(cold, Sample):
+            cold_cell = _cpu(cold.cpu) + (f" ({cold.cpu / b.cpu:.2f}×)" if isinstance(b, Sample) and b.cpu else "")
+        print(f"| {row['case']} | {row['files']} | {ours_cell} | {peer_cell} | {_ratio(row, 'wall')} | {_ratio(row, 'cpu')} | {rss} | {cold_cell} |")
 
 
 def print_stages(table: dict[str, dict[str, float]]) -> None:
