@@ -29,11 +29,13 @@ from __future__ import annotations
 import __future__
 
 import atexit
+import binascii
 import builtins
 import contextlib
 import dataclasses
 import marshal
 import os
+import stat
 import sys
 import threading
 from collections.abc import Iterator
@@ -46,9 +48,13 @@ _FORMAT = b"npm-auth-lint dataclass methods 1\n"
 # the whole package has ~1,000 methods).
 MAX_ENTRIES = 4000
 # Compiler flags an ``exec`` of a string inherits from its caller (``from __future__`` imports).
+# (nested_scopes' flag is also set on every nested function's code, and exec ignores it.)
 _FUTURE_FLAGS = 0
 for _feature in __future__.all_feature_names:
-    _FUTURE_FLAGS |= getattr(__future__, _feature).compiler_flag
+    if _feature != "nested_scopes":
+        _FUTURE_FLAGS |= getattr(__future__, _feature).compiler_flag
+# A cache file larger than this is not read (the package's methods make ~1 MB).
+MAX_FILE_BYTES = 16 * 1024 * 1024
 
 Key = tuple[int, str]
 
@@ -140,8 +146,12 @@ class MethodCache:
         header = _magic() + _FORMAT
         if not data.startswith(header):
             return {}
+        checksum, payload = data[len(header) : len(header) + 4], data[len(header) + 4 :]
+        # Damaged bytecode could crash the interpreter when run, not only fail to load.
+        if checksum != binascii.crc32(payload).to_bytes(4, "little"):
+            return {}
         try:
-            loaded = marshal.loads(data[len(header) :])
+            loaded = marshal.loads(payload)
         except (ValueError, EOFError, TypeError):
             return {}
         if not isinstance(loaded, dict):
@@ -162,11 +172,14 @@ class MethodCache:
             codes = {**self._read(), **self._codes}
         if len(codes) > MAX_ENTRIES:
             codes = {key: code for key, code in codes.items() if key in self._used}
-        data = _magic() + _FORMAT + marshal.dumps(codes)
+        payload = marshal.dumps(codes)
+        data = _magic() + _FORMAT + binascii.crc32(payload).to_bytes(4, "little") + payload
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            # A new file only (never through a link someone left at that name).
+            exclusive = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+            descriptor = os.open(temporary, exclusive, 0o600)
             with os.fdopen(descriptor, "wb") as out:
                 out.write(data)
             os.replace(temporary, self.path)  # readers see the old file or the new, never half
@@ -178,13 +191,16 @@ class MethodCache:
 
 
 def _read_private(path: Path) -> bytes | None:
-    """The file's bytes, or None when (on POSIX) another user owns it or can write it."""
-    with open(path, "rb") as handle:
-        if hasattr(os, "getuid"):
-            status = os.fstat(handle.fileno())  # the file read, not whatever the name holds now
-            if status.st_uid != os.getuid() or status.st_mode & 0o022:
-                return None
-        return handle.read()
+    """The file's bytes, or None when it is not a regular file of a sane size or (on POSIX)
+    another user owns it or can write it."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO does not block
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)  # the file read, not whatever the name holds now
+        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_FILE_BYTES:
+            return None
+        if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o022):
+            return None
+        return handle.read(status.st_size + 1)
 
 
 _CACHE: MethodCache | None = None

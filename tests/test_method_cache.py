@@ -5,6 +5,7 @@ speed."""
 from __future__ import annotations
 import __future__
 
+import binascii
 import dataclasses
 import json
 import marshal
@@ -82,7 +83,15 @@ def _write_damaged(path: Path, content: bytes) -> None:
     path.write_bytes(content)
 
 
+# The compiler flags this module passes on to an exec of a string (its __future__ import).
+FLAGS = __future__.annotations.compiler_flag
 HEADER = method_cache._magic() + method_cache._FORMAT
+
+
+def _file(codes: object, header: bytes = HEADER) -> bytes:
+    """A cache file's bytes: header, checksum, marshalled entries."""
+    payload = marshal.dumps(codes)
+    return header + binascii.crc32(payload).to_bytes(4, "little") + payload
 
 
 @pytest.mark.parametrize(
@@ -92,12 +101,12 @@ HEADER = method_cache._magic() + method_cache._FORMAT
         b"\x00" * 40,
         HEADER,  # nothing after the header
         HEADER + b"\xff\xfe garbage",
-        HEADER + marshal.dumps([1, 2, 3]),  # not a dict
-        HEADER + marshal.dumps({"text": compile("x = 1", "<string>", "exec")}),  # key of the wrong shape
-        HEADER + marshal.dumps({(0, "x = 1"): "not code"}),
-        b"\x00\x00\r\n"
-        + method_cache._FORMAT
-        + marshal.dumps({(__future__.annotations.compiler_flag, "x = 1"): compile("x = 2", "<string>", "exec")}),  # other magic
+        _file([1, 2, 3]),  # not a dict
+        _file({"text": compile("x = 1", "<string>", "exec")}),  # key of the wrong shape
+        _file({(0, "x = 1"): "not code"}),
+        _file({(FLAGS, "x = 1"): compile("x = 2", "<string>", "exec")}, b"\x00\x00\r\n" + method_cache._FORMAT),  # other magic
+        _file({(FLAGS, "x = 1"): compile("x = 2", "<string>", "exec")})[:-3] + b"\x00\x00\x00",  # damaged: checksum
+        HEADER + b"\x00\x00\x00\x00" + marshal.dumps({(FLAGS, "x = 1"): compile("x = 2", "<string>", "exec")}),
     ],
 )
 def test_a_damaged_or_foreign_cache_is_ignored_and_rewritten(tmp_path: Path, content: bytes) -> None:
@@ -130,7 +139,7 @@ def test_an_oversized_cache_keeps_what_the_run_used(tmp_path: Path, monkeypatch:
     path = tmp_path / "methods.bin"
     flags = __future__.annotations.compiler_flag  # this module's, passed on as exec does
     old = {(flags, f"x = {n}"): compile(f"x = {n}", "<string>", "exec") for n in range(5)}
-    path.write_bytes(HEADER + marshal.dumps(old))
+    path.write_bytes(_file(old))
     monkeypatch.setattr(method_cache, "MAX_ENTRIES", 3)
     cache = MethodCache(path, write=True)
     cache.exec("x = 1", {})  # from the file
@@ -243,3 +252,16 @@ def test_a_cache_others_can_write_is_not_loaded(tmp_path: Path) -> None:
     if os.getuid() == 0:  # only root can give the file away
         os.chown(path, 12345, -1)
         assert MethodCache(path)._read() == {}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_a_fifo_or_an_oversized_file_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fifo = tmp_path / "fifo.bin"
+    os.mkfifo(fifo)
+    assert MethodCache(fifo)._read() == {}  # returns at once: opened without blocking, then refused
+    path = tmp_path / "methods.bin"
+    path.write_bytes(_file({(FLAGS, "x = 1"): compile("x = 1", "<string>", "exec")}))
+    path.chmod(0o600)
+    assert MethodCache(path)._read()
+    monkeypatch.setattr(method_cache, "MAX_FILE_BYTES", 10)
+    assert MethodCache(path)._read() == {}
