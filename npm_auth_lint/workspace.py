@@ -14,6 +14,7 @@ import os
 import re
 import stat
 import subprocess
+import warnings
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -59,7 +60,11 @@ def _gitignore(lines: Iterable[str], linear: bool = True) -> pathspec.GitIgnoreS
     backend = "simple" if not linear else ("re2" if re2 is not None else None)
     refusals: tuple[type[Exception], ...] = (ValueError,) if re2 is None else (ValueError, re2.error)
     try:
-        return pathspec.GitIgnoreSpec.from_lines(list(lines), backend=backend)
+        with warnings.catch_warnings():
+            # pathspec compiles every pattern with Python's re too, which warns about ``[[`` ("Possible
+            # nested set"): a repository's .gitignore must not print Python warnings on a user's terminal.
+            warnings.simplefilter("ignore", FutureWarning)
+            return pathspec.GitIgnoreSpec.from_lines(list(lines), backend=backend)
     except refusals as exc:
         if re2 is not None and isinstance(exc, re2.error):
             raise re.error(f"too large for a linear-time matcher ({_re2_detail(exc)})") from None
@@ -628,7 +633,9 @@ def linear_regex(regex: str) -> Any:
     re2 = _re2()
     if re2 is None:
         try:
-            return re.compile(regex, re.S)
+            with warnings.catch_warnings():  # "Possible nested set" for a ``[[`` in the repository's text
+                warnings.simplefilter("ignore", FutureWarning)
+                return re.compile(regex, re.S)
         except re.error as exc:
             raise ValueError(str(exc)) from None
     options = re2.Options()

@@ -111,6 +111,26 @@ def test_a_huge_gitignore_pattern_is_a_parse_error_of_the_run(tmp_path: Path) ->
     assert ".gitignore:1:1: error [parse-error] invalid pattern" in proc.stdout
 
 
+def test_a_gitignore_pattern_python_warns_about_prints_no_warning(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    # ``[[a]`` makes Python's re warn "Possible nested set" (FutureWarning) when pathspec compiles it.
+    (tmp_path / ".gitignore").write_text("[[a]\n[--]x\n*.log\n", encoding="utf-8")
+    (tmp_path / "package.json").write_text('{"name": "x"}\n', encoding="utf-8")
+    (tmp_path / "b.log").write_text("", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-W", "default", "-m", "npm_auth_lint", "--no-config", "--format", "concise", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Warning" not in proc.stderr, proc.stderr
+    spec, bad = gitignore_spec(["[[a]", "*.log"])
+    assert spec.match_file("b.log") and not bad
+
+
 def test_linear_matching_of_backtracking_patterns() -> None:
     started = time.perf_counter()
     assert linear_regex("(a*)*b").fullmatch("a" * 100_000) is None
