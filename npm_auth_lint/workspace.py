@@ -440,8 +440,9 @@ class Workspace:
                 if classify(rel) is not None:
                     found.add(rel)
         # The whole repository is indexed for reference resolution (includes, actions, .nvmrc)
-        # even when only a sub-folder is linted.
-        if not any(resolved(t.absolute()) == self.root for t in targets):
+        # even when only a sub-folder is linted -- unless nothing is linted at all (only files
+        # of no kind the tool reads were named: a walk of a large tree to report nothing).
+        if found and not any(resolved(t.absolute()) == self.root for t in targets):
             self.index.update(self._walk(self.root))
         return sorted(found)
 

@@ -115,3 +115,15 @@ def test_explicit_file_of_no_known_kind_is_not_counted_as_linted(repo) -> None:
     workspace = Workspace(root)
     assert workspace.discover([root / "release.yml", root / "package.json"]) == ["package.json"]
     assert workspace.unlintable == ["release.yml"]
+
+
+def test_naming_only_files_of_no_known_kind_walks_nothing(repo) -> None:
+    # `npm-auth-lint notes.md` in a large tree answered "not linted" after walking all of it
+    # (1.9 s in a folder of 98 checkouts); a linted file still gets the whole repository's index.
+    root = repo({"notes.md": "", "sub/package.json": "{}", ".github/workflows/r.yml": "on: push\n"})
+    workspace = Workspace(root)
+    assert workspace.discover([root / "notes.md"]) == []
+    assert workspace.index == {"notes.md"} and workspace.unlintable == ["notes.md"]
+    linted = Workspace(root)
+    assert linted.discover([root / ".github" / "workflows" / "r.yml"]) == [".github/workflows/r.yml"]
+    assert "sub/package.json" in linted.index
