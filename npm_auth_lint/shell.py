@@ -35,6 +35,7 @@ Conventions of the result:
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -79,6 +80,14 @@ def split_script(
     """The simple commands of ``script`` with their file locations; never raises."""
     if not isinstance(script, str) or not script:
         return ()
+    return _split_script(script, path, first_line, column, shell)
+
+
+# The same text at the same place is split again and again when scripts are followed: each
+# `make` target reached expands its prerequisites' recipes (esbuild's Makefile: 6,408 splits of
+# 709 texts, 0.7 s). The result is immutable (tuples of frozen commands), so it is shared.
+@functools.lru_cache(maxsize=4096)
+def _split_script(script: str, path: str, first_line: int, column: int, shell: str | None) -> tuple[Command, ...]:
     dialect = shell_dialect(shell)
     if dialect == "none":
         return ()
