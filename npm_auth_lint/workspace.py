@@ -509,48 +509,73 @@ class Workspace:
         index = bisect.bisect_left(self._tracked, rel)
         return index < len(self._tracked) and self._tracked[index] == rel
 
-    def _walk_dir(self, directory: str, rel_dir: str, ignores: list[_Ignore]) -> Iterator[str]:
+    def _walk_dir(self, directory: str, rel_dir: str, ignores: list[_Ignore]) -> list[str]:
+        """The files under ``directory``, depth-first in name order. A stack of folder listings,
+        not a generator per folder: a nested ``yield from`` hands every path up through each
+        folder above it (a third of walking an 8,000-file checkout)."""
+        found: list[str] = []
+        first = self._listing(directory, rel_dir, ignores)
+        stack = [first] if first is not None else []
+        while stack:
+            entries, rel_dir, ignores = stack[-1]
+            for entry in entries:
+                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                if self._entry(entry, rel, ignores, found):
+                    listing = self._listing(entry.path, rel, ignores)
+                    if listing is not None:
+                        stack.append(listing)
+                        break  # the folder's files first; this listing resumes after them
+            else:
+                stack.pop()
+        return found
+
+    def _listing(self, directory: str, rel_dir: str, ignores: list[_Ignore]) -> tuple[Iterator[os.DirEntry[str]], str, list[_Ignore]] | None:
+        """A folder's entries in name order, with the ignore files that apply inside it."""
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
             self._problem(rel_dir or ".", f"cannot read folder: {exc.strerror or exc}; its files are not linted")
-            return
+            return None
         # Only a folder that lists a .gitignore has one to read (a failed open per folder was
         # a fifth of walking a 10,000-package monorepo).
         own = self._load_ignore(rel_dir) if any(e.name == ".gitignore" for e in entries) else None
         if own is not None:
             ignores = [*ignores, own]
-        for entry in entries:
-            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-            yield from self._entry(entry, rel, ignores)
+        return iter(entries), rel_dir, ignores
 
-    def _entry(self, entry: os.DirEntry[str], rel: str, ignores: list[_Ignore]) -> Iterator[str]:
+    def _entry(self, entry: os.DirEntry[str], rel: str, ignores: list[_Ignore], found: list[str]) -> bool:
+        """Add the file ``entry`` is (or the tracked files of an ignored folder) to ``found``;
+        True for a folder to walk into."""
         try:
             is_link = entry.is_symlink()
             is_dir = entry.is_dir(follow_symlinks=False)
         except OSError:
-            return
+            return False
         if is_link:
             # Symlinks are followed only when they stay inside the repository; a lintable file
             # that links out (or loops) is yielded, so that reading it reports why it is not read.
             target = resolved(Path(entry.path))
             if target is None or not self.is_inside(target):
                 if classify(rel) is not None:
-                    yield rel
-                return
+                    found.append(rel)
+                return False
             if target.is_dir():
-                return  # a linked folder would be scanned twice (or loop); skip it
+                return False  # a linked folder would be scanned twice (or loop); skip it
         if is_dir:
             if entry.name in SKIP_DIRS:
-                return
-            if any(i.matches(rel, True) for i in ignores):
-                yield from self._tracked_under(rel)
-                return
-            yield from self._walk_dir(entry.path, rel, ignores)
-        elif not any(i.matches(rel, False) for i in ignores) or self._is_tracked(rel):
-            if not is_link:
-                self._plain.add(rel)
-            yield rel
+                return False
+            for ignore in ignores:
+                if ignore.matches(rel, True):
+                    found.extend(self._tracked_under(rel))
+                    return False
+            return True
+        for ignore in ignores:
+            if ignore.matches(rel, False) and not self._is_tracked(rel):
+                return False
+        if not is_link:
+            self._plain.add(rel)
+        found.append(rel)
+        return False
 
 
 def split_lines(text: str) -> list[str]:
