@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from npm_auth_lint.analysis.packages import workspace_member
+from npm_auth_lint.analysis.packages import _glob_match, _segments, workspace_member
 from npm_auth_lint.config import Config
 from npm_auth_lint.engine import lint
 
@@ -47,6 +47,47 @@ def test_one_star_takes_one_folder_only(base: list[str], below: list[str]) -> No
     assert workspace_member(f"{folder}/x", [f"{folder}/*"])
     assert not workspace_member("/".join([folder, "x", *below]), [f"{folder}/*"])
     assert workspace_member("/".join([folder, "x", *below]), [f"{folder}/**"])
+
+
+def _member_oracle(directory: str, patterns: list[str]) -> bool:
+    """workspace_member before its shortcuts: every glob matched in full."""
+    parts = tuple(part for part in directory.split("/") if part)
+    included = excluded = False
+    for pattern in patterns:
+        negated = pattern.startswith("!")
+        if _glob_match(_segments(pattern[1:] if negated else pattern), parts):
+            excluded |= negated
+            included |= not negated
+    return included and not excluded
+
+
+_SEGMENT = st.sampled_from(["packages", "a", "b", "*", "**", "?", "a*", "[ab]", "[z-a]", ".", "", "x\\y", "[", "package.json"])
+
+
+_FOLDER = st.sampled_from(["packages", "a", "b", "ab", "x\\y", "[", "package.json"])
+
+
+@st.composite
+def _globs_near(draw: st.DrawFn, folders: list[str]) -> str:
+    """A glob made from the folder's own names, some replaced by wildcards: most match or nearly."""
+    segments = [draw(st.sampled_from([name, name, name, "*", "**", "?" * len(name), name[:1] + "*"])) for name in folders]
+    if draw(st.booleans()):
+        segments.insert(draw(st.integers(0, len(segments))), draw(_SEGMENT))
+    if segments and draw(st.booleans()):
+        segments.pop(draw(st.integers(0, len(segments) - 1)))
+    negated = draw(st.integers(0, 3)) == 0
+    return ("!" if negated else "") + draw(st.sampled_from(["", "./"])) + "/".join(segments)
+
+
+@settings(max_examples=300)
+@given(st.data())
+def test_the_shortcuts_decide_as_the_full_match(data: st.DataObject) -> None:
+    folders = data.draw(st.lists(_FOLDER, min_size=1, max_size=4))
+    directory = "/".join(folders)
+    nearby = st.lists(_globs_near(folders), min_size=1, max_size=3)
+    random = st.lists(st.tuples(st.booleans(), st.lists(_SEGMENT, max_size=4)).map(lambda g: ("!" if g[0] else "") + "/".join(g[1])), max_size=2)
+    patterns = data.draw(nearby) + data.draw(random)
+    assert workspace_member(directory, patterns) is _member_oracle(directory, patterns)
 
 
 def test_deep_globstars_stay_fast() -> None:
