@@ -42,8 +42,24 @@ def _make(body: dict[str, object], options: dict[str, object], via: MethodCache 
         return dataclasses.dataclass(klass, **options)  # type: ignore[call-overload, no-any-return]
 
 
-def _methods(klass: type) -> dict[str, bytes]:
-    return {name: marshal.dumps(value.__code__) for name, value in sorted(vars(klass).items()) if callable(value) and hasattr(value, "__code__")}
+_CODE_FIELDS = (
+    "co_argcount", "co_posonlyargcount", "co_kwonlyargcount", "co_flags", "co_code", "co_names", "co_varnames",
+    "co_freevars", "co_cellvars", "co_filename", "co_name", "co_qualname", "co_firstlineno", "co_linetable",
+    "co_exceptiontable",
+)  # fmt: skip
+
+
+def canonical(code: object) -> str:
+    """Everything a code object is, as text (marshal's own bytes also depend on reference counts:
+    the same code loaded from marshal is written with other back-references)."""
+    if type(code).__name__ != "code":
+        return repr(code)
+    fields = [repr(getattr(code, name, None)) for name in _CODE_FIELDS]
+    return "code(" + ", ".join([*fields, "[" + ", ".join(canonical(c) for c in code.co_consts) + "]"]) + ")"  # type: ignore[attr-defined]
+
+
+def _methods(klass: type) -> dict[str, str]:
+    return {name: canonical(value.__code__) for name, value in sorted(vars(klass).items()) if callable(value) and hasattr(value, "__code__")}
 
 
 @pytest.mark.parametrize(("body", "options"), SHAPES)
@@ -88,9 +104,15 @@ FLAGS = __future__.annotations.compiler_flag
 HEADER = method_cache._magic() + method_cache._FORMAT
 
 
-def _file(codes: object, header: bytes = HEADER) -> bytes:
-    """A cache file's bytes: header, checksum, marshalled entries."""
-    payload = marshal.dumps(codes)
+def _file(entries: object, header: bytes = HEADER) -> bytes:
+    """A cache file's bytes: header, checksum, marshalled entries. A mapping of (flags, text) to
+    code becomes what the cache writes: {short key: marshalled (flags, text, code)}."""
+    if isinstance(entries, dict) and all(isinstance(key, tuple) and len(key) == 2 for key in entries):
+        entries = {
+            method_cache.entry_key(text, flags): marshal.dumps((flags, text, value)) if type(value).__name__ == "code" else value
+            for (flags, text), value in entries.items()
+        }
+    payload = marshal.dumps(entries)
     return header + binascii.crc32(payload).to_bytes(4, "little") + payload
 
 
@@ -104,6 +126,11 @@ def _file(codes: object, header: bytes = HEADER) -> bytes:
         _file([1, 2, 3]),  # not a dict
         _file({"text": compile("x = 1", "<string>", "exec")}),  # key of the wrong shape
         _file({(0, "x = 1"): "not code"}),
+        _file({(FLAGS, "x = 1"): marshal.dumps("x = 2")}),  # marshalled, but not code
+        _file({(FLAGS, "x = 1"): b"\xff\x00 not marshal"}),
+        # x = 1's key holding another text (a CRC-32 collision): a miss, not that text's code
+        _file({method_cache.entry_key("x = 1", FLAGS): marshal.dumps((FLAGS, "x = 9", compile("x = 2", "<string>", "exec")))}),
+        _file({method_cache.entry_key("x = 1", FLAGS): marshal.dumps((0, "x = 1", compile("x = 2", "<string>", "exec")))}),
         _file({(FLAGS, "x = 1"): compile("x = 2", "<string>", "exec")}, b"\x00\x00\r\n" + method_cache._FORMAT),  # other magic
         _file({(FLAGS, "x = 1"): compile("x = 2", "<string>", "exec")})[:-3] + b"\x00\x00\x00",  # damaged: checksum
         HEADER + b"\x00\x00\x00\x00" + marshal.dumps({(FLAGS, "x = 1"): compile("x = 2", "<string>", "exec")}),
@@ -145,7 +172,7 @@ def test_an_oversized_cache_keeps_what_the_run_used(tmp_path: Path, monkeypatch:
     cache.exec("x = 1", {})  # from the file
     cache.exec("y = 1", {})  # compiled
     assert cache.save()
-    assert set(MethodCache(path)._read()) == {(flags, "x = 1"), (flags, "y = 1")}
+    assert MethodCache(path).texts() == {"x = 1", "y = 1"}
 
 
 def _run_cli(env: dict[str, str], out: Path) -> None:
@@ -178,6 +205,8 @@ def test_the_cli_writes_the_cache_once_and_then_only_reads_it(tmp_path: Path) ->
 
 _EVERY_CLASS = """
 import contextlib, importlib, json, marshal, pkgutil, sys
+sys.path.insert(0, sys.argv[3])
+from test_method_cache import canonical
 from pathlib import Path
 import npm_auth_lint
 from npm_auth_lint import lazy_dataclass, method_cache
@@ -192,7 +221,7 @@ for m in pkgutil.walk_packages(npm_auth_lint.__path__, "npm_auth_lint."):
 classes = list(lazy_dataclass._PENDING)
 lazy_dataclass.materialize_all()
 codes = {
-    f"{c.__module__}.{c.__qualname__}.{name}": marshal.dumps(f.__code__).hex()
+    f"{c.__module__}.{c.__qualname__}.{name}": canonical(f.__code__)
     for c in classes for name, f in vars(c).items() if callable(f) and hasattr(f, "__code__")
 }
 compiled = method_cache._CACHE.compiled if mode != "plain" else -1
@@ -204,7 +233,7 @@ print(json.dumps({"compiled": compiled, "codes": codes}))
 
 def test_every_class_of_the_package_gets_the_code_dataclasses_would_compile(tmp_path: Path) -> None:
     def run(mode: str) -> dict[str, object]:
-        done = subprocess.run([sys.executable, "-c", _EVERY_CLASS, mode, str(tmp_path / "m.bin")], capture_output=True, text=True, check=True)
+        done = subprocess.run([sys.executable, "-c", _EVERY_CLASS, mode, str(tmp_path / "m.bin"), str(Path(__file__).parent)], capture_output=True, text=True, check=True)
         return json.loads(done.stdout)  # type: ignore[no-any-return]
 
     plain, cold, warm = run("plain"), run("cold"), run("warm")
@@ -235,7 +264,7 @@ def test_writers_keep_each_others_entries(tmp_path: Path) -> None:
     first.exec("a = 1", {})
     second.exec("b = 1", {})  # both loaded the (missing) file before either wrote
     assert first.save() and second.save()
-    assert {text for _, text in MethodCache(path)._read()} == {"a = 1", "b = 1"}
+    assert MethodCache(path).texts() == {"a = 1", "b = 1"}
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX ownership and modes")
