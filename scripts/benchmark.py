@@ -481,6 +481,45 @@ def _row_json(row: dict[str, object]) -> dict[str, object]:
     return {k: (v.__dict__ if isinstance(v, Sample) else v) for k, v in row.items()}
 
 
+def repositories_main(folder: Path, runs: int, zizmor: str | None, markdown: bool) -> int:
+    """Each checkout in ``folder`` linted by both tools (as the generated cases are), then a
+    summary: total CPU, and the spread of the per-repository ratio."""
+    checkouts = sorted(p for p in folder.iterdir() if p.is_dir())
+    rows = []
+    for root in checkouts:
+        row: dict[str, object] = {"case": root.name}
+        row.update(measure(lint_commands(root, "sarif", zizmor), runs))
+        rows.append(row)
+        print(json.dumps(_row_json(row)), file=sys.stderr)
+    summary = summarise_repositories(rows)
+    if markdown:
+        print("| | npm-auth-lint | zizmor | ratio |")
+        print("|---|---:|---:|---:|")
+        print(f"| {summary['repositories']} checkouts: total CPU | {_cpu(summary['ours'])} | {_cpu(summary['zizmor'])} | {summary['total_ratio']:.2f}× |")
+        print(
+            f"| median of the per-checkout ratios | | | {summary['median_ratio']:.2f}× (quartiles {summary['q1_ratio']:.2f}× and "
+            f"{summary['q3_ratio']:.2f}×); ours faster on {summary['faster']} |"
+        )
+    else:
+        print(json.dumps({"rows": [_row_json(r) for r in rows], "summary": summary}, indent=2))
+    return 0
+
+
+def summarise_repositories(rows: list[dict[str, object]]) -> dict[str, float]:
+    """Totals and per-checkout ratio quartiles of the rows both tools ran on."""
+    pairs = [(a.cpu, b.cpu) for row in rows if isinstance(a := row.get("npm-auth-lint"), Sample) and isinstance(b := row.get("zizmor"), Sample) and b.cpu > 0]
+    if not pairs:
+        return {"repositories": 0}
+    ratios = [a / b for a, b in pairs]
+    quartiles = statistics.quantiles(ratios, n=4, method="inclusive") if len(ratios) > 1 else [ratios[0]] * 3
+    ours, peer = sum(a for a, _ in pairs), sum(b for _, b in pairs)
+    return {
+        "repositories": len(pairs), "ours": ours, "zizmor": peer, "total_ratio": ours / peer,
+        "median_ratio": statistics.median(ratios), "q1_ratio": quartiles[0], "q3_ratio": quartiles[2],
+        "faster": sum(r < 1 for r in ratios),
+    }  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--cases", default="all", help="start-up and/or case names, comma-separated (default: all)")
@@ -495,6 +534,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--install", type=Path, metavar="DIR",
         help="measure a regular install of this checkout, made in a fresh venv at DIR (as users run the tool)",
+    )
+    parser.add_argument(
+        "--repos-in", type=Path, metavar="FOLDER",
+        help="instead of generated trees: every checkout (sub-folder) of FOLDER, summarised (real repositories)",
     )
     parser.add_argument("--stages-of", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -518,6 +561,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     cache_folder = tempfile.TemporaryDirectory(prefix="benchmark-method-cache-")
     os.environ["NPM_AUTH_LINT_CACHE_DIR"] = cache_folder.name
+    if args.repos_in:
+        return repositories_main(args.repos_in, args.runs, zizmor, args.markdown)
     rows: list[dict[str, object]] = []
     stage_table: dict[str, dict[str, float]] = {}
     if "start-up" in wanted:

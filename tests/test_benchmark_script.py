@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from npm_auth_lint.config import Config
 from npm_auth_lint.engine import lint
 
@@ -49,6 +51,31 @@ def test_script_runs_both_tools_and_times_stages(tmp_path: Path) -> None:
     assert row["case"] == "wf-3 (sarif)" and row["files"] == 12
     assert row["npm-auth-lint"]["rss_mb"] > 0
     assert set(output["stages"]["wf-3"]) >= {"discover", "read", "parse", "analyze", "rules", "report"}
+
+
+def test_script_summarises_real_checkouts(tmp_path: Path) -> None:
+    # --repos-in: every sub-folder is a checkout, linted by both tools, then a summary.
+    benchmark = load_benchmark()
+    for name, size in (("one", 1), ("two", 2)):
+        benchmark.generate(tmp_path / "checkouts" / name, size)
+    (tmp_path / "checkouts" / "notes.md").write_text("not a checkout\n")
+    script = PROJECT_ROOT / "scripts" / "benchmark.py"
+    proc = subprocess.run(
+        [sys.executable, str(script), "--repos-in", str(tmp_path / "checkouts"), "--runs", "1"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    output = json.loads(proc.stdout)
+    assert [row["case"] for row in output["rows"]] == ["one", "two"]
+    summary = output["summary"]
+    if all("zizmor" in row and row["zizmor"] for row in output["rows"]):
+        assert summary["repositories"] == 2 and summary["ours"] > 0 and summary["q1_ratio"] <= summary["q3_ratio"]
+    rows = [{"npm-auth-lint": benchmark.Sample(1, 0.3, 1), "zizmor": benchmark.Sample(1, 0.1, 1)},
+            {"npm-auth-lint": benchmark.Sample(1, 0.1, 1), "zizmor": benchmark.Sample(1, 0.2, 1)}]  # fmt: skip
+    assert benchmark.summarise_repositories(rows) == pytest.approx({
+        "repositories": 2, "ours": 0.4, "zizmor": 0.3, "total_ratio": 0.4 / 0.3,
+        "median_ratio": 1.75, "q1_ratio": 1.125, "q3_ratio": 2.375, "faster": 1,
+    })  # fmt: skip
 
 
 def test_monorepo_generator_writes_what_it_counts(tmp_path: Path) -> None:
