@@ -88,6 +88,16 @@ def test_one_line_that_publishes_several_packages_reads_each_package(tmp_path: P
     assert settings.packages == only.packages  # one configuration per placeholder
 
 
+def test_find_exec_publishes_what_find_matches_not_the_workspace(tmp_path: Path) -> None:
+    # `find out -name '*.tgz' -exec npm publish {} \;` in a pnpm workspace was credited with every
+    # workspace package (docs/trials/strategy-recheck.md, "still open"): it publishes tarballs.
+    (only,) = _case("github-find-exec-tarballs", tmp_path).values()
+    assert only.packages == ("<each package at release.yml:19>",)
+    (target,) = [u for u in only.unknowns if u.kind is UnknownKind.PACKAGE]
+    assert "each file or folder that `find` or `xargs` passes as `{}`" in target.what
+    assert "each needs its own trusted-publisher configuration" in target.what
+
+
 @pytest.mark.parametrize(("line", "several"), [
     ("pnpm --filter=!a --filter=!b publish -r", True),
     ("pnpm --filter '!a' publish", True),

@@ -301,6 +301,8 @@ def spec_attribution(project: Project, spec: str, directory: str) -> Attribution
     """``npm publish <spec>``: the package in that folder; unknown for a computed argument, a
     tarball, or a folder without a committed package.json (built at run time)."""
     text = spec.strip().strip("\"'")
+    if text == "{}":  # find -exec / xargs -I{}: each match, a file or folder found at run time
+        return Attribution((), None, "each file or folder that `find` or `xargs` passes as `{}` (found at run time)")
     if computed(text):
         return Attribution((), None, f"the folder `{text}` names is computed at run time")
     if text.endswith(_TARBALL):

@@ -276,8 +276,15 @@ def classify_concurrently(name: str, args: list[str], env: list[tuple[str, str]]
 
 # find -exec, nix-shell, docker.
 
+# What a publish run by ``find -exec`` publishes: each file or folder find matches (``{}``), known
+# only at run time -- not the workspace's packages (``find out -name '*.tgz' -exec npm publish {}``
+# publishes tarballs, whatever the workspace holds). See analysis.packages.spec_attribution.
+FIND_MATCH = "{}"
+
+
 def classify_find(name: str, args: list[str], env: list[tuple[str, str]], command: Command, ctx: Context) -> list[Classified]:
-    """``find ... -exec cmd {} \\;`` (also ``-execdir``, ``-ok``, ``-okdir``, ``+``): each match."""
+    """``find ... -exec cmd {} \\;`` (also ``-execdir``, ``-ok``, ``-okdir``, ``+``): each match.
+    A publish among them publishes what find matches (``-execdir``: in the match's folder)."""
     results: list[Classified] = []
     for i, arg in enumerate(args):
         if arg not in ("-exec", "-execdir", "-ok", "-okdir"):
@@ -287,7 +294,11 @@ def classify_find(name: str, args: list[str], env: list[tuple[str, str]], comman
             if word in (";", "\\;", "+"):
                 break
             words.append(word)
-        results += command_in_packages(words, env, command, ctx, f"find {arg}")
+        for result in run_words(words, env, command, ctx, f"find {arg}"):
+            named = result.spec if isinstance(result, Publish) else None
+            if isinstance(result, Publish) and result.workspace is None and not result.recursive and (named is None or FIND_MATCH in named):
+                result = replace(result, spec=FIND_MATCH)
+            results.append(result)
     return results
 
 
