@@ -331,3 +331,46 @@ def test_env_option_entries_and_spread() -> None:
     assert first.env_spreads_process_env is True
     assert second.env == (("NPM_TOKEN", "${NPM_TOKEN}"),) and second.env_spreads_process_env is False
     assert third.env == () and third.env_spreads_process_env is None
+
+
+def test_calls_in_loops_carry_the_loop_variable() -> None:
+    # A publish inside a loop publishes several packages (react-router's publish.js); a call in
+    # a named function is marked where that function is called, not where it is written.
+    source = textwrap.dedent(
+        """\
+        const { execSync } = require("child_process");
+        const run = (cmd) => execSync(cmd, { stdio: "inherit" });
+        for (const dir of fs.readdirSync("build")) {
+          execSync(`npm publish build/${dir}`);
+        }
+        packages.forEach((pkg) => run(`npm publish ${pkg}`));
+        await Promise.all(dirs.map(async function (d) { await execSync("npm publish " + d); }));
+        for (const x of execSync("ls").toString().split("\\n")) {}
+        function publishOne() { execSync("npm publish"); }
+        execSync("npm publish --tag once");
+        let i = 0; while (i < 3) { execSync("npm publish"); i++; }
+        """
+    )
+    loops = {(c.location.line, c.loop) for c in find_exec_calls("p.js", source).calls if not c.forwarded}
+    assert loops == {(4, "dir"), (6, "pkg"), (7, "d"), (8, None), (9, None), (10, None), (11, "")}
+
+
+@pytest.mark.parametrize(
+    ("calls", "loop"),
+    [
+        ('publishBuild("router");\npublishBuild("react-router");\n', ""),  # react-router's publish.js
+        ("for (const name of names) { publishBuild(name); }\n", "name"),
+        ('publishBuild("router");\n', None),
+        ("module.exports = { publishBuild };\n", None),  # called elsewhere, if at all
+    ],
+)
+def test_a_named_function_runs_as_often_as_it_is_called(calls: str, loop: str | None) -> None:
+    source = (
+        'const { execSync } = require("child_process");\n'
+        "function publishBuild(packageName) {\n"
+        "  let buildDir = path.join(rootDir, packageName);\n"
+        "  execSync(`pnpm publish ${buildDir}`);\n"
+        "}\n" + calls
+    )
+    (call,) = [c for c in find_exec_calls("publish.js", source).calls if not c.forwarded]
+    assert call.location.line == 4 and call.loop == loop

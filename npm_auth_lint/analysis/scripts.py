@@ -321,6 +321,15 @@ def _js_shells(result: JsExecResult, directory: str, args: tuple[str, ...] = ())
 
 
 def _call_commands(call: ExecCall) -> tuple[Command, ...]:
+    commands = _call_commands_as_written(call)
+    if call.loop is None:
+        return commands
+    # Run once per item of a JS loop: a loop whose words are known only at run time.
+    loop = (call.loop, ())
+    return tuple(replace(command, loops=(loop, *command.loops)) for command in commands)
+
+
+def _call_commands_as_written(call: ExecCall) -> tuple[Command, ...]:
     location = call.location
     if call.shell is not None:
         return split_script(call.shell, path=location.path, first_line=location.line, column=location.column)

@@ -94,6 +94,11 @@ class ExecCall:
     # ``if (process.argv.includes("--check-only")) process.exit(1)`` above it (babel's
     # ensure-packages-exist.ts). The caller that passes one of them never runs the call.
     unreached_with: tuple[str, ...] = ()
+    # Set when the call runs once per item of a loop written around it in the file (a
+    # ``for``/``for…of``/``while`` statement, or an array method's callback such as
+    # ``dirs.forEach((dir) => …)``): the loop's variable, or "" when it has none. A publish there
+    # publishes several packages (react-router's publish.js).
+    loop: str | None = None
     # ``env: {...}`` given to the runner: its literal entries (values with ``${...}`` markers) and
     # whether it spreads ``process.env`` (child_process and zx replace the environment otherwise;
     # execa extends it unless ``extendEnv: false``). ``env_spreads_process_env`` is None when no
@@ -196,6 +201,7 @@ class _Finder:
         self.zx_globals = False
         self.shelljs_globals = False
         self.root: Any = None
+        self.calls_of: dict[str, list[Any]] = {}  # function name -> its call nodes (loop_around)
 
     def run(self) -> JsExecResult:
         parser, query = _parser(self.language)
@@ -465,7 +471,8 @@ class _Finder:
             known.update(new)
             found.extend((node, call) for node in call_nodes for call in self.wrapper_call(node, new))
         guards = self.exit_guards(self.root) if self.root is not None else []
-        marked = (self.after_guards(node, call, guards) for node, call in found)
+        self.calls_of = self.calls_by_name(call_nodes)
+        marked = (self.in_loop(node, self.after_guards(node, call, guards)) for node, call in found)
         return sorted(marked, key=lambda c: (c.location.line, c.location.column))
 
     # -- exits guarded by an argument ---------------------------------------------------------
@@ -518,6 +525,53 @@ class _Finder:
             return call  # a function may be called before the guard (declarations are hoisted)
         flags = tuple(flag for flag, end in guards if node.start_byte >= end)
         return replace(call, unreached_with=flags) if flags else call
+
+    def in_loop(self, node: Any, call: ExecCall) -> ExecCall:
+        """``call`` marked with the loop it runs in, if any (see ``ExecCall.loop``)."""
+        loop = self.loop_around(node, _CALL_SITE_LEVELS)
+        return call if loop is None else replace(call, loop=loop)
+
+    def loop_around(self, node: Any, levels: int) -> str | None:
+        """The loop ``node`` runs in: a loop written around it, or one around the call of the
+        named function it is in. A named function called from two places or more runs as many
+        times (react-router's ``publishBuild("router", …); publishBuild("react-router", …)``);
+        one called nowhere in the file (exported) is taken to run once."""
+        child, parent = node, node.parent
+        while parent is not None:
+            kind = parent.type
+            if kind in _LOOP_STATEMENTS and child != parent.child_by_field_name("right"):
+                return self.loop_variable(parent)
+            if kind in _NAMED_FUNCTIONS:
+                name = self.function_name(parent)
+                sites = self.calls_of.get(name, []) if name is not None else []
+                if len(sites) >= 2:
+                    return ""
+                return self.loop_around(sites[0], levels - 1) if sites and levels > 0 else None
+            if kind in _CALLBACK_FUNCTIONS and _iteration_callback(parent):
+                return self.first_parameter(parent)
+            child, parent = parent, parent.parent
+        return None
+
+    def calls_by_name(self, call_nodes: list[Any]) -> dict[str, list[Any]]:
+        """The calls of each plain or ``this.`` name (``publishBuild(…)``, ``this.run(…)``)."""
+        found: dict[str, list[Any]] = {}
+        for node in call_nodes:
+            function = node.child_by_field_name("function")
+            function = _unwrap(function) if function is not None else None
+            if function is not None and function.type == "member_expression":
+                obj = function.child_by_field_name("object")
+                function = function.child_by_field_name("property") if obj is not None and obj.type == "this" else None
+            if function is not None and function.type in ("identifier", "property_identifier"):
+                found.setdefault(self.text_of(function), []).append(node)
+        return found
+
+    def loop_variable(self, loop: Any) -> str:
+        left = loop.child_by_field_name("left") if loop.type == "for_in_statement" else None
+        return self.text_of(left) if left is not None and left.type == "identifier" else ""
+
+    def first_parameter(self, function: Any) -> str:
+        names = self.parameters(function)
+        return names[0] if names else ""
 
     def wrapper_of(self, node: Any, call: ExecCall) -> _Wrapper | None:
         """The wrapper ``call`` is the runner of: a named function whose parameters make up
@@ -795,6 +849,28 @@ class _Wrapper:
     name: str
     call: ExecCall  # the runner call inside it
     params: tuple[str, ...]  # the function's parameter names, in order ("" for a pattern)
+
+
+# How many named functions deep a call is followed to its call sites when looking for a loop.
+_CALL_SITE_LEVELS = 4
+_LOOP_STATEMENTS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
+_NAMED_FUNCTIONS = frozenset({"function_declaration", "generator_function_declaration", "method_definition"})
+_CALLBACK_FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "generator_function"})
+# Array methods that call their callback once per item.
+_ITERATING_METHODS = frozenset(
+    {"forEach", "map", "flatMap", "filter", "some", "every", "find", "findIndex", "reduce", "reduceRight"}
+)
+
+
+def _iteration_callback(function: Any) -> bool:
+    """Whether ``function`` is passed to an array method that calls it per item (``.map(…)``)."""
+    arguments = function.parent
+    call = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+    callee = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    if callee is None or callee.type != "member_expression":
+        return False
+    method = callee.child_by_field_name("property")
+    return method is not None and method.text is not None and method.text.decode("utf-8", "replace") in _ITERATING_METHODS
 
 
 def _enclosing_function(node: Any) -> Any | None:
