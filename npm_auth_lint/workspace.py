@@ -170,9 +170,12 @@ class Problem:
 def resolved(path: Path) -> Path | None:
     """``path`` with every link resolved; None for a symlink loop or an unresolvable path."""
     try:
-        return path.resolve()
+        result = path.resolve()
     except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" (Python < 3.13)
         return None
+    # Python 3.13 no longer raises for a loop: it stops at a link it cannot resolve, and a path
+    # whose links are all resolved is never itself a link.
+    return None if result.is_symlink() else result
 
 
 def find_root(start: Path) -> Path:

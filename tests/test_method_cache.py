@@ -52,6 +52,8 @@ _CODE_FIELDS = (
 def canonical(code: object) -> str:
     """Everything a code object is, as text (marshal's own bytes also depend on reference counts:
     the same code loaded from marshal is written with other back-references)."""
+    if isinstance(code, frozenset):  # `name in (...)` compiles to one; its order follows the hash seed
+        return "frozenset(" + repr(sorted(map(repr, code))) + ")"
     if type(code).__name__ != "code":
         return repr(code)
     fields = [repr(getattr(code, name, None)) for name in _CODE_FIELDS]
@@ -239,7 +241,8 @@ def test_every_class_of_the_package_gets_the_code_dataclasses_would_compile(tmp_
     plain, cold, warm = run("plain"), run("cold"), run("warm")
     assert len(plain["codes"]) > 500  # type: ignore[arg-type]
     assert cold["codes"] == plain["codes"] and warm["codes"] == plain["codes"]
-    assert cold["compiled"] > 500 and warm["compiled"] == 0  # type: ignore[operator]
+    # (3.13 compiles a class's methods in one text, 3.11 one text per method.)
+    assert cold["compiled"] > 100 and warm["compiled"] == 0  # type: ignore[operator]
 
 
 def test_the_default_folder_follows_the_platform_rules(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
