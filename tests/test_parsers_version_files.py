@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from npm_auth_lint.engine import build_project
 from npm_auth_lint.model import Location, NodeVersionFile, Text
-from npm_auth_lint.parsers import AUX_PARSERS, VERSION_FILE_NAMES
+from npm_auth_lint.parsers import AUX_PARSERS, VERSION_FILE_NAMES, version_files
 from npm_auth_lint.parsers.version_files import named_paths, parse
 from npm_auth_lint.toolchain import NpmBound, resolve_node_spec
 from npm_auth_lint.workspace import AUX_NAMES, Workspace
@@ -224,3 +224,20 @@ def test_linting_a_sub_folder_still_reads_version_files_of_the_whole_repository(
     project = _project(root, [root / "web"])
     assert project.version_file(".nvmrc") is not None
     assert project.version_file("package.json") is None  # not linted, so not read
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(['tools', 'node = "20"', "[tools]", "[tool]", '"\\u0074ools"', '"\\U00000074ools"', "\n", " ", "=", ".", '"', "24", "{", "}", "#"]),
+        max_size=8,
+    ).map("".join)
+    | st.text(max_size=40)
+)
+def test_the_mise_shortcut_answers_as_the_toml_parser(text: str) -> None:
+    # Texts without `tools` (or an escape that may spell it) skip the TOML parser: same answer.
+    assert version_files._from_mise_toml(text) == version_files._from_toml_tools(text)
+
+
+def test_an_escaped_tools_key_is_still_read() -> None:
+    assert version_files._from_mise_toml('["\\u0074ools"]\nnode = "22"\n') == (True, "22")

@@ -8,7 +8,7 @@ CircleCI 2.1 syntax. The CircleCI parser expands them like the repository's own 
 from __future__ import annotations
 
 import functools
-from importlib import resources
+import pkgutil
 from typing import Any
 
 from npm_auth_lint import lazy_regex, yamlio
@@ -94,7 +94,11 @@ def version_in_range(version: str, spec: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _catalog() -> dict[str, tuple[OrbSource, ...]]:
-    text = resources.files("npm_auth_lint.data").joinpath(DATA_FILE).read_text(encoding="utf-8")
+    # pkgutil, as toolchain/data.py: importlib.resources costs ~2 ms to import.
+    raw = pkgutil.get_data("npm_auth_lint.data", DATA_FILE)
+    if raw is None:  # only a loader that cannot read files; ours always can
+        raise FileNotFoundError(f"npm_auth_lint/data/{DATA_FILE}")
+    text = raw.decode("utf-8")
     data = yamlio.load(text, path=f"npm_auth_lint/data/{DATA_FILE}")
     catalog: dict[str, tuple[OrbSource, ...]] = {}
     for name, variants in (data.get("orbs") or {}).items():

@@ -24,10 +24,14 @@ from npm_auth_lint import lazy_regex, yamlio
 from npm_auth_lint.model import Location, NodeVersionFile, ParseError, Pipeline, Text
 from npm_auth_lint.workspace import split_lines
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+
+def _toml() -> Any:
+    """The TOML reader, imported when a mise.toml is read (2 ms a run otherwise)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    return tomllib
 
 # JavaScript's \s and String.trim() (WhiteSpace + LineTerminator), which differ from Python's:
 # JavaScript counts U+FEFF (a byte-order mark) as blank, Python counts U+001C-U+001F and U+0085.
@@ -97,8 +101,16 @@ def _from_package_json(manifest: dict | list) -> tuple[bool, str | None]:
 
 
 def _from_mise_toml(text: str) -> tuple[bool, str | None]:
+    if "tools" not in text and "\\u" not in text and "\\U" not in text:
+        # No `tools` key can be in it (a quoted key may spell it with \u escapes): the answer
+        # without importing and running the TOML parser on every .nvmrc.
+        return False, None
+    return _from_toml_tools(text)
+
+
+def _from_toml_tools(text: str) -> tuple[bool, str | None]:
     try:
-        manifest = tomllib.loads(text)
+        manifest = _toml().loads(text)
     except (ValueError, RecursionError):
         return False, None
     node = _get(_get(manifest, "tools"), "node")
@@ -166,9 +178,10 @@ def _toml_error(path: str, text: str) -> ParseError | None:
     """A ``mise.toml`` that is not TOML: mise refuses it (setup-node reads it line by line)."""
     if posixpath.basename(path) not in MISE_NAMES:
         return None
+    toml = _toml()
     try:
-        tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        toml.loads(text)
+    except toml.TOMLDecodeError as exc:
         message = str(exc)
         position = _TOML_POSITION.search(message)
         line, column = (int(position.group(1)), int(position.group(2))) if position else (1, 1)
