@@ -364,13 +364,14 @@ def test_calls_in_loops_carry_the_loop_variable() -> None:
         ("module.exports = { publishBuild };\n", None),  # called elsewhere, if at all
     ],
 )
-def test_a_named_function_runs_as_often_as_it_is_called(calls: str, loop: str | None) -> None:
+@pytest.mark.parametrize("header", ["function publishBuild(packageName) {", "const publishBuild = (packageName) => {"])
+def test_a_named_function_runs_as_often_as_it_is_called(calls: str, loop: str | None, header: str) -> None:
     source = (
         'const { execSync } = require("child_process");\n'
-        "function publishBuild(packageName) {\n"
+        f"{header}\n"
         "  let buildDir = path.join(rootDir, packageName);\n"
         "  execSync(`pnpm publish ${buildDir}`);\n"
-        "}\n" + calls
+        "};\n" + calls
     )
     (call,) = [c for c in find_exec_calls("publish.js", source).calls if not c.forwarded]
     assert call.location.line == 4 and call.loop == loop

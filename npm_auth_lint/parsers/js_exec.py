@@ -541,14 +541,16 @@ class _Finder:
             kind = parent.type
             if kind in _LOOP_STATEMENTS and child != parent.child_by_field_name("right"):
                 return self.loop_variable(parent)
-            if kind in _NAMED_FUNCTIONS:
-                name = self.function_name(parent)
+            if kind in _CALLBACK_FUNCTIONS and _iteration_callback(parent):
+                return self.first_parameter(parent)
+            # A named function (``function f``, a method, ``const f = () => …``) runs where it
+            # is called; an anonymous callback (``main().catch(() => …)``) where it is written.
+            name = self.function_name(parent) if kind in _NAMED_FUNCTIONS or kind in _CALLBACK_FUNCTIONS else None
+            if kind in _NAMED_FUNCTIONS or name is not None:
                 sites = self.calls_of.get(name, []) if name is not None else []
                 if len(sites) >= 2:
                     return ""
                 return self.loop_around(sites[0], levels - 1) if sites and levels > 0 else None
-            if kind in _CALLBACK_FUNCTIONS and _iteration_callback(parent):
-                return self.first_parameter(parent)
             child, parent = parent, parent.parent
         return None
 
