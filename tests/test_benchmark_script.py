@@ -76,6 +76,10 @@ def test_script_summarises_real_checkouts(tmp_path: Path) -> None:
         "repositories": 2, "ours": 0.4, "zizmor": 0.3, "total_ratio": 0.4 / 0.3,
         "median_ratio": 1.75, "q1_ratio": 1.125, "q3_ratio": 2.375, "faster": 1,
     })  # fmt: skip
+    for row, cold in zip(rows, (0.5, 0.25)):
+        row[benchmark.FIRST_RUN] = benchmark.Sample(1, cold, 1)
+    assert benchmark.summarise_repositories(rows)["ours_no_cache"] == pytest.approx(0.75)
+    assert benchmark.summarise_repositories([{"npm-auth-lint": benchmark.Sample(1, 0.1, 1)}]) == {"repositories": 0}
 
 
 def test_monorepo_generator_writes_what_it_counts(tmp_path: Path) -> None:
